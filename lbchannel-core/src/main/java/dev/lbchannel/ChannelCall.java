@@ -1,0 +1,461 @@
+package dev.lbchannel;
+
+import dev.lbchannel.balancer.PickArgs;
+import dev.lbchannel.balancer.PickResult;
+import dev.lbchannel.balancer.Picker;
+import dev.lbchannel.balancer.Subchannel;
+import dev.lbchannel.transport.ClientStream;
+import dev.lbchannel.transport.ClientTransport;
+import dev.lbchannel.transport.MessageFramer;
+import dev.lbchannel.transport.RpcProgress;
+import io.grpc.CallOptions;
+import io.grpc.ClientCall;
+import io.grpc.Codec;
+import io.grpc.Compressor;
+import io.grpc.Context;
+import io.grpc.Deadline;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import org.jspecify.annotations.Nullable;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Locale;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * One RPC on an {@link LbChannel}: picks a subchannel, opens a stream on its connection, and
+ * delivers the stream's events to the application's listener on the call's executor.
+ *
+ * <p>Until the call is committed to one stream (response headers arrived, or more than
+ * {@value #REPLAY_LIMIT} bytes were sent) it keeps what it sent in an {@link OutboundBuffer},
+ * under a small lock, so that a stream the server refused unprocessed can be replayed once on
+ * another pick. After that, application calls go straight to the stream without a lock.
+ */
+final class ChannelCall<ReqT, RespT> extends ClientCall<ReqT, RespT> implements PickArgs {
+
+    /** Bytes of sent messages kept for a transparent retry before the call commits. */
+    static final int REPLAY_LIMIT = 1 << 20;
+
+    private final MethodDescriptor<ReqT, RespT> method;
+    private final CallOptions callOptions;
+    private final LbChannel channel;
+    private final CallbackExecutor callbacks;
+    private final Context context;
+    private final boolean singleRequest;
+
+    private @Nullable Listener<RespT> listener;
+    private Metadata headers = new Metadata();
+    private @Nullable Deadline deadline;
+    private @Nullable Compressor compressor;
+    private volatile @Nullable ScheduledFuture<?> deadlineTimer;
+    private volatile boolean messageCompression = true;
+
+    private final Object lock = new Object();
+    // The fields below up to committedStream are guarded by lock.
+    private @Nullable CallAttempt attempt;
+    private final OutboundBuffer outbound = new OutboundBuffer();
+    private boolean committed;
+    private boolean retried;
+    private boolean cancelled;
+    private boolean done;
+    private Status cancelStatus = Status.CANCELLED;
+    private volatile @Nullable ClientStream committedStream;
+
+    // Confined to callbacks.
+    private boolean listenerClosed;
+    private boolean inboundFailed;
+
+    ChannelCall(MethodDescriptor<ReqT, RespT> method, CallOptions callOptions, LbChannel channel) {
+        this.method = method;
+        this.callOptions = callOptions;
+        this.channel = channel;
+        this.callbacks = new CallbackExecutor(callOptions.getExecutor() != null
+                ? callOptions.getExecutor() : channel.executor());
+        this.context = Context.current();
+        this.singleRequest = method.getType().clientSendsOneMessage();
+    }
+
+    @Override
+    public void start(Listener<RespT> responseListener, Metadata headers) {
+        requireNonNull(responseListener, "responseListener");
+        requireNonNull(headers, "headers");
+        if (listener != null) {
+            throw new IllegalStateException("Call already started");
+        }
+        listener = responseListener;
+        this.headers = headers;
+        channel.calls().started();
+        if (channel.isShutdown()) {
+            failBeforeStream(Status.UNAVAILABLE.withDescription("Channel shutdown invoked"));
+            return;
+        }
+        String compressorName = callOptions.getCompressor();
+        if (compressorName != null && !Codec.Identity.NONE.getMessageEncoding().equals(compressorName)) {
+            compressor = channel.compressorRegistry().lookupCompressor(compressorName);
+            if (compressor == null) {
+                failBeforeStream(Status.INTERNAL.withDescription("Unable to find compressor by name "
+                        + compressorName + "; register it in the CompressorRegistry"));
+                return;
+            }
+        }
+        if (!startDeadline()) {
+            return;
+        }
+        pickAndStart(channel.pickerHolder().picker());
+    }
+
+    /** Arms the deadline timer; returns false when the deadline has already passed. */
+    private boolean startDeadline() {
+        Deadline callDeadline = callOptions.getDeadline();
+        Deadline contextDeadline = context.getDeadline();
+        deadline = callDeadline == null ? contextDeadline
+                : contextDeadline == null ? callDeadline : callDeadline.minimum(contextDeadline);
+        if (deadline == null) {
+            return true;
+        }
+        long remaining = deadline.timeRemaining(TimeUnit.NANOSECONDS);
+        if (remaining <= 0) {
+            failBeforeStream(Status.DEADLINE_EXCEEDED.withDescription("Deadline exceeded before the call started"));
+            return false;
+        }
+        deadlineTimer = channel.scheduler().schedule(this::onDeadline, remaining, TimeUnit.NANOSECONDS);
+        return true;
+    }
+
+    private void onDeadline() {
+        long nanos = deadline == null ? 0 : -deadline.timeRemaining(TimeUnit.NANOSECONDS);
+        cancel(Status.DEADLINE_EXCEEDED.withDescription(String.format(Locale.ROOT,
+                "Deadline exceeded (%.3fs past the deadline)%s", nanos / 1e9,
+                attempt == null ? " while waiting for a connection" : "")));
+    }
+
+    /** Picks until the call has a stream, failed, or is parked for the next picker. */
+    private void pickAndStart(Picker picker) {
+        Picker current = picker;
+        while (!tryPick(current)) {
+            if (channel.pickerHolder().park(this, current)) {
+                return;
+            }
+            current = channel.pickerHolder().picker();
+        }
+    }
+
+    /** Picks again with a new picker; runs on the serializer. Returns whether the call is settled. */
+    boolean repick(Picker picker) {
+        synchronized (lock) {
+            if (done || cancelled) {
+                return true;
+            }
+        }
+        return tryPick(picker);
+    }
+
+    /** Returns true when the call got a stream or failed, false when it must wait. */
+    private boolean tryPick(Picker picker) {
+        PickResult result = picker.pick(this);
+        Subchannel picked = result.subchannel();
+        if (picked != null) {
+            DefaultSubchannel subchannel = DefaultSubchannel.unwrap(picked);
+            ClientTransport transport = subchannel.readyTransport();
+            if (transport == null) {
+                return false;
+            }
+            startAttempt(subchannel, transport);
+            return true;
+        }
+        Status status = result.status();
+        if (!status.isOk() && (result.isDrop() || !callOptions.isWaitForReady())) {
+            failBeforeStream(status);
+            return true;
+        }
+        return false;
+    }
+
+    private void startAttempt(DefaultSubchannel subchannel, ClientTransport transport) {
+        CallAttempt next = new CallAttempt(this, subchannel);
+        long remaining = deadline == null ? -1 : Math.max(1, deadline.timeRemaining(TimeUnit.NANOSECONDS));
+        subchannel.calls().started();
+        ClientStream stream = transport.newStream(method, headers, callOptions, remaining, next);
+        next.stream = stream;
+        Status cancelNow = null;
+        synchronized (lock) {
+            if (done || cancelled) {
+                cancelNow = cancelStatus;
+            } else {
+                attempt = next;
+                // Calls into our own non-blocking stream, so holding the lock keeps order cheaply.
+                outbound.replayInto(stream);
+                if (committed) {
+                    outbound.release();
+                    committedStream = stream;
+                }
+            }
+        }
+        if (cancelNow != null) {
+            stream.cancel(cancelNow);
+        }
+    }
+
+    @Override
+    public void request(int numMessages) {
+        if (numMessages < 0) {
+            throw new IllegalArgumentException("numMessages must not be negative, was " + numMessages);
+        }
+        ClientStream stream = committedStream;
+        if (stream != null) {
+            stream.request(numMessages);
+            return;
+        }
+        synchronized (lock) {
+            outbound.addRequest(numMessages);
+            if (attempt != null) {
+                attempt.stream.request(numMessages);
+            }
+        }
+    }
+
+    @Override
+    public void sendMessage(ReqT message) {
+        ByteBuf framed;
+        try {
+            InputStream serialized = method.streamRequest(message);
+            framed = MessageFramer.frame(ByteBufAllocator.DEFAULT, serialized,
+                    messageCompression ? compressor : null, maxOutboundMessageSize());
+        } catch (StatusRuntimeException e) {
+            cancel(e.getStatus());
+            return;
+        } catch (RuntimeException e) {
+            cancel(Status.INTERNAL.withDescription("Failed to serialize the request message").withCause(e));
+            return;
+        }
+        ClientStream stream = committedStream;
+        if (stream != null) {
+            writeAndFlush(stream, framed);
+            return;
+        }
+        synchronized (lock) {
+            if (done || cancelled) {
+                framed.release();
+            } else if (attempt == null) {
+                outbound.addMessage(framed);
+                committed |= outbound.bytes() > REPLAY_LIMIT;
+            } else {
+                outbound.addMessage(framed.retainedDuplicate());
+                if (outbound.bytes() > REPLAY_LIMIT) {
+                    commitLocked();
+                }
+                writeAndFlush(attempt.stream, framed);
+            }
+        }
+    }
+
+    private void writeAndFlush(ClientStream stream, ByteBuf framed) {
+        stream.writeMessage(framed);
+        if (!singleRequest) {
+            stream.flush();
+        }
+    }
+
+    private int maxOutboundMessageSize() {
+        Integer max = callOptions.getMaxOutboundMessageSize();
+        return max == null ? Integer.MAX_VALUE : max;
+    }
+
+    @Override
+    public void halfClose() {
+        ClientStream stream = committedStream;
+        if (stream != null) {
+            stream.halfClose();
+            return;
+        }
+        synchronized (lock) {
+            outbound.halfClose();
+            if (attempt != null && !done) {
+                attempt.stream.halfClose();
+            }
+        }
+    }
+
+    @Override
+    public void cancel(@Nullable String message, @Nullable Throwable cause) {
+        Status status = Status.CANCELLED.withDescription(message != null ? message : "Call cancelled");
+        cancel(cause != null ? status.withCause(cause) : status);
+    }
+
+    /** Ends the call with {@code status}: the stream is reset, or the parked call forgotten. */
+    void cancel(Status status) {
+        ClientStream stream;
+        synchronized (lock) {
+            if (done || cancelled) {
+                return;
+            }
+            cancelled = true;
+            cancelStatus = status;
+            stream = attempt == null ? null : attempt.stream;
+            if (stream == null) {
+                done = true;
+                outbound.release();
+            }
+        }
+        if (stream != null) {
+            stream.cancel(status);
+        } else {
+            channel.pickerHolder().remove(this);
+            finish(status, new Metadata());
+        }
+    }
+
+    @Override
+    public boolean isReady() {
+        ClientStream stream = committedStream;
+        if (stream != null) {
+            return stream.isReady();
+        }
+        synchronized (lock) {
+            return attempt != null && !done && attempt.stream.isReady();
+        }
+    }
+
+    @Override
+    public void setMessageCompression(boolean enabled) {
+        messageCompression = enabled;
+    }
+
+    private void commitLocked() {
+        committed = true;
+        if (attempt != null) {
+            outbound.release();
+            committedStream = attempt.stream;
+        }
+    }
+
+    void onAttemptHeaders(CallAttempt source, Metadata responseHeaders) {
+        synchronized (lock) {
+            if (source != attempt) {
+                return;
+            }
+            if (!committed) {
+                commitLocked();
+            }
+        }
+        callbacks.execute(() -> {
+            if (!listenerClosed && !inboundFailed) {
+                listener().onHeaders(responseHeaders);
+            }
+        });
+    }
+
+    void onAttemptMessage(InputStream message) {
+        callbacks.execute(() -> deliver(message));
+    }
+
+    void onAttemptReady() {
+        callbacks.execute(() -> {
+            if (!listenerClosed) {
+                listener().onReady();
+            }
+        });
+    }
+
+    void onAttemptClosed(CallAttempt source, Status status, RpcProgress progress, Metadata trailers) {
+        boolean retry = false;
+        synchronized (lock) {
+            if (source != attempt) {
+                return;
+            }
+            if (progress == RpcProgress.REFUSED && !committed && !retried && !cancelled && !channel.isShutdown()) {
+                retried = true;
+                retry = true;
+                attempt = null;
+            } else {
+                done = true;
+                outbound.release();
+            }
+        }
+        if (retry) {
+            pickAndStart(channel.pickerHolder().picker());
+        } else {
+            finish(status, trailers);
+        }
+    }
+
+    private void failBeforeStream(Status status) {
+        synchronized (lock) {
+            if (done) {
+                return;
+            }
+            done = true;
+            outbound.release();
+        }
+        finish(status, new Metadata());
+    }
+
+    private void finish(Status status, Metadata trailers) {
+        ScheduledFuture<?> timer = deadlineTimer;
+        if (timer != null) {
+            timer.cancel(false);
+        }
+        channel.calls().finished(status.isOk());
+        callbacks.execute(() -> {
+            if (!listenerClosed) {
+                listenerClosed = true;
+                listener().onClose(status, trailers);
+            }
+        });
+    }
+
+    private void deliver(InputStream message) {
+        try (message) {
+            if (listenerClosed || inboundFailed) {
+                return;
+            }
+            RespT parsed;
+            try {
+                parsed = method.parseResponse(message);
+            } catch (StatusRuntimeException e) {
+                inboundFailed = true;
+                cancel(e.getStatus());
+                return;
+            } catch (RuntimeException e) {
+                inboundFailed = true;
+                cancel(Status.INTERNAL.withDescription("Failed to parse the response message").withCause(e));
+                return;
+            }
+            listener().onMessage(parsed);
+        } catch (IOException e) {
+            // Closing a buffer-backed stream does not fail; nothing to recover.
+        }
+    }
+
+    private Listener<RespT> listener() {
+        return requireNonNull(listener, "listener");
+    }
+
+    @Override
+    public MethodDescriptor<?, ?> method() {
+        return method;
+    }
+
+    @Override
+    public Metadata headers() {
+        return headers;
+    }
+
+    @Override
+    public CallOptions callOptions() {
+        return callOptions;
+    }
+
+    @Override
+    public String toString() {
+        return "ChannelCall{" + method.getFullMethodName() + "}";
+    }
+}

@@ -1,0 +1,310 @@
+package dev.lbchannel;
+
+import dev.lbchannel.balancer.Serializer;
+import dev.lbchannel.balancer.Subchannel;
+import dev.lbchannel.balancer.SubchannelStateListener;
+import dev.lbchannel.channelz.CallCounter;
+import dev.lbchannel.channelz.ChannelTrace;
+import dev.lbchannel.channelz.ChannelzIds;
+import dev.lbchannel.channelz.SocketSnapshot;
+import dev.lbchannel.channelz.SubchannelSnapshot;
+import dev.lbchannel.resolver.Endpoint;
+import dev.lbchannel.transport.ClientTransport;
+import dev.lbchannel.transport.SocketStats;
+import dev.lbchannel.transport.TransportListener;
+import io.grpc.ConnectivityState;
+import io.grpc.ConnectivityStateInfo;
+import io.grpc.Status;
+import org.jspecify.annotations.Nullable;
+
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The one {@link Subchannel} implementation (the seed's addrConn): connects its endpoint's
+ * addresses in order, reports IDLE → CONNECTING → READY / TRANSIENT_FAILURE, waits out
+ * connection backoff between failed passes, and drains its connections when shut down.
+ *
+ * <p>Runs on the channel's serializer, except {@link #readyTransport()}, which RPCs call from
+ * any thread (one volatile read), and the snapshot methods.
+ */
+final class DefaultSubchannel implements Subchannel {
+
+    private final long id = ChannelzIds.next();
+    private final SubchannelContext context;
+    private final Serializer serializer;
+    private final String authority;
+    private final CallCounter calls = new CallCounter();
+    private final ChannelTrace trace = new ChannelTrace();
+    private final Backoff backoff;
+
+    private volatile Endpoint endpoint;
+    private int addressIndex;
+    private volatile ConnectivityStateInfo state = ConnectivityStateInfo.forNonError(ConnectivityState.IDLE);
+    private @Nullable SubchannelStateListener listener;
+    private Serializer.@Nullable ScheduledHandle reconnectTimer;
+    private @Nullable ClientTransport pendingTransport;
+    private volatile @Nullable ClientTransport activeTransport;
+    /** Every transport not yet terminated, with its channelz socket id. */
+    private final Map<ClientTransport, Long> transports = new LinkedHashMap<>();
+    private volatile Map<ClientTransport, Long> transportsView = Map.of();
+    private boolean shutdown;
+
+    DefaultSubchannel(Endpoint endpoint, String authority, SubchannelContext context) {
+        this.endpoint = endpoint;
+        this.authority = authority;
+        this.context = context;
+        this.serializer = context.serializer();
+        this.backoff = new Backoff(context.backoffPolicy());
+        trace.info("Subchannel created for " + endpoint);
+    }
+
+    /** The subchannel behind one a balancer returned from a pick. */
+    static DefaultSubchannel unwrap(Subchannel subchannel) {
+        if (subchannel instanceof DefaultSubchannel own) {
+            return own;
+        }
+        throw new IllegalStateException("A picker returned a subchannel " + subchannel
+                + " that this channel did not create; balancers must pick subchannels from their helper");
+    }
+
+    @Override
+    public void start(SubchannelStateListener stateListener) {
+        serializer.assertInContext();
+        if (listener != null) {
+            throw new IllegalStateException("Subchannel already started");
+        }
+        listener = stateListener;
+    }
+
+    @Override
+    public void requestConnection() {
+        serializer.assertInContext();
+        if (!shutdown && state.getState() == ConnectivityState.IDLE) {
+            connectNext();
+        }
+    }
+
+    @Override
+    public void updateEndpoint(Endpoint newEndpoint) {
+        serializer.assertInContext();
+        Endpoint old = endpoint;
+        endpoint = newEndpoint;
+        if (old.addresses().equals(newEndpoint.addresses())) {
+            return;
+        }
+        trace.info("Addresses changed to " + newEndpoint);
+        ClientTransport active = activeTransport;
+        if (active != null && !newEndpoint.addresses().contains(active.remoteAddress())) {
+            active.shutdown(Status.UNAVAILABLE.withDescription("The address left the endpoint"));
+        } else if (pendingTransport != null && !newEndpoint.addresses().contains(pendingTransport.remoteAddress())) {
+            pendingTransport.shutdown(Status.UNAVAILABLE.withDescription("The address left the endpoint"));
+        } else if (pendingTransport != null) {
+            addressIndex = newEndpoint.addresses().indexOf(pendingTransport.remoteAddress());
+        }
+    }
+
+    @Override
+    public void shutdown() {
+        serializer.assertInContext();
+        if (shutdown) {
+            return;
+        }
+        shutdown = true;
+        cancelReconnect();
+        setState(ConnectivityStateInfo.forNonError(ConnectivityState.SHUTDOWN));
+        activeTransport = null;
+        pendingTransport = null;
+        Status reason = Status.UNAVAILABLE.withDescription("Subchannel shut down");
+        for (ClientTransport transport : List.copyOf(transports.keySet())) {
+            transport.shutdown(reason);
+        }
+        if (transports.isEmpty()) {
+            context.onTerminated().accept(this);
+        }
+    }
+
+    /** Fails every RPC on this subchannel's connections; for the channel's {@code shutdownNow}. */
+    void shutdownNow(Status reason) {
+        shutdown();
+        for (ClientTransport transport : List.copyOf(transports.keySet())) {
+            transport.shutdownNow(reason);
+        }
+    }
+
+    /** Skips the wait of a subchannel in backoff and connects now. */
+    void resetBackoff() {
+        serializer.assertInContext();
+        backoff.reset();
+        if (reconnectTimer != null && reconnectTimer.isPending()) {
+            cancelReconnect();
+            connectNext();
+        }
+    }
+
+    @Override
+    public Endpoint endpoint() {
+        return endpoint;
+    }
+
+    /** The READY connection for new RPCs, or {@code null}. Any thread; one volatile read. */
+    @Nullable ClientTransport readyTransport() {
+        return activeTransport;
+    }
+
+    CallCounter calls() {
+        return calls;
+    }
+
+    ConnectivityState state() {
+        return state.getState();
+    }
+
+    private void connectNext() {
+        if (state.getState() != ConnectivityState.CONNECTING) {
+            setState(ConnectivityStateInfo.forNonError(ConnectivityState.CONNECTING));
+        }
+        List<SocketAddress> addresses = endpoint.addresses();
+        if (addressIndex >= addresses.size()) {
+            addressIndex = 0;
+        }
+        SocketAddress address = addresses.get(addressIndex);
+        ClientTransport transport = context.transports().newTransport(address, authority, backoff.connectTimeoutNanos());
+        pendingTransport = transport;
+        transports.put(transport, ChannelzIds.next());
+        transportsView = Map.copyOf(transports);
+        transport.start(new Events(transport));
+    }
+
+    private void onTransportReady(ClientTransport transport) {
+        if (shutdown || transport != pendingTransport) {
+            transport.shutdown(Status.UNAVAILABLE.withDescription("Connection no longer needed"));
+            return;
+        }
+        pendingTransport = null;
+        activeTransport = transport;
+        addressIndex = 0;
+        backoff.reset();
+        setState(ConnectivityStateInfo.forNonError(ConnectivityState.READY));
+    }
+
+    private void onTransportShutdown(ClientTransport transport, Status reason) {
+        if (shutdown) {
+            return;
+        }
+        if (transport == activeTransport) {
+            activeTransport = null;
+            addressIndex = 0;
+            trace.info("Connection to " + describe(transport.remoteAddress()) + " lost: " + reason.getCode());
+            setState(ConnectivityStateInfo.forNonError(ConnectivityState.IDLE));
+        } else if (transport == pendingTransport) {
+            pendingTransport = null;
+            addressIndex++;
+            if (addressIndex < endpoint.addresses().size()) {
+                connectNext();
+                return;
+            }
+            addressIndex = 0;
+            setState(ConnectivityStateInfo.forTransientFailure(reason));
+            long delay = backoff.nextDelayNanos();
+            reconnectTimer = serializer.schedule(this::onReconnectTimer, delay, TimeUnit.NANOSECONDS, context.scheduler());
+        }
+    }
+
+    private void onReconnectTimer() {
+        reconnectTimer = null;
+        if (!shutdown) {
+            connectNext();
+        }
+    }
+
+    private void onTransportTerminated(ClientTransport transport) {
+        transports.remove(transport);
+        transportsView = Map.copyOf(transports);
+        context.inUse().update(transport, false);
+        if (shutdown && transports.isEmpty()) {
+            context.onTerminated().accept(this);
+        }
+    }
+
+    private void cancelReconnect() {
+        if (reconnectTimer != null) {
+            reconnectTimer.cancel();
+            reconnectTimer = null;
+        }
+    }
+
+    private void setState(ConnectivityStateInfo newState) {
+        if (state.equals(newState)) {
+            return;
+        }
+        state = newState;
+        trace.info("Entering " + newState.getState()
+                + (newState.getStatus().isOk() ? "" : ": " + newState.getStatus().getCode()
+                + (newState.getStatus().getDescription() == null ? "" : " " + newState.getStatus().getDescription())));
+        if (listener != null && !shutdown) {
+            listener.onStateChange(newState);
+        }
+    }
+
+    /** This subchannel for channelz; safe from any thread. */
+    SubchannelSnapshot snapshot() {
+        List<SocketSnapshot> sockets = new ArrayList<>();
+        transportsView.forEach((transport, socketId) -> {
+            SocketStats stats = transport.stats();
+            if (stats != null) {
+                sockets.add(new SocketSnapshot(socketId, stats));
+            }
+        });
+        List<String> addresses = endpoint.addresses().stream().map(DefaultSubchannel::describe).toList();
+        return new SubchannelSnapshot(id, addresses, state.getState(), calls.snapshot(), sockets, trace.events());
+    }
+
+    /** {@code host:port}, {@code [v6]:port}, or the address's own text for other kinds. */
+    static String describe(SocketAddress address) {
+        if (address instanceof InetSocketAddress inet) {
+            String host = inet.getAddress() != null ? inet.getAddress().getHostAddress() : inet.getHostString();
+            return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + inet.getPort();
+        }
+        return address.toString();
+    }
+
+    @Override
+    public String toString() {
+        return "Subchannel{" + id + " " + endpoint + "}";
+    }
+
+    /** Hops a transport's events from its event loop into the serializer. */
+    private final class Events implements TransportListener {
+        private final ClientTransport transport;
+
+        Events(ClientTransport transport) {
+            this.transport = transport;
+        }
+
+        @Override
+        public void transportReady() {
+            serializer.execute(() -> onTransportReady(transport));
+        }
+
+        @Override
+        public void transportShutdown(Status reason) {
+            serializer.execute(() -> onTransportShutdown(transport, reason));
+        }
+
+        @Override
+        public void transportTerminated() {
+            serializer.execute(() -> onTransportTerminated(transport));
+        }
+
+        @Override
+        public void transportInUse(boolean inUse) {
+            serializer.execute(() -> context.inUse().update(transport, inUse));
+        }
+    }
+}

@@ -1,0 +1,384 @@
+package dev.lbchannel;
+
+import dev.lbchannel.balancer.PickResult;
+import dev.lbchannel.balancer.Picker;
+import dev.lbchannel.balancer.ResolvedEndpoints;
+import dev.lbchannel.balancer.Serializer;
+import dev.lbchannel.channelz.CallCounter;
+import dev.lbchannel.channelz.ChannelTrace;
+import dev.lbchannel.channelz.ChannelzIds;
+import dev.lbchannel.channelz.SubchannelSnapshot;
+import dev.lbchannel.resolver.Endpoint;
+import dev.lbchannel.resolver.ResolutionResult;
+import dev.lbchannel.resolver.Resolver;
+import dev.lbchannel.resolver.ResolverArgs;
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptors;
+import io.grpc.CompressorRegistry;
+import io.grpc.ConnectivityState;
+import io.grpc.ManagedChannel;
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
+import org.jspecify.annotations.Nullable;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * A gRPC channel with client-side name resolution and load balancing (the seed's ClientConn).
+ * Build one with {@link LbChannelBuilder#forTarget(String)}; use it with any grpc-java stub.
+ *
+ * <p>Thread-safe. RPCs read the current picker with one volatile read; everything else a channel
+ * does (resolver results, balancer calls, subchannel state, idleness, shutdown) runs on its
+ * {@link Serializer}, one task at a time.
+ */
+public final class LbChannel extends ManagedChannel {
+
+    private static final Logger logger = Logger.getLogger(LbChannel.class.getName());
+
+    private final long id = ChannelzIds.next();
+    private final ChannelSettings settings;
+    private final Serializer serializer;
+    private final ScheduledExecutorService scheduler;
+    private final Channel interceptedChannel;
+    private final CallCounter calls = new CallCounter();
+    private final ChannelTrace trace = new ChannelTrace();
+    private final ConnectivityStateManager stateManager = new ConnectivityStateManager();
+    private final InUseAggregator inUse;
+    private final PickerHolder pickerHolder;
+    private final SubchannelContext subchannelContext;
+    private final CountDownLatch terminatedLatch = new CountDownLatch(1);
+    private final Picker idlePicker;
+
+    // Confined to the serializer.
+    private final Set<DefaultSubchannel> subchannels = new LinkedHashSet<>();
+    private @Nullable ResolverBridge resolverBridge;
+    private @Nullable BalancerBridge balancerBridge;
+    private Serializer.@Nullable ScheduledHandle idleTimer;
+    private boolean idle = true;
+    private boolean balancerShutdown;
+
+    private volatile List<DefaultSubchannel> subchannelsView = List.of();
+    private volatile String lbPolicy;
+    private volatile boolean shutdown;
+    private volatile boolean terminated;
+
+    LbChannel(ChannelSettings settings) {
+        this.settings = settings;
+        this.serializer = new Serializer((thread, error) ->
+                logger.log(Level.SEVERE, "Uncaught exception in the serializer of channel " + settings.targetText(), error));
+        this.scheduler = settings.transportFactory().options().eventLoopGroup().next();
+        this.lbPolicy = settings.defaultPolicy();
+        this.inUse = new InUseAggregator(this::cancelIdleTimer, this::scheduleIdleTimer);
+        this.idlePicker = args -> {
+            serializer.execute(this::exitIdleMode);
+            return PickResult.withNoResult();
+        };
+        this.pickerHolder = new PickerHolder(idlePicker, () -> serializer.execute(this::onPendingChanged));
+        this.subchannelContext = new SubchannelContext(serializer, scheduler, settings.transportFactory(),
+                settings.backoffPolicy(), inUse, this::onSubchannelTerminated);
+        this.interceptedChannel = ClientInterceptors.intercept(new CallFactory(), settings.interceptors());
+        trace.info("Channel created for target " + settings.targetText());
+    }
+
+    @Override
+    public <ReqT, RespT> ClientCall<ReqT, RespT> newCall(MethodDescriptor<ReqT, RespT> method, CallOptions callOptions) {
+        return interceptedChannel.newCall(method, callOptions);
+    }
+
+    @Override
+    public String authority() {
+        return settings.authority();
+    }
+
+    /** The target as configured. */
+    public String target() {
+        return settings.targetText();
+    }
+
+    @Override
+    public ConnectivityState getState(boolean requestConnection) {
+        ConnectivityState state = stateManager.state();
+        if (requestConnection && state == ConnectivityState.IDLE) {
+            serializer.execute(this::requestConnection);
+        }
+        return state;
+    }
+
+    @Override
+    public void notifyWhenStateChanged(ConnectivityState source, Runnable callback) {
+        serializer.execute(() -> stateManager.notifyWhenChanged(callback, settings.executor(), source));
+    }
+
+    @Override
+    public void resetConnectBackoff() {
+        serializer.execute(() -> {
+            subchannels.forEach(DefaultSubchannel::resetBackoff);
+            if (resolverBridge != null) {
+                resolverBridge.resetBackoff();
+            }
+        });
+    }
+
+    @Override
+    public void enterIdle() {
+        serializer.execute(this::enterIdleMode);
+    }
+
+    @Override
+    public LbChannel shutdown() {
+        if (!shutdown) {
+            shutdown = true;
+            serializer.execute(this::onShutdown);
+        }
+        return this;
+    }
+
+    @Override
+    public LbChannel shutdownNow() {
+        shutdown();
+        serializer.execute(this::onShutdownNow);
+        return this;
+    }
+
+    @Override
+    public boolean isShutdown() {
+        return shutdown;
+    }
+
+    @Override
+    public boolean isTerminated() {
+        return terminated;
+    }
+
+    @Override
+    public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+        return terminatedLatch.await(timeout, unit);
+    }
+
+    /** What channelz shows of this channel now. Safe from any thread. */
+    public ChannelSnapshot snapshot() {
+        List<SubchannelSnapshot> subs = new ArrayList<>();
+        for (DefaultSubchannel subchannel : subchannelsView) {
+            subs.add(subchannel.snapshot());
+        }
+        return new ChannelSnapshot(id, settings.targetText(), stateManager.state(), lbPolicy,
+                calls.snapshot(), subs, trace.events());
+    }
+
+    // ---- for the channel's insides -------------------------------------------------------------
+
+    Serializer serializer() {
+        return serializer;
+    }
+
+    ScheduledExecutorService scheduler() {
+        return scheduler;
+    }
+
+    Executor executor() {
+        return settings.executor();
+    }
+
+    CompressorRegistry compressorRegistry() {
+        return settings.compressorRegistry();
+    }
+
+    PickerHolder pickerHolder() {
+        return pickerHolder;
+    }
+
+    CallCounter calls() {
+        return calls;
+    }
+
+    DefaultSubchannel newSubchannel(Endpoint endpoint) {
+        DefaultSubchannel subchannel = new DefaultSubchannel(endpoint, settings.authority(), subchannelContext);
+        subchannels.add(subchannel);
+        subchannelsView = List.copyOf(subchannels);
+        return subchannel;
+    }
+
+    void updateBalancingState(ConnectivityState state, Picker picker) {
+        pickerHolder.update(picker);
+        if (!shutdown) {
+            if (state != stateManager.state()) {
+                trace.info("Entering " + state);
+            }
+            stateManager.update(state);
+        }
+    }
+
+    void refreshNameResolution() {
+        if (resolverBridge != null) {
+            resolverBridge.refresh();
+        }
+    }
+
+    // ---- on the serializer ---------------------------------------------------------------------
+
+    private void requestConnection() {
+        exitIdleMode();
+        if (balancerBridge != null) {
+            balancerBridge.requestConnection();
+        }
+    }
+
+    private void exitIdleMode() {
+        serializer.assertInContext();
+        if (shutdown || !idle) {
+            return;
+        }
+        idle = false;
+        trace.info("Exiting idle mode");
+        stateManager.update(ConnectivityState.CONNECTING);
+        pickerHolder.update(args -> PickResult.withNoResult());
+        balancerBridge = new BalancerBridge(this, settings.balancers().require(settings.defaultPolicy()));
+        lbPolicy = balancerBridge.policyName();
+        Resolver resolver = settings.resolverProvider().newResolver(settings.target(),
+                new ResolverArgs(settings.defaultPort(), scheduler, settings.executor()));
+        resolverBridge = new ResolverBridge(resolver, serializer, scheduler, settings.backoffPolicy(),
+                this::onResolutionResult, this::onResolutionError);
+        resolverBridge.start();
+        if (!inUse.isInUse()) {
+            scheduleIdleTimer();
+        }
+    }
+
+    private void enterIdleMode() {
+        serializer.assertInContext();
+        if (shutdown || idle) {
+            return;
+        }
+        trace.info("Entering idle mode");
+        shutdownResolverAndBalancer();
+        idle = true;
+        balancerShutdown = false;
+        cancelIdleTimer();
+        stateManager.update(ConnectivityState.IDLE);
+        pickerHolder.update(idlePicker);
+    }
+
+    private Status onResolutionResult(ResolutionResult result) {
+        if (balancerBridge == null) {
+            return Status.OK;
+        }
+        if (result.endpoints().isEmpty()) {
+            trace.warning("Resolver returned no endpoints");
+        }
+        return balancerBridge.acceptResolvedEndpoints(
+                new ResolvedEndpoints(result.endpoints(), null, result.attributes()));
+    }
+
+    private void onResolutionError(Status error) {
+        trace.warning("Resolution failed: " + error.getCode() + " " + error.getDescription());
+        if (balancerBridge != null) {
+            balancerBridge.handleResolutionError(error);
+        }
+    }
+
+    private void scheduleIdleTimer() {
+        if (idle || shutdown || settings.idleTimeoutNanos() == Long.MAX_VALUE) {
+            return;
+        }
+        cancelIdleTimer();
+        idleTimer = serializer.schedule(this::enterIdleMode, settings.idleTimeoutNanos(), TimeUnit.NANOSECONDS, scheduler);
+    }
+
+    private void cancelIdleTimer() {
+        if (idleTimer != null) {
+            idleTimer.cancel();
+            idleTimer = null;
+        }
+    }
+
+    private void onPendingChanged() {
+        inUse.update(pickerHolder, pickerHolder.hasPending());
+        if (shutdown && !pickerHolder.hasPending()) {
+            shutdownResolverAndBalancer();
+            maybeTerminate();
+        }
+    }
+
+    private void onShutdown() {
+        trace.info("Channel shutdown");
+        cancelIdleTimer();
+        stateManager.update(ConnectivityState.SHUTDOWN);
+        if (idle) {
+            pickerHolder.failAll(Status.UNAVAILABLE.withDescription("Channel shutdown invoked"));
+        }
+        if (!pickerHolder.hasPending()) {
+            shutdownResolverAndBalancer();
+        }
+        maybeTerminate();
+    }
+
+    private void onShutdownNow() {
+        Status status = Status.UNAVAILABLE.withDescription("Channel shutdownNow invoked");
+        pickerHolder.failAll(status);
+        shutdownResolverAndBalancer();
+        for (DefaultSubchannel subchannel : List.copyOf(subchannels)) {
+            subchannel.shutdownNow(status);
+        }
+        maybeTerminate();
+    }
+
+    private void shutdownResolverAndBalancer() {
+        if (resolverBridge != null) {
+            resolverBridge.shutdown();
+            resolverBridge = null;
+        }
+        if (balancerBridge != null) {
+            balancerBridge.shutdown();
+            balancerBridge = null;
+        }
+        balancerShutdown = true;
+    }
+
+    private void onSubchannelTerminated(DefaultSubchannel subchannel) {
+        subchannels.remove(subchannel);
+        subchannelsView = List.copyOf(subchannels);
+        maybeTerminate();
+    }
+
+    private void maybeTerminate() {
+        if (terminated || !shutdown || !(balancerShutdown || idle) || !subchannels.isEmpty()
+                || pickerHolder.hasPending()) {
+            return;
+        }
+        terminated = true;
+        trace.info("Channel terminated");
+        if (settings.ownedEventLoopGroup() != null) {
+            SharedEventLoopGroup.release(settings.ownedEventLoopGroup());
+        }
+        terminatedLatch.countDown();
+    }
+
+    @Override
+    public String toString() {
+        return "LbChannel{id=" + id + ", target=" + settings.targetText() + "}";
+    }
+
+    /** The innermost channel, under the interceptors: every call becomes a {@link ChannelCall}. */
+    private final class CallFactory extends Channel {
+        @Override
+        public <ReqT, RespT> ClientCall<ReqT, RespT> newCall(MethodDescriptor<ReqT, RespT> method, CallOptions options) {
+            return new ChannelCall<>(method, options, LbChannel.this);
+        }
+
+        @Override
+        public String authority() {
+            return settings.authority();
+        }
+    }
+}

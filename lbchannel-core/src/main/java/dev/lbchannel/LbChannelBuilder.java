@@ -1,0 +1,289 @@
+package dev.lbchannel;
+
+import dev.lbchannel.balancer.BalancerProvider;
+import dev.lbchannel.balancer.BalancerRegistry;
+import dev.lbchannel.resolver.ResolverProvider;
+import dev.lbchannel.resolver.ResolverRegistry;
+import dev.lbchannel.target.Target;
+import dev.lbchannel.transport.ClientTransportFactory;
+import dev.lbchannel.transport.TlsContexts;
+import dev.lbchannel.transport.TransportOptions;
+import io.grpc.ClientInterceptor;
+import io.grpc.CompressorRegistry;
+import io.grpc.DecompressorRegistry;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoopGroup;
+import io.netty.handler.ssl.SslContext;
+import org.jspecify.annotations.Nullable;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Builds an {@link LbChannel}. Options that mean what they mean in grpc-java's
+ * {@code ManagedChannelBuilder} have its names and signatures. Not thread-safe; a builder may
+ * build several channels.
+ *
+ * <pre>{@code
+ * LbChannel channel = LbChannelBuilder.forTarget("static:///10.0.0.7:50051,10.0.0.8:50051")
+ *     .usePlaintext()
+ *     .defaultLoadBalancingPolicy("round_robin")
+ *     .build();
+ * }</pre>
+ */
+public final class LbChannelBuilder {
+
+    /** The idle timeout when none is set, as in gRPC. */
+    public static final long DEFAULT_IDLE_TIMEOUT_MINUTES = 30;
+    private static final long MIN_IDLE_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    private final String target;
+    private boolean plaintext;
+    private @Nullable SslContext sslContext;
+    private @Nullable String authority;
+    private @Nullable String userAgent;
+    private final List<ClientInterceptor> interceptors = new ArrayList<>();
+    private @Nullable Executor executor;
+    private int maxInboundMessageSize = TransportOptions.DEFAULT_MAX_INBOUND_MESSAGE_SIZE;
+    private int maxInboundMetadataSize = TransportOptions.DEFAULT_MAX_INBOUND_METADATA_SIZE;
+    private int flowControlWindow = TransportOptions.DEFAULT_FLOW_CONTROL_WINDOW;
+    private long keepAliveTimeNanos = TransportOptions.KEEPALIVE_DISABLED;
+    private long keepAliveTimeoutNanos = TimeUnit.SECONDS.toNanos(20);
+    private boolean keepAliveWithoutCalls;
+    private long idleTimeoutNanos = TimeUnit.MINUTES.toNanos(DEFAULT_IDLE_TIMEOUT_MINUTES);
+    private @Nullable Map<String, ?> defaultServiceConfig;
+    private String defaultPolicy = BalancerRegistry.DEFAULT_POLICY;
+    private boolean retryEnabled = true;
+    private ResolverRegistry resolvers = ResolverRegistry.builtIns();
+    private BalancerRegistry balancers = BalancerRegistry.builtIns();
+    private @Nullable EventLoopGroup eventLoopGroup;
+    private @Nullable Class<? extends Channel> channelType;
+    private BackoffPolicy backoffPolicy = BackoffPolicy.DEFAULT;
+    private CompressorRegistry compressorRegistry = CompressorRegistry.getDefaultInstance();
+    private DecompressorRegistry decompressorRegistry = DecompressorRegistry.getDefaultInstance();
+
+    private LbChannelBuilder(String target) {
+        this.target = target;
+    }
+
+    /**
+     * Starts a builder for {@code target}: {@code scheme://authority/endpoint} with a registered
+     * scheme, or a bare {@code host:port}, which resolves as {@code dns:///host:port}.
+     */
+    public static LbChannelBuilder forTarget(String target) {
+        return new LbChannelBuilder(requireNonNull(target, "target"));
+    }
+
+    /** Speak HTTP/2 in cleartext (h2c with prior knowledge) instead of TLS. */
+    public LbChannelBuilder usePlaintext() {
+        plaintext = true;
+        sslContext = null;
+        return this;
+    }
+
+    /** Use TLS with ALPN h2 and hostname verification; the default. */
+    public LbChannelBuilder useTransportSecurity() {
+        plaintext = false;
+        return this;
+    }
+
+    /** Use TLS with this client context (trust, client certificate, provider); implies TLS. */
+    public LbChannelBuilder sslContext(SslContext sslContext) {
+        this.sslContext = requireNonNull(sslContext, "sslContext");
+        this.plaintext = false;
+        return this;
+    }
+
+    /** The {@code :authority} (and TLS server name) RPCs carry instead of the target's. */
+    public LbChannelBuilder overrideAuthority(String authority) {
+        this.authority = requireNonNull(authority, "authority");
+        return this;
+    }
+
+    /** Put in front of lbchannel's own {@code user-agent}. */
+    public LbChannelBuilder userAgent(String userAgent) {
+        this.userAgent = requireNonNull(userAgent, "userAgent");
+        return this;
+    }
+
+    /** Interceptors for every call; the last one given runs first, as in grpc-java. */
+    public LbChannelBuilder intercept(ClientInterceptor... interceptors) {
+        return intercept(Arrays.asList(interceptors));
+    }
+
+    public LbChannelBuilder intercept(List<ClientInterceptor> interceptors) {
+        for (ClientInterceptor interceptor : interceptors) {
+            this.interceptors.add(requireNonNull(interceptor, "interceptor"));
+        }
+        return this;
+    }
+
+    /** Where call callbacks run when a call names no executor; default: a shared cached pool. */
+    public LbChannelBuilder executor(Executor executor) {
+        this.executor = requireNonNull(executor, "executor");
+        return this;
+    }
+
+    /** Run callbacks on the thread that delivers them (an event loop); for non-blocking listeners. */
+    public LbChannelBuilder directExecutor() {
+        return executor(Runnable::run);
+    }
+
+    public LbChannelBuilder maxInboundMessageSize(int bytes) {
+        this.maxInboundMessageSize = positive(bytes, "maxInboundMessageSize");
+        return this;
+    }
+
+    public LbChannelBuilder maxInboundMetadataSize(int bytes) {
+        this.maxInboundMetadataSize = positive(bytes, "maxInboundMetadataSize");
+        return this;
+    }
+
+    /** The HTTP/2 receive window per stream and connection; default 1 MiB. */
+    public LbChannelBuilder flowControlWindow(int bytes) {
+        this.flowControlWindow = positive(bytes, "flowControlWindow");
+        return this;
+    }
+
+    /** Ping after this long without reads; at least 10 s; {@code Long.MAX_VALUE} disables. */
+    public LbChannelBuilder keepAliveTime(long time, TimeUnit unit) {
+        long nanos = unit.toNanos(time);
+        this.keepAliveTimeNanos = nanos >= TimeUnit.DAYS.toNanos(365) ? TransportOptions.KEEPALIVE_DISABLED
+                : Math.max(positive(nanos, "keepAliveTime"), TransportOptions.MIN_KEEPALIVE_TIME_NANOS);
+        return this;
+    }
+
+    public LbChannelBuilder keepAliveTimeout(long timeout, TimeUnit unit) {
+        this.keepAliveTimeoutNanos = positive(unit.toNanos(timeout), "keepAliveTimeout");
+        return this;
+    }
+
+    public LbChannelBuilder keepAliveWithoutCalls(boolean enable) {
+        this.keepAliveWithoutCalls = enable;
+        return this;
+    }
+
+    /** Go idle (drop connections, stop resolving) after this long without RPCs; at least 1 s. */
+    public LbChannelBuilder idleTimeout(long value, TimeUnit unit) {
+        long nanos = unit.toNanos(value);
+        this.idleTimeoutNanos = nanos >= TimeUnit.DAYS.toNanos(30) ? Long.MAX_VALUE
+                : Math.max(positive(nanos, "idleTimeout"), MIN_IDLE_TIMEOUT_NANOS);
+        return this;
+    }
+
+    /** The service config (gRPC's JSON shape) used until, and unless, the resolver gives one. */
+    public LbChannelBuilder defaultServiceConfig(@Nullable Map<String, ?> serviceConfig) {
+        this.defaultServiceConfig = serviceConfig;
+        return this;
+    }
+
+    /** The policy used when no service config names one; default {@code pick_first}. */
+    public LbChannelBuilder defaultLoadBalancingPolicy(String policy) {
+        this.defaultPolicy = requireNonNull(policy, "policy");
+        return this;
+    }
+
+    public LbChannelBuilder enableRetry() {
+        this.retryEnabled = true;
+        return this;
+    }
+
+    public LbChannelBuilder disableRetry() {
+        this.retryEnabled = false;
+        return this;
+    }
+
+    /** Adds a resolver for its scheme, replacing a built-in of the same scheme. */
+    public LbChannelBuilder resolverProvider(ResolverProvider provider) {
+        this.resolvers = resolvers.with(provider);
+        return this;
+    }
+
+    /** Adds a balancer for its policy name, replacing a built-in of the same name. */
+    public LbChannelBuilder balancerProvider(BalancerProvider provider) {
+        this.balancers = balancers.with(provider);
+        return this;
+    }
+
+    /** Run connections on these event loops instead of the shared ones; the caller owns them. */
+    public LbChannelBuilder eventLoopGroup(EventLoopGroup group, Class<? extends Channel> channelType) {
+        this.eventLoopGroup = requireNonNull(group, "group");
+        this.channelType = requireNonNull(channelType, "channelType");
+        return this;
+    }
+
+    /** The reconnect backoff; gRPC's by default. Tests shorten it. */
+    public LbChannelBuilder connectionBackoff(BackoffPolicy policy) {
+        this.backoffPolicy = requireNonNull(policy, "policy");
+        return this;
+    }
+
+    public LbChannelBuilder compressorRegistry(CompressorRegistry registry) {
+        this.compressorRegistry = requireNonNull(registry, "registry");
+        return this;
+    }
+
+    public LbChannelBuilder decompressorRegistry(DecompressorRegistry registry) {
+        this.decompressorRegistry = requireNonNull(registry, "registry");
+        return this;
+    }
+
+    /**
+     * Builds the channel. It starts IDLE and connects on the first RPC or
+     * {@code getState(true)}.
+     *
+     * @throws IllegalArgumentException for an unusable target, an unknown scheme or policy;
+     *     the message names the problem
+     */
+    public LbChannel build() {
+        Target parsed = resolvers.parseTarget(target);
+        ResolverProvider resolverProvider = resolvers.providerFor(parsed);
+        balancers.require(defaultPolicy);
+        int defaultPort = plaintext ? 80 : 443;
+        String channelAuthority = authority != null ? authority : resolverProvider.defaultAuthority(parsed);
+        SslContext ssl = plaintext ? null : sslContext != null ? sslContext : TlsContexts.forClient();
+        EventLoopGroup group = eventLoopGroup;
+        EventLoopGroup owned = null;
+        Class<? extends Channel> type = channelType;
+        if (group == null) {
+            group = owned = SharedEventLoopGroup.acquire();
+            type = SharedEventLoopGroup.CHANNEL_TYPE;
+        }
+        TransportOptions options = TransportOptions.builder(group, requireNonNull(type, "channelType"))
+                .sslContext(ssl)
+                .userAgent(userAgent)
+                .maxInboundMessageSize(maxInboundMessageSize)
+                .maxInboundMetadataSize(maxInboundMetadataSize)
+                .flowControlWindow(flowControlWindow)
+                .keepAlive(keepAliveTimeNanos, keepAliveTimeoutNanos, keepAliveWithoutCalls)
+                .compressorRegistry(compressorRegistry)
+                .decompressorRegistry(decompressorRegistry)
+                .build();
+        ChannelSettings settings = new ChannelSettings(target, parsed, resolverProvider, defaultPort,
+                channelAuthority, balancers, defaultPolicy, defaultServiceConfig,
+                ClientTransportFactory.netty(options), owned,
+                executor != null ? executor : SharedExecutor.get(), compressorRegistry,
+                List.copyOf(interceptors), idleTimeoutNanos, backoffPolicy, retryEnabled);
+        return new LbChannel(settings);
+    }
+
+    private static int positive(int value, String name) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(name + " must be positive, was " + value);
+        }
+        return value;
+    }
+
+    private static long positive(long value, String name) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(name + " must be positive, was " + value);
+        }
+        return value;
+    }
+}

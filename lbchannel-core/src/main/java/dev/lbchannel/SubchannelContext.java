@@ -1,0 +1,20 @@
+package dev.lbchannel;
+
+import dev.lbchannel.balancer.Serializer;
+import dev.lbchannel.transport.ClientTransportFactory;
+
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Consumer;
+
+/**
+ * What every subchannel of one channel shares: the channel's serializer and timers, its
+ * transport factory and backoff policy, and the channel's bookkeeping of use and termination.
+ */
+record SubchannelContext(
+        Serializer serializer,
+        ScheduledExecutorService scheduler,
+        ClientTransportFactory transports,
+        BackoffPolicy backoffPolicy,
+        InUseAggregator inUse,
+        Consumer<DefaultSubchannel> onTerminated) {
+}

@@ -1,0 +1,33 @@
+package dev.lbchannel.resolver;
+
+import io.grpc.Attributes;
+
+import java.net.SocketAddress;
+import java.util.List;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * One backend as a resolver reports it: the addresses that reach it, in the order to try them,
+ * and attributes for balancers. Two endpoints are equal when their addresses and attributes are.
+ */
+public record Endpoint(List<SocketAddress> addresses, Attributes attributes) {
+
+    public Endpoint {
+        addresses = List.copyOf(requireNonNull(addresses, "addresses"));
+        requireNonNull(attributes, "attributes");
+        if (addresses.isEmpty()) {
+            throw new IllegalArgumentException("An endpoint needs at least one address");
+        }
+    }
+
+    /** An endpoint with these addresses and no attributes. */
+    public static Endpoint of(SocketAddress... addresses) {
+        return new Endpoint(List.of(addresses), Attributes.EMPTY);
+    }
+
+    @Override
+    public String toString() {
+        return addresses.size() == 1 ? addresses.get(0).toString() : addresses.toString();
+    }
+}

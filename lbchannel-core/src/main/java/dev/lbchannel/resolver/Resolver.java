@@ -1,0 +1,22 @@
+package dev.lbchannel.resolver;
+
+/**
+ * Watches one target name and reports what it resolves to. Created by a
+ * {@link ResolverProvider}; the channel calls it from its serializer, one call at a time.
+ * Blocking work (a DNS query) must run elsewhere and report through the listener.
+ */
+public interface Resolver {
+
+    /** Starts resolving; results and errors go to {@code listener}. Called once. */
+    void start(ResolverListener listener);
+
+    /**
+     * Asks for a fresh resolution, for example because a connection failed. A resolver may
+     * rate-limit these; a resolver that pushes updates may ignore it.
+     */
+    default void refresh() {
+    }
+
+    /** Stops resolving; the listener hears nothing after this returns. */
+    void shutdown();
+}

@@ -1,0 +1,21 @@
+package dev.lbchannel.resolver;
+
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * What the channel gives a resolver when it creates one.
+ *
+ * @param defaultPort the port to use when the target names none: 443 with TLS, 80 without
+ * @param scheduler for timers (refresh intervals, rate limits); tasks on it must not block
+ * @param offloadExecutor for blocking work such as system name lookups
+ */
+public record ResolverArgs(int defaultPort, ScheduledExecutorService scheduler, Executor offloadExecutor) {
+
+    public ResolverArgs {
+        requireNonNull(scheduler, "scheduler");
+        requireNonNull(offloadExecutor, "offloadExecutor");
+    }
+}

@@ -1,0 +1,28 @@
+package dev.lbchannel.transport;
+
+import java.net.SocketAddress;
+
+/**
+ * Opens {@link ClientTransport}s for one channel with that channel's {@link TransportOptions}.
+ * Thread-safe.
+ */
+public interface ClientTransportFactory {
+
+    /**
+     * Creates an unstarted transport.
+     *
+     * @param authority the {@code :authority} header, and the host name TLS verifies and sends
+     *     as SNI
+     * @param connectTimeoutNanos how long the TCP and TLS handshake may take before the attempt
+     *     fails UNAVAILABLE
+     */
+    ClientTransport newTransport(SocketAddress address, String authority, long connectTimeoutNanos);
+
+    /** The options every transport of this factory uses. */
+    TransportOptions options();
+
+    /** Creates the Netty HTTP/2 factory. */
+    static ClientTransportFactory netty(TransportOptions options) {
+        return new NettyTransportFactory(options);
+    }
+}

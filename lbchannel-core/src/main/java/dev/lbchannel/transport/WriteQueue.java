@@ -1,0 +1,87 @@
+package dev.lbchannel.transport;
+
+import io.netty.channel.EventLoop;
+
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Carries commands from any thread into one event loop and runs them in order, flushing the
+ * connection once per batch rather than once per command. A burst of commands costs one task
+ * submission: {@link #scheduleFlush()} schedules a drain only if none is pending.
+ *
+ * <p>Thread-safe and lock-free. Commands run on the event loop.
+ */
+final class WriteQueue {
+
+    /** Commands run per flush, so that a flood from many threads still reaches the socket steadily. */
+    private static final int MAX_COMMANDS_PER_FLUSH = 128;
+
+    private static final Logger LOG = Logger.getLogger(WriteQueue.class.getName());
+
+    private final EventLoop eventLoop;
+    private final Runnable flush;
+    private final Queue<Runnable> commands = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean scheduled = new AtomicBoolean();
+    private final Runnable drainTask = this::drain;
+
+    /**
+     * @param flush run on the event loop after each batch of commands
+     */
+    WriteQueue(EventLoop eventLoop, Runnable flush) {
+        this.eventLoop = requireNonNull(eventLoop, "eventLoop");
+        this.flush = requireNonNull(flush, "flush");
+    }
+
+    /** Queues {@code command} without scheduling; it runs with the next scheduled batch. */
+    void enqueue(Runnable command) {
+        commands.add(command);
+    }
+
+    /** Queues {@code command} and makes sure a batch is scheduled. */
+    void enqueueAndFlush(Runnable command) {
+        commands.add(command);
+        scheduleFlush();
+    }
+
+    /** Schedules a batch unless one is already pending. */
+    void scheduleFlush() {
+        if (scheduled.compareAndSet(false, true)) {
+            eventLoop.execute(drainTask);
+        }
+    }
+
+    private static void run(Runnable command) {
+        try {
+            command.run();
+        } catch (RuntimeException | Error e) {
+            LOG.log(Level.WARNING, "Transport command failed", e);
+        }
+    }
+
+    private void drain() {
+        try {
+            while (true) {
+                int ran = 0;
+                for (Runnable command; ran < MAX_COMMANDS_PER_FLUSH && (command = commands.poll()) != null; ran++) {
+                    run(command);
+                }
+                flush.run();
+                if (ran < MAX_COMMANDS_PER_FLUSH) {
+                    break;
+                }
+            }
+        } finally {
+            scheduled.set(false);
+            // A command queued after the last poll but before the reset would otherwise wait.
+            if (!commands.isEmpty()) {
+                scheduleFlush();
+            }
+        }
+    }
+}
