@@ -1,0 +1,272 @@
+package dev.lbchannel.transport;
+
+import io.grpc.CallOptions;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.AsciiString;
+import io.netty.util.NetUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import org.jspecify.annotations.Nullable;
+
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * One HTTP/2 connection (h2c with prior knowledge, or TLS with ALPN h2) to one address. The public
+ * methods run on any thread and only hand commands to the connection's event loop through a
+ * {@link WriteQueue}; connection state lives in {@link GrpcClientHandler} and in the loop-confined
+ * fields here, which also make sure the {@link TransportListener} hears shutdown and termination
+ * exactly once each.
+ */
+final class NettyClientTransport implements ClientTransport {
+
+    private final NettyTransportFactory factory;
+    private final TransportOptions options;
+    private final SocketAddress address;
+    private final String authority;
+    private final AsciiString authorityHeader;
+    private final AsciiString scheme;
+    private final long connectTimeoutNanos;
+    private final EventLoop eventLoop;
+    private final TransportStats stats = new TransportStats();
+    private final GrpcClientHandler handler;
+    private final WriteQueue writeQueue;
+    private volatile @Nullable Channel channel;
+
+    // Event-loop confined (written before the loop first sees them, then only there).
+    private @Nullable TransportListener listener;
+    private @Nullable Status shutdownStatus;
+    private @Nullable Status closeCause;
+    private @Nullable ScheduledFuture<?> connectTimeout;
+    private boolean ready;
+    private boolean terminated;
+
+    NettyClientTransport(NettyTransportFactory factory, SocketAddress address, String authority,
+            long connectTimeoutNanos, long keepAliveTimeNanos) {
+        this.factory = factory;
+        this.options = factory.options();
+        this.address = address;
+        this.authority = authority;
+        this.authorityHeader = AsciiString.of(authority);
+        this.scheme = options.sslContext() == null ? RequestHeaders.HTTP : RequestHeaders.HTTPS;
+        this.connectTimeoutNanos = connectTimeoutNanos;
+        this.eventLoop = options.eventLoopGroup().next();
+        this.handler = GrpcClientHandler.create(this, options, keepAliveTimeNanos, stats);
+        this.writeQueue = new WriteQueue(eventLoop, handler::flushBatch);
+    }
+
+    @Override
+    public void start(TransportListener listener) {
+        requireNonNull(listener, "listener");
+        if (this.listener != null) {
+            throw new IllegalStateException("start() was called already");
+        }
+        this.listener = listener;
+        Bootstrap bootstrap = new Bootstrap()
+                .group(eventLoop)
+                .channel(options.channelType())
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
+                        (int) Math.min(Integer.MAX_VALUE, Math.max(1, TimeUnit.NANOSECONDS.toMillis(connectTimeoutNanos))))
+                .handler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        SslContext ssl = options.sslContext();
+                        if (ssl == null) {
+                            ch.pipeline().addLast(handler);
+                        } else {
+                            ch.pipeline().addLast(newSslHandler(ssl, ch));
+                            ch.pipeline().addLast(new TlsHandshakeHandler(NettyClientTransport.this, handler, stats));
+                        }
+                    }
+                });
+        ChannelFuture connect = bootstrap.connect(address);
+        Channel ch = connect.channel();
+        channel = ch;
+        eventLoop.execute(() -> connectTimeout = eventLoop.schedule(this::onConnectTimeout,
+                connectTimeoutNanos, TimeUnit.NANOSECONDS));
+        connect.addListener(f -> {
+            if (f.isSuccess()) {
+                stats.localAddress(ch.localAddress());
+            } else {
+                recordCloseCause(Status.UNAVAILABLE.withDescription("Failed to connect to " + address
+                        + ": " + f.cause().getMessage()).withCause(f.cause()));
+            }
+        });
+        ch.closeFuture().addListener(f -> onChannelClosed());
+    }
+
+    @Override
+    public ClientStream newStream(MethodDescriptor<?, ?> method, Metadata headers, CallOptions callOptions,
+            long deadlineNanos, ClientStreamListener listener) {
+        requireNonNull(method, "method");
+        requireNonNull(headers, "headers");
+        requireNonNull(callOptions, "callOptions");
+        Http2Headers requestHeaders = RequestHeaders.create(scheme, factory.path(method), authorityHeader,
+                factory.userAgent(), callOptions.getCompressor(), factory.acceptEncoding(), deadlineNanos, headers);
+        Integer maxInbound = callOptions.getMaxInboundMessageSize();
+        NettyClientStream stream = new NettyClientStream(handler, writeQueue, requestHeaders, listener,
+                maxInbound != null ? maxInbound : options.maxInboundMessageSize(), options.decompressorRegistry());
+        Runnable create = () -> handler.createStream(stream);
+        if (method.getType().clientSendsOneMessage()) {
+            writeQueue.enqueue(create); // the message and half-close follow at once: one flush for all
+        } else {
+            writeQueue.enqueueAndFlush(create);
+        }
+        return stream;
+    }
+
+    @Override
+    public void shutdown(Status reason) {
+        requireNonNull(reason, "reason");
+        writeQueue.enqueueAndFlush(() -> handler.shutdown(reason));
+    }
+
+    @Override
+    public void shutdownNow(Status reason) {
+        requireNonNull(reason, "reason");
+        writeQueue.enqueueAndFlush(() -> handler.shutdownNow(reason));
+    }
+
+    @Override
+    public SocketAddress remoteAddress() {
+        return address;
+    }
+
+    @Override
+    public @Nullable SocketStats stats() {
+        return channel == null ? null : stats.snapshot(address);
+    }
+
+    /** The event loop this transport's connection lives on; for tests. */
+    EventLoop eventLoop() {
+        return eventLoop;
+    }
+
+    @Override
+    public String toString() {
+        return "NettyClientTransport{" + address + ", authority=" + authority + "}";
+    }
+
+    // ---- Event loop: called by the handlers ----
+
+    void onReady() {
+        ready = true;
+        if (connectTimeout != null) {
+            connectTimeout.cancel(false);
+        }
+        if (shutdownStatus == null && listener != null) {
+            listener.transportReady();
+        }
+    }
+
+    void inUse(boolean inUse) {
+        if (listener != null && !terminated) {
+            listener.transportInUse(inUse);
+        }
+    }
+
+    void tooManyPings() {
+        factory.tooManyPings();
+    }
+
+    /** Remembers why the connection is ending; the first cause wins. */
+    void recordCloseCause(Status status) {
+        if (closeCause == null) {
+            closeCause = status;
+        }
+    }
+
+    /** The status streams fail with when the connection closes under them. */
+    Status closeStatus() {
+        if (closeCause != null) {
+            return closeCause;
+        }
+        return Status.UNAVAILABLE.withDescription(shutdownStatus == null
+                ? "Connection to " + address + " closed"
+                : "Connection to " + address + " closed after shutdown");
+    }
+
+    void notifyShutdown(Status reason) {
+        if (shutdownStatus == null) {
+            shutdownStatus = reason;
+            if (listener != null) {
+                listener.transportShutdown(reason);
+            }
+        }
+    }
+
+    void closeChannel() {
+        Channel ch = channel;
+        if (ch != null) {
+            ch.close();
+        } else {
+            onChannelClosed();
+        }
+    }
+
+    private void onConnectTimeout() {
+        if (!ready) {
+            recordCloseCause(Status.UNAVAILABLE.withDescription("Connection to " + address + " was not ready within "
+                    + TimeUnit.NANOSECONDS.toMillis(connectTimeoutNanos) + " ms"));
+            closeChannel();
+        }
+    }
+
+    private void onChannelClosed() {
+        if (terminated) {
+            return;
+        }
+        if (connectTimeout != null) {
+            connectTimeout.cancel(false);
+        }
+        Status status = closeStatus();
+        handler.connectionClosed(status);
+        notifyShutdown(status);
+        terminated = true;
+        if (listener != null) {
+            listener.transportTerminated();
+        }
+    }
+
+    private SslHandler newSslHandler(SslContext context, Channel ch) {
+        String host = hostOf(authority);
+        int port = address instanceof InetSocketAddress inet ? inet.getPort() : -1;
+        SslHandler ssl = context.newHandler(ch.alloc(), host, port);
+        SSLEngine engine = ssl.engine();
+        SSLParameters parameters = engine.getSSLParameters();
+        parameters.setEndpointIdentificationAlgorithm("HTTPS");
+        if (!NetUtil.isValidIpV4Address(host) && !NetUtil.isValidIpV6Address(host)) {
+            parameters.setServerNames(List.of(new SNIHostName(host)));
+        }
+        engine.setSSLParameters(parameters);
+        return ssl;
+    }
+
+    /** The host part of an authority: {@code host}, {@code host:port} or {@code [v6]:port}. */
+    static String hostOf(String authority) {
+        if (authority.startsWith("[")) {
+            int end = authority.indexOf(']');
+            return end > 0 ? authority.substring(1, end) : authority;
+        }
+        int colon = authority.lastIndexOf(':');
+        return colon > 0 && authority.indexOf(':') == colon ? authority.substring(0, colon) : authority;
+    }
+}

@@ -1,0 +1,102 @@
+package dev.lbchannel.transport;
+
+import io.grpc.Status;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Waits for the TLS handshake, insists that ALPN chose {@code h2}, then puts the HTTP/2 handler in
+ * its place. Anything decoded before that is held and passed on, in order, once HTTP/2 is in
+ * place. A failed handshake or another protocol fails the transport UNAVAILABLE.
+ * Event-loop confined.
+ */
+final class TlsHandshakeHandler extends ChannelInboundHandlerAdapter {
+
+    private final NettyClientTransport transport;
+    private final ChannelHandler http2Handler;
+    private final TransportStats stats;
+    private final List<Object> held = new ArrayList<>(2);
+    private boolean done;
+
+    TlsHandshakeHandler(NettyClientTransport transport, ChannelHandler http2Handler, TransportStats stats) {
+        this.transport = transport;
+        this.http2Handler = http2Handler;
+        this.stats = stats;
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (!(evt instanceof SslHandshakeCompletionEvent event) || done) {
+            super.userEventTriggered(ctx, evt);
+            return;
+        }
+        done = true;
+        if (!event.isSuccess()) {
+            fail(ctx, Status.UNAVAILABLE.withDescription("TLS handshake with " + transport.remoteAddress()
+                    + " failed: " + event.cause().getMessage()).withCause(event.cause()));
+            return;
+        }
+        SslHandler ssl = ctx.pipeline().get(SslHandler.class);
+        String protocol = ssl.applicationProtocol();
+        if (!ApplicationProtocolNames.HTTP_2.equals(protocol)) {
+            fail(ctx, Status.UNAVAILABLE.withDescription("TLS peer " + transport.remoteAddress()
+                    + " did not negotiate h2 with ALPN (got " + protocol + ")"));
+            return;
+        }
+        stats.security(describe(ssl.engine().getSession()));
+        ctx.pipeline().addAfter(ctx.name(), null, http2Handler);
+        for (Object msg : held) {
+            ctx.fireChannelRead(msg);
+        }
+        held.clear();
+        ctx.pipeline().remove(this);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        held.add(msg);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        fail(ctx, Status.UNAVAILABLE.withDescription("TLS connection to " + transport.remoteAddress()
+                + " failed: " + cause.getMessage()).withCause(cause));
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        for (Object msg : held) {
+            io.netty.util.ReferenceCountUtil.release(msg);
+        }
+        held.clear();
+    }
+
+    private void fail(ChannelHandlerContext ctx, Status status) {
+        transport.recordCloseCause(status);
+        ctx.close();
+    }
+
+    /** Protocol, cipher suite and peer subject; never key material. */
+    static String describe(SSLSession session) {
+        String peer;
+        try {
+            Certificate[] chain = session.getPeerCertificates();
+            peer = chain.length > 0 && chain[0] instanceof X509Certificate x509
+                    ? x509.getSubjectX500Principal().getName() : "unknown";
+        } catch (SSLPeerUnverifiedException e) {
+            peer = "unverified";
+        }
+        return session.getProtocol() + " " + session.getCipherSuite() + " peer=" + peer;
+    }
+}

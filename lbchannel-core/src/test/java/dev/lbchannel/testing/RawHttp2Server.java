@@ -1,0 +1,209 @@
+package dev.lbchannel.testing;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.Http2ConnectionHandler;
+import io.netty.handler.codec.http2.Http2ConnectionHandlerBuilder;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2EventAdapter;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.util.AsciiString;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A bare HTTP/2 server (h2c, prior knowledge) that answers each request with whatever frames a
+ * test {@link Script} writes, well-formed gRPC or not. Used to prove how the client treats
+ * malformed responses. The script runs on the server's event loop when a request's HEADERS
+ * arrive; everything it writes is flushed when it returns. Request DATA is read and discarded.
+ */
+public final class RawHttp2Server implements AutoCloseable {
+
+    /** Answers one request. */
+    @FunctionalInterface
+    public interface Script {
+        void onRequest(Exchange exchange) throws Exception;
+    }
+
+    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    private final AtomicInteger requests = new AtomicInteger();
+    private final Channel serverChannel;
+
+    private RawHttp2Server(Script script) throws InterruptedException {
+        serverChannel = new ServerBootstrap()
+                .group(group)
+                .channel(NioServerSocketChannel.class)
+                .childHandler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ScriptListener listener = new ScriptListener(script);
+                        Http2ConnectionHandler handler = new Http2ConnectionHandlerBuilder()
+                                .server(true).frameListener(listener).build();
+                        listener.handler = handler;
+                        ch.pipeline().addLast(handler);
+                    }
+                })
+                .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+    }
+
+    public static RawHttp2Server start(Script script) {
+        try {
+            return new RawHttp2Server(script);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public InetSocketAddress address() {
+        return (InetSocketAddress) serverChannel.localAddress();
+    }
+
+    /** Requests seen so far, over all connections. */
+    public int requests() {
+        return requests.get();
+    }
+
+    @Override
+    public void close() {
+        serverChannel.close().syncUninterruptibly();
+        group.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    /** Response headers of a well-formed gRPC response. */
+    public static Http2Headers grpcHeaders() {
+        return new DefaultHttp2Headers().status("200").add("content-type", "application/grpc");
+    }
+
+    /** Trailers with {@code grpc-status}. */
+    public static Http2Headers grpcTrailers(int code) {
+        return new DefaultHttp2Headers().add("grpc-status", Integer.toString(code));
+    }
+
+    /** One length-prefixed message, as bytes. */
+    public static byte[] frame(boolean compressedFlag, byte[] message) {
+        byte[] out = new byte[5 + message.length];
+        out[0] = (byte) (compressedFlag ? 1 : 0);
+        out[1] = (byte) (message.length >>> 24);
+        out[2] = (byte) (message.length >>> 16);
+        out[3] = (byte) (message.length >>> 8);
+        out[4] = (byte) message.length;
+        System.arraycopy(message, 0, out, 5, message.length);
+        return out;
+    }
+
+    /** One request and the means to answer it. Event-loop confined. */
+    public static final class Exchange {
+        private final ChannelHandlerContext ctx;
+        private final Http2ConnectionHandler handler;
+        private final int streamId;
+        private final Http2Headers requestHeaders;
+        private final int index;
+
+        Exchange(ChannelHandlerContext ctx, Http2ConnectionHandler handler, int streamId,
+                Http2Headers requestHeaders, int index) {
+            this.ctx = ctx;
+            this.handler = handler;
+            this.streamId = streamId;
+            this.requestHeaders = requestHeaders;
+            this.index = index;
+        }
+
+        public int streamId() {
+            return streamId;
+        }
+
+        public Http2Headers requestHeaders() {
+            return requestHeaders;
+        }
+
+        /** 0 for the first request on this connection, 1 for the second, and so on. */
+        public int index() {
+            return index;
+        }
+
+        public Exchange headers(Http2Headers headers, boolean endStream) {
+            return headers(streamId, headers, endStream);
+        }
+
+        public Exchange headers(int stream, Http2Headers headers, boolean endStream) {
+            handler.encoder().writeHeaders(ctx, stream, headers, 0, endStream, ctx.newPromise());
+            return this;
+        }
+
+        public Exchange data(byte[] bytes, boolean endStream) {
+            return data(streamId, bytes, endStream);
+        }
+
+        public Exchange data(int stream, byte[] bytes, boolean endStream) {
+            handler.encoder().writeData(ctx, stream, Unpooled.wrappedBuffer(bytes), 0, endStream, ctx.newPromise());
+            return this;
+        }
+
+        /** A complete OK response carrying {@code message}. */
+        public Exchange okResponse(int stream, byte[] message) {
+            headers(stream, grpcHeaders(), false);
+            data(stream, frame(false, message), false);
+            return headers(stream, grpcTrailers(0), true);
+        }
+
+        public Exchange rst(Http2Error error) {
+            handler.resetStream(ctx, streamId, error.code(), ctx.newPromise());
+            return this;
+        }
+
+        public Exchange goAway(int lastStreamId, Http2Error error, String debugData) {
+            handler.goAway(ctx, lastStreamId, error.code(),
+                    Unpooled.copiedBuffer(debugData, StandardCharsets.UTF_8), ctx.newPromise());
+            return this;
+        }
+    }
+
+    private final class ScriptListener extends Http2EventAdapter {
+        private final Script script;
+        private Http2ConnectionHandler handler;
+        private int count;
+
+        ScriptListener(Script script) {
+            this.script = script;
+        }
+
+        @Override
+        public void onHeadersRead(ChannelHandlerContext ctx, int streamId, Http2Headers headers, int padding,
+                boolean endOfStream) {
+            if (headers.method() == null || !AsciiString.contentEquals(headers.method(), "POST")) {
+                return; // trailers of a request, not a new one
+            }
+            requests.incrementAndGet();
+            try {
+                script.onRequest(new Exchange(ctx, handler, streamId, headers, count++));
+            } catch (Exception e) {
+                handler.resetStream(ctx, streamId, Http2Error.INTERNAL_ERROR.code(), ctx.newPromise());
+            }
+            handler.flush(ctx);
+        }
+
+        @Override
+        public void onHeadersRead(ChannelHandlerContext ctx, int streamId, Http2Headers headers, int streamDependency,
+                short weight, boolean exclusive, int padding, boolean endOfStream) {
+            onHeadersRead(ctx, streamId, headers, padding, endOfStream);
+        }
+
+        @Override
+        public int onDataRead(ChannelHandlerContext ctx, int streamId, ByteBuf data, int padding, boolean endOfStream) {
+            return data.readableBytes() + padding;
+        }
+    }
+}

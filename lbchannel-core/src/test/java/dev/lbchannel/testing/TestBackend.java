@@ -1,0 +1,263 @@
+package dev.lbchannel.testing;
+
+import io.grpc.BindableService;
+import io.grpc.Context;
+import io.grpc.Deadline;
+import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
+import io.grpc.Metadata;
+import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.testing.integration.TestServiceImpl;
+import io.netty.pkitesting.CertificateBuilder;
+import io.netty.pkitesting.X509Bundle;
+import org.jspecify.annotations.Nullable;
+
+import javax.net.ssl.TrustManagerFactory;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A real gRPC server for tests: grpc-java's Netty server on {@code 127.0.0.1} serving the interop
+ * {@code grpc.testing.TestService}, in plaintext or TLS.
+ *
+ * <p>It serves grpc-java's own {@link TestServiceImpl} with its interceptors (echoing
+ * {@code x-grpc-test-echo-initial} and {@code x-grpc-test-echo-trailing-bin}), as grpc-java's
+ * interop server does. {@code TestServiceImpl} needs grpc-services on the class path; without it
+ * the backend serves {@link FallbackTestService}, which covers the same core behaviour.
+ *
+ * <p>For TLS it makes a CA and a server certificate valid for {@code localhost} and
+ * {@code 127.0.0.1}; clients trust {@link #trustManagerFactory()}. It also records, for
+ * assertions, the last request's metadata and deadline and how many calls the server saw
+ * cancelled.
+ *
+ * <pre>{@code
+ * try (TestBackend backend = TestBackend.start(false)) {
+ *     connect(backend.address(), backend.authority());
+ *     backend.restart();   // same port
+ * }
+ * }</pre>
+ *
+ * Thread-safe.
+ */
+public final class TestBackend implements AutoCloseable {
+
+    private static final long STOP_TIMEOUT_SECONDS = 10;
+
+    private final boolean tls;
+    private final @Nullable X509Bundle ca;
+    private final @Nullable X509Bundle serverCert;
+    private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, r -> {
+        Thread t = new Thread(r, "test-backend-scheduler");
+        t.setDaemon(true);
+        return t;
+    });
+    private final AtomicReference<@Nullable Metadata> lastHeaders = new AtomicReference<>();
+    private final AtomicReference<@Nullable Deadline> lastDeadline = new AtomicReference<>();
+    private final AtomicInteger cancellations = new AtomicInteger();
+    private final AtomicInteger callsStarted = new AtomicInteger();
+    private volatile Server server;
+    private volatile int port;
+
+    private TestBackend(boolean tls) throws Exception {
+        this.tls = tls;
+        if (tls) {
+            Instant now = Instant.now();
+            ca = new CertificateBuilder().subject("CN=lbchannel test CA").setIsCertificateAuthority(true)
+                    .notBefore(now.minus(1, ChronoUnit.DAYS)).notAfter(now.plus(1, ChronoUnit.DAYS))
+                    .ecp256().buildSelfSigned();
+            serverCert = new CertificateBuilder().subject("CN=localhost").addSanDnsName("localhost")
+                    .addSanIpAddress("127.0.0.1").addExtendedKeyUsageServerAuth()
+                    .notBefore(now.minus(1, ChronoUnit.DAYS)).notAfter(now.plus(1, ChronoUnit.DAYS))
+                    .ecp256().buildIssuedBy(ca);
+        } else {
+            ca = null;
+            serverCert = null;
+        }
+    }
+
+    /** Starts a backend on a free port; {@code tls} chooses TLS (ALPN h2) over plaintext h2c. */
+    public static TestBackend start(boolean tls) {
+        try {
+            TestBackend backend = new TestBackend(tls);
+            backend.startServer(0);
+            return backend;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot start test backend", e);
+        }
+    }
+
+    public static TestBackend plaintext() {
+        return start(false);
+    }
+
+    public static TestBackend tls() {
+        return start(true);
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public InetSocketAddress address() {
+        return new InetSocketAddress("127.0.0.1", port);
+    }
+
+    /** {@code localhost:<port>}: an authority the TLS certificate is valid for. */
+    public String authority() {
+        return "localhost:" + port;
+    }
+
+    public boolean isTls() {
+        return tls;
+    }
+
+    /** Trusts the backend's CA (TLS backends only). */
+    public TrustManagerFactory trustManagerFactory() {
+        return requireCa().toTrustManagerFactory();
+    }
+
+    /** The CA certificate in PEM (TLS backends only). */
+    public String caCertificatePem() {
+        return requireCa().getCertificatePEM();
+    }
+
+    /** Metadata of the most recent call the server started, or {@code null}. */
+    public @Nullable Metadata lastHeaders() {
+        return lastHeaders.get();
+    }
+
+    /** Deadline of the most recent call, from its {@code grpc-timeout}, or {@code null}. */
+    public @Nullable Deadline lastDeadline() {
+        return lastDeadline.get();
+    }
+
+    /** Calls the server saw cancelled by the client (RST_STREAM) or by their deadline. */
+    public int cancellations() {
+        return cancellations.get();
+    }
+
+    public int callsStarted() {
+        return callsStarted.get();
+    }
+
+    /** Starts a graceful shutdown (GOAWAY; in-flight calls finish) and returns at once. */
+    public void shutdown() {
+        server.shutdown();
+    }
+
+    /** Graceful shutdown, waiting up to 10 s for in-flight calls to finish. */
+    public void stop() {
+        server.shutdown();
+        awaitTermination();
+    }
+
+    /** Abrupt shutdown: connections and calls are cut at once. */
+    public void kill() {
+        server.shutdownNow();
+        awaitTermination();
+    }
+
+    /** Starts again on the same port after {@link #stop()} or {@link #kill()}. */
+    public void restart() {
+        if (!server.isTerminated()) {
+            kill();
+        }
+        try {
+            startServer(port);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (server != null && !server.isTerminated()) {
+            kill();
+        }
+        scheduler.shutdownNow();
+    }
+
+    private void startServer(int requestedPort) throws IOException {
+        NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", requestedPort))
+                .addService(ServerInterceptors.intercept(service(), interceptors()));
+        if (tls) {
+            builder.sslContext(GrpcSslContexts.forServer(
+                    new ByteArrayInputStream(serverCert.getCertificatePathPEM().getBytes(StandardCharsets.US_ASCII)),
+                    new ByteArrayInputStream(serverCert.getPrivateKeyPEM().getBytes(StandardCharsets.US_ASCII)))
+                    .build());
+        }
+        server = builder.build().start();
+        port = server.getPort();
+    }
+
+    private BindableService service() {
+        try {
+            Class.forName("io.grpc.services.MetricRecorder", false, TestBackend.class.getClassLoader());
+            return new TestServiceImpl(scheduler);
+        } catch (ClassNotFoundException | LinkageError e) {
+            return new FallbackTestService();
+        }
+    }
+
+    private List<ServerInterceptor> interceptors() {
+        List<ServerInterceptor> all = new ArrayList<>(TestServiceImpl.interceptors());
+        all.add(new Recorder());
+        return all;
+    }
+
+    private X509Bundle requireCa() {
+        if (ca == null) {
+            throw new IllegalStateException("This backend is plaintext");
+        }
+        return ca;
+    }
+
+    private void awaitTermination() {
+        try {
+            if (!server.awaitTermination(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                server.shutdownNow();
+                server.awaitTermination(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Records what assertions need; runs first, in the call's context. */
+    private final class Recorder implements ServerInterceptor {
+        @Override
+        public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+                ServerCallHandler<Q, R> next) {
+            callsStarted.incrementAndGet();
+            lastHeaders.set(headers);
+            lastDeadline.set(Context.current().getDeadline());
+            return new SimpleForwardingServerCallListener<>(next.startCall(call, headers)) {
+                @Override
+                public void onCancel() {
+                    cancellations.incrementAndGet();
+                    super.onCancel();
+                }
+            };
+        }
+    }
+}
