@@ -367,9 +367,15 @@ final class ChannelCall<ReqT, RespT> extends ClientCall<ReqT, RespT> implements 
 
     void onAttemptClosed(CallAttempt source, Status status, RpcProgress progress, Metadata trailers) {
         boolean retry = false;
+        Status outcome = status;
         synchronized (lock) {
             if (source != attempt) {
                 return;
+            }
+            if (!cancelled && status.getCode() == Status.Code.CANCELLED && deadline != null && deadline.isExpired()) {
+                // A server that enforces our grpc-timeout resets the stream with CANCEL; to the
+                // application that is its deadline passing, as in every gRPC client.
+                outcome = Status.DEADLINE_EXCEEDED.withDescription("Deadline exceeded; the server cancelled the call");
             }
             if (progress == RpcProgress.REFUSED && !committed && !retried && !cancelled && !channel.isShutdown()) {
                 retried = true;
@@ -383,7 +389,7 @@ final class ChannelCall<ReqT, RespT> extends ClientCall<ReqT, RespT> implements 
         if (retry) {
             pickAndStart(channel.pickerHolder().picker());
         } else {
-            finish(status, trailers);
+            finish(outcome, trailers);
         }
     }
 

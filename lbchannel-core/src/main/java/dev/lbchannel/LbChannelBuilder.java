@@ -2,6 +2,7 @@ package dev.lbchannel;
 
 import dev.lbchannel.balancer.BalancerProvider;
 import dev.lbchannel.balancer.BalancerRegistry;
+import dev.lbchannel.resolver.ResolverArgs;
 import dev.lbchannel.resolver.ResolverProvider;
 import dev.lbchannel.resolver.ResolverRegistry;
 import dev.lbchannel.target.Target;
@@ -255,22 +256,31 @@ public final class LbChannelBuilder {
             group = owned = SharedEventLoopGroup.acquire();
             type = SharedEventLoopGroup.CHANNEL_TYPE;
         }
-        TransportOptions options = TransportOptions.builder(group, requireNonNull(type, "channelType"))
-                .sslContext(ssl)
-                .userAgent(userAgent)
-                .maxInboundMessageSize(maxInboundMessageSize)
-                .maxInboundMetadataSize(maxInboundMetadataSize)
-                .flowControlWindow(flowControlWindow)
-                .keepAlive(keepAliveTimeNanos, keepAliveTimeoutNanos, keepAliveWithoutCalls)
-                .compressorRegistry(compressorRegistry)
-                .decompressorRegistry(decompressorRegistry)
-                .build();
-        ChannelSettings settings = new ChannelSettings(target, parsed, resolverProvider, defaultPort,
-                channelAuthority, balancers, defaultPolicy, defaultServiceConfig,
-                ClientTransportFactory.netty(options), owned,
-                executor != null ? executor : SharedExecutor.get(), compressorRegistry,
-                List.copyOf(interceptors), idleTimeoutNanos, backoffPolicy, retryEnabled);
-        return new LbChannel(settings);
+        try {
+            Executor callExecutor = executor != null ? executor : SharedExecutor.get();
+            // Creating a resolver validates the target's endpoint; it starts no work until start().
+            resolverProvider.newResolver(parsed, new ResolverArgs(defaultPort, group.next(), callExecutor)).shutdown();
+            TransportOptions options = TransportOptions.builder(group, requireNonNull(type, "channelType"))
+                    .sslContext(ssl)
+                    .userAgent(userAgent)
+                    .maxInboundMessageSize(maxInboundMessageSize)
+                    .maxInboundMetadataSize(maxInboundMetadataSize)
+                    .flowControlWindow(flowControlWindow)
+                    .keepAlive(keepAliveTimeNanos, keepAliveTimeoutNanos, keepAliveWithoutCalls)
+                    .compressorRegistry(compressorRegistry)
+                    .decompressorRegistry(decompressorRegistry)
+                    .build();
+            ChannelSettings settings = new ChannelSettings(target, parsed, resolverProvider, defaultPort,
+                    channelAuthority, balancers, defaultPolicy, defaultServiceConfig,
+                    ClientTransportFactory.netty(options), owned, callExecutor, compressorRegistry,
+                    List.copyOf(interceptors), idleTimeoutNanos, backoffPolicy, retryEnabled);
+            return new LbChannel(settings);
+        } catch (RuntimeException e) {
+            if (owned != null) {
+                SharedEventLoopGroup.release(owned);
+            }
+            throw e;
+        }
     }
 
     private static int positive(int value, String name) {

@@ -13,7 +13,9 @@ public interface ResolverProvider {
     String scheme();
 
     /**
-     * Creates a resolver for {@code target}.
+     * Creates a resolver for {@code target}. Creating one must start no work (the channel also
+     * creates one at build time only to validate the target); work starts with
+     * {@link Resolver#start}.
      *
      * @throws IllegalArgumentException when the target is malformed for this scheme; the
      *     message names the target and what is wrong

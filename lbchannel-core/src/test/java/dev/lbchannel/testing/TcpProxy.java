@@ -1,0 +1,97 @@
+package dev.lbchannel.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A TCP relay on loopback in front of a test server, so that a test can cut connections the way
+ * a crashed host does: {@link #kill()} resets every relayed socket without a word of HTTP/2.
+ * One thread per direction; for tests only.
+ */
+public final class TcpProxy implements AutoCloseable {
+
+    private final InetSocketAddress backend;
+    private final ServerSocket server;
+    private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+
+    public TcpProxy(InetSocketAddress backend) throws IOException {
+        this.backend = backend;
+        this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        Thread acceptor = new Thread(this::acceptLoop, "tcp-proxy-accept");
+        acceptor.setDaemon(true);
+        acceptor.start();
+    }
+
+    public int port() {
+        return server.getLocalPort();
+    }
+
+    private void acceptLoop() {
+        while (!server.isClosed()) {
+            try {
+                Socket client = server.accept();
+                Socket upstream = new Socket(backend.getAddress(), backend.getPort());
+                client.setTcpNoDelay(true);
+                upstream.setTcpNoDelay(true);
+                sockets.add(client);
+                sockets.add(upstream);
+                relay(client, upstream);
+                relay(upstream, client);
+            } catch (IOException e) {
+                return;
+            }
+        }
+    }
+
+    private void relay(Socket from, Socket to) {
+        Thread thread = new Thread(() -> {
+            byte[] buffer = new byte[64 * 1024];
+            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+                int n;
+                while ((n = in.read(buffer)) >= 0) {
+                    out.write(buffer, 0, n);
+                }
+            } catch (IOException e) {
+                // one side went away; the other side is closed below
+            } finally {
+                closeQuietly(to);
+            }
+        }, "tcp-proxy-relay");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Resets every relayed connection (TCP RST), as a crashed server would. New connections are still relayed. */
+    public void kill() {
+        for (Socket socket : sockets) {
+            try {
+                socket.setSoLinger(true, 0);
+            } catch (IOException e) {
+                // already closed
+            }
+            closeQuietly(socket);
+        }
+        sockets.clear();
+    }
+
+    @Override
+    public void close() {
+        closeQuietly(server);
+        kill();
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            // nothing to do in a test relay
+        }
+    }
+}
