@@ -13,7 +13,6 @@ import io.grpc.ClientCall;
 import io.grpc.Codec;
 import io.grpc.Compressor;
 import io.grpc.Context;
-import io.grpc.Deadline;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
@@ -22,11 +21,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import org.jspecify.annotations.Nullable;
 
-import java.io.IOException;
 import java.io.InputStream;
-import java.util.Locale;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 import static java.util.Objects.requireNonNull;
 
@@ -48,14 +43,12 @@ final class ChannelCall<ReqT, RespT> extends ClientCall<ReqT, RespT> implements 
     private final CallOptions callOptions;
     private final LbChannel channel;
     private final CallbackExecutor callbacks;
-    private final Context context;
+    private @Nullable ListenerDispatcher<RespT> dispatcher;
+    private final CallDeadline deadline;
     private final boolean singleRequest;
 
-    private @Nullable Listener<RespT> listener;
     private Metadata headers = new Metadata();
-    private @Nullable Deadline deadline;
     private @Nullable Compressor compressor;
-    private volatile @Nullable ScheduledFuture<?> deadlineTimer;
     private volatile boolean messageCompression = true;
 
     private final Object lock = new Object();
@@ -69,17 +62,13 @@ final class ChannelCall<ReqT, RespT> extends ClientCall<ReqT, RespT> implements 
     private Status cancelStatus = Status.CANCELLED;
     private volatile @Nullable ClientStream committedStream;
 
-    // Confined to callbacks.
-    private boolean listenerClosed;
-    private boolean inboundFailed;
-
     ChannelCall(MethodDescriptor<ReqT, RespT> method, CallOptions callOptions, LbChannel channel) {
         this.method = method;
         this.callOptions = callOptions;
         this.channel = channel;
         this.callbacks = new CallbackExecutor(callOptions.getExecutor() != null
                 ? callOptions.getExecutor() : channel.executor());
-        this.context = Context.current();
+        this.deadline = CallDeadline.of(callOptions, Context.current());
         this.singleRequest = method.getType().clientSendsOneMessage();
     }
 
@@ -87,10 +76,10 @@ final class ChannelCall<ReqT, RespT> extends ClientCall<ReqT, RespT> implements 
     public void start(Listener<RespT> responseListener, Metadata headers) {
         requireNonNull(responseListener, "responseListener");
         requireNonNull(headers, "headers");
-        if (listener != null) {
+        if (dispatcher != null) {
             throw new IllegalStateException("Call already started");
         }
-        listener = responseListener;
+        dispatcher = new ListenerDispatcher<>(callbacks, method, responseListener, this::cancel);
         this.headers = headers;
         channel.calls().started();
         if (channel.isShutdown()) {
@@ -106,35 +95,17 @@ final class ChannelCall<ReqT, RespT> extends ClientCall<ReqT, RespT> implements 
                 return;
             }
         }
-        if (!startDeadline()) {
+        if (deadline.isExpired()) {
+            failBeforeStream(Status.DEADLINE_EXCEEDED.withDescription("Deadline exceeded before the call started"));
             return;
         }
+        deadline.arm(channel.scheduler(), this::onDeadline);
         pickAndStart(channel.pickerHolder().picker());
     }
 
-    /** Arms the deadline timer; returns false when the deadline has already passed. */
-    private boolean startDeadline() {
-        Deadline callDeadline = callOptions.getDeadline();
-        Deadline contextDeadline = context.getDeadline();
-        deadline = callDeadline == null ? contextDeadline
-                : contextDeadline == null ? callDeadline : callDeadline.minimum(contextDeadline);
-        if (deadline == null) {
-            return true;
-        }
-        long remaining = deadline.timeRemaining(TimeUnit.NANOSECONDS);
-        if (remaining <= 0) {
-            failBeforeStream(Status.DEADLINE_EXCEEDED.withDescription("Deadline exceeded before the call started"));
-            return false;
-        }
-        deadlineTimer = channel.scheduler().schedule(this::onDeadline, remaining, TimeUnit.NANOSECONDS);
-        return true;
-    }
-
     private void onDeadline() {
-        long nanos = deadline == null ? 0 : -deadline.timeRemaining(TimeUnit.NANOSECONDS);
-        cancel(Status.DEADLINE_EXCEEDED.withDescription(String.format(Locale.ROOT,
-                "Deadline exceeded (%.3fs past the deadline)%s", nanos / 1e9,
-                attempt == null ? " while waiting for a connection" : "")));
+        cancel(Status.DEADLINE_EXCEEDED.withDescription("Deadline exceeded"
+                + (committedStream == null ? " before the server answered" : "")));
     }
 
     /** Picks until the call has a stream, failed, or is parked for the next picker. */
@@ -181,9 +152,8 @@ final class ChannelCall<ReqT, RespT> extends ClientCall<ReqT, RespT> implements 
 
     private void startAttempt(DefaultSubchannel subchannel, ClientTransport transport) {
         CallAttempt next = new CallAttempt(this, subchannel);
-        long remaining = deadline == null ? -1 : Math.max(1, deadline.timeRemaining(TimeUnit.NANOSECONDS));
         subchannel.calls().started();
-        ClientStream stream = transport.newStream(method, headers, callOptions, remaining, next);
+        ClientStream stream = transport.newStream(method, headers, callOptions, deadline.remainingNanos(), next);
         next.stream = stream;
         Status cancelNow = null;
         synchronized (lock) {
@@ -346,23 +316,15 @@ final class ChannelCall<ReqT, RespT> extends ClientCall<ReqT, RespT> implements 
                 commitLocked();
             }
         }
-        callbacks.execute(() -> {
-            if (!listenerClosed && !inboundFailed) {
-                listener().onHeaders(responseHeaders);
-            }
-        });
+        dispatcher().headers(responseHeaders);
     }
 
     void onAttemptMessage(InputStream message) {
-        callbacks.execute(() -> deliver(message));
+        dispatcher().message(message);
     }
 
     void onAttemptReady() {
-        callbacks.execute(() -> {
-            if (!listenerClosed) {
-                listener().onReady();
-            }
-        });
+        dispatcher().ready();
     }
 
     void onAttemptClosed(CallAttempt source, Status status, RpcProgress progress, Metadata trailers) {
@@ -372,7 +334,7 @@ final class ChannelCall<ReqT, RespT> extends ClientCall<ReqT, RespT> implements 
             if (source != attempt) {
                 return;
             }
-            if (!cancelled && status.getCode() == Status.Code.CANCELLED && deadline != null && deadline.isExpired()) {
+            if (!cancelled && status.getCode() == Status.Code.CANCELLED && deadline.isExpired()) {
                 // A server that enforces our grpc-timeout resets the stream with CANCEL; to the
                 // application that is its deadline passing, as in every gRPC client.
                 outcome = Status.DEADLINE_EXCEEDED.withDescription("Deadline exceeded; the server cancelled the call");
@@ -405,44 +367,13 @@ final class ChannelCall<ReqT, RespT> extends ClientCall<ReqT, RespT> implements 
     }
 
     private void finish(Status status, Metadata trailers) {
-        ScheduledFuture<?> timer = deadlineTimer;
-        if (timer != null) {
-            timer.cancel(false);
-        }
+        deadline.disarm();
         channel.calls().finished(status.isOk());
-        callbacks.execute(() -> {
-            if (!listenerClosed) {
-                listenerClosed = true;
-                listener().onClose(status, trailers);
-            }
-        });
+        dispatcher().close(status, trailers);
     }
 
-    private void deliver(InputStream message) {
-        try (message) {
-            if (listenerClosed || inboundFailed) {
-                return;
-            }
-            RespT parsed;
-            try {
-                parsed = method.parseResponse(message);
-            } catch (StatusRuntimeException e) {
-                inboundFailed = true;
-                cancel(e.getStatus());
-                return;
-            } catch (RuntimeException e) {
-                inboundFailed = true;
-                cancel(Status.INTERNAL.withDescription("Failed to parse the response message").withCause(e));
-                return;
-            }
-            listener().onMessage(parsed);
-        } catch (IOException e) {
-            // Closing a buffer-backed stream does not fail; nothing to recover.
-        }
-    }
-
-    private Listener<RespT> listener() {
-        return requireNonNull(listener, "listener");
+    private ListenerDispatcher<RespT> dispatcher() {
+        return requireNonNull(dispatcher, "dispatcher");
     }
 
     @Override

@@ -20,6 +20,7 @@ import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2Exception.HeaderListSizeException;
 import io.netty.handler.codec.http2.Http2Exception.StreamException;
+import io.netty.handler.codec.http2.Http2HeadersDecoder;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2Stream;
 import org.jspecify.annotations.Nullable;
@@ -46,6 +47,7 @@ final class GrpcClientHandler extends Http2ConnectionHandler implements KeepAliv
     private final ArrayDeque<NettyClientStream> pendingStreams = new ArrayDeque<>();
     private final int flowControlWindow;
     private final int maxInboundMetadataSize;
+    private final Http2HeadersDecoder.Configuration headersConfig;
     private final @Nullable KeepAlive keepAlive;
     private @Nullable ChannelHandlerContext ctx;
     private boolean ready;
@@ -54,8 +56,9 @@ final class GrpcClientHandler extends Http2ConnectionHandler implements KeepAliv
 
     private GrpcClientHandler(DefaultHttp2ConnectionDecoder decoder, DefaultHttp2ConnectionEncoder encoder,
             Http2Settings settings, NettyClientTransport transport, TransportOptions options,
-            long keepAliveTimeNanos, TransportStats stats) {
+            long keepAliveTimeNanos, TransportStats stats, Http2HeadersDecoder.Configuration headersConfig) {
         super(decoder, encoder, settings, true);
+        this.headersConfig = headersConfig;
         this.transport = transport;
         this.stats = stats;
         this.flowControlWindow = options.flowControlWindow();
@@ -90,15 +93,18 @@ final class GrpcClientHandler extends Http2ConnectionHandler implements KeepAliv
         Http2Connection connection = new DefaultHttp2Connection(false);
         connection.local().flowController(new DefaultHttp2LocalFlowController(connection, 0.5f, false));
         connection.remote().flowController(new DefaultHttp2RemoteFlowController(connection));
-        DefaultHttp2FrameReader reader = new DefaultHttp2FrameReader(
-                new DefaultHttp2HeadersDecoder(false, options.maxInboundMetadataSize()));
+        DefaultHttp2HeadersDecoder headersDecoder = new DefaultHttp2HeadersDecoder(false, options.maxInboundMetadataSize());
+        DefaultHttp2FrameReader reader = new DefaultHttp2FrameReader(headersDecoder);
         DefaultHttp2ConnectionEncoder encoder = new DefaultHttp2ConnectionEncoder(connection, new DefaultHttp2FrameWriter());
         DefaultHttp2ConnectionDecoder decoder = new DefaultHttp2ConnectionDecoder(connection, encoder, reader);
         Http2Settings settings = new Http2Settings()
                 .pushEnabled(false)
                 .initialWindowSize(options.flowControlWindow())
                 .maxHeaderListSize(options.maxInboundMetadataSize());
-        return new GrpcClientHandler(decoder, encoder, settings, transport, options, keepAliveTimeNanos, stats);
+        GrpcClientHandler handler = new GrpcClientHandler(decoder, encoder, settings, transport, options,
+                keepAliveTimeNanos, stats, headersDecoder.configuration());
+        handler.relaxHeaderListGoAwayLimit();
+        return handler;
     }
 
     // ---- Netty life cycle ----
@@ -316,6 +322,20 @@ final class GrpcClientHandler extends Http2ConnectionHandler implements KeepAliv
             transport.onReady();
         }
         startPendingOrCloseIfDrained();
+    }
+
+    /**
+     * Oversized metadata should fail only its stream (RESOURCE_EXHAUSTED); Netty kills the whole
+     * connection past 1.25 times the limit, and resets that whenever our SETTINGS are
+     * acknowledged, so this runs then too.
+     */
+    void relaxHeaderListGoAwayLimit() {
+        long max = maxInboundMetadataSize;
+        try {
+            headersConfig.maxHeaderListSize(max, Math.max(4 * max, max + 65_536));
+        } catch (Http2Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     void pingAckReceived(long data) {

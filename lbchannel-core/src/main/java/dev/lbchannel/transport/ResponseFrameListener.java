@@ -61,6 +61,7 @@ final class ResponseFrameListener implements Http2FrameListener {
 
     @Override
     public void onSettingsAckRead(ChannelHandlerContext ctx) {
+        handler.relaxHeaderListGoAwayLimit();
     }
 
     @Override

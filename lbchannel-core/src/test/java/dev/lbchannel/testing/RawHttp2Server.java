@@ -164,6 +164,13 @@ public final class RawHttp2Server implements AutoCloseable {
             return this;
         }
 
+        /** Closes the TCP connection at once, without GOAWAY. */
+        public Exchange closeConnection() {
+            handler.flush(ctx);
+            ctx.channel().close();
+            return this;
+        }
+
         public Exchange goAway(int lastStreamId, Http2Error error, String debugData) {
             handler.goAway(ctx, lastStreamId, error.code(),
                     Unpooled.copiedBuffer(debugData, StandardCharsets.UTF_8), ctx.newPromise());

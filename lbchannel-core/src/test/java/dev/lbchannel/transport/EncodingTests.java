@@ -21,7 +21,8 @@ class EncodingTests {
         assertThat(GrpcTimeout.encode(0).toString()).isEqualTo("1n");
         assertThat(GrpcTimeout.encode(99_999_999).toString()).isEqualTo("99999999n");
         assertThat(GrpcTimeout.encode(100_000_000).toString()).isEqualTo("100000u");
-        assertThat(GrpcTimeout.encode(30_000_000_000L).toString()).isEqualTo("30000m");
+        assertThat(GrpcTimeout.encode(30_000_000_000L).toString()).isEqualTo("30000000u");
+        assertThat(GrpcTimeout.encode(3_600_000_000_000_000L).toString()).isEqualTo("60000000M");
         assertThat(GrpcTimeout.encode(Long.MAX_VALUE).toString()).endsWith("H");
         assertThat(GrpcTimeout.encode(Long.MAX_VALUE).length()).isLessThanOrEqualTo(9);
     }

@@ -189,6 +189,14 @@ class MalformedResponseTests {
     }
 
     @Test
+    void connectionLossFailsStartedStreamsUnavailable() throws Exception {
+        Closed closed = call(e -> e.headers(RawHttp2Server.grpcHeaders(), false).closeConnection());
+
+        assertThat(closed.status().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+        assertThat(closed.progress()).isEqualTo(RpcProgress.PROCESSED);
+    }
+
+    @Test
     void goAwayRefusesStreamsAboveLastStreamIdAndLetsOthersFinish() throws Exception {
         List<Integer> seen = new ArrayList<>();
         server = RawHttp2Server.start(e -> {

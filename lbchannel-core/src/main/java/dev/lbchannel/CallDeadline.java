@@ -1,0 +1,57 @@
+package dev.lbchannel;
+
+import io.grpc.CallOptions;
+import io.grpc.Context;
+import io.grpc.Deadline;
+import org.jspecify.annotations.Nullable;
+
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * When one call must end: the earlier of its {@code CallOptions} deadline and its context's, and
+ * the timer that cancels it then. Thread-safe.
+ */
+final class CallDeadline {
+
+    private final @Nullable Deadline deadline;
+    private volatile @Nullable ScheduledFuture<?> timer;
+
+    private CallDeadline(@Nullable Deadline deadline) {
+        this.deadline = deadline;
+    }
+
+    static CallDeadline of(CallOptions callOptions, Context context) {
+        Deadline call = callOptions.getDeadline();
+        Deadline inherited = context.getDeadline();
+        return new CallDeadline(call == null ? inherited : inherited == null ? call : call.minimum(inherited));
+    }
+
+    boolean isSet() {
+        return deadline != null;
+    }
+
+    boolean isExpired() {
+        return deadline != null && deadline.isExpired();
+    }
+
+    /** Nanoseconds left (at least 1) for {@code grpc-timeout}, or -1 without a deadline. */
+    long remainingNanos() {
+        return deadline == null ? -1 : Math.max(1, deadline.timeRemaining(TimeUnit.NANOSECONDS));
+    }
+
+    /** Runs {@code onExpiry} on {@code scheduler} when the deadline passes. Call once. */
+    void arm(ScheduledExecutorService scheduler, Runnable onExpiry) {
+        if (deadline != null) {
+            timer = scheduler.schedule(onExpiry, deadline.timeRemaining(TimeUnit.NANOSECONDS), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    void disarm() {
+        ScheduledFuture<?> armed = timer;
+        if (armed != null) {
+            armed.cancel(false);
+        }
+    }
+}
