@@ -179,6 +179,9 @@ final class ChannelCall<ReqT, RespT> extends ClientCall<ReqT, RespT> implements 
         if (numMessages < 0) {
             throw new IllegalArgumentException("numMessages must not be negative, was " + numMessages);
         }
+        if (numMessages == 0) {
+            return;
+        }
         ClientStream stream = committedStream;
         if (stream != null) {
             stream.request(numMessages);

@@ -1,6 +1,5 @@
 package dev.lbchannel.testing;
 
-import io.grpc.BindableService;
 import io.grpc.Context;
 import io.grpc.Deadline;
 import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
@@ -39,8 +38,7 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>It serves grpc-java's own {@link TestServiceImpl} with its interceptors (echoing
  * {@code x-grpc-test-echo-initial} and {@code x-grpc-test-echo-trailing-bin}), as grpc-java's
- * interop server does. {@code TestServiceImpl} needs grpc-services on the class path; without it
- * the backend serves {@link FallbackTestService}, which covers the same core behaviour.
+ * interop server does.
  *
  * <p>For TLS it makes a CA and a server certificate valid for {@code localhost} and
  * {@code 127.0.0.1}; clients trust {@link #trustManagerFactory()}. It also records, for
@@ -198,7 +196,7 @@ public final class TestBackend implements AutoCloseable {
 
     private void startServer(int requestedPort) throws IOException {
         NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", requestedPort))
-                .addService(ServerInterceptors.intercept(service(), interceptors()));
+                .addService(ServerInterceptors.intercept(new TestServiceImpl(scheduler), interceptors()));
         if (tls) {
             builder.sslContext(GrpcSslContexts.forServer(
                     new ByteArrayInputStream(serverCert.getCertificatePathPEM().getBytes(StandardCharsets.US_ASCII)),
@@ -207,15 +205,6 @@ public final class TestBackend implements AutoCloseable {
         }
         server = builder.build().start();
         port = server.getPort();
-    }
-
-    private BindableService service() {
-        try {
-            Class.forName("io.grpc.services.MetricRecorder", false, TestBackend.class.getClassLoader());
-            return new TestServiceImpl(scheduler);
-        } catch (ClassNotFoundException | LinkageError e) {
-            return new FallbackTestService();
-        }
     }
 
     private List<ServerInterceptor> interceptors() {

@@ -22,7 +22,8 @@ class EncodingTests {
         assertThat(GrpcTimeout.encode(99_999_999).toString()).isEqualTo("99999999n");
         assertThat(GrpcTimeout.encode(100_000_000).toString()).isEqualTo("100000u");
         assertThat(GrpcTimeout.encode(30_000_000_000L).toString()).isEqualTo("30000000u");
-        assertThat(GrpcTimeout.encode(3_600_000_000_000_000L).toString()).isEqualTo("60000000M");
+        assertThat(GrpcTimeout.encode(3_600_000_000_000_000L).toString()).isEqualTo("3600000S");
+        assertThat(GrpcTimeout.encode(600_000_000_000_000_000L).toString()).isEqualTo("10000000M");
         assertThat(GrpcTimeout.encode(Long.MAX_VALUE).toString()).endsWith("H");
         assertThat(GrpcTimeout.encode(Long.MAX_VALUE).length()).isLessThanOrEqualTo(9);
     }
