@@ -246,7 +246,8 @@ public final class LbChannel extends ManagedChannel {
         balancerBridge = new BalancerBridge(this, settings.balancers().require(settings.defaultPolicy()));
         lbPolicy = balancerBridge.policyName();
         Resolver resolver = settings.resolverProvider().newResolver(settings.target(),
-                new ResolverArgs(settings.defaultPort(), scheduler, settings.executor()));
+                new ResolverArgs(settings.defaultPort(), scheduler, settings.executor(),
+                        settings.transportFactory().options().eventLoopGroup()));
         resolverBridge = new ResolverBridge(resolver, serializer, scheduler, settings.backoffPolicy(),
                 this::onResolutionResult, this::onResolutionError);
         resolverBridge.start();

@@ -259,7 +259,7 @@ public final class LbChannelBuilder {
         try {
             Executor callExecutor = executor != null ? executor : SharedExecutor.get();
             // Creating a resolver validates the target's endpoint; it starts no work until start().
-            resolverProvider.newResolver(parsed, new ResolverArgs(defaultPort, group.next(), callExecutor)).shutdown();
+            resolverProvider.newResolver(parsed, new ResolverArgs(defaultPort, group.next(), callExecutor, group)).shutdown();
             TransportOptions options = TransportOptions.builder(group, requireNonNull(type, "channelType"))
                     .sslContext(ssl)
                     .userAgent(userAgent)

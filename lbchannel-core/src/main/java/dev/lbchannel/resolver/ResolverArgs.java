@@ -1,5 +1,7 @@
 package dev.lbchannel.resolver;
 
+import io.netty.channel.EventLoopGroup;
+
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 
@@ -11,11 +13,15 @@ import static java.util.Objects.requireNonNull;
  * @param defaultPort the port to use when the target names none: 443 with TLS, 80 without
  * @param scheduler for timers (refresh intervals, rate limits); tasks on it must not block
  * @param offloadExecutor for blocking work such as system name lookups
+ * @param eventLoopGroup the channel's event loops (NIO), for resolvers that do non-blocking I/O
+ *     such as DNS queries
  */
-public record ResolverArgs(int defaultPort, ScheduledExecutorService scheduler, Executor offloadExecutor) {
+public record ResolverArgs(int defaultPort, ScheduledExecutorService scheduler, Executor offloadExecutor,
+        EventLoopGroup eventLoopGroup) {
 
     public ResolverArgs {
         requireNonNull(scheduler, "scheduler");
         requireNonNull(offloadExecutor, "offloadExecutor");
+        requireNonNull(eventLoopGroup, "eventLoopGroup");
     }
 }

@@ -37,8 +37,13 @@ public final class NettyLeakDetection implements BeforeAllCallback, AfterAllCall
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        // Leaks noticed now belong to an earlier class, which has already passed or failed.
+        // A leak reported this late belongs to an earlier class; it still fails the build, here.
+        List<String> late = new ArrayList<>(LEAKS);
         LEAKS.clear();
+        if (!late.isEmpty()) {
+            throw new AssertionError(late.size() + " Netty leak(s) from a test class before "
+                    + context.getDisplayName() + ":\n" + String.join("\n\n", late));
+        }
     }
 
     @Override
