@@ -21,12 +21,14 @@ import java.util.concurrent.ScheduledExecutorService;
 final class BalancerBridge implements BalancerHelper {
 
     private final LbChannel channel;
+    private final GracefulSwitch owner;
     private final String policyName;
     private final Balancer balancer;
     private boolean shutdown;
 
-    BalancerBridge(LbChannel channel, BalancerProvider provider) {
+    BalancerBridge(LbChannel channel, GracefulSwitch owner, BalancerProvider provider) {
         this.channel = channel;
+        this.owner = owner;
         this.policyName = provider.policyName();
         this.balancer = provider.newBalancer(this);
     }
@@ -75,7 +77,7 @@ final class BalancerBridge implements BalancerHelper {
     public void updateState(ConnectivityState state, Picker picker) {
         channel.serializer().assertInContext();
         if (!shutdown) {
-            channel.updateBalancingState(state, picker);
+            owner.onBalancerState(this, state, picker);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.lbchannel;
 
 import dev.lbchannel.balancer.BalancerRegistry;
+import dev.lbchannel.config.ServiceConfig;
 import dev.lbchannel.resolver.ResolverProvider;
 import dev.lbchannel.target.Target;
 import dev.lbchannel.transport.ClientTransportFactory;
@@ -10,7 +11,6 @@ import io.netty.channel.EventLoopGroup;
 import org.jspecify.annotations.Nullable;
 
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Executor;
 
 /**
@@ -27,7 +27,7 @@ record ChannelSettings(
         String authority,
         BalancerRegistry balancers,
         String defaultPolicy,
-        @Nullable Map<String, ?> defaultServiceConfig,
+        @Nullable ServiceConfig defaultServiceConfig,
         ClientTransportFactory transportFactory,
         @Nullable EventLoopGroup ownedEventLoopGroup,
         Executor executor,

@@ -2,16 +2,13 @@ package dev.lbchannel;
 
 import dev.lbchannel.balancer.PickResult;
 import dev.lbchannel.balancer.Picker;
-import dev.lbchannel.balancer.ResolvedEndpoints;
 import dev.lbchannel.balancer.Serializer;
 import dev.lbchannel.channelz.CallCounter;
 import dev.lbchannel.channelz.ChannelTrace;
 import dev.lbchannel.channelz.ChannelzIds;
 import dev.lbchannel.channelz.SubchannelSnapshot;
+import dev.lbchannel.config.ServiceConfig;
 import dev.lbchannel.resolver.Endpoint;
-import dev.lbchannel.resolver.ResolutionResult;
-import dev.lbchannel.resolver.Resolver;
-import dev.lbchannel.resolver.ResolverArgs;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
@@ -62,8 +59,8 @@ public final class LbChannel extends ManagedChannel {
 
     // Confined to the serializer.
     private final Set<DefaultSubchannel> subchannels = new LinkedHashSet<>();
-    private @Nullable ResolverBridge resolverBridge;
-    private @Nullable BalancerBridge balancerBridge;
+    private final ServiceConfigSelector configs;
+    private @Nullable NameResolution resolution;
     private Serializer.@Nullable ScheduledHandle idleTimer;
     private boolean idle = true;
     private boolean balancerShutdown;
@@ -87,7 +84,9 @@ public final class LbChannel extends ManagedChannel {
         this.pickerHolder = new PickerHolder(idlePicker, () -> serializer.execute(this::onPendingChanged));
         this.subchannelContext = new SubchannelContext(serializer, scheduler, settings.transportFactory(),
                 settings.backoffPolicy(), inUse, this::onSubchannelTerminated);
-        this.interceptedChannel = ClientInterceptors.intercept(new CallFactory(), settings.interceptors());
+        this.configs = new ServiceConfigSelector(settings.defaultServiceConfig(), settings.balancers(), trace);
+        Channel configured = ClientInterceptors.intercept(new CallFactory(), new MethodConfigInterceptor(configs::current));
+        this.interceptedChannel = ClientInterceptors.intercept(configured, settings.interceptors());
         trace.info("Channel created for target " + settings.targetText());
     }
 
@@ -124,8 +123,8 @@ public final class LbChannel extends ManagedChannel {
     public void resetConnectBackoff() {
         serializer.execute(() -> {
             subchannels.forEach(DefaultSubchannel::resetBackoff);
-            if (resolverBridge != null) {
-                resolverBridge.resetBackoff();
+            if (resolution != null) {
+                resolution.resetBackoff();
             }
         });
     }
@@ -202,6 +201,20 @@ public final class LbChannel extends ManagedChannel {
         return calls;
     }
 
+    /** The policy serving RPCs changed; for channelz. */
+    void policyInUse(String policyName) {
+        lbPolicy = policyName;
+    }
+
+    ChannelTrace trace() {
+        return trace;
+    }
+
+    /** The service config calls use now; any thread. */
+    ServiceConfig serviceConfig() {
+        return configs.current();
+    }
+
     DefaultSubchannel newSubchannel(Endpoint endpoint) {
         DefaultSubchannel subchannel = new DefaultSubchannel(endpoint, settings.authority(), subchannelContext);
         subchannels.add(subchannel);
@@ -220,8 +233,8 @@ public final class LbChannel extends ManagedChannel {
     }
 
     void refreshNameResolution() {
-        if (resolverBridge != null) {
-            resolverBridge.refresh();
+        if (resolution != null) {
+            resolution.refresh();
         }
     }
 
@@ -229,8 +242,8 @@ public final class LbChannel extends ManagedChannel {
 
     private void requestConnection() {
         exitIdleMode();
-        if (balancerBridge != null) {
-            balancerBridge.requestConnection();
+        if (resolution != null) {
+            resolution.requestConnection();
         }
     }
 
@@ -243,14 +256,8 @@ public final class LbChannel extends ManagedChannel {
         trace.info("Exiting idle mode");
         stateManager.update(ConnectivityState.CONNECTING);
         pickerHolder.update(args -> PickResult.withNoResult());
-        balancerBridge = new BalancerBridge(this, settings.balancers().require(settings.defaultPolicy()));
-        lbPolicy = balancerBridge.policyName();
-        Resolver resolver = settings.resolverProvider().newResolver(settings.target(),
-                new ResolverArgs(settings.defaultPort(), scheduler, settings.executor(),
-                        settings.transportFactory().options().eventLoopGroup()));
-        resolverBridge = new ResolverBridge(resolver, serializer, scheduler, settings.backoffPolicy(),
-                this::onResolutionResult, this::onResolutionError);
-        resolverBridge.start();
+        resolution = new NameResolution(this, settings, configs);
+        resolution.start();
         if (!inUse.isInUse()) {
             scheduleIdleTimer();
         }
@@ -268,24 +275,6 @@ public final class LbChannel extends ManagedChannel {
         cancelIdleTimer();
         stateManager.update(ConnectivityState.IDLE);
         pickerHolder.update(idlePicker);
-    }
-
-    private Status onResolutionResult(ResolutionResult result) {
-        if (balancerBridge == null) {
-            return Status.OK;
-        }
-        if (result.endpoints().isEmpty()) {
-            trace.warning("Resolver returned no endpoints");
-        }
-        return balancerBridge.acceptResolvedEndpoints(
-                new ResolvedEndpoints(result.endpoints(), null, result.attributes()));
-    }
-
-    private void onResolutionError(Status error) {
-        trace.warning("Resolution failed: " + error.getCode() + " " + error.getDescription());
-        if (balancerBridge != null) {
-            balancerBridge.handleResolutionError(error);
-        }
     }
 
     private void scheduleIdleTimer() {
@@ -335,13 +324,9 @@ public final class LbChannel extends ManagedChannel {
     }
 
     private void shutdownResolverAndBalancer() {
-        if (resolverBridge != null) {
-            resolverBridge.shutdown();
-            resolverBridge = null;
-        }
-        if (balancerBridge != null) {
-            balancerBridge.shutdown();
-            balancerBridge = null;
+        if (resolution != null) {
+            resolution.shutdown();
+            resolution = null;
         }
         balancerShutdown = true;
     }

@@ -2,6 +2,7 @@ package dev.lbchannel;
 
 import dev.lbchannel.balancer.BalancerProvider;
 import dev.lbchannel.balancer.BalancerRegistry;
+import dev.lbchannel.config.ServiceConfig;
 import dev.lbchannel.resolver.ResolverArgs;
 import dev.lbchannel.resolver.ResolverProvider;
 import dev.lbchannel.resolver.ResolverRegistry;
@@ -246,6 +247,8 @@ public final class LbChannelBuilder {
         Target parsed = resolvers.parseTarget(target);
         ResolverProvider resolverProvider = resolvers.providerFor(parsed);
         balancers.require(defaultPolicy);
+        ServiceConfig defaultConfig = defaultServiceConfig == null ? null
+                : ServiceConfig.parse(defaultServiceConfig, balancers);
         int defaultPort = plaintext ? 80 : 443;
         String channelAuthority = authority != null ? authority : resolverProvider.defaultAuthority(parsed);
         SslContext ssl = plaintext ? null : sslContext != null ? sslContext : TlsContexts.forClient();
@@ -271,7 +274,7 @@ public final class LbChannelBuilder {
                     .decompressorRegistry(decompressorRegistry)
                     .build();
             ChannelSettings settings = new ChannelSettings(target, parsed, resolverProvider, defaultPort,
-                    channelAuthority, balancers, defaultPolicy, defaultServiceConfig,
+                    channelAuthority, balancers, defaultPolicy, defaultConfig,
                     ClientTransportFactory.netty(options), owned, callExecutor, compressorRegistry,
                     List.copyOf(interceptors), idleTimeoutNanos, backoffPolicy, retryEnabled);
             return new LbChannel(settings);

@@ -15,7 +15,7 @@ import java.util.function.Function;
 /**
  * Delivers one resolver's results into the channel (the seed's ccResolverWrapper): results and
  * errors hop onto the serializer; when the channel rejects a result or the resolver fails, it
- * asks the resolver again after a backoff, until a result is accepted.
+ * asks the resolver again with growing backoff, again and again, until a result is accepted.
  */
 final class ResolverBridge implements ResolverListener {
 
@@ -100,6 +100,7 @@ final class ResolverBridge implements ResolverListener {
         }
     }
 
+    /** Polls the resolver with growing waits until a result is accepted (the seed's poll loop). */
     private void scheduleRetry() {
         if (retryTimer != null && retryTimer.isPending()) {
             return;
@@ -107,6 +108,7 @@ final class ResolverBridge implements ResolverListener {
         retryTimer = serializer.schedule(() -> {
             if (!shutdown) {
                 resolver.refresh();
+                scheduleRetry();
             }
         }, backoff.nextDelayNanos(), TimeUnit.NANOSECONDS, scheduler);
     }

@@ -1,6 +1,7 @@
 package dev.lbchannel.balancer;
 
 import dev.lbchannel.balancer.pickfirst.PickFirstBalancerProvider;
+import dev.lbchannel.balancer.roundrobin.RoundRobinBalancerProvider;
 import org.jspecify.annotations.Nullable;
 
 import java.util.Collection;
@@ -27,7 +28,9 @@ public final class BalancerRegistry {
 
     /** A registry of the built-in policies. */
     public static BalancerRegistry builtIns() {
-        return new BalancerRegistry(new TreeMap<>()).with(new PickFirstBalancerProvider());
+        return new BalancerRegistry(new TreeMap<>())
+                .with(new PickFirstBalancerProvider())
+                .with(new RoundRobinBalancerProvider());
     }
 
     /** A registry with {@code provider} added, replacing any provider of the same name. */

@@ -35,8 +35,13 @@ public final class TcpProxy implements AutoCloseable {
 
     private void acceptLoop() {
         while (!server.isClosed()) {
+            Socket client;
             try {
-                Socket client = server.accept();
+                client = server.accept();
+            } catch (IOException e) {
+                return;
+            }
+            try {
                 Socket upstream = new Socket(backend.getAddress(), backend.getPort());
                 client.setTcpNoDelay(true);
                 upstream.setTcpNoDelay(true);
@@ -45,7 +50,7 @@ public final class TcpProxy implements AutoCloseable {
                 relay(client, upstream);
                 relay(upstream, client);
             } catch (IOException e) {
-                return;
+                closeQuietly(client);   // the backend is down: refuse this one, keep accepting
             }
         }
     }

@@ -2,6 +2,7 @@ package dev.lbchannel.testing;
 
 import io.grpc.Context;
 import io.grpc.Deadline;
+import io.grpc.ForwardingServerCall;
 import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
 import io.grpc.Metadata;
 import io.grpc.Server;
@@ -57,6 +58,10 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class TestBackend implements AutoCloseable {
 
     private static final long STOP_TIMEOUT_SECONDS = 10;
+
+    /** Response header naming the backend that served a call: {@code 127.0.0.1:<port>}. */
+    public static final Metadata.Key<String> SERVED_BY =
+            Metadata.Key.of("x-served-by", Metadata.ASCII_STRING_MARSHALLER);
 
     private final boolean tls;
     private final @Nullable X509Bundle ca;
@@ -240,7 +245,14 @@ public final class TestBackend implements AutoCloseable {
             callsStarted.incrementAndGet();
             lastHeaders.set(headers);
             lastDeadline.set(Context.current().getDeadline());
-            return new SimpleForwardingServerCallListener<>(next.startCall(call, headers)) {
+            ServerCall<Q, R> naming = new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
+                @Override
+                public void sendHeaders(Metadata responseHeaders) {
+                    responseHeaders.put(SERVED_BY, "127.0.0.1:" + port);
+                    super.sendHeaders(responseHeaders);
+                }
+            };
+            return new SimpleForwardingServerCallListener<>(next.startCall(naming, headers)) {
                 @Override
                 public void onCancel() {
                     cancellations.incrementAndGet();

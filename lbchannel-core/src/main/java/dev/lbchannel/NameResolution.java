@@ -1,0 +1,106 @@
+package dev.lbchannel;
+
+import dev.lbchannel.balancer.BalancerProvider;
+import dev.lbchannel.balancer.PickResult;
+import dev.lbchannel.balancer.ResolvedEndpoints;
+import dev.lbchannel.config.LbPolicySelection;
+import dev.lbchannel.config.ServiceConfig;
+import dev.lbchannel.resolver.ResolutionResult;
+import dev.lbchannel.resolver.Resolver;
+import dev.lbchannel.resolver.ResolverArgs;
+import io.grpc.ConnectivityState;
+import io.grpc.Status;
+
+/**
+ * The channel's working half while it is not idle: one resolver (through its bridge) feeding
+ * service config selection and the balancers (through the graceful switch). Created when the
+ * channel leaves idle, shut down when it enters idle or shuts down. Runs on the serializer.
+ */
+final class NameResolution {
+
+    private final LbChannel channel;
+    private final ChannelSettings settings;
+    private final ServiceConfigSelector configs;
+    private final GracefulSwitch balancers;
+    private final ResolverBridge resolver;
+    private boolean resolvedOnce;
+    private int lastEndpointCount = -1;
+
+    NameResolution(LbChannel channel, ChannelSettings settings, ServiceConfigSelector configs) {
+        this.channel = channel;
+        this.settings = settings;
+        this.configs = configs;
+        this.balancers = new GracefulSwitch(channel);
+        Resolver created = settings.resolverProvider().newResolver(settings.target(),
+                new ResolverArgs(settings.defaultPort(), channel.scheduler(), settings.executor(),
+                        settings.transportFactory().options().eventLoopGroup()));
+        this.resolver = new ResolverBridge(created, channel.serializer(), channel.scheduler(),
+                settings.backoffPolicy(), this::onResult, this::onError);
+    }
+
+    void start() {
+        resolver.start();
+    }
+
+    void refresh() {
+        resolver.refresh();
+    }
+
+    void resetBackoff() {
+        resolver.resetBackoff();
+    }
+
+    void requestConnection() {
+        balancers.requestConnection();
+    }
+
+    void shutdown() {
+        resolver.shutdown();
+        balancers.shutdown();
+    }
+
+    private Status onResult(ResolutionResult result) {
+        traceEndpointCount(result.endpoints().size());
+        ServiceConfigSelector.Selection selection = configs.select(result);
+        ServiceConfig config = selection.config();
+        if (config == null) {
+            failIfNeverResolved(selection.status());
+            return selection.status();
+        }
+        LbPolicySelection policy = config.lbPolicy();
+        BalancerProvider provider = settings.balancers().require(
+                policy != null ? policy.policyName() : settings.defaultPolicy());
+        Object lbConfig = policy != null ? policy.config() : null;
+        balancers.switchTo(provider);
+        Status accepted = balancers.accept(new ResolvedEndpoints(result.endpoints(), lbConfig, result.attributes()));
+        resolvedOnce |= accepted.isOk();
+        return accepted;
+    }
+
+    private void onError(Status error) {
+        channel.trace().warning("Resolution failed: " + error.getCode()
+                + (error.getDescription() == null ? "" : " " + error.getDescription()));
+        if (resolvedOnce) {
+            balancers.handleResolutionError(error);   // the balancers keep what they have
+        } else {
+            failIfNeverResolved(error);
+        }
+    }
+
+    /** With no good resolution yet, fail-fast RPCs fail with {@code error}; wait-for-ready ones wait. */
+    private void failIfNeverResolved(Status error) {
+        if (!resolvedOnce) {
+            PickResult failure = PickResult.withError(error);
+            channel.updateBalancingState(ConnectivityState.TRANSIENT_FAILURE, args -> failure);
+        }
+    }
+
+    private void traceEndpointCount(int count) {
+        if (count == 0 && lastEndpointCount != 0) {
+            channel.trace().warning("Resolver returned no endpoints");
+        } else if (count > 0 && lastEndpointCount <= 0) {
+            channel.trace().info("Resolver returned " + count + " endpoint" + (count == 1 ? "" : "s"));
+        }
+        lastEndpointCount = count;
+    }
+}

@@ -1,0 +1,82 @@
+package dev.lbchannel;
+
+import dev.lbchannel.balancer.BalancerRegistry;
+import dev.lbchannel.channelz.ChannelTrace;
+import dev.lbchannel.config.ServiceConfig;
+import dev.lbchannel.resolver.ResolutionResult;
+import io.grpc.Status;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Chooses the service config after each resolution, as gRFC A21 says: the resolver's config when
+ * it is valid; when it is missing, the default; when it is invalid, the last good one, else the
+ * default, else none (the channel then fails RPCs until a good one arrives). Runs on the
+ * serializer; {@link #current()} may be read from any thread.
+ */
+final class ServiceConfigSelector {
+
+    private final @Nullable ServiceConfig defaultConfig;
+    private final BalancerRegistry balancers;
+    private final ChannelTrace trace;
+    private @Nullable ServiceConfig lastGood;
+    private volatile ServiceConfig current;
+
+    ServiceConfigSelector(@Nullable ServiceConfig defaultConfig, BalancerRegistry balancers, ChannelTrace trace) {
+        this.defaultConfig = defaultConfig;
+        this.balancers = balancers;
+        this.trace = trace;
+        this.current = defaultConfig != null ? defaultConfig : ServiceConfig.empty();
+    }
+
+    /** The config calls use now: the default one until a resolution says otherwise. */
+    ServiceConfig current() {
+        return current;
+    }
+
+    /**
+     * Picks the config for {@code result}.
+     *
+     * @return the config to use, or an error status when no usable config exists
+     */
+    Selection select(ResolutionResult result) {
+        ServiceConfig chosen;
+        if (result.serviceConfig() != null) {
+            try {
+                chosen = ServiceConfig.parse(result.serviceConfig(), balancers);
+                lastGood = chosen;
+            } catch (IllegalArgumentException e) {
+                return fallBack(e.getMessage());
+            }
+        } else if (result.serviceConfigError() != null) {
+            Status error = result.serviceConfigError();
+            return fallBack(error.getCode() + " " + error.getDescription());
+        } else {
+            chosen = defaultConfig != null ? defaultConfig : ServiceConfig.empty();
+        }
+        return use(chosen);
+    }
+
+    private Selection fallBack(@Nullable String problem) {
+        ServiceConfig fallback = lastGood != null ? lastGood : defaultConfig;
+        String kept = lastGood != null ? "keeping the last good one" : defaultConfig != null ? "using the default" : "no config to fall back on";
+        trace.warning("Resolver's service config rejected (" + problem + "); " + kept);
+        if (fallback == null) {
+            return new Selection(null, Status.UNAVAILABLE.withDescription(
+                    "The resolver's service config is invalid and the channel has no previous or default config: "
+                            + problem));
+        }
+        return use(fallback);
+    }
+
+    private Selection use(ServiceConfig chosen) {
+        if (!chosen.equals(current)) {
+            trace.info("Service config changed");
+        }
+        current = chosen;
+        return new Selection(chosen, Status.OK);
+    }
+
+    /** A chosen config, or the error that left the channel without one. */
+    record Selection(@Nullable ServiceConfig config, Status status) {
+    }
+}

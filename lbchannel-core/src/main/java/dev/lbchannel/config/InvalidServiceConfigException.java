@@ -1,0 +1,31 @@
+package dev.lbchannel.config;
+
+/**
+ * A service config that breaks a rule of gRPC's schema. The message always reads
+ * {@code "Invalid service config: <path> <rule>[, was <value>]"}, where the path is in JSON
+ * terms ({@code methodConfig[0].name[1].method}), so a caller such as a Spring failure analysis
+ * can quote it or map {@link #path()} onto its own property names. The message quotes nothing
+ * but the offending value.
+ */
+public final class InvalidServiceConfigException extends IllegalArgumentException {
+
+    private static final long serialVersionUID = 1L;
+
+    private final String path;
+
+    InvalidServiceConfigException(String path, String detail) {
+        super("Invalid service config: " + path + " " + detail);
+        this.path = path;
+    }
+
+    /** For a balancer's own config error: the path, a colon, and the balancer's message. */
+    InvalidServiceConfigException(String path, IllegalArgumentException cause) {
+        super("Invalid service config: " + path + ": " + cause.getMessage(), cause);
+        this.path = path;
+    }
+
+    /** Where in the config the problem is, e.g. {@code methodConfig[1].retryPolicy.maxAttempts}. */
+    public String path() {
+        return path;
+    }
+}

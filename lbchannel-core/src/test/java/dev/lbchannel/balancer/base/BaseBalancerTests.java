@@ -1,0 +1,139 @@
+package dev.lbchannel.balancer.base;
+
+import dev.lbchannel.balancer.PickResult;
+import dev.lbchannel.balancer.ResolvedEndpoints;
+import dev.lbchannel.balancer.Subchannel;
+import dev.lbchannel.resolver.Endpoint;
+import dev.lbchannel.testing.FakeBalancerHelper;
+import dev.lbchannel.testing.FakeSubchannel;
+import io.grpc.Attributes;
+import io.grpc.ConnectivityState;
+import io.grpc.ConnectivityStateInfo;
+import io.grpc.Status;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+
+import static dev.lbchannel.testing.FakeBalancerHelper.endpoint;
+import static org.assertj.core.api.Assertions.assertThat;
+
+@Timeout(10)
+class BaseBalancerTests {
+
+    private static final ConnectivityStateInfo READY = ConnectivityStateInfo.forNonError(ConnectivityState.READY);
+    private static final ConnectivityStateInfo CONNECTING = ConnectivityStateInfo.forNonError(ConnectivityState.CONNECTING);
+    private static final ConnectivityStateInfo IDLE = ConnectivityStateInfo.forNonError(ConnectivityState.IDLE);
+
+    private final FakeBalancerHelper helper = new FakeBalancerHelper();
+    private final List<List<Subchannel>> built = new ArrayList<>();
+    private final BaseBalancer balancer = new BaseBalancer(helper, ready -> {
+        built.add(ready);
+        PickResult first = PickResult.withSubchannel(ready.get(0));
+        return args -> first;
+    });
+
+    @AfterEach
+    void noUncaughtExceptions() {
+        assertThat(helper.uncaught()).isEmpty();
+    }
+
+    private Status accept(List<Endpoint> endpoints) {
+        Status[] result = new Status[1];
+        helper.serializer().execute(() -> result[0] =
+                balancer.acceptResolvedEndpoints(new ResolvedEndpoints(endpoints, null, Attributes.EMPTY)));
+        return result[0];
+    }
+
+    private FakeSubchannel sub(int i) {
+        return helper.subchannels().get(i);
+    }
+
+    @Test
+    void oneSubchannelPerEndpointConnectedAtOnce() {
+        accept(List.of(endpoint(1), endpoint(2), endpoint(3)));
+        assertThat(helper.subchannels()).hasSize(3).allSatisfy(s -> assertThat(s.connectRequests()).isEqualTo(1));
+        assertThat(helper.state()).isEqualTo(ConnectivityState.CONNECTING);
+        assertThat(helper.pick().subchannel()).isNull();
+    }
+
+    @Test
+    void anyReadyMakesReadyAndThePickerIsRebuiltOnlyWhenTheReadySetChanges() {
+        accept(List.of(endpoint(1), endpoint(2)));
+        sub(0).report(READY);
+        assertThat(helper.state()).isEqualTo(ConnectivityState.READY);
+        assertThat(built).containsExactly(List.of(sub(0)));
+        sub(1).report(CONNECTING);
+        assertThat(built).hasSize(1);
+        sub(1).report(READY);
+        assertThat(built).hasSize(2).last().isEqualTo(List.of(sub(0), sub(1)));
+    }
+
+    @Test
+    void failedChildCountsAsFailedUntilReadyAgain() {
+        accept(List.of(endpoint(1), endpoint(2)));
+        Status refused = Status.UNAVAILABLE.withDescription("refused");
+        sub(0).report(ConnectivityStateInfo.forTransientFailure(refused));
+        sub(1).report(ConnectivityStateInfo.forTransientFailure(refused));
+        assertThat(helper.state()).isEqualTo(ConnectivityState.TRANSIENT_FAILURE);
+        assertThat(helper.refreshes()).isEqualTo(2);
+        assertThat(helper.pick().status().getDescription()).contains("last connection error: UNAVAILABLE refused");
+
+        sub(0).report(CONNECTING);   // a reconnect attempt does not hide the failure
+        assertThat(helper.state()).isEqualTo(ConnectivityState.TRANSIENT_FAILURE);
+        sub(0).report(READY);
+        assertThat(helper.state()).isEqualTo(ConnectivityState.READY);
+    }
+
+    @Test
+    void idleChildReconnects() {
+        accept(List.of(endpoint(1)));
+        sub(0).report(READY);
+        sub(0).report(IDLE);
+        assertThat(sub(0).connectRequests()).isEqualTo(2);
+        assertThat(helper.state()).isEqualTo(ConnectivityState.CONNECTING);
+    }
+
+    @Test
+    void removedEndpointShutsItsSubchannelDownAndKeepsTheOthers() {
+        accept(List.of(endpoint(1), endpoint(2)));
+        sub(0).report(READY);
+        sub(1).report(READY);
+        accept(List.of(endpoint(2), endpoint(3)));
+        assertThat(sub(0).isShutdown()).isTrue();
+        assertThat(sub(1).isShutdown()).isFalse();
+        assertThat(helper.subchannels()).hasSize(3);
+        assertThat(built).last().isEqualTo(List.of(sub(1)));
+    }
+
+    @Test
+    void oneChangedEndpointInTenThousandTouchesOneSubchannel() {
+        List<Endpoint> endpoints = IntStream.range(0, 10_000).mapToObj(FakeBalancerHelper::endpoint).toList();
+        accept(endpoints);
+        assertThat(helper.subchannels()).hasSize(10_000);
+        List<Endpoint> changed = new ArrayList<>(endpoints);
+        changed.set(5_000, endpoint(20_000));
+        accept(changed);
+        assertThat(helper.subchannels()).hasSize(10_001);
+        assertThat(helper.subchannels().stream().filter(FakeSubchannel::isShutdown).count()).isEqualTo(1);
+    }
+
+    @Test
+    void emptyResolutionIsRejectedAndResolverErrorsShowInTheFailure() {
+        assertThat(accept(List.of()).getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+        assertThat(helper.state()).isEqualTo(ConnectivityState.TRANSIENT_FAILURE);
+        assertThat(helper.pick().status().getDescription()).contains("last resolver error");
+    }
+
+    @Test
+    void resolverErrorKeepsWorkingSubchannels() {
+        accept(List.of(endpoint(1)));
+        sub(0).report(READY);
+        helper.serializer().execute(() -> balancer.handleResolutionError(Status.UNAVAILABLE.withDescription("dns down")));
+        assertThat(helper.state()).isEqualTo(ConnectivityState.READY);
+        assertThat(sub(0).isShutdown()).isFalse();
+    }
+}

@@ -1,0 +1,127 @@
+package dev.lbchannel.testing;
+
+import dev.lbchannel.balancer.BalancerHelper;
+import dev.lbchannel.balancer.PickArgs;
+import dev.lbchannel.balancer.PickResult;
+import dev.lbchannel.balancer.Picker;
+import dev.lbchannel.balancer.Serializer;
+import dev.lbchannel.balancer.Subchannel;
+import dev.lbchannel.resolver.Endpoint;
+import io.grpc.CallOptions;
+import io.grpc.ConnectivityState;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * The channel as a balancer unit test sees it: a real serializer whose uncaught exceptions the
+ * test checks, fake subchannels, a fake clock, and a record of every state and picker published.
+ */
+public final class FakeBalancerHelper implements BalancerHelper {
+
+    private final List<Throwable> uncaught = new CopyOnWriteArrayList<>();
+    private final Serializer serializer = new Serializer((t, e) -> uncaught.add(e));
+    private final FakeScheduler clock = new FakeScheduler();
+    private final List<FakeSubchannel> subchannels = new ArrayList<>();
+    private final List<ConnectivityState> states = new ArrayList<>();
+    private ConnectivityState state;
+    private Picker picker;
+    private int refreshes;
+
+    public List<Throwable> uncaught() {
+        return uncaught;
+    }
+
+    public List<FakeSubchannel> subchannels() {
+        return subchannels;
+    }
+
+    /** Every state published, in order. */
+    public List<ConnectivityState> states() {
+        return states;
+    }
+
+    public ConnectivityState state() {
+        return state;
+    }
+
+    public int refreshes() {
+        return refreshes;
+    }
+
+    public FakeScheduler clock() {
+        return clock;
+    }
+
+    /** Picks with the last published picker, inside the serializer. */
+    public PickResult pick() {
+        PickResult[] result = new PickResult[1];
+        serializer.execute(() -> result[0] = picker.pick(ARGS));
+        return result[0];
+    }
+
+    @Override
+    public Subchannel createSubchannel(Endpoint endpoint) {
+        serializer.assertInContext();
+        FakeSubchannel subchannel = new FakeSubchannel(this, endpoint);
+        subchannels.add(subchannel);
+        return subchannel;
+    }
+
+    @Override
+    public void updateState(ConnectivityState newState, Picker newPicker) {
+        serializer.assertInContext();
+        state = newState;
+        picker = newPicker;
+        states.add(newState);
+    }
+
+    @Override
+    public void refreshNameResolution() {
+        serializer.assertInContext();
+        refreshes++;
+    }
+
+    @Override
+    public String authority() {
+        return "test.example:443";
+    }
+
+    @Override
+    public Serializer serializer() {
+        return serializer;
+    }
+
+    @Override
+    public ScheduledExecutorService scheduler() {
+        return clock;
+    }
+
+    /** An endpoint at 127.0.0.1:{1000+n}, one address; no name lookup. */
+    public static Endpoint endpoint(int n) {
+        return Endpoint.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 1000 + n));
+    }
+
+    private static final PickArgs ARGS = new PickArgs() {
+        @Override
+        public MethodDescriptor<?, ?> method() {
+            throw new UnsupportedOperationException("balancer unit tests pick without a method");
+        }
+
+        @Override
+        public Metadata headers() {
+            return new Metadata();
+        }
+
+        @Override
+        public CallOptions callOptions() {
+            return CallOptions.DEFAULT;
+        }
+    };
+}
