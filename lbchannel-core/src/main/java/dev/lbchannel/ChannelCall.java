@@ -337,7 +337,11 @@ final class ChannelCall<ReqT, RespT> extends ClientCall<ReqT, RespT> implements 
             if (source != attempt) {
                 return;
             }
-            if (!cancelled && status.getCode() == Status.Code.CANCELLED && deadline.isExpired()) {
+            if (cancelled) {
+                // Our own cancel (the application's or the deadline's) names the outcome, even if
+                // the server's reset closed the stream first.
+                outcome = cancelStatus;
+            } else if (status.getCode() == Status.Code.CANCELLED && deadline.isExpired()) {
                 // A server that enforces our grpc-timeout resets the stream with CANCEL; to the
                 // application that is its deadline passing, as in every gRPC client.
                 outcome = Status.DEADLINE_EXCEEDED.withDescription("Deadline exceeded; the server cancelled the call");

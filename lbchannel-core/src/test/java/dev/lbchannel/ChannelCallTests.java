@@ -2,6 +2,7 @@ package dev.lbchannel;
 
 import com.google.protobuf.ByteString;
 import dev.lbchannel.testing.Await;
+import dev.lbchannel.testing.StatusObserver;
 import dev.lbchannel.testing.TcpProxy;
 import dev.lbchannel.testing.TestBackend;
 import io.grpc.CallOptions;
@@ -256,35 +257,5 @@ class ChannelCallTests {
                 };
             }
         };
-    }
-
-    /** Completes with the call's final status; counts responses. */
-    private static class StatusObserver<T> implements StreamObserver<T> {
-        private final CompletableFuture<Status> closed;
-        private final AtomicInteger responses;
-
-        StatusObserver(CompletableFuture<Status> closed) {
-            this(closed, new AtomicInteger());
-        }
-
-        StatusObserver(CompletableFuture<Status> closed, AtomicInteger responses) {
-            this.closed = closed;
-            this.responses = responses;
-        }
-
-        @Override
-        public void onNext(T value) {
-            responses.incrementAndGet();
-        }
-
-        @Override
-        public void onError(Throwable t) {
-            closed.complete(Status.fromThrowable(t));
-        }
-
-        @Override
-        public void onCompleted() {
-            closed.complete(Status.OK);
-        }
     }
 }

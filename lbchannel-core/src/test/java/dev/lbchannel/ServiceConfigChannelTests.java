@@ -2,11 +2,11 @@ package dev.lbchannel;
 
 import dev.lbchannel.testing.Await;
 import dev.lbchannel.testing.ManualResolverProvider;
+import dev.lbchannel.testing.StatusObserver;
 import dev.lbchannel.testing.TestBackend;
 import io.grpc.ConnectivityState;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.stub.StreamObserver;
 import io.grpc.testing.integration.EmptyProtos.Empty;
 import io.grpc.testing.integration.Messages.SimpleRequest;
 import io.grpc.testing.integration.Messages.StreamingOutputCallResponse;
@@ -67,21 +67,7 @@ class ServiceConfigChannelTests {
         channel(methodConfig(Map.of("service", SERVICE, "method", "FullDuplexCall"), Map.of("timeout", "0.2s")));
         CompletableFuture<Status> closed = new CompletableFuture<>();
         TestServiceGrpc.newStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS)
-                .fullDuplexCall(new StreamObserver<StreamingOutputCallResponse>() {
-                    @Override
-                    public void onNext(StreamingOutputCallResponse value) {
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {
-                        closed.complete(Status.fromThrowable(t));
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                        closed.complete(Status.OK);
-                    }
-                });
+                .fullDuplexCall(new StatusObserver<StreamingOutputCallResponse>(closed));
         assertThat(closed.join().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
 
         TestServiceGrpc.newBlockingStub(channel).emptyCall(Empty.getDefaultInstance());

@@ -18,6 +18,9 @@ final class ConfigNode {
     /** Longer values are cut in error messages; the path already says where to look. */
     private static final int MAX_QUOTED_LENGTH = 100;
 
+    /** About 292 years: the longest duration whose nanoseconds fit a {@code long}. */
+    static final Duration MAX_DURATION = Duration.ofNanos(Long.MAX_VALUE);
+
     private final String path;
     private final @Nullable Object value;
 
@@ -108,12 +111,36 @@ final class ConfigNode {
         return (long) d;
     }
 
+    /**
+     * A duration of zero or more. Like every config duration it is capped at
+     * {@link #MAX_DURATION}, so {@code toNanos()} on it never overflows on the call path.
+     */
+    Duration asNonNegativeDuration() {
+        Duration duration = asDuration();
+        if (duration.isNegative()) {
+            throw invalid("must not be negative");
+        }
+        return min(duration, MAX_DURATION);
+    }
+
+    /** A duration greater than zero, capped like {@link #asNonNegativeDuration}. */
+    Duration asPositiveDuration() {
+        Duration duration = asDuration();
+        if (duration.isNegative() || duration.isZero()) {
+            throw invalid("must be greater than 0s");
+        }
+        return min(duration, MAX_DURATION);
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
     /** A proto3 JSON duration string such as {@code "1.5s"}. */
-    Duration asDuration() {
+    private Duration asDuration() {
         try {
-            return JsonDuration.parse(asString());
-        } catch (InvalidServiceConfigException e) {
-            throw e;
+            // A non-string gets the duration rule too: "must be a string" would not say which.
+            return JsonDuration.parse(value instanceof String s ? s : "");
         } catch (IllegalArgumentException e) {
             throw invalid(e.getMessage());
         }

@@ -17,7 +17,7 @@ import static java.util.Objects.requireNonNull;
  * zeros, no unescaped control characters, no unpaired surrogate escapes, nothing after the
  * value but whitespace. A key repeated within one object is an error (rather than "last one
  * wins"), because a config that says two things about one field is a mistake worth reporting.
- * Numbers must fit a {@code double}; nesting deeper than {@value JsonParser#MAX_DEPTH} levels is
+ * Numbers must fit a {@code double}; nesting deeper than 100 levels is
  * refused, so a hostile TXT record cannot exhaust the stack.
  *
  * <p>Errors are {@link IllegalArgumentException}s that name the line and column (both from 1),

@@ -66,7 +66,10 @@ final class JsonWriter {
         if (d == Math.rint(d) && Math.abs(d) < 1e15) {
             return Long.toString((long) d);
         }
-        return BigDecimal.valueOf(d).stripTrailingZeros().toString();
+        BigDecimal decimal = BigDecimal.valueOf(d).stripTrailingZeros();
+        // Plain digits where a reader expects them (0.0001), exponents only for extremes (1E-9).
+        double abs = Math.abs(d);
+        return abs >= 1e-6 && abs < 1e21 ? decimal.toPlainString() : decimal.toString();
     }
 
     static String quote(String s) {

@@ -77,7 +77,7 @@ final class MethodConfigParser {
 
     private static MethodConfig methodConfig(ConfigNode entry) {
         ConfigNode timeoutNode = entry.field("timeout");
-        Duration timeout = timeoutNode.isPresent() ? RetryPolicyParser.nonNegativeDuration(timeoutNode) : null;
+        Duration timeout = timeoutNode.isPresent() ? timeoutNode.asNonNegativeDuration() : null;
         ConfigNode waitForReadyNode = entry.field("waitForReady");
         Boolean waitForReady = waitForReadyNode.isPresent() ? waitForReadyNode.asBoolean() : null;
         Integer maxRequest = messageSize(entry.field("maxRequestMessageBytes"));

@@ -1,11 +1,11 @@
 package dev.lbchannel.config;
 
+import io.grpc.Status;
+
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Duration;
 import java.util.Set;
-
-import io.grpc.Status;
 
 /**
  * Reads {@code retryPolicy}, {@code hedgingPolicy} and {@code retryThrottling} by the
@@ -25,8 +25,8 @@ final class RetryPolicyParser {
     static RetryPolicy retryPolicy(ConfigNode node) {
         node.asObject();
         int maxAttempts = maxAttempts(node.field("maxAttempts"));
-        Duration initialBackoff = positiveDuration(required(node.field("initialBackoff")));
-        Duration maxBackoff = positiveDuration(required(node.field("maxBackoff")));
+        Duration initialBackoff = required(node.field("initialBackoff")).asPositiveDuration();
+        Duration maxBackoff = required(node.field("maxBackoff")).asPositiveDuration();
         ConfigNode multiplierNode = required(node.field("backoffMultiplier"));
         double backoffMultiplier = multiplierNode.asNumber();
         if (!(backoffMultiplier > 0)) {
@@ -38,7 +38,7 @@ final class RetryPolicyParser {
             throw codesNode.invalid("must not be empty");
         }
         ConfigNode recvTimeoutNode = node.field("perAttemptRecvTimeout");
-        Duration perAttemptRecvTimeout = recvTimeoutNode.isPresent() ? positiveDuration(recvTimeoutNode) : null;
+        Duration perAttemptRecvTimeout = recvTimeoutNode.isPresent() ? recvTimeoutNode.asPositiveDuration() : null;
         return new RetryPolicy(maxAttempts, initialBackoff, maxBackoff, backoffMultiplier, retryableStatusCodes,
                 perAttemptRecvTimeout);
     }
@@ -47,7 +47,7 @@ final class RetryPolicyParser {
         node.asObject();
         int maxAttempts = maxAttempts(node.field("maxAttempts"));
         ConfigNode delayNode = node.field("hedgingDelay");
-        Duration hedgingDelay = delayNode.isPresent() ? nonNegativeDuration(delayNode) : Duration.ZERO;
+        Duration hedgingDelay = delayNode.isPresent() ? delayNode.asNonNegativeDuration() : Duration.ZERO;
         ConfigNode codesNode = node.field("nonFatalStatusCodes");
         Set<Status.Code> nonFatalStatusCodes = codesNode.isPresent() ? StatusCodes.parse(codesNode) : Set.of();
         return new HedgingPolicy(maxAttempts, hedgingDelay, nonFatalStatusCodes);
@@ -87,21 +87,5 @@ final class RetryPolicyParser {
             throw node.required();
         }
         return node;
-    }
-
-    static Duration positiveDuration(ConfigNode node) {
-        Duration duration = node.asDuration();
-        if (duration.isNegative() || duration.isZero()) {
-            throw node.invalid("must be greater than 0s");
-        }
-        return duration;
-    }
-
-    static Duration nonNegativeDuration(ConfigNode node) {
-        Duration duration = node.asDuration();
-        if (duration.isNegative()) {
-            throw node.invalid("must not be negative");
-        }
-        return duration;
     }
 }

@@ -1,5 +1,6 @@
 package dev.lbchannel.resolver;
 
+import dev.lbchannel.resolver.dns.DnsResolverProvider;
 import dev.lbchannel.target.Target;
 import org.jspecify.annotations.Nullable;
 
@@ -25,9 +26,17 @@ public final class ResolverRegistry {
         this.providers = providers;
     }
 
-    /** A registry of the built-in resolvers. */
+    /** A registry with no resolver at all. */
+    public static ResolverRegistry empty() {
+        return new ResolverRegistry(new TreeMap<>());
+    }
+
+    /** A registry of the built-in resolvers: {@code dns}, {@code passthrough}, {@code static}. */
     public static ResolverRegistry builtIns() {
-        return new ResolverRegistry(new TreeMap<>()).with(new PassthroughResolverProvider());
+        return empty()
+                .with(new PassthroughResolverProvider())
+                .with(new StaticResolverProvider())
+                .with(new DnsResolverProvider());
     }
 
     /** A registry with {@code provider} added, replacing any provider of the same scheme. */

@@ -3,6 +3,7 @@ package dev.lbchannel.transport;
 import io.grpc.Decompressor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import org.jspecify.annotations.Nullable;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,6 +20,7 @@ final class DecompressingMessage extends InputStream {
     private final Decompressor decompressor;
     private final int maxSize;
     private InputStream inflating;
+    private byte @Nullable [] oneByte;
     private long count;
     private boolean closed;
 
@@ -30,7 +32,10 @@ final class DecompressingMessage extends InputStream {
 
     @Override
     public int read() throws IOException {
-        byte[] one = new byte[1];
+        byte[] one = oneByte;
+        if (one == null) {
+            one = oneByte = new byte[1]; // parsers reading byte by byte would allocate per byte
+        }
         int n = read(one, 0, 1);
         return n == -1 ? -1 : one[0] & 0xff;
     }

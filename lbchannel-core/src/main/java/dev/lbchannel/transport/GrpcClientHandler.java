@@ -2,7 +2,6 @@ package dev.lbchannel.transport;
 
 import io.grpc.Status;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http2.DefaultHttp2Connection;
@@ -25,34 +24,31 @@ import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2Stream;
 import org.jspecify.annotations.Nullable;
 
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
-
 /**
  * The HTTP/2 connection of one {@link NettyClientTransport}: Netty's low-level
  * {@link Http2ConnectionHandler} (no per-stream child channels) plus gRPC's client rules. Opens
  * streams lazily, queueing them while the connection is not ready or at the server's
- * MAX_CONCURRENT_STREAMS; routes frames to {@link NettyClientStream}s (see
- * {@link ResponseFrameListener}); handles GOAWAY, graceful and forceful shutdown, connection loss
- * and keepalive.
+ * MAX_CONCURRENT_STREAMS; writes their frames; routes what the server sends to them (see
+ * {@link ResponseFrameListener}); keeps the connection's receive window. How the connection ends
+ * (GOAWAY either way, shutdown, loss) is {@link ConnectionDrain}'s part, keepalive
+ * {@link KeepAlive}'s and {@link KeepAlivePinger}'s.
  *
  * <p>Event-loop confined: every method runs on the channel's event loop.
  */
-final class GrpcClientHandler extends Http2ConnectionHandler implements KeepAlive.Host {
+final class GrpcClientHandler extends Http2ConnectionHandler {
 
     private final NettyClientTransport transport;
     private final TransportStats stats;
-    private final Http2Connection.PropertyKey streamKey;
-    private final ArrayDeque<NettyClientStream> pendingStreams = new ArrayDeque<>();
     private final int flowControlWindow;
     private final int maxInboundMetadataSize;
     private final Http2HeadersDecoder.Configuration headersConfig;
     private final @Nullable KeepAlive keepAlive;
+    private final StreamOpener streams;
+    private final ConnectionDrain drain;
+    /** Allocated once: it is posted whenever a stream ends while others wait or the connection drains. */
+    private final Runnable startPendingOrCloseIfDrained = this::startPendingOrCloseIfDrained;
     private @Nullable ChannelHandlerContext ctx;
     private boolean ready;
-    private boolean closed;
-    private @Nullable Status goingAway;
 
     private GrpcClientHandler(DefaultHttp2ConnectionDecoder decoder, DefaultHttp2ConnectionEncoder encoder,
             Http2Settings settings, NettyClientTransport transport, TransportOptions options,
@@ -63,10 +59,11 @@ final class GrpcClientHandler extends Http2ConnectionHandler implements KeepAliv
         this.stats = stats;
         this.flowControlWindow = options.flowControlWindow();
         this.maxInboundMetadataSize = options.maxInboundMetadataSize();
-        this.streamKey = connection().newKey();
         this.keepAlive = keepAliveTimeNanos == TransportOptions.KEEPALIVE_DISABLED ? null
-                : new KeepAlive(this, keepAliveTimeNanos, options.keepAliveTimeoutNanos(),
-                        options.keepAliveWithoutCalls());
+                : new KeepAlive(new KeepAlivePinger(this, stats), keepAliveTimeNanos,
+                        options.keepAliveTimeoutNanos(), options.keepAliveWithoutCalls());
+        this.streams = new StreamOpener(this, stats);
+        this.drain = new ConnectionDrain(this, streams, transport);
         decoder.frameListener(new ResponseFrameListener(this));
         connection().addListener(new Http2ConnectionAdapter() {
             @Override
@@ -81,8 +78,8 @@ final class GrpcClientHandler extends Http2ConnectionHandler implements KeepAliv
                 if (connection().numActiveStreams() == 0) {
                     transport.inUse(false);
                 }
-                if (ctx != null && (!pendingStreams.isEmpty() || goingAway != null)) {
-                    ctx.executor().execute(GrpcClientHandler.this::startPendingOrCloseIfDrained);
+                if (ctx != null && (streams.hasPending() || drain.isGoingAway())) {
+                    ctx.executor().execute(startPendingOrCloseIfDrained);
                 }
             }
         });
@@ -170,40 +167,13 @@ final class GrpcClientHandler extends Http2ConnectionHandler implements KeepAliv
     // ---- Commands from the transport and its streams ----
 
     void createStream(NettyClientStream stream) {
-        if (goingAway != null || closed) {
-            stream.transportFailed(refusal(), RpcProgress.REFUSED);
-        } else if (!ready || !pendingStreams.isEmpty() || !connection().local().canOpenStream()) {
-            pendingStreams.add(stream);
-        } else {
-            startStream(stream);
-        }
-    }
-
-    private void startStream(NettyClientStream stream) {
-        int id = connection().local().incrementAndGetNextStreamId();
-        if (id < 0) {
-            stream.transportFailed(Status.UNAVAILABLE.withDescription("Stream IDs exhausted"), RpcProgress.REFUSED);
-            shutdown(Status.UNAVAILABLE.withDescription("Stream IDs exhausted"));
-            return;
-        }
-        encoder().writeHeaders(ctx, id, stream.requestHeaders(), 0, false, ctx.newPromise());
-        Http2Stream http2Stream = connection().stream(id);
-        if (http2Stream == null) {
-            stream.transportFailed(Status.UNAVAILABLE.withDescription("Cannot open stream"), RpcProgress.REFUSED);
-            return;
-        }
-        http2Stream.setProperty(streamKey, stream);
-        stats.streamStarted();
-        stream.allocated(http2Stream);
+        streams.open(stream);
     }
 
     private void startPendingOrCloseIfDrained() {
-        while (ready && goingAway == null && !closed && !pendingStreams.isEmpty()
-                && connection().local().canOpenStream()) {
-            startStream(pendingStreams.poll());
-        }
+        streams.openPending();
         flush(ctx);
-        closeIfDrained();
+        drain.closeIfDrained();
     }
 
     ChannelPromise newPromise() {
@@ -225,7 +195,7 @@ final class GrpcClientHandler extends Http2ConnectionHandler implements KeepAliv
 
     /** Gives {@code bytes} of a stream's received data back to the server's send window. */
     void returnWindow(@Nullable Http2Stream stream, int bytes) {
-        if (bytes > 0 && stream != null && stream.state() != Http2Stream.State.CLOSED && !closed) {
+        if (bytes > 0 && stream != null && stream.state() != Http2Stream.State.CLOSED && !drain.isClosed()) {
             try {
                 connection().local().flowController().consumeBytes(stream, bytes);
             } catch (Http2Exception e) {
@@ -237,69 +207,42 @@ final class GrpcClientHandler extends Http2ConnectionHandler implements KeepAliv
     /** A stream's listener was closed; resets the HTTP/2 stream when it is still open. */
     void streamClosed(NettyClientStream stream, @Nullable Http2Stream http2Stream, boolean reset, boolean ok) {
         if (http2Stream == null) {
-            pendingStreams.remove(stream);
+            streams.removePending(stream);
             return;
         }
         stats.streamEnded(ok);
-        if (reset && !closed && ctx != null) {
+        if (reset && !drain.isClosed() && ctx != null) {
             resetStream(ctx, http2Stream.id(), Http2Error.CANCEL.code(), ctx.newPromise());
         }
     }
 
     /** Graceful shutdown: GOAWAY, no new streams, close once the open ones finish. */
     void shutdown(Status reason) {
-        transport.notifyShutdown(reason);
-        if (goingAway == null) {
-            goingAway = reason;
-        }
-        failPendingStreams(refusal());
-        if (ctx == null) {
-            transport.closeChannel();
-            return;
-        }
-        if (ctx.channel().isActive() && !connection().goAwaySent()) {
-            goAway(ctx, 0, Http2Error.NO_ERROR.code(), Unpooled.EMPTY_BUFFER, ctx.newPromise());
-        }
-        closeIfDrained();
+        drain.shutdown(reason);
     }
 
     /** Forceful shutdown: fails every stream with {@code reason} and closes the connection. */
     void shutdownNow(Status reason) {
-        transport.notifyShutdown(reason);
-        if (goingAway == null) {
-            goingAway = reason;
-        }
-        failPendingStreams(reason);
-        for (NettyClientStream stream : activeClientStreams()) {
-            stream.transportFailed(reason, RpcProgress.PROCESSED);
-        }
-        if (ctx == null) {
-            transport.closeChannel();
-        } else {
-            flush(ctx);
-            ctx.close();
-        }
+        drain.shutdownNow(reason);
     }
 
     /** The connection is gone: fails what is left. Idempotent. */
     void connectionClosed(Status status) {
-        if (goingAway == null) {
-            goingAway = status;
-        }
-        closed = true;
         if (keepAlive != null) {
             keepAlive.stop();
         }
-        failPendingStreams(status.getCode() == Status.Code.UNAVAILABLE
-                ? status : Status.UNAVAILABLE.withDescription(status.getDescription()).withCause(status.getCause()));
-        for (NettyClientStream stream : activeClientStreams()) {
-            stream.transportFailed(status, RpcProgress.PROCESSED);
-        }
+        drain.connectionClosed(status);
+    }
+
+    /** Keepalive declared the connection dead: records why, then fails everything at once. */
+    void keepAliveFailed(Status status) {
+        transport.recordCloseCause(status);
+        drain.shutdownNow(status);
     }
 
     /** Runs after each batch of queued commands: one flush for the batch. */
     void flushBatch() {
-        if (ctx != null && !closed) {
+        if (ctx != null && !drain.isClosed()) {
             flush(ctx);
             updateWindows();
         }
@@ -309,7 +252,7 @@ final class GrpcClientHandler extends Http2ConnectionHandler implements KeepAliv
 
     @Nullable NettyClientStream clientStream(int streamId) {
         Http2Stream stream = connection().stream(streamId);
-        return stream == null ? null : stream.getProperty(streamKey);
+        return stream == null ? null : streams.streamOf(stream);
     }
 
     void settingsReceived() {
@@ -345,97 +288,31 @@ final class GrpcClientHandler extends Http2ConnectionHandler implements KeepAliv
     }
 
     void goAwayReceived(int lastStreamId, long errorCode, ByteBuf debugData) {
-        String debug = debugData.toString(java.nio.charset.StandardCharsets.UTF_8);
-        if (errorCode == Http2Error.ENHANCE_YOUR_CALM.code() && "too_many_pings".equals(debug)) {
-            transport.tooManyPings();
-        }
-        Http2Error error = Http2Error.valueOf(errorCode);
-        Status status = Status.UNAVAILABLE.withDescription("Server sent GOAWAY ("
-                + (error == null ? Long.toString(errorCode) : error.name())
-                + (debug.isEmpty() ? "" : ", " + truncate(debug)) + ")");
-        transport.notifyShutdown(status);
-        if (goingAway == null) {
-            goingAway = status;
-        }
-        failPendingStreams(status);
-        // Streams above lastStreamId were never processed (RFC 9113 6.8): refuse them, retryable.
-        for (Http2Stream stream : activeHttp2Streams()) {
-            if (stream.id() > lastStreamId && connection().local().isValidStreamId(stream.id())) {
-                NettyClientStream clientStream = stream.getProperty(streamKey);
-                closeStream(stream, ctx.newSucceededFuture());
-                if (clientStream != null) {
-                    clientStream.transportFailed(status, RpcProgress.REFUSED);
-                }
-            }
-        }
-        closeIfDrained();
+        drain.goAwayReceived(lastStreamId, errorCode, debugData);
     }
 
-    // ---- KeepAlive.Host ----
+    // ---- For StreamOpener, ConnectionDrain and KeepAlivePinger ----
 
-    @Override
-    public boolean hasActiveStreams() {
-        return connection().numActiveStreams() > 0;
+    /** The pipeline context, or {@code null} before the handler is added to a channel. */
+    @Nullable ChannelHandlerContext context() {
+        return ctx;
     }
 
-    @Override
-    public void sendPing(long data) {
-        stats.keepAliveSent();
-        encoder().writePing(ctx, false, data, ctx.newPromise());
-        flush(ctx);
+    /** Whether the server's first SETTINGS arrived, so streams may be opened. */
+    boolean isReady() {
+        return ready;
     }
 
-    @Override
-    public void keepAliveFailed(long timeoutNanos) {
-        Status status = Status.UNAVAILABLE.withDescription("Keepalive failed: no ping ACK within "
-                + timeoutNanos / 1_000_000 + " ms; the connection is likely gone");
-        transport.recordCloseCause(status);
-        shutdownNow(status);
+    /** Whether new streams are still welcome: the connection is neither going away nor gone. */
+    boolean acceptsStreams() {
+        return !drain.isGoingAway() && !drain.isClosed();
+    }
+
+    Status refusal() {
+        return drain.refusal();
     }
 
     // ---- internals ----
-
-    private List<NettyClientStream> activeClientStreams() {
-        List<NettyClientStream> streams = new ArrayList<>(connection().numActiveStreams());
-        for (Http2Stream stream : activeHttp2Streams()) {
-            NettyClientStream clientStream = stream.getProperty(streamKey);
-            if (clientStream != null) {
-                streams.add(clientStream);
-            }
-        }
-        return streams;
-    }
-
-    private List<Http2Stream> activeHttp2Streams() {
-        List<Http2Stream> streams = new ArrayList<>(connection().numActiveStreams());
-        try {
-            connection().forEachActiveStream(stream -> streams.add(stream));
-        } catch (Http2Exception e) {
-            throw new IllegalStateException(e);
-        }
-        return streams;
-    }
-
-    private void failPendingStreams(Status status) {
-        for (NettyClientStream stream; (stream = pendingStreams.poll()) != null; ) {
-            stream.transportFailed(status, RpcProgress.REFUSED);
-        }
-    }
-
-    private void closeIfDrained() {
-        if (goingAway != null && !closed && ctx != null && pendingStreams.isEmpty()
-                && connection().numActiveStreams() == 0) {
-            closed = true;
-            flush(ctx);
-            ctx.close();
-        }
-    }
-
-    private Status refusal() {
-        Status reason = goingAway;
-        return Status.UNAVAILABLE.withDescription("Transport is shutting down"
-                + (reason == null || reason.getDescription() == null ? "" : ": " + reason.getDescription()));
-    }
 
     private void incrementConnectionWindow() {
         Http2Stream connectionStream = connection().connectionStream();
@@ -462,9 +339,5 @@ final class GrpcClientHandler extends Http2ConnectionHandler implements KeepAliv
             }
         }
         return false;
-    }
-
-    private static String truncate(String text) {
-        return text.length() <= 128 ? text : text.substring(0, 128) + "...";
     }
 }

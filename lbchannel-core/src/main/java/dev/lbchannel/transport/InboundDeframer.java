@@ -22,7 +22,8 @@ import java.util.ArrayDeque;
  */
 final class InboundDeframer {
 
-    private final ArrayDeque<ByteBuf> chunks = new ArrayDeque<>();
+    /** Sized for the usual few payloads; a stream with many in flight grows it. */
+    private final ArrayDeque<ByteBuf> chunks = new ArrayDeque<>(4);
     private final ByteBufAllocator alloc;
     private final int maxMessageSize;
     private @Nullable Decompressor decompressor;

@@ -18,7 +18,7 @@ final class KeepAlive {
     /** Opaque data of our keepalive pings, so other pings' ACKs are not mistaken for ours. */
     static final long PING_DATA = 0x6c62_6b61_6c69_7665L;
 
-    /** What the connection does for keepalive; implemented by {@link GrpcClientHandler}. */
+    /** What the connection does for keepalive; implemented by {@link KeepAlivePinger}. */
     interface Host {
         boolean hasActiveStreams();
 

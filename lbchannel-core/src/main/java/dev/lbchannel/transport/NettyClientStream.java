@@ -3,17 +3,17 @@ package dev.lbchannel.transport;
 import io.grpc.DecompressorRegistry;
 import io.grpc.Metadata;
 import io.grpc.Status;
-import io.grpc.StatusException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2Stream;
 import org.jspecify.annotations.Nullable;
 
-import java.io.InputStream;
 import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 import static java.util.Objects.requireNonNull;
 
@@ -21,7 +21,12 @@ import static java.util.Objects.requireNonNull;
  * One RPC on a {@link NettyClientTransport}. The {@link ClientStream} methods run on the caller's
  * thread and only queue commands on the transport's {@link WriteQueue}; everything else here is
  * confined to the event loop: the HTTP/2 stream (assigned lazily, once the connection can open
- * it), the inbound {@link InboundDeframer}, and the listener, which hears every event on the loop.
+ * it), the response ({@link ResponseReader}), and the listener, which hears every event on the
+ * loop.
+ *
+ * <p>The caller's last message is held back until the next write, {@link #flush()} or
+ * {@link #halfClose()}, so that a half-close rides on it: a unary request is HEADERS plus one
+ * DATA frame with END_STREAM, never a trailing empty DATA frame.
  *
  * <p>Readiness follows gRPC: the stream is ready while fewer than {@value #ON_READY_THRESHOLD}
  * bytes it wrote are still waiting for the peer's flow-control window or the socket.
@@ -32,16 +37,27 @@ final class NettyClientStream implements ClientStream {
     private static final Object END_OF_STREAM = new Object();
     private static final AtomicIntegerFieldUpdater<NettyClientStream> QUEUED =
             AtomicIntegerFieldUpdater.newUpdater(NettyClientStream.class, "queuedBytes");
+    private static final AtomicIntegerFieldUpdater<NettyClientStream> REQUESTS =
+            AtomicIntegerFieldUpdater.newUpdater(NettyClientStream.class, "unqueuedRequests");
+    private static final AtomicReferenceFieldUpdater<NettyClientStream, ByteBuf> HELD =
+            AtomicReferenceFieldUpdater.newUpdater(NettyClientStream.class, ByteBuf.class, "heldMessage");
 
     private final GrpcClientHandler handler;
     private final WriteQueue writeQueue;
     private final Http2Headers requestHeaders;
     private final ClientStreamListener listener;
-    private final InboundDeframer deframer;
-    private final DecompressorRegistry decompressors;
+    private final ResponseReader response;
+    private final Runnable requestCommand = this::onRequest;
 
     // Written by the application's thread and the event loop.
     private volatile int queuedBytes;
+    /** Messages requested but not yet handed to the event loop; one reusable command carries them. */
+    private volatile int unqueuedRequests;
+    /**
+     * The last message written, not yet queued. Taken atomically, because the event loop takes
+     * it too when the stream closes (a cancel may come from a deadline timer, racing a write).
+     */
+    private volatile @Nullable ByteBuf heldMessage;
     private volatile boolean allocated;
     private volatile boolean closedForApp;
 
@@ -51,14 +67,6 @@ final class NettyClientStream implements ClientStream {
     private boolean localEndSent;
     private boolean remoteEnded;
     private boolean remoteReset;
-    private boolean headersReceived;
-    private boolean trailersReceived;
-    private int requested;
-    /** Buffered bytes already given back to the window because a requested message needs them. */
-    private long returnedAhead;
-    private boolean delivering;
-    private @Nullable Status endStatus;
-    private @Nullable Metadata endTrailers;
     private boolean closed;
 
     NettyClientStream(GrpcClientHandler handler, WriteQueue writeQueue, Http2Headers requestHeaders,
@@ -67,36 +75,56 @@ final class NettyClientStream implements ClientStream {
         this.writeQueue = writeQueue;
         this.requestHeaders = requestHeaders;
         this.listener = requireNonNull(listener, "listener");
-        this.deframer = new InboundDeframer(io.netty.buffer.ByteBufAllocator.DEFAULT, maxInboundMessageSize);
-        this.decompressors = decompressors;
+        this.response = new ResponseReader(this, handler, listener, maxInboundMessageSize, decompressors);
     }
 
-    // ---- ClientStream: any thread, one at a time ----
+    // ---- ClientStream: any thread; request() and cancel() may race the others, which come one at a time ----
 
     @Override
     public void request(int numMessages) {
         if (numMessages <= 0) {
             throw new IllegalArgumentException("numMessages must be positive, was " + numMessages);
         }
-        writeQueue.enqueueAndFlush(() -> onRequest(numMessages));
+        // Only the request that finds none pending queues the command; later ones add to its count.
+        int before;
+        do {
+            before = unqueuedRequests;
+        } while (!REQUESTS.compareAndSet(this, before, (int) Math.min(Integer.MAX_VALUE, (long) before + numMessages)));
+        if (before == 0) {
+            writeQueue.enqueueAndFlush(requestCommand);
+        }
     }
 
     @Override
     public void writeMessage(ByteBuf framedMessage) {
         requireNonNull(framedMessage, "framedMessage");
-        int size = framedMessage.readableBytes();
-        QUEUED.addAndGet(this, size);
-        writeQueue.enqueue(() -> onWrite(framedMessage, size));
+        QUEUED.addAndGet(this, framedMessage.readableBytes());
+        ByteBuf previous = HELD.getAndSet(this, framedMessage);
+        if (previous != null) {
+            writeQueue.enqueue(() -> onWrite(previous, false));
+        }
+        if (closedForApp) {
+            discardHeldMessage(); // closed meanwhile: close() may have emptied the slot before we filled it
+        }
     }
 
     @Override
     public void flush() {
+        ByteBuf held = HELD.getAndSet(this, null);
+        if (held != null) {
+            writeQueue.enqueue(() -> onWrite(held, false));
+        }
         writeQueue.scheduleFlush();
     }
 
     @Override
     public void halfClose() {
-        writeQueue.enqueueAndFlush(this::onHalfClose);
+        ByteBuf held = HELD.getAndSet(this, null);
+        if (held == null) {
+            writeQueue.enqueueAndFlush(this::onHalfClose);
+        } else {
+            writeQueue.enqueueAndFlush(() -> onWrite(held, true));
+        }
     }
 
     @Override
@@ -126,8 +154,7 @@ final class NettyClientStream implements ClientStream {
                 if (write == END_OF_STREAM) {
                     onHalfClose();
                 } else {
-                    ByteBuf buf = (ByteBuf) write;
-                    onWrite(buf, buf.readableBytes());
+                    onWrite((ByteBuf) write, queued.peek() == END_OF_STREAM);
                 }
             }
         }
@@ -137,20 +164,23 @@ final class NettyClientStream implements ClientStream {
         }
     }
 
-    boolean isAllocated() {
-        return http2Stream != null;
-    }
-
-    private void onWrite(ByteBuf message, int size) {
+    /** Writes one message, with END_STREAM when it is the last: one DATA frame for both. */
+    private void onWrite(ByteBuf message, boolean endStream) {
+        int size = message.readableBytes();
         if (closed) {
             message.release();
             QUEUED.addAndGet(this, -size);
         } else if (http2Stream == null) {
             pendingWrites().add(message);
+            if (endStream) {
+                pendingWrites().add(END_OF_STREAM);
+            }
         } else {
             ChannelPromise promise = handler.newPromise();
             promise.addListener(f -> onSent(size));
-            handler.writeData(http2Stream, message, false, promise);
+            boolean last = endStream && !localEndSent;
+            localEndSent |= last;
+            handler.writeData(http2Stream, message, last, promise);
         }
     }
 
@@ -186,72 +216,46 @@ final class NettyClientStream implements ClientStream {
         }
     }
 
-    private void onRequest(int numMessages) {
-        requested = (int) Math.min(Integer.MAX_VALUE, (long) requested + numMessages);
-        deliver();
+    private void onRequest() {
+        response.request(REQUESTS.getAndSet(this, 0));
     }
 
-    // ---- Event loop: inbound, called by GrpcClientHandler ----
+    // ---- Event loop: inbound, from the handler and the ResponseReader ----
 
     /** Whether this stream still wants frames; the handler returns window for those it refuses. */
     boolean isOpen() {
         return !closed;
     }
 
+    boolean isClosed() {
+        return closed;
+    }
+
+    @Nullable Http2Stream http2Stream() {
+        return http2Stream;
+    }
+
     void onHeaders(Http2Headers headers, boolean endStream) {
-        if (closed) {
-            return;
-        }
-        remoteEnded |= endStream;
-        if (headersReceived) {
-            if (!endStream) {
-                fail(Status.INTERNAL.withDescription("Received a second HEADERS frame without END_STREAM"));
-                return;
-            }
-            end(ResponseStatus.fromTrailers(headers), MetadataCodec.toMetadata(headers, true));
-            return;
-        }
-        headersReceived = true;
-        Status invalid = ResponseStatus.checkResponseHeaders(headers);
-        if (invalid != null) {
-            fail(invalid);
-        } else if (endStream) {
-            end(ResponseStatus.fromTrailers(headers), MetadataCodec.toMetadata(headers, true));
-        } else {
-            CharSequence encoding = headers.get(MetadataCodec.GRPC_ENCODING);
-            if (encoding != null) {
-                String name = encoding.toString();
-                deframer.encoding(name, "identity".equals(name) ? null : decompressors.lookupDecompressor(name));
-            }
-            listener.onHeaders(MetadataCodec.toMetadata(headers, false));
+        if (!closed) {
+            remoteEnded |= endStream;
+            response.onHeaders(headers, endStream);
         }
     }
 
     /** Takes a reference to {@code data} when it keeps it. */
     void onData(ByteBuf data, boolean endStream) {
-        if (closed) {
-            return;
-        }
-        if (!headersReceived || trailersReceived) {
-            fail(Status.INTERNAL.withDescription(trailersReceived
-                    ? "Received DATA after trailers" : "Received DATA before response headers"));
-            return;
-        }
-        deframer.add(data.retain());
-        if (endStream) {
-            remoteEnded = true;
-            end(Status.INTERNAL.withDescription("Server ended the stream without trailers"), new Metadata());
-        } else {
-            deliver();
+        if (!closed) {
+            remoteEnded |= endStream;
+            response.onData(data, endStream);
         }
     }
 
     void onRstStream(long errorCode) {
         remoteReset = true;
-        if (closed || trailersReceived) {
+        if (closed || response.trailersReceived()) {
             return; // the outcome is known already; buffered messages still go out
         }
-        RpcProgress progress = errorCode == io.netty.handler.codec.http2.Http2Error.REFUSED_STREAM.code()
+        RpcProgress progress = errorCode == Http2Error.REFUSED_STREAM.code()
                 ? RpcProgress.REFUSED : RpcProgress.PROCESSED;
         close(ResponseStatus.fromRstStream(errorCode), progress, new Metadata());
     }
@@ -270,81 +274,38 @@ final class NettyClientStream implements ClientStream {
         }
     }
 
+    /** Every message of the response was delivered: closes with the trailers' outcome. */
+    void end(Status status, Metadata trailers) {
+        if (!closed) {
+            close(status, RpcProgress.PROCESSED, trailers);
+        }
+    }
+
     /** The bytes received but not yet delivered, for tests and stats. */
     long bufferedInboundBytes() {
-        return deframer.bufferedBytes();
-    }
-
-    private void end(Status status, Metadata trailers) {
-        trailersReceived = true;
-        endStatus = status;
-        endTrailers = trailers;
-        deliver();
-    }
-
-    private void deliver() {
-        if (delivering || closed) {
-            return;
-        }
-        delivering = true;
-        try {
-            while (requested > 0 && !closed) {
-                InputStream message;
-                try {
-                    message = deframer.next();
-                } catch (StatusException e) {
-                    fail(e.getStatus());
-                    return;
-                }
-                if (message == null) {
-                    break;
-                }
-                requested--;
-                int frameBytes = deframer.lastFrameBytes();
-                long early = Math.min(frameBytes, returnedAhead);
-                returnedAhead -= early;
-                handler.messageDelivered(http2Stream, (int) (frameBytes - early));
-                listener.onMessage(message);
-            }
-            returnWindowForWantedMessage();
-            if (!closed && endStatus != null) {
-                if (deframer.isEmpty()) {
-                    close(endStatus, RpcProgress.PROCESSED, endTrailers);
-                } else if (!deframer.hasCompleteMessage()) {
-                    fail(Status.INTERNAL.withDescription("Stream ended in the middle of a gRPC message"));
-                }
-            }
-        } finally {
-            delivering = false;
-        }
-    }
-
-    /**
-     * A message is wanted but has not fully arrived: give its bytes back now, or one larger than
-     * the window would never arrive. Bytes of unwanted messages stay unreturned, which bounds
-     * what the server can make us buffer to the window plus one message.
-     */
-    private void returnWindowForWantedMessage() {
-        if (closed || requested == 0 || deframer.hasCompleteMessage()) {
-            return;
-        }
-        long unreturned = deframer.bufferedBytes() - returnedAhead;
-        if (unreturned > 0) {
-            returnedAhead += unreturned;
-            handler.returnWindow(http2Stream, (int) unreturned);
-        }
+        return response.bufferedBytes();
     }
 
     private void close(Status status, RpcProgress progress, Metadata trailers) {
         closed = true;
         closedForApp = true;
-        deframer.close();
+        response.close();
+        discardHeldMessage();
         releasePendingWrites();
         Http2Stream stream = http2Stream;
         boolean resetNeeded = stream != null && !remoteReset && !(remoteEnded && localEndSent)
                 && stream.state() != Http2Stream.State.CLOSED;
         handler.streamClosed(this, stream, resetNeeded, status.isOk());
         listener.onClose(status, progress, trailers);
+    }
+
+    /** Releases the message written but never flushed; whichever thread takes it releases it. */
+    private void discardHeldMessage() {
+        ByteBuf held = HELD.getAndSet(this, null);
+        if (held != null) {
+            QUEUED.addAndGet(this, -held.readableBytes());
+            held.release();
+        }
     }
 
     private void releasePendingWrites() {

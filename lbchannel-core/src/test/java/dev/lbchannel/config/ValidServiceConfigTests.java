@@ -145,14 +145,16 @@ class ValidServiceConfigTests {
                         ]}""")
                         .method("MyService/Foo", timeout(Duration.ofSeconds(10)))
                         .method("MyService/Bar", timeout(Duration.ofSeconds(20)))
-                        .method("AnotherService/Baz", timeout(Duration.ofSeconds(30))),
+                        .method("AnotherService/Baz", timeout(Duration.ofSeconds(30)))
+                        .method("unmentioned.Service/Method", timeout(Duration.ofSeconds(30))),
                 valid("service_config.proto: \"\", null and absent name parts are the same", """
                         {"methodConfig": [
                           {"name": [{"service": "", "method": null}], "waitForReady": false},
                           {"name": [{"service": "s", "method": ""}], "waitForReady": true}
                         ]}""")
                         .method("s/m", new MethodConfig(null, true, null, null, null, null))
-                        .method("t/m", new MethodConfig(null, false, null, null, null, null)),
+                        .method("t/m", new MethodConfig(null, false, null, null, null, null))
+                        .method("unmentioned.Service/Method", new MethodConfig(null, false, null, null, null, null)),
                 valid("service_config.proto: an entry without names applies to nothing", """
                         {"methodConfig": [{"timeout": "1s"}, {"name": [], "timeout": "2s"}]}""")
                         .method("s/m", MethodConfig.EMPTY),
@@ -167,6 +169,9 @@ class ValidServiceConfigTests {
                          "loadBalancingConfig": null, "loadBalancingPolicy": null}""")
                         .method("s/m", new MethodConfig(null, null, 1024, 2000, null, null))
                         .throttling(new RetryThrottling(10, 0.5)),
+                valid("durations beyond what nanoseconds in a long can hold are capped (about 292 years)", """
+                        {"methodConfig": [{"name": [{}], "timeout": "315576000000s"}]}""")
+                        .method("unmentioned.Service/Method", timeout(Duration.ofNanos(Long.MAX_VALUE))),
                 valid("the empty config", "{}"));
     }
 
@@ -220,7 +225,10 @@ class ValidServiceConfigTests {
     @Test
     void keepsAnUnmodifiableCopyOfItsJson() {
         Map<String, Object> json = new LinkedHashMap<>();
-        json.put("retryThrottling", new LinkedHashMap<>(Map.of("maxTokens", 10, "tokenRatio", 0.1)));
+        Map<String, Object> throttling = new LinkedHashMap<>();
+        throttling.put("maxTokens", 10);
+        throttling.put("tokenRatio", 0.1);
+        json.put("retryThrottling", throttling);
         ServiceConfig config = ServiceConfig.parse(json, TestBalancerProvider.registry());
         json.put("methodConfig", List.of());
 

@@ -2,6 +2,8 @@ package dev.lbchannel.interop;
 
 import com.google.protobuf.ByteString;
 import dev.lbchannel.LbChannel;
+import dev.lbchannel.LbChannelBuilder;
+import dev.lbchannel.transport.TlsContexts;
 import dev.lbchannel.testing.TestBackend;
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
@@ -27,7 +29,11 @@ import io.grpc.testing.integration.Messages.StreamingOutputCallRequest;
 import io.grpc.testing.integration.Messages.StreamingOutputCallResponse;
 import io.grpc.testing.integration.TestServiceGrpc;
 import io.grpc.testing.integration.UnimplementedServiceGrpc;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
 
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -38,8 +44,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The client side of gRPC's interop test cases that need no cloud credentials, as
- * interop-test-descriptions.md specifies them. Subclasses supply the channel (plaintext, TLS).
+ * interop-test-descriptions.md specifies them, through a {@code passthrough:///127.0.0.1:PORT}
+ * channel to grpc-java's interop server. Subclasses choose plaintext or TLS.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(60)
 abstract class InteropTestCases {
 
     private static final Metadata.Key<String> ECHO_INITIAL =
@@ -50,11 +59,34 @@ abstract class InteropTestCases {
     private static final Metadata.Key<String> GRPC_ENCODING =
             Metadata.Key.of("grpc-encoding", Metadata.ASCII_STRING_MARSHALLER);
 
-    /** A channel to the interop server; the subclass owns and shuts it down. */
-    abstract LbChannel channel();
+    private TestBackend backend;
+    private LbChannel channel;
 
-    /** The server the channel talks to. */
-    abstract TestBackend backend();
+    /** Whether to speak TLS (with the backend's CA trusted) rather than plaintext h2c. */
+    abstract boolean tls();
+
+    @BeforeAll
+    void start() {
+        backend = TestBackend.start(tls());
+        LbChannelBuilder builder = LbChannelBuilder.forTarget("passthrough:///127.0.0.1:" + backend.port());
+        channel = (tls() ? builder.sslContext(TlsContexts.forClient(backend.trustManagerFactory()))
+                : builder.usePlaintext()).build();
+    }
+
+    @AfterAll
+    void stop() throws InterruptedException {
+        channel.shutdown();
+        assertThat(channel.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+        backend.close();
+    }
+
+    private LbChannel channel() {
+        return channel;
+    }
+
+    private TestBackend backend() {
+        return backend;
+    }
 
     private TestServiceGrpc.TestServiceBlockingStub blocking() {
         return TestServiceGrpc.newBlockingStub(channel()).withDeadlineAfter(20, TimeUnit.SECONDS);

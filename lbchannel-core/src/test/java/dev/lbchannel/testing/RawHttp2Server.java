@@ -10,24 +10,42 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http2.AbstractHttp2ConnectionHandlerBuilder;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.Http2ConnectionDecoder;
+import io.netty.handler.codec.http2.Http2ConnectionEncoder;
 import io.netty.handler.codec.http2.Http2ConnectionHandler;
-import io.netty.handler.codec.http2.Http2ConnectionHandlerBuilder;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2EventAdapter;
+import io.netty.handler.codec.http2.Http2Exception;
+import io.netty.handler.codec.http2.Http2FrameListener;
 import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.Http2LocalFlowController;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2Stream;
 import io.netty.util.AsciiString;
 
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A bare HTTP/2 server (h2c, prior knowledge) that answers each request with whatever frames a
  * test {@link Script} writes, well-formed gRPC or not. Used to prove how the client treats
- * malformed responses. The script runs on the server's event loop when a request's HEADERS
- * arrive; everything it writes is flushed when it returns. Request DATA is read and discarded.
+ * malformed responses and what exactly it puts on the wire. The script runs on the server's event
+ * loop when a request's HEADERS arrive (or, if asked, its END_STREAM); everything it writes is
+ * flushed when it returns. Request
+ * DATA is read, recorded as {@link DataFrame}s (sizes and flags, not bytes) and discarded; PINGs
+ * are counted.
+ *
+ * <p>{@link #builder()} makes a misbehaving or stingy server: one that never ACKs PINGs, or that
+ * announces a small stream window and opens it only when a test says so
+ * ({@link Exchange#openWindow(int)}).
  */
 public final class RawHttp2Server implements AutoCloseable {
 
@@ -37,20 +55,30 @@ public final class RawHttp2Server implements AutoCloseable {
         void onRequest(Exchange exchange) throws Exception;
     }
 
+    /** One DATA frame the server received. */
+    public record DataFrame(int streamId, int bytes, boolean endOfStream) {
+    }
+
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final AtomicInteger requests = new AtomicInteger();
+    private final AtomicInteger pings = new AtomicInteger();
+    private final List<DataFrame> dataFrames = new CopyOnWriteArrayList<>();
     private final Channel serverChannel;
 
-    private RawHttp2Server(Script script) throws InterruptedException {
+    private RawHttp2Server(Builder builder, Script script) throws InterruptedException {
         serverChannel = new ServerBootstrap()
                 .group(group)
                 .channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ScriptListener listener = new ScriptListener(script);
-                        Http2ConnectionHandler handler = new Http2ConnectionHandlerBuilder()
-                                .server(true).frameListener(listener).build();
+                        ScriptListener listener = new ScriptListener(script, builder.answerAtEnd);
+                        Http2Settings settings = Http2Settings.defaultSettings();
+                        if (builder.initialWindowSize >= 0) {
+                            settings.initialWindowSize(builder.initialWindowSize);
+                        }
+                        Http2ConnectionHandler handler = new HandlerBuilder(settings, builder.autoAckPings, listener)
+                                .create();
                         listener.handler = handler;
                         ch.pipeline().addLast(handler);
                     }
@@ -58,12 +86,49 @@ public final class RawHttp2Server implements AutoCloseable {
                 .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
     }
 
+    /** A well-behaved server running {@code script}. */
     public static RawHttp2Server start(Script script) {
-        try {
-            return new RawHttp2Server(script);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
+        return builder().start(script);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** How the server deviates from a well-behaved one. */
+    public static final class Builder {
+        private boolean autoAckPings = true;
+        private int initialWindowSize = -1;
+        private boolean answerAtEnd;
+
+        private Builder() {
+        }
+
+        /** {@code false}: the server never answers a PING, as if the connection were dead. */
+        public Builder autoAckPings(boolean autoAckPings) {
+            this.autoAckPings = autoAckPings;
+            return this;
+        }
+
+        /** The SETTINGS_INITIAL_WINDOW_SIZE the server announces: how much a client may send per stream. */
+        public Builder initialWindowSize(int bytes) {
+            this.initialWindowSize = bytes;
+            return this;
+        }
+
+        /** Runs the script once the request's END_STREAM arrives rather than at its HEADERS. */
+        public Builder answerAtEndOfRequest() {
+            this.answerAtEnd = true;
+            return this;
+        }
+
+        public RawHttp2Server start(Script script) {
+            try {
+                return new RawHttp2Server(this, script);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
         }
     }
 
@@ -74,6 +139,21 @@ public final class RawHttp2Server implements AutoCloseable {
     /** Requests seen so far, over all connections. */
     public int requests() {
         return requests.get();
+    }
+
+    /** PINGs received so far (not ACKs), over all connections. */
+    public int pings() {
+        return pings.get();
+    }
+
+    /** The DATA frames received so far, over all connections, in order. */
+    public List<DataFrame> dataFrames() {
+        return List.copyOf(dataFrames);
+    }
+
+    /** The payload bytes received in DATA frames on {@code streamId}, over all connections. */
+    public long dataBytes(int streamId) {
+        return dataFrames.stream().filter(f -> f.streamId() == streamId).mapToLong(DataFrame::bytes).sum();
     }
 
     @Override
@@ -176,15 +256,63 @@ public final class RawHttp2Server implements AutoCloseable {
                     Unpooled.copiedBuffer(debugData, StandardCharsets.UTF_8), ctx.newPromise());
             return this;
         }
+
+        /**
+         * Lets the client send {@code bytes} more on this stream and on the connection
+         * (WINDOW_UPDATE for both). Unlike the other methods, callable from any thread: it hops
+         * to the server's event loop and flushes.
+         */
+        public void openWindow(int bytes) {
+            ctx.executor().execute(() -> {
+                Http2LocalFlowController flow = handler.decoder().flowController();
+                Http2Stream stream = handler.connection().stream(streamId);
+                try {
+                    if (stream != null) {
+                        flow.incrementWindowSize(stream, bytes);
+                    }
+                    flow.incrementWindowSize(handler.connection().connectionStream(), bytes);
+                } catch (Http2Exception e) {
+                    throw new IllegalStateException(e);
+                }
+                handler.flush(ctx);
+            });
+        }
+    }
+
+    /** Netty's server handler builder, with its protected switch for PING auto-ACK within reach. */
+    private static final class HandlerBuilder
+            extends AbstractHttp2ConnectionHandlerBuilder<Http2ConnectionHandler, HandlerBuilder> {
+
+        HandlerBuilder(Http2Settings settings, boolean autoAckPings, Http2FrameListener listener) {
+            server(true);
+            initialSettings(settings);
+            autoAckPingFrame(autoAckPings);
+            frameListener(listener);
+        }
+
+        Http2ConnectionHandler create() {
+            return build();
+        }
+
+        @Override
+        protected Http2ConnectionHandler build(Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder,
+                Http2Settings initialSettings) {
+            return new Http2ConnectionHandler(decoder, encoder, initialSettings) {
+            };
+        }
     }
 
     private final class ScriptListener extends Http2EventAdapter {
         private final Script script;
+        private final boolean answerAtEnd;
+        /** Requests whose script waits for the request's END_STREAM. */
+        private final Map<Integer, Http2Headers> awaitingEnd = new HashMap<>();
         private Http2ConnectionHandler handler;
         private int count;
 
-        ScriptListener(Script script) {
+        ScriptListener(Script script, boolean answerAtEnd) {
             this.script = script;
+            this.answerAtEnd = answerAtEnd;
         }
 
         @Override
@@ -194,6 +322,14 @@ public final class RawHttp2Server implements AutoCloseable {
                 return; // trailers of a request, not a new one
             }
             requests.incrementAndGet();
+            if (answerAtEnd && !endOfStream) {
+                awaitingEnd.put(streamId, headers);
+            } else {
+                run(ctx, streamId, headers);
+            }
+        }
+
+        private void run(ChannelHandlerContext ctx, int streamId, Http2Headers headers) {
             try {
                 script.onRequest(new Exchange(ctx, handler, streamId, headers, count++));
             } catch (Exception e) {
@@ -210,7 +346,18 @@ public final class RawHttp2Server implements AutoCloseable {
 
         @Override
         public int onDataRead(ChannelHandlerContext ctx, int streamId, ByteBuf data, int padding, boolean endOfStream) {
-            return data.readableBytes() + padding;
+            dataFrames.add(new DataFrame(streamId, data.readableBytes(), endOfStream));
+            int consumed = data.readableBytes() + padding;
+            Http2Headers waiting = endOfStream ? awaitingEnd.remove(streamId) : null;
+            if (waiting != null) {
+                run(ctx, streamId, waiting);
+            }
+            return consumed;
+        }
+
+        @Override
+        public void onPingRead(ChannelHandlerContext ctx, long data) {
+            pings.incrementAndGet();
         }
     }
 }

@@ -39,7 +39,23 @@ final class TransportFixture implements AutoCloseable {
 
     Connected start(TransportOptions options, SocketAddress address, String authority) {
         ClientTransportFactory factory = ClientTransportFactory.netty(options);
-        ClientTransport transport = factory.newTransport(address, authority, TimeUnit.SECONDS.toNanos(10));
+        return start(factory, factory.newTransport(address, authority, TimeUnit.SECONDS.toNanos(10)));
+    }
+
+    /**
+     * Connects with a keepalive time below {@link TransportOptions#MIN_KEEPALIVE_TIME_NANOS}, so
+     * that keepalive tests run in milliseconds; timeout and without-calls come from {@code options}.
+     */
+    Connected connectWithKeepAliveTime(TransportOptions options, SocketAddress address, String authority,
+            long keepAliveTimeNanos) throws Exception {
+        NettyTransportFactory factory = new NettyTransportFactory(options);
+        Connected connected = start(factory, new NettyClientTransport(factory, address, authority,
+                TimeUnit.SECONDS.toNanos(10), keepAliveTimeNanos));
+        connected.listener.awaitReady();
+        return connected;
+    }
+
+    private Connected start(ClientTransportFactory factory, ClientTransport transport) {
         RecordingTransportListener listener = new RecordingTransportListener();
         transport.start(listener);
         synchronized (transports) {

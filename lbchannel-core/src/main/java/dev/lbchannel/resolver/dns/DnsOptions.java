@@ -1,0 +1,16 @@
+package dev.lbchannel.resolver.dns;
+
+import java.time.Duration;
+
+/**
+ * How a {@link DnsResolverProvider}'s resolvers behave; see its builder for each option.
+ *
+ * @param refreshInterval the period of the opt-in periodic refresh; {@link Duration#ZERO} when off
+ */
+record DnsOptions(boolean serviceConfigLookup, Duration minRefreshInterval, Duration refreshInterval,
+        Duration queryTimeout) {
+
+    boolean periodicRefresh() {
+        return !refreshInterval.isZero();
+    }
+}

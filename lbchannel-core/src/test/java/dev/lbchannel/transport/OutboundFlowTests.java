@@ -1,0 +1,172 @@
+package dev.lbchannel.transport;
+
+import dev.lbchannel.testing.Await;
+import dev.lbchannel.testing.RawHttp2Server;
+import dev.lbchannel.testing.RawHttp2Server.DataFrame;
+import dev.lbchannel.testing.RawHttp2Server.Exchange;
+import dev.lbchannel.transport.TransportFixture.Connected;
+import io.grpc.CallOptions;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.ByteArrayInputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** What requests put on the wire, seen by a raw HTTP/2 server: DATA frames, END_STREAM, flow control. */
+@Timeout(60)
+class OutboundFlowTests {
+
+    static final MethodDescriptor<byte[], byte[]> BIDI = MalformedResponseTests.METHOD.toBuilder()
+            .setType(MethodDescriptor.MethodType.BIDI_STREAMING)
+            .setFullMethodName("test.Raw/Bidi")
+            .build();
+
+    private TransportFixture fixture;
+    private RawHttp2Server server;
+
+    @BeforeEach
+    void setUp() {
+        fixture = new TransportFixture();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        fixture.close();
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void unaryRequestIsHeadersAndOneDataFrameCarryingEndStream() throws Exception {
+        List<Integer> streamIds = new ArrayList<>();
+        server = RawHttp2Server.builder().answerAtEndOfRequest().start(e -> {
+            synchronized (streamIds) {
+                streamIds.add(e.streamId());
+            }
+            e.okResponse(e.streamId(), new byte[] {1});
+        });
+        Connected connected = fixture.connect(fixture.options().build(), server.address(), "localhost");
+
+        // Many calls, because request() schedules a batch of its own that used to split a
+        // message from its half-close now and then.
+        int calls = 50;
+        for (int i = 0; i < calls; i++) {
+            RecordingStreamListener listener = new RecordingStreamListener();
+            ClientStream stream = connected.transport().newStream(MalformedResponseTests.METHOD, new Metadata(),
+                    CallOptions.DEFAULT, -1, listener);
+            stream.request(1);
+            stream.writeMessage(framed(3));
+            stream.halfClose();
+            assertThat(listener.awaitClose().status().isOk()).isTrue();
+        }
+
+        Await.until("every request's END_STREAM", () -> endedStreams(server) == calls);
+        synchronized (streamIds) {
+            for (int streamId : streamIds) {
+                assertThat(framesOf(server, streamId)).as("DATA frames of stream %d", streamId)
+                        .containsExactly(new DataFrame(streamId, 5 + 3, true));
+            }
+        }
+    }
+
+    @Test
+    void halfCloseRidesOnTheLastMessageEvenWhenABatchRanInBetween() throws Exception {
+        AtomicReference<Exchange> exchange = new AtomicReference<>();
+        server = RawHttp2Server.builder().answerAtEndOfRequest().start(e -> {
+            exchange.set(e);
+            e.okResponse(e.streamId(), new byte[] {1});
+        });
+        Connected connected = fixture.connect(fixture.options().build(), server.address(), "localhost");
+        RecordingStreamListener listener = new RecordingStreamListener();
+        ClientStream stream = connected.transport().newStream(MalformedResponseTests.METHOD, new Metadata(),
+                CallOptions.DEFAULT, -1, listener);
+        stream.writeMessage(framed(3));
+        stream.request(1); // queues a batch of its own, which runs before the half-close
+        ((NettyClientTransport) connected.transport()).eventLoop().submit(() -> { }).get(10, TimeUnit.SECONDS);
+        stream.halfClose();
+
+        assertThat(listener.awaitClose().status().isOk()).isTrue();
+        int streamId = exchange.get().streamId();
+        assertThat(framesOf(server, streamId)).containsExactly(new DataFrame(streamId, 5 + 3, true));
+    }
+
+    @Test
+    void halfCloseAfterAFlushedMessageSendsAnEmptyEndStream() throws Exception {
+        AtomicReference<Exchange> exchange = new AtomicReference<>();
+        server = RawHttp2Server.start(exchange::set);
+        Connected connected = fixture.connect(fixture.options().build(), server.address(), "localhost");
+        RecordingStreamListener listener = new RecordingStreamListener();
+        ClientStream stream = connected.transport().newStream(BIDI, new Metadata(), CallOptions.DEFAULT, -1, listener);
+        stream.writeMessage(framed(10));
+        stream.flush();
+        Await.until("the request", () -> exchange.get() != null);
+        int streamId = exchange.get().streamId();
+        Await.until("the flushed message", () -> server.dataBytes(streamId) == 15);
+
+        stream.halfClose();
+
+        Await.until("END_STREAM", () -> endedStreams(server) == 1);
+        assertThat(framesOf(server, streamId))
+                .containsExactly(new DataFrame(streamId, 15, false), new DataFrame(streamId, 0, true));
+    }
+
+    @Test
+    void notReadyWhileTheServerWindowIsClosedThenOnReadyWhenItOpens() throws Exception {
+        AtomicReference<Exchange> exchange = new AtomicReference<>();
+        server = RawHttp2Server.builder().initialWindowSize(0).start(exchange::set);
+        Connected connected = fixture.connect(fixture.options().build(), server.address(), "localhost");
+        RecordingStreamListener listener = new RecordingStreamListener();
+        ClientStream stream = connected.transport().newStream(BIDI, new Metadata(), CallOptions.DEFAULT, -1, listener);
+        stream.flush();
+        Await.until("the stream to be ready", stream::isReady);
+        Await.until("the request", () -> exchange.get() != null);
+        int readyCalls = listener.onReady.get();
+
+        int written = 0;
+        long bytes = 0;
+        while (stream.isReady() && written < 100) {
+            stream.writeMessage(framed(8 * 1024));
+            stream.flush();
+            written++;
+            bytes += 5 + 8 * 1024;
+        }
+        assertThat(stream.isReady()).isFalse();
+        assertThat(written).isEqualTo(4); // 4 x 8 KiB reach the 32 KiB threshold
+        assertThat(server.dataBytes(exchange.get().streamId())).isZero();
+
+        exchange.get().openWindow(1024 * 1024);
+
+        Await.until("onReady", () -> listener.onReady.get() > readyCalls);
+        assertThat(stream.isReady()).isTrue();
+        long sent = bytes;
+        Await.until("all bytes at the server", () -> server.dataBytes(exchange.get().streamId()) == sent);
+        assertThat(listener.onReady.get()).isEqualTo(readyCalls + 1);
+        stream.cancel(io.grpc.Status.CANCELLED.withDescription("test over"));
+        assertThat(listener.awaitClose().status().getCode()).isEqualTo(io.grpc.Status.Code.CANCELLED);
+    }
+
+    private static ByteBuf framed(int size) {
+        return MessageFramer.frame(ByteBufAllocator.DEFAULT, new ByteArrayInputStream(new byte[size]), null,
+                Integer.MAX_VALUE);
+    }
+
+    private static long endedStreams(RawHttp2Server server) {
+        return server.dataFrames().stream().filter(DataFrame::endOfStream).count();
+    }
+
+    private static List<DataFrame> framesOf(RawHttp2Server server, int streamId) {
+        return server.dataFrames().stream().filter(f -> f.streamId() == streamId).toList();
+    }
+}
