@@ -1,21 +1,11 @@
 package dev.lbchannel.testing;
 
-import io.grpc.CallOptions;
-import io.grpc.Channel;
-import io.grpc.ClientCall;
 import io.grpc.ClientInterceptor;
-import io.grpc.ForwardingClientCall.SimpleForwardingClientCall;
-import io.grpc.ForwardingClientCallListener.SimpleForwardingClientCallListener;
-import io.grpc.Metadata;
-import io.grpc.MethodDescriptor;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Several {@link TestBackend}s on loopback, each behind its own {@link TcpProxy} so a test can
@@ -26,7 +16,7 @@ public final class BackendPool implements AutoCloseable {
 
     private final List<TestBackend> backends = new ArrayList<>();
     private final List<TcpProxy> proxies = new ArrayList<>();
-    private final Map<String, AtomicInteger> served = new ConcurrentHashMap<>();
+    private final ServedByCounter counter = new ServedByCounter();
 
     public BackendPool(int size) {
         try {
@@ -61,36 +51,16 @@ public final class BackendPool implements AutoCloseable {
 
     /** How many calls backend {@code i} served (as seen in response headers) since the last reset. */
     public int served(int i) {
-        AtomicInteger count = served.get("127.0.0.1:" + backends.get(i).port());
-        return count == null ? 0 : count.get();
+        return counter.served("127.0.0.1:" + backends.get(i).port());
     }
 
     public void resetCounts() {
-        served.clear();
+        counter.reset();
     }
 
     /** Counts the backend named in each call's response headers. */
     public ClientInterceptor counter() {
-        return new ClientInterceptor() {
-            @Override
-            public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
-                return new SimpleForwardingClientCall<>(next.newCall(method, options)) {
-                    @Override
-                    public void start(Listener<R> listener, Metadata headers) {
-                        super.start(new SimpleForwardingClientCallListener<>(listener) {
-                            @Override
-                            public void onHeaders(Metadata responseHeaders) {
-                                String by = responseHeaders.get(TestBackend.SERVED_BY);
-                                if (by != null) {
-                                    served.computeIfAbsent(by, k -> new AtomicInteger()).incrementAndGet();
-                                }
-                                super.onHeaders(responseHeaders);
-                            }
-                        }, headers);
-                    }
-                };
-            }
-        };
+        return counter;
     }
 
     @Override

@@ -59,11 +59,12 @@ public final class TestBackend implements AutoCloseable {
 
     private static final long STOP_TIMEOUT_SECONDS = 10;
 
-    /** Response header naming the backend that served a call: {@code 127.0.0.1:<port>}. */
+    /** Response header naming the backend that served a call: {@code <host>:<port>}. */
     public static final Metadata.Key<String> SERVED_BY =
             Metadata.Key.of("x-served-by", Metadata.ASCII_STRING_MARSHALLER);
 
     private final boolean tls;
+    private final String host;
     private final @Nullable X509Bundle ca;
     private final @Nullable X509Bundle serverCert;
     private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, r -> {
@@ -78,8 +79,9 @@ public final class TestBackend implements AutoCloseable {
     private volatile Server server;
     private volatile int port;
 
-    private TestBackend(boolean tls) throws Exception {
+    private TestBackend(boolean tls, String host) throws Exception {
         this.tls = tls;
+        this.host = host;
         if (tls) {
             Instant now = Instant.now();
             ca = new CertificateBuilder().subject("CN=lbchannel test CA").setIsCertificateAuthority(true)
@@ -98,13 +100,29 @@ public final class TestBackend implements AutoCloseable {
     /** Starts a backend on a free port; {@code tls} chooses TLS (ALPN h2) over plaintext h2c. */
     public static TestBackend start(boolean tls) {
         try {
-            TestBackend backend = new TestBackend(tls);
+            TestBackend backend = new TestBackend(tls, "127.0.0.1");
             backend.startServer(0);
             return backend;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (Exception e) {
             throw new IllegalStateException("Cannot start test backend", e);
+        }
+    }
+
+    /**
+     * Starts a plaintext backend on {@code host} (any loopback address, such as 127.0.0.2) and
+     * {@code port}; for DNS tests, where several backends share a port behind one name.
+     */
+    public static TestBackend plaintextOn(String host, int port) {
+        try {
+            TestBackend backend = new TestBackend(false, host);
+            backend.startServer(port);
+            return backend;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot start test backend on " + host + ":" + port, e);
         }
     }
 
@@ -121,7 +139,7 @@ public final class TestBackend implements AutoCloseable {
     }
 
     public InetSocketAddress address() {
-        return new InetSocketAddress("127.0.0.1", port);
+        return new InetSocketAddress(host, port);
     }
 
     /** {@code localhost:<port>}: an authority the TLS certificate is valid for. */
@@ -200,7 +218,7 @@ public final class TestBackend implements AutoCloseable {
     }
 
     private void startServer(int requestedPort) throws IOException {
-        NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", requestedPort))
+        NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(host, requestedPort))
                 .addService(ServerInterceptors.intercept(new TestServiceImpl(scheduler), interceptors()));
         if (tls) {
             builder.sslContext(GrpcSslContexts.forServer(
@@ -248,7 +266,7 @@ public final class TestBackend implements AutoCloseable {
             ServerCall<Q, R> naming = new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
                 @Override
                 public void sendHeaders(Metadata responseHeaders) {
-                    responseHeaders.put(SERVED_BY, "127.0.0.1:" + port);
+                    responseHeaders.put(SERVED_BY, host + ":" + port);
                     super.sendHeaders(responseHeaders);
                 }
             };
