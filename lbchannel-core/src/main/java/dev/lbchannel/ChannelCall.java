@@ -6,19 +6,16 @@ import dev.lbchannel.balancer.Picker;
 import dev.lbchannel.balancer.Subchannel;
 import dev.lbchannel.transport.ClientStream;
 import dev.lbchannel.transport.ClientTransport;
-import dev.lbchannel.transport.MessageFramer;
 import dev.lbchannel.transport.RpcProgress;
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
-import io.grpc.Codec;
-import io.grpc.Compressor;
 import io.grpc.Context;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
+import io.grpc.StatusException;
 import io.grpc.StatusRuntimeException;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import org.jspecify.annotations.Nullable;
 
 import java.io.InputStream;
@@ -48,8 +45,7 @@ final class ChannelCall<ReqT, RespT> extends ClientCall<ReqT, RespT> implements 
     private final boolean singleRequest;
 
     private Metadata headers = new Metadata();
-    private @Nullable Compressor compressor;
-    private volatile boolean messageCompression = true;
+    private @Nullable RequestEncoder<ReqT> encoder;
 
     private final Object lock = new Object();
     // The fields below up to committedStream are guarded by lock.
@@ -86,14 +82,11 @@ final class ChannelCall<ReqT, RespT> extends ClientCall<ReqT, RespT> implements 
             failBeforeStream(Status.UNAVAILABLE.withDescription("Channel shutdown invoked"));
             return;
         }
-        String compressorName = callOptions.getCompressor();
-        if (compressorName != null && !Codec.Identity.NONE.getMessageEncoding().equals(compressorName)) {
-            compressor = channel.compressorRegistry().lookupCompressor(compressorName);
-            if (compressor == null) {
-                failBeforeStream(Status.INTERNAL.withDescription("Unable to find compressor by name "
-                        + compressorName + "; register it in the CompressorRegistry"));
-                return;
-            }
+        try {
+            encoder = RequestEncoder.of(method, callOptions, channel.compressorRegistry());
+        } catch (StatusException e) {
+            failBeforeStream(e.getStatus());
+            return;
         }
         if (deadline.isExpired()) {
             failBeforeStream(Status.DEADLINE_EXCEEDED.withDescription("Deadline exceeded before the call started"));
@@ -197,16 +190,18 @@ final class ChannelCall<ReqT, RespT> extends ClientCall<ReqT, RespT> implements 
 
     @Override
     public void sendMessage(ReqT message) {
+        if (dispatcher == null) {
+            throw new IllegalStateException("sendMessage before start");
+        }
+        RequestEncoder<ReqT> messages = encoder;
+        if (messages == null) {
+            return;     // the call failed before it could send; its listener hears why
+        }
         ByteBuf framed;
         try {
-            InputStream serialized = method.streamRequest(message);
-            framed = MessageFramer.frame(ByteBufAllocator.DEFAULT, serialized,
-                    messageCompression ? compressor : null, maxOutboundMessageSize());
+            framed = messages.encode(message);
         } catch (StatusRuntimeException e) {
             cancel(e.getStatus());
-            return;
-        } catch (RuntimeException e) {
-            cancel(Status.INTERNAL.withDescription("Failed to serialize the request message").withCause(e));
             return;
         }
         ClientStream stream = committedStream;
@@ -235,11 +230,6 @@ final class ChannelCall<ReqT, RespT> extends ClientCall<ReqT, RespT> implements 
         if (!singleRequest) {
             stream.flush();
         }
-    }
-
-    private int maxOutboundMessageSize() {
-        Integer max = callOptions.getMaxOutboundMessageSize();
-        return max == null ? Integer.MAX_VALUE : max;
     }
 
     @Override
@@ -299,7 +289,9 @@ final class ChannelCall<ReqT, RespT> extends ClientCall<ReqT, RespT> implements 
 
     @Override
     public void setMessageCompression(boolean enabled) {
-        messageCompression = enabled;
+        if (encoder != null) {
+            encoder.compress(enabled);
+        }
     }
 
     private void commitLocked() {
