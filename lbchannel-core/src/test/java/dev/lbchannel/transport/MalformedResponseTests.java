@@ -1,6 +1,7 @@
 package dev.lbchannel.transport;
 
 import dev.lbchannel.testing.RawHttp2Server;
+import dev.lbchannel.testing.RawMethods;
 import dev.lbchannel.transport.RecordingStreamListener.Closed;
 import dev.lbchannel.transport.TransportFixture.Connected;
 import io.grpc.CallOptions;
@@ -15,8 +16,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,12 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(60)
 class MalformedResponseTests {
 
-    static final MethodDescriptor<byte[], byte[]> METHOD = MethodDescriptor.<byte[], byte[]>newBuilder()
-            .setType(MethodDescriptor.MethodType.UNARY)
-            .setFullMethodName("test.Raw/Call")
-            .setRequestMarshaller(BytesMarshaller.INSTANCE)
-            .setResponseMarshaller(BytesMarshaller.INSTANCE)
-            .build();
+    static final MethodDescriptor<byte[], byte[]> METHOD = RawMethods.UNARY;
 
     private TransportFixture fixture;
     private RawHttp2Server server;
@@ -242,23 +236,5 @@ class MalformedResponseTests {
         connected.listener().awaitTerminated();
 
         assertThat(factory.keepAliveTimeNanos()).isEqualTo(java.util.concurrent.TimeUnit.SECONDS.toNanos(40));
-    }
-
-    enum BytesMarshaller implements MethodDescriptor.Marshaller<byte[]> {
-        INSTANCE;
-
-        @Override
-        public InputStream stream(byte[] value) {
-            return new ByteArrayInputStream(value);
-        }
-
-        @Override
-        public byte[] parse(InputStream stream) {
-            try {
-                return stream.readAllBytes();
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-        }
     }
 }

@@ -2,6 +2,7 @@ package dev.lbchannel.transport;
 
 import dev.lbchannel.testing.Await;
 import dev.lbchannel.testing.RawHttp2Server;
+import dev.lbchannel.testing.RawMethods;
 import dev.lbchannel.testing.RawHttp2Server.DataFrame;
 import dev.lbchannel.testing.RawHttp2Server.Exchange;
 import dev.lbchannel.transport.TransportFixture.Connected;
@@ -27,10 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(60)
 class OutboundFlowTests {
 
-    static final MethodDescriptor<byte[], byte[]> BIDI = MalformedResponseTests.METHOD.toBuilder()
-            .setType(MethodDescriptor.MethodType.BIDI_STREAMING)
-            .setFullMethodName("test.Raw/Bidi")
-            .build();
+    static final MethodDescriptor<byte[], byte[]> BIDI = RawMethods.BIDI;
 
     private TransportFixture fixture;
     private RawHttp2Server server;

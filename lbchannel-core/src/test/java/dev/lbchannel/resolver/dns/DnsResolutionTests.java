@@ -1,15 +1,9 @@
 package dev.lbchannel.resolver.dns;
 
-import dev.lbchannel.resolver.RecordingResolverListener;
 import dev.lbchannel.resolver.RecordingResolverListener.Event;
 import dev.lbchannel.resolver.Resolver;
-import dev.lbchannel.resolver.ResolverTestEnvironment;
-import dev.lbchannel.target.Target;
 import dev.lbchannel.testing.Await;
-import dev.lbchannel.testing.Dnsmasq;
 import io.grpc.Status;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -18,39 +12,19 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Addresses and errors against a real DNS server (dnsmasq on loopback). */
 @Timeout(60)
-class DnsResolutionTests {
-
-    private static final ResolverTestEnvironment environment = new ResolverTestEnvironment();
-    private static Dnsmasq dns;
-    private final List<Resolver> resolvers = new ArrayList<>();
-    private final RecordingResolverListener listener = new RecordingResolverListener();
+class DnsResolutionTests extends DnsServerTestCase {
 
     @BeforeAll
-    static void startDns() {
-        dns = Dnsmasq.start();
+    static void addHosts() {
         dns.hosts("v4.test", "10.0.0.1");
         dns.hosts("v6.test", "fd00::1");
         dns.hosts("three.test", "10.0.0.1", "10.0.0.2", "fd00::3");
-    }
-
-    @AfterAll
-    static void stopDns() throws InterruptedException {
-        if (dns != null) {
-            dns.close();
-        }
-        environment.close();
-    }
-
-    @AfterEach
-    void shutdownResolvers() {
-        resolvers.forEach(Resolver::shutdown);
     }
 
     @Test
@@ -137,10 +111,4 @@ class DnsResolutionTests {
         assertThat(dns.queries("A", "busy.test")).as("A queries").isLessThanOrEqualTo(reported + 1);
     }
 
-    private Resolver start(String target, DnsResolverProvider provider) {
-        Resolver resolver = provider.newResolver(Target.parse(target), environment.args(443));
-        resolvers.add(resolver);
-        resolver.start(listener);
-        return resolver;
-    }
 }

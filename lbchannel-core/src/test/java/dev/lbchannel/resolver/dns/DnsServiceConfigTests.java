@@ -1,21 +1,15 @@
 package dev.lbchannel.resolver.dns;
 
-import dev.lbchannel.resolver.RecordingResolverListener;
 import dev.lbchannel.resolver.RecordingResolverListener.Event;
 import dev.lbchannel.resolver.ResolutionResult;
 import dev.lbchannel.resolver.Resolver;
-import dev.lbchannel.resolver.ResolverTestEnvironment;
 import dev.lbchannel.target.Target;
 import dev.lbchannel.testing.Dnsmasq;
 import io.grpc.Status;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.net.InetAddress;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -23,33 +17,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** gRFC A2 service config from TXT records, against a real DNS server (dnsmasq on loopback). */
 @Timeout(60)
-class DnsServiceConfigTests {
+class DnsServiceConfigTests extends DnsServerTestCase {
 
     private static final String ROUND_ROBIN = "{\"loadBalancingConfig\":[{\"round_robin\":{}}]}";
     private static final String PICK_FIRST = "{\"loadBalancingConfig\":[{\"pick_first\":{}}]}";
     private static final int ATTRIBUTE_LENGTH = "grpc_config=".length();
-    private static final ResolverTestEnvironment environment = new ResolverTestEnvironment();
-    private static Dnsmasq dns;
-    private final List<Resolver> resolvers = new ArrayList<>();
-    private final RecordingResolverListener listener = new RecordingResolverListener();
-
-    @BeforeAll
-    static void startDns() {
-        dns = Dnsmasq.start();
-    }
-
-    @AfterAll
-    static void stopDns() throws InterruptedException {
-        if (dns != null) {
-            dns.close();
-        }
-        environment.close();
-    }
-
-    @AfterEach
-    void shutdownResolvers() {
-        resolvers.forEach(Resolver::shutdown);
-    }
 
     @Test
     void choiceForJavaIsReportedWithTheAddresses() {
@@ -190,10 +162,7 @@ class DnsServiceConfigTests {
     }
 
     private ResolutionResult resolve(String hostAndPort) {
-        Resolver resolver = new DnsResolverProvider().newResolver(Target.parse(dns.target(hostAndPort)),
-                environment.args(443));
-        resolvers.add(resolver);
-        resolver.start(listener);
+        start(dns.target(hostAndPort), new DnsResolverProvider());
         Event event = listener.awaitEvent(1);
         assertThat(event.isResult()).as("%s\n%s", event, dns.log()).isTrue();
         return event.result();
