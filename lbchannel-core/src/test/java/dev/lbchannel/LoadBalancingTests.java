@@ -140,6 +140,34 @@ class LoadBalancingTests {
     }
 
     @Test
+    void resolverErrorBeforeAnyResultFailsFailFastCallsWithItWhileWaitForReadyCallsWait() {
+        channel(1, "round_robin");
+        channel.getState(true);
+        resolver.error(Status.UNAVAILABLE.withDescription("name server down"));
+        Await.until("TRANSIENT_FAILURE", () -> channel.getState(false) == ConnectivityState.TRANSIENT_FAILURE);
+        assertThatThrownBy(() -> stub().emptyCall(Empty.getDefaultInstance()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getDescription()).isEqualTo("name server down"));
+        var waiting = TestServiceGrpc.newFutureStub(channel).withWaitForReady().withDeadlineAfter(20, TimeUnit.SECONDS)
+                .emptyCall(Empty.getDefaultInstance());
+        resolver.update(backends.ports());
+        assertThat(waiting).succeedsWithin(Duration.ofSeconds(20));
+    }
+
+    @Test
+    void resolverErrorAfterAResultKeepsTheOldAddresses() {
+        channel(2, "round_robin");
+        resolver.update(backends.ports());
+        awaitReadySubchannels(2);
+        resolver.error(Status.UNAVAILABLE.withDescription("name server down"));
+        for (int i = 0; i < 20; i++) {
+            stub().emptyCall(Empty.getDefaultInstance());
+        }
+        assertThat(backends.served(0) + backends.served(1)).isEqualTo(20);
+        assertThat(channel.getState(false)).isEqualTo(ConnectivityState.READY);
+    }
+
+    @Test
     void switchingPickFirstToRoundRobinUnderLoadLosesNoCall() throws Exception {
         channel(3, "pick_first");
         var endpoints = ManualResolverProvider.endpoints(backends.ports());
