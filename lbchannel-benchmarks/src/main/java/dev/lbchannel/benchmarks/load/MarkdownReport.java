@@ -1,0 +1,160 @@
+package dev.lbchannel.benchmarks.load;
+
+import dev.lbchannel.benchmarks.MachineInfo;
+import dev.lbchannel.benchmarks.ReportSections;
+import dev.lbchannel.benchmarks.load.WorkloadSummary.Metric;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Writes the harness's section of BENCHMARKS.md: machine, settings, issue 4's targets with the
+ * measured ratios, and one table per workload. Text outside the section (a profile, a closing
+ * note) is kept when the harness runs again; see {@link ReportSections}. Stateless apart from
+ * what it is given.
+ */
+final class MarkdownReport {
+
+    static final String SECTION = "load-harness";
+
+    private final HarnessOptions options;
+    private final List<WorkloadSummary> summaries;
+    private final ServerProcess server;
+
+    MarkdownReport(HarnessOptions options, List<WorkloadSummary> summaries, ServerProcess server) {
+        this.options = options;
+        this.summaries = summaries;
+        this.server = server;
+    }
+
+    /** Replaces the harness's section of {@code file}, or adds it. */
+    void writeTo(Path file) throws IOException {
+        ReportSections.replace(file, SECTION, render());
+    }
+
+    private String render() {
+        StringBuilder md = new StringBuilder();
+        md.append("## Side by side with grpc-java (load harness)\n\n");
+        md.append("Measured ").append(ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")))
+                .append(" by `lbchannel-benchmarks/run-").append(options.preset).append(".sh`.\n\n");
+        md.append("- Machine: ").append(MachineInfo.cpu()).append(", Linux ").append(MachineInfo.kernel()).append('\n');
+        md.append("- JVM: ").append(MachineInfo.jvm()).append('\n');
+        md.append("- Client JVM: CPUs `").append(MachineInfo.allowedCpus()).append("`, flags `")
+                .append(MachineInfo.clientJvmArgs()).append("`\n");
+        md.append("- Server JVM: `").append(server.command()).append(" ").append(LoadServer.class.getSimpleName())
+                .append("` — grpc-java ").append(io.grpc.internal.GrpcUtil.IMPLEMENTATION_VERSION)
+                .append(" `NettyServerBuilder`, `TestServiceImpl`, `directExecutor()`, loopback\n");
+        md.append("- Clients: ");
+        List<String> clients = new ArrayList<>();
+        for (ClientKind kind : options.clients) {
+            clients.add("`" + kind.id() + "` = " + kind.description());
+        }
+        md.append(String.join("; ", clients)).append('\n');
+        md.append("- Run: ").append(String.join("; ", options.describe())).append("\n\n");
+        md.append(targets()).append('\n');
+        for (WorkloadSummary s : summaries) {
+            md.append(table(s)).append('\n');
+        }
+        md.append(method());
+        return md.toString();
+    }
+
+    private String targets() {
+        StringBuilder md = new StringBuilder("### Issue 4's targets (lbchannel / grpc-java with `directExecutor()`, same run)\n\n");
+        md.append("| target | workload | measured | goal | |\n|---|---|---:|---:|---|\n");
+        target(md, "client CPU per unary call", Workload.unary(64, 16), Metric.CLIENT_CPU, 0.8, true);
+        target(md, "client bytes allocated per unary call", Workload.unary(64, 16), Metric.CLIENT_ALLOC, 0.4, true);
+        target(md, "client CPU per streamed message", Workload.serverStreaming(16, 16, 100), Metric.CLIENT_CPU, 0.8, true);
+        target(md, "throughput", Workload.unary(64, 16), Metric.THROUGHPUT, 1.05, false);
+        target(md, "p99 latency", Workload.unary(16, 16), Metric.P99, 1.0, true);
+        md.append("\nThe picker and resolver-update targets are JMH's: see the JMH section.\n");
+        return md.toString();
+    }
+
+    private void target(StringBuilder md, String name, Workload workload, Metric metric, double goal, boolean atMost) {
+        WorkloadSummary s = summaries.stream().filter(x -> x.workload().equals(workload)).findFirst().orElse(null);
+        md.append("| ").append(name).append(" | ").append(workload.spec()).append(" | ");
+        if (s == null || !s.clients().contains(ClientKind.LBCHANNEL) || !s.clients().contains(ClientKind.GRPC_DIRECT)) {
+            md.append("not run | ").append(atMost ? "≤ " : "≥ ").append(goal).append(" | |\n");
+            return;
+        }
+        double ratio = s.ratio(ClientKind.LBCHANNEL, ClientKind.GRPC_DIRECT, metric);
+        boolean met = atMost ? ratio <= goal : ratio >= goal;
+        md.append(fmt("%.2f", ratio)).append(" | ").append(atMost ? "≤ " : "≥ ").append(goal).append(" | ")
+                .append(met ? "met" : "**not met**").append(" |\n");
+    }
+
+    private String table(WorkloadSummary s) {
+        Workload w = s.workload();
+        StringBuilder md = new StringBuilder("### ").append(w.title()).append(" (`").append(w.spec()).append("`)\n\n");
+        md.append("| client |");
+        for (Metric m : Metric.values()) {
+            md.append(' ').append(m.header.replace("op", w.unit())).append(" |");
+        }
+        md.append(" others' CPU (cores, max) | disturbed runs |\n|---|");
+        md.append("---:|".repeat(Metric.values().length + 2)).append('\n');
+        for (ClientKind c : s.clients()) {
+            md.append("| ").append(c.id()).append(" |");
+            for (Metric m : Metric.values()) {
+                md.append(' ').append(value(m, s.median(c, m))).append(" |");
+            }
+            int disturbed = s.disturbedRuns(c);
+            md.append(' ').append(s.maxOthersCores(c) < 0 ? "n/a" : fmt("%.2f", s.maxOthersCores(c))).append(" | ")
+                    .append(disturbed == 0 ? "0" : "**" + disturbed + "**").append('/').append(s.rounds(c)).append(" |\n");
+        }
+        for (ClientKind lb : s.clients()) {
+            if (!lb.isLbChannel()) {
+                continue;
+            }
+            for (ClientKind other : s.clients()) {
+                if (other.isLbChannel()) {
+                    continue;
+                }
+                md.append("| *").append(lb.id()).append(" / ").append(other.id()).append("* |");
+                for (Metric m : Metric.values()) {
+                    md.append(" *").append(fmt("%.2f", s.ratio(lb, other, m))).append("* |");
+                }
+                md.append(" | |\n");
+            }
+        }
+        for (String error : s.errors()) {
+            md.append("\nCall failures: ").append(error).append('\n');
+        }
+        return md.toString();
+    }
+
+    private static String value(Metric m, double v) {
+        return switch (m) {
+            case THROUGHPUT, CLIENT_ALLOC -> fmt("%,.0f", v);
+            case P50, P99, P999 -> fmt("%.1f", v);
+            case CLIENT_CPU, SERVER_CPU -> fmt("%.2f", v);
+        };
+    }
+
+    private static String method() {
+        return """
+                How to read this: each cell is the median over rounds; a ratio is the median of the per-round
+                ratios of adjacent runs. Latency is per call (start to close, as the application sees it);
+                the other columns are per operation (a unary call, or one streamed message). Client CPU is
+                the client JVM's process CPU time (JIT and GC included) over the measured window; client
+                bytes are the sum of HotSpot's per-thread allocation counters; server CPU is the server
+                process's utime + stime from `/proc`. "Others' CPU" is the machine's busy time minus both
+                JVMs' during the window: a run where it exceeds the threshold is marked disturbed and
+                measured again; if it stays disturbed it is kept and counted in bold.
+
+                Reproduce: `lbchannel-benchmarks/run-quick.sh` (about 5 minutes with the build) or
+                `lbchannel-benchmarks/run-full.sh` (about 30 minutes); both rewrite only this section.
+
+                """;
+    }
+
+    private static String fmt(String format, double v) {
+        return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, format, v);
+    }
+}

@@ -1,0 +1,64 @@
+package dev.lbchannel.benchmarks.load;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Linux CPU accounting from {@code /proc}, in clock ticks ({@link #TICKS_PER_SECOND}): the whole
+ * machine's busy time and one process's user plus system time. The harness subtracts its own
+ * and the server's ticks from the machine's to see what other processes used during a run.
+ * Stateless; returns -1 where {@code /proc} is missing, so the harness runs elsewhere unmarked.
+ */
+final class ProcStat {
+
+    /** USER_HZ: 100 on every mainstream Linux build. */
+    static final int TICKS_PER_SECOND = 100;
+
+    private ProcStat() {
+    }
+
+    static boolean available() {
+        return Files.isReadable(Path.of("/proc/stat"));
+    }
+
+    /**
+     * Non-idle ticks of all CPUs together: user, nice, system, irq, softirq and steal (guest
+     * time is already inside user).
+     */
+    static long machineBusyTicks() {
+        if (!available()) {
+            return -1;
+        }
+        String[] f = firstLine(Path.of("/proc/stat")).trim().split("\\s+");
+        // cpu user nice system idle iowait irq softirq steal guest guest_nice
+        return parse(f[1]) + parse(f[2]) + parse(f[3]) + parse(f[6]) + parse(f[7]) + parse(f[8]);
+    }
+
+    /** utime plus stime of {@code pid}, all threads, or -1 if it cannot be read. */
+    static long processTicks(long pid) {
+        Path stat = Path.of("/proc", Long.toString(pid), "stat");
+        if (!Files.isReadable(stat)) {
+            return -1;
+        }
+        String line = firstLine(stat);
+        // The command name (field 2) may contain spaces; fields after its closing paren are fixed.
+        String[] f = line.substring(line.lastIndexOf(')') + 2).split(" ");
+        return parse(f[11]) + parse(f[12]);
+    }
+
+    private static String firstLine(Path path) {
+        try {
+            List<String> lines = Files.readAllLines(path);
+            return lines.get(0);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static long parse(String field) {
+        return Long.parseLong(field);
+    }
+}
