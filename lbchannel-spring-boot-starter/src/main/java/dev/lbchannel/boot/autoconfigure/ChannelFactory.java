@@ -1,0 +1,192 @@
+package dev.lbchannel.boot.autoconfigure;
+
+import dev.lbchannel.LbChannel;
+import dev.lbchannel.LbChannelBuilder;
+import dev.lbchannel.balancer.BalancerRegistry;
+import dev.lbchannel.boot.LbChannelBuilderCustomizer;
+import dev.lbchannel.resolver.ResolverRegistry;
+import io.grpc.ClientInterceptor;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.ssl.SslBundles;
+import org.springframework.util.unit.DataSize;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Builds one {@link LbChannel} from a {@link ChannelDefinition}: checks every setting against the
+ * context's registries and SSL bundles first, so that a bad one fails start-up with a
+ * {@link LbChannelConfigurationException} naming its property, then applies the properties, the
+ * interceptors and the customizers, in that order. Used only during start-up, on one thread.
+ */
+final class ChannelFactory {
+
+    private final ResolverRegistry resolvers;
+    private final BalancerRegistry balancers;
+    private final @Nullable SslBundles sslBundles;
+    private final ChannelInterceptors interceptors;
+    private final List<LbChannelBuilderCustomizer> customizers;
+    private final @Nullable Executor executor;
+
+    ChannelFactory(ResolverRegistry resolvers, BalancerRegistry balancers, @Nullable SslBundles sslBundles,
+            ChannelInterceptors interceptors, List<LbChannelBuilderCustomizer> customizers,
+            @Nullable Executor executor) {
+        this.resolvers = resolvers;
+        this.balancers = balancers;
+        this.sslBundles = sslBundles;
+        this.interceptors = interceptors;
+        this.customizers = customizers;
+        this.executor = executor;
+    }
+
+    /**
+     * Builds the channel.
+     *
+     * @throws LbChannelConfigurationException naming the first property that cannot work
+     */
+    LbChannel create(ChannelDefinition channel) {
+        String target = TargetCheck.check(channel.target(), resolvers);
+        LbChannelBuilder builder = LbChannelBuilder.forTarget(target);
+        resolvers.providers().forEach(builder::resolverProvider);
+        balancers.providers().forEach(builder::balancerProvider);
+        applySecurity(channel, builder);
+        apply(channel.authority(), builder::overrideAuthority);
+        apply(channel.userAgent(), builder::userAgent);
+        applyPolicy(channel, builder);
+        ServiceConfigSource serviceConfig = channel.serviceConfig();
+        if (serviceConfig != null) {
+            builder.defaultServiceConfig(ServiceConfigErrors.resolve(serviceConfig, balancers));
+        }
+        applyTimeouts(channel, builder);
+        applySize(channel.inboundMessageMaxSize(), builder::maxInboundMessageSize);
+        applySize(channel.inboundMetadataMaxSize(), builder::maxInboundMetadataSize);
+        if (executor != null) {
+            builder.executor(executor);
+        }
+        applyInterceptors(channel, builder);
+        for (LbChannelBuilderCustomizer customizer : customizers) {
+            customizer.customize(channel.name(), builder);
+        }
+        try {
+            return builder.build();
+        } catch (IllegalArgumentException e) {
+            Setting<String> setting = channel.target();
+            throw new LbChannelConfigurationException(setting.property(), setting.value(), e.getMessage(),
+                    "Set " + setting.property() + " to a usable target, " + TargetCheck.EXAMPLES
+                            + " (or correct what an LbChannelBuilderCustomizer sets).", e);
+        }
+    }
+
+    private void applySecurity(ChannelDefinition channel, LbChannelBuilder builder) {
+        if (channel.plaintext()) {
+            builder.usePlaintext();
+            return;
+        }
+        builder.useTransportSecurity();
+        Setting<String> bundle = channel.sslBundle();
+        if (bundle.isSet()) {
+            builder.sslContext(SslContextLookup.sslContext(bundle, sslBundles));
+        }
+    }
+
+    private void applyPolicy(ChannelDefinition channel, LbChannelBuilder builder) {
+        Setting<String> policy = channel.loadBalancingPolicy();
+        if (!policy.isSet()) {
+            return;
+        }
+        if (balancers.get(policy.value()) == null) {
+            throw new LbChannelConfigurationException(policy.property(), policy.value(),
+                    "Unknown load-balancing policy '" + policy.value() + "'; registered policies: "
+                            + String.join(", ", balancers.policyNames()),
+                    "Set " + policy.property() + " to one of " + String.join(", ", balancers.policyNames())
+                            + ", or declare a BalancerProvider bean whose policyName() is '" + policy.value() + "'.");
+        }
+        builder.defaultLoadBalancingPolicy(policy.value());
+    }
+
+    private static void applyTimeouts(ChannelDefinition channel, LbChannelBuilder builder) {
+        applyDuration(channel.idleTimeout(), nanos -> builder.idleTimeout(nanos, TimeUnit.NANOSECONDS));
+        applyDuration(channel.keepaliveTime(), nanos -> builder.keepAliveTime(nanos, TimeUnit.NANOSECONDS));
+        applyDuration(channel.keepaliveTimeout(), nanos -> builder.keepAliveTimeout(nanos, TimeUnit.NANOSECONDS));
+        Setting<Boolean> withoutCalls = channel.keepaliveWithoutCalls();
+        if (withoutCalls.isSet()) {
+            builder.keepAliveWithoutCalls(withoutCalls.value());
+        }
+    }
+
+    private void applyInterceptors(ChannelDefinition channel, LbChannelBuilder builder) {
+        List<ClientInterceptor> chain = new ArrayList<>();
+        Setting<Duration> deadline = channel.deadline();
+        applyDuration(deadline, nanos -> chain.add(new DefaultDeadlineInterceptor(Duration.ofNanos(nanos))));
+        // The builder runs the last interceptor given first; the first in @Order should run first.
+        List<ClientInterceptor> ordered = new ArrayList<>(interceptors.forChannel(channel));
+        Collections.reverse(ordered);
+        chain.addAll(ordered);
+        builder.intercept(chain);
+    }
+
+    private static void apply(Setting<String> setting, Consumer<String> target) {
+        if (setting.isSet()) {
+            target.accept(setting.value());
+        }
+    }
+
+    private static void applyDuration(Setting<Duration> setting, Consumer<Long> target) {
+        if (!setting.isSet()) {
+            return;
+        }
+        Duration value = setting.value();
+        if (value.isNegative() || value.isZero()) {
+            throw new LbChannelConfigurationException(setting.property(), value, "The duration must be positive",
+                    "Set " + setting.property() + " to a positive duration, such as 30s.");
+        }
+        target.accept(saturatedNanos(value));
+    }
+
+    private static void applySize(Setting<DataSize> setting, Consumer<Integer> target) {
+        if (!setting.isSet()) {
+            return;
+        }
+        long bytes = setting.value().toBytes();
+        if (bytes <= 0 || bytes > Integer.MAX_VALUE) {
+            throw new LbChannelConfigurationException(setting.property(), setting.value(),
+                    "The size must be from 1B to 2GB - 1B", "Set " + setting.property() + " to a size such as 4MB.");
+        }
+        target.accept((int) bytes);
+    }
+
+    private static long saturatedNanos(Duration duration) {
+        try {
+            return duration.toNanos();
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    /**
+     * Creates the enabled channels, in order; if one fails, shuts down those already built, so
+     * the application never starts half-configured.
+     */
+    Map<String, LbChannel> createAll(Collection<ChannelDefinition> definitions) {
+        Map<String, LbChannel> built = new LinkedHashMap<>();
+        try {
+            for (ChannelDefinition definition : definitions) {
+                if (definition.enabled()) {
+                    built.put(definition.name(), create(definition));
+                }
+            }
+        } catch (RuntimeException e) {
+            built.values().forEach(LbChannel::shutdownNow);
+            throw e;
+        }
+        return built;
+    }
+}
