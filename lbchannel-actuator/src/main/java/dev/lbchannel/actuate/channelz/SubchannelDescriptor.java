@@ -1,0 +1,20 @@
+package dev.lbchannel.actuate.channelz;
+
+import dev.lbchannel.channelz.SubchannelSnapshot;
+
+import java.util.List;
+
+/**
+ * One subchannel: its endpoint's addresses ({@code host:port}, {@code [::1]:port}), connectivity
+ * state, call counts, open connections and recent trace.
+ */
+public record SubchannelDescriptor(long id, List<String> addresses, String state, CallsDescriptor calls,
+        List<SocketDescriptor> sockets, List<TraceDescriptor> trace) {
+
+    static SubchannelDescriptor of(SubchannelSnapshot subchannel) {
+        return new SubchannelDescriptor(subchannel.id(), subchannel.addresses(), subchannel.state().name(),
+                CallsDescriptor.of(subchannel.calls()),
+                subchannel.sockets().stream().map(SocketDescriptor::of).toList(),
+                TraceDescriptor.of(subchannel.trace()));
+    }
+}

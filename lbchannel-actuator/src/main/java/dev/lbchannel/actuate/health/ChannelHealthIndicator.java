@@ -1,0 +1,60 @@
+package dev.lbchannel.actuate.health;
+
+import dev.lbchannel.ChannelSnapshot;
+import dev.lbchannel.LbChannel;
+import dev.lbchannel.channelz.SubchannelSnapshot;
+import io.grpc.ConnectivityState;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The health of one channel, from its connectivity state: READY and IDLE are UP (an idle channel
+ * connects on its next call), CONNECTING is UNKNOWN, TRANSIENT_FAILURE is DOWN with the last error,
+ * SHUTDOWN is OUT_OF_SERVICE. Details name the state, target, policy and each subchannel's state.
+ * Never asks the channel to connect; thread-safe.
+ */
+final class ChannelHealthIndicator implements HealthIndicator {
+
+    private final LbChannel channel;
+
+    ChannelHealthIndicator(LbChannel channel) {
+        this.channel = requireNonNull(channel, "channel");
+    }
+
+    @Override
+    public Health health() {
+        ChannelSnapshot snapshot = channel.snapshot();
+        Health.Builder health = switch (snapshot.state()) {
+            case READY, IDLE -> Health.up();
+            case CONNECTING -> Health.unknown();
+            case TRANSIENT_FAILURE -> Health.down();
+            case SHUTDOWN -> Health.outOfService();
+        };
+        health.withDetail("state", snapshot.state().name())
+                .withDetail("target", snapshot.target())
+                .withDetail("lbPolicy", snapshot.lbPolicy())
+                .withDetail("subchannels", subchannels(snapshot));
+        Map<String, Object> lastError = LastError.of(snapshot);
+        if (lastError != null && snapshot.state() == ConnectivityState.TRANSIENT_FAILURE) {
+            health.withDetail("lastError", lastError);
+        }
+        return health.build();
+    }
+
+    private static List<Map<String, Object>> subchannels(ChannelSnapshot snapshot) {
+        return snapshot.subchannels().stream().map(ChannelHealthIndicator::subchannel).toList();
+    }
+
+    private static Map<String, Object> subchannel(SubchannelSnapshot subchannel) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("addresses", subchannel.addresses());
+        details.put("state", subchannel.state().name());
+        return details;
+    }
+}

@@ -1,0 +1,45 @@
+package dev.lbchannel.actuate.metrics;
+
+/**
+ * Every meter and tag name this package registers, in one place. Call meters follow gRFC A66;
+ * {@code grpc.subchannel.open_connections} follows gRFC A94; {@code lbchannel.subchannels} is ours
+ * (gRPC defines no per-state subchannel count).
+ */
+public final class GrpcMeterNames {
+
+    /** Counter: call attempts started (A66). Tags: method, target, channel. */
+    public static final String ATTEMPT_STARTED = "grpc.client.attempt.started";
+
+    /** Timer: from attempt start to its end (A66). Tags: method, target, status, channel. */
+    public static final String ATTEMPT_DURATION = "grpc.client.attempt.duration";
+
+    /** Timer: from call creation to its end, as the application sees it (A66). Tags: method, target, status, channel. */
+    public static final String CALL_DURATION = "grpc.client.call.duration";
+
+    /** Gauge: subchannels of a channel in one connectivity state. Tags: channel, target, state. */
+    public static final String SUBCHANNELS = "lbchannel.subchannels";
+
+    /** Gauge: open connections of a channel's subchannels (A94). Tags: channel, target. */
+    public static final String OPEN_CONNECTIONS = "grpc.subchannel.open_connections";
+
+    /** Tag: {@code pkg.Service/Method} for generated methods, else {@link #OTHER_METHOD}. */
+    public static final String METHOD_TAG = "grpc.method";
+
+    /** Tag: the channel's canonical target, such as {@code dns:///orders.internal:8443}. */
+    public static final String TARGET_TAG = "grpc.target";
+
+    /** Tag: the status code's name, such as {@code OK} or {@code UNAVAILABLE}. */
+    public static final String STATUS_TAG = "grpc.status";
+
+    /** Tag: the channel's name under {@code lbchannel.channels}. */
+    public static final String CHANNEL_TAG = "channel";
+
+    /** Tag: a connectivity state's name, such as {@code READY}. */
+    public static final String STATE_TAG = "state";
+
+    /** The {@link #METHOD_TAG} value of methods that are not generated, which keeps the tag bounded. */
+    public static final String OTHER_METHOD = "other";
+
+    private GrpcMeterNames() {
+    }
+}

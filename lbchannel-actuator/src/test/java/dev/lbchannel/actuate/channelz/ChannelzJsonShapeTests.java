@@ -1,0 +1,140 @@
+package dev.lbchannel.actuate.channelz;
+
+import dev.lbchannel.ChannelSnapshot;
+import dev.lbchannel.channelz.CallStats;
+import dev.lbchannel.channelz.SocketSnapshot;
+import dev.lbchannel.channelz.SubchannelSnapshot;
+import dev.lbchannel.channelz.TraceEvent;
+import dev.lbchannel.transport.SocketStats;
+import io.grpc.ConnectivityState;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Pins the JSON of {@code /actuator/channelz} field by field, as DESIGN.md documents it, so a
+ * rename fails the build. Serialized with the Jackson the actuator uses; every object's key set is
+ * checked exactly, so an added field is a deliberate change to this test too.
+ */
+@Timeout(30)
+class ChannelzJsonShapeTests {
+
+    private static final Instant T0 = Instant.parse("2026-11-24T10:00:00Z");
+    private static final Instant T1 = Instant.parse("2026-11-24T10:00:01.250Z");
+
+    private final JsonMapper json = JsonMapper.builder().build();
+
+    @Test
+    void listPinsEveryDocumentedField() {
+        Map<String, Object> body = toMap(new ChannelzDescriptor(List.of(ChannelDescriptor.of("orders", snapshot()))));
+
+        assertThat(body).containsOnlyKeys("channels");
+        Map<String, Object> channel = first(body.get("channels"));
+        assertThat(channel).containsOnlyKeys("id", "name", "target", "state", "lbPolicy", "calls", "subchannels", "trace");
+        assertThat(channel).containsEntry("id", 1).containsEntry("name", "orders")
+                .containsEntry("target", "dns:///orders.internal:8443").containsEntry("state", "READY")
+                .containsEntry("lbPolicy", "round_robin");
+        assertThat(map(channel.get("calls"))).containsOnlyKeys("started", "succeeded", "failed", "lastStarted")
+                .containsEntry("started", 10).containsEntry("succeeded", 9).containsEntry("failed", 1)
+                .containsEntry("lastStarted", "2026-11-24T10:00:00Z");
+        Map<String, Object> trace = first(channel.get("trace"));
+        assertThat(trace).containsOnlyKeys("time", "severity", "description")
+                .containsEntry("time", "2026-11-24T10:00:00Z").containsEntry("severity", "INFO")
+                .containsEntry("description", "Channel created");
+    }
+
+    @Test
+    void subchannelAndSocketPinEveryDocumentedField() {
+        Map<String, Object> channel = toMap(ChannelDescriptor.of("orders", snapshot()));
+
+        Map<String, Object> subchannel = first(channel.get("subchannels"));
+        assertThat(subchannel).containsOnlyKeys("id", "addresses", "state", "calls", "sockets", "trace")
+                .containsEntry("id", 2).containsEntry("addresses", List.of("10.0.0.7:8443"))
+                .containsEntry("state", "READY");
+        assertThat(map(subchannel.get("calls"))).containsEntry("started", 5).containsEntry("succeeded", 5)
+                .containsEntry("failed", 0);
+        assertThat(map(first(subchannel.get("trace")))).containsEntry("severity", "WARNING");
+
+        Map<String, Object> socket = first(subchannel.get("sockets"));
+        assertThat(socket).containsOnlyKeys("id", "local", "remote", "streams", "messages", "keepAlivesSent",
+                "flowControl", "security");
+        assertThat(socket).containsEntry("id", 3).containsEntry("local", "10.0.0.2:51234")
+                .containsEntry("remote", "10.0.0.7:8443").containsEntry("keepAlivesSent", 0)
+                .containsEntry("security", "TLSv1.3 TLS_AES_128_GCM_SHA256 peer=CN=orders");
+        assertThat(map(socket.get("streams"))).containsOnlyKeys("started", "succeeded", "failed", "lastStarted")
+                .containsEntry("started", 5).containsEntry("succeeded", 5).containsEntry("failed", 0)
+                .containsEntry("lastStarted", "2026-11-24T10:00:01.250Z");
+        assertThat(map(socket.get("messages"))).containsOnlyKeys("sent", "received", "lastSent", "lastReceived")
+                .containsEntry("sent", 5).containsEntry("received", 5)
+                .containsEntry("lastSent", "2026-11-24T10:00:01.250Z")
+                .containsEntry("lastReceived", "2026-11-24T10:00:01.250Z");
+        assertThat(map(socket.get("flowControl"))).containsOnlyKeys("localWindow", "remoteWindow")
+                .containsEntry("localWindow", 1048576).containsEntry("remoteWindow", 65535);
+    }
+
+    @Test
+    void absentTimesAndPlaintextSecurityAreNull() {
+        SocketStats fresh = new SocketStats(null, new InetSocketAddress("10.0.0.7", 8443), 0, 0, 0, 0, 0, 0,
+                null, null, null, 65535, 65535, null);
+        ChannelSnapshot idle = new ChannelSnapshot(4, "static:///10.0.0.7:8443", ConnectivityState.IDLE, "pick_first",
+                new CallStats(0, 0, 0, null),
+                List.of(new SubchannelSnapshot(5, List.of("10.0.0.7:8443"), ConnectivityState.IDLE,
+                        new CallStats(0, 0, 0, null), List.of(new SocketSnapshot(6, fresh)), List.of())),
+                List.of());
+
+        Map<String, Object> channel = toMap(ChannelDescriptor.of("inventory", idle));
+
+        assertThat(map(channel.get("calls"))).containsEntry("lastStarted", null);
+        Map<String, Object> socket = first(first(channel.get("subchannels")).get("sockets"));
+        assertThat(socket).containsEntry("local", null).containsEntry("security", null);
+        assertThat(map(socket.get("streams"))).containsEntry("lastStarted", null);
+        assertThat(map(socket.get("messages"))).containsEntry("lastSent", null).containsEntry("lastReceived", null);
+    }
+
+    @Test
+    void ipv6AddressesAreBracketedInShortForm() {
+        assertThat(SocketAddresses.text(new InetSocketAddress("::1", 8443))).isEqualTo("[::1]:8443");
+        assertThat(SocketAddresses.text(new InetSocketAddress("2001:db8:0:0:1:0:0:1", 443)))
+                .isEqualTo("[2001:db8::1:0:0:1]:443");
+        assertThat(SocketAddresses.text(new InetSocketAddress("fe80:0:0:0:0:0:0:0", 1))).isEqualTo("[fe80::]:1");
+        assertThat(SocketAddresses.text(new InetSocketAddress("0:0:0:0:0:0:0:0", 1))).isEqualTo("[::]:1");
+        assertThat(SocketAddresses.text(new InetSocketAddress("1:2:3:4:5:6:7:8", 1))).isEqualTo("[1:2:3:4:5:6:7:8]:1");
+        assertThat(SocketAddresses.text(new InetSocketAddress("127.0.0.1", 50051))).isEqualTo("127.0.0.1:50051");
+        assertThat(SocketAddresses.text(InetSocketAddress.createUnresolved("orders.internal", 8443)))
+                .isEqualTo("orders.internal:8443");
+    }
+
+    private static ChannelSnapshot snapshot() {
+        SocketStats stats = new SocketStats(new InetSocketAddress("10.0.0.2", 51234),
+                new InetSocketAddress("10.0.0.7", 8443), 5, 5, 0, 5, 5, 0, T1, T1, T1, 1048576, 65535,
+                "TLSv1.3 TLS_AES_128_GCM_SHA256 peer=CN=orders");
+        SubchannelSnapshot subchannel = new SubchannelSnapshot(2, List.of("10.0.0.7:8443"), ConnectivityState.READY,
+                new CallStats(5, 5, 0, T0), List.of(new SocketSnapshot(3, stats)),
+                List.of(new TraceEvent(T0, TraceEvent.Severity.WARNING, "Connection lost")));
+        return new ChannelSnapshot(1, "dns:///orders.internal:8443", ConnectivityState.READY, "round_robin",
+                new CallStats(10, 9, 1, T0), List.of(subchannel),
+                List.of(new TraceEvent(T0, TraceEvent.Severity.INFO, "Channel created")));
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> toMap(Object body) {
+        return json.readValue(json.writeValueAsString(body), Map.class);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(Object value) {
+        return (Map<String, Object>) value;
+    }
+
+    private static Map<String, Object> first(Object list) {
+        assertThat(list).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LIST).isNotEmpty();
+        return map(((List<?>) list).get(0));
+    }
+}
