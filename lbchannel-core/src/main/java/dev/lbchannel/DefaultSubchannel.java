@@ -8,6 +8,7 @@ import dev.lbchannel.channelz.ChannelTrace;
 import dev.lbchannel.channelz.ChannelzIds;
 import dev.lbchannel.channelz.SocketSnapshot;
 import dev.lbchannel.channelz.SubchannelSnapshot;
+import dev.lbchannel.channelz.TraceEvent;
 import dev.lbchannel.resolver.Endpoint;
 import dev.lbchannel.transport.ClientTransport;
 import dev.lbchannel.transport.SocketStats;
@@ -244,9 +245,10 @@ final class DefaultSubchannel implements Subchannel {
             return;
         }
         state = newState;
-        trace.info("Entering " + newState.getState()
-                + (newState.getStatus().isOk() ? "" : ": " + newState.getStatus().getCode()
-                + (newState.getStatus().getDescription() == null ? "" : " " + newState.getStatus().getDescription())));
+        Status status = newState.getStatus();
+        trace.add(status.isOk() ? TraceEvent.Severity.INFO : TraceEvent.Severity.WARNING,
+                "Entering " + newState.getState() + (status.isOk() ? "" : ": " + status.getCode()
+                        + (status.getDescription() == null ? "" : " " + status.getDescription())));
         if (listener != null && !shutdown) {
             listener.onStateChange(newState);
         }

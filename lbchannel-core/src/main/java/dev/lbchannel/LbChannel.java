@@ -129,6 +129,14 @@ public final class LbChannel extends ManagedChannel {
         });
     }
 
+    /**
+     * Asks the resolver for a fresh resolution now, as a balancer does after losing a connection
+     * (resolvers may rate-limit it). Does nothing while the channel is idle.
+     */
+    public void refreshResolution() {
+        serializer.execute(this::refreshNameResolution);
+    }
+
     @Override
     public void enterIdle() {
         serializer.execute(this::enterIdleMode);

@@ -17,7 +17,10 @@ enum ChannelOperation {
     RESET_CONNECT_BACKOFF("resetConnectBackoff", LbChannel::resetConnectBackoff),
 
     /** Drops the channel's connections and resolver until its next call. */
-    ENTER_IDLE("enterIdle", LbChannel::enterIdle);
+    ENTER_IDLE("enterIdle", LbChannel::enterIdle),
+
+    /** Asks the channel's resolver for a fresh resolution now. */
+    REFRESH_RESOLUTION("refreshResolution", LbChannel::refreshResolution);
 
     private final String path;
     private final Consumer<LbChannel> action;

@@ -10,13 +10,10 @@ import java.util.Map;
 
 /**
  * Finds the most recent failure in a channel's trace and its subchannels' traces: a WARNING or
- * ERROR event, or an entry into TRANSIENT_FAILURE with its status (which core traces at INFO). Trace
+ * ERROR event (core traces a subchannel's failure with its status as a WARNING). Trace
  * descriptions never carry metadata values, so they are safe to show.
  */
 final class LastError {
-
-    /** How core traces a state change with a cause; the channel's own change carries none. */
-    private static final String FAILURE_MARK = "TRANSIENT_FAILURE:";
 
     private LastError() {
     }
@@ -50,6 +47,6 @@ final class LastError {
     }
 
     private static boolean isFailure(TraceEvent event) {
-        return event.severity() != TraceEvent.Severity.INFO || event.description().contains(FAILURE_MARK);
+        return event.severity() != TraceEvent.Severity.INFO;
     }
 }

@@ -59,6 +59,11 @@ class ChannelzWriteOperationsTests {
     }
 
     @Test
+    void refreshResolutionIsAccepted() {
+        assertThat(new ActuatorHttp(port).post("/actuator/channelz/orders/refreshResolution").status()).isEqualTo(204);
+    }
+
+    @Test
     void resetConnectBackoffIsAccepted() {
         assertThat(new ActuatorHttp(port).post("/actuator/channelz/orders/resetConnectBackoff").status()).isEqualTo(204);
     }
@@ -70,6 +75,6 @@ class ChannelzWriteOperationsTests {
         assertThat(http.post("/actuator/channelz/nope/enterIdle").status()).isEqualTo(404);
         ActuatorHttp.Response unknown = http.post("/actuator/channelz/orders/explode");
         assertThat(unknown.status()).isEqualTo(400);
-        assertThat(unknown.body()).contains("resetConnectBackoff", "enterIdle");
+        assertThat(unknown.body()).contains("resetConnectBackoff", "enterIdle", "refreshResolution");
     }
 }
