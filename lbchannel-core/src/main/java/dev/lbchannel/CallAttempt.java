@@ -17,7 +17,10 @@ final class CallAttempt implements ClientStreamListener {
 
     private final ChannelCall<?, ?> call;
     final DefaultSubchannel subchannel;
+    /** Set by the call under its lock once {@code newStream} returned; {@code null} before. */
     ClientStream stream;
+    /** The stream was ready before {@link #stream} was set; guarded by the call's lock. */
+    boolean readyEarly;
 
     CallAttempt(ChannelCall<?, ?> call, DefaultSubchannel subchannel) {
         this.call = call;
@@ -36,7 +39,7 @@ final class CallAttempt implements ClientStreamListener {
 
     @Override
     public void onReady() {
-        call.onAttemptReady();
+        call.onAttemptReady(this);
     }
 
     @Override

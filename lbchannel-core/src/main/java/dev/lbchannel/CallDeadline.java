@@ -15,6 +15,9 @@ import java.util.concurrent.TimeUnit;
  */
 final class CallDeadline {
 
+    /** Shared by every call without a deadline: it has no timer to hold. */
+    private static final CallDeadline NONE = new CallDeadline(null);
+
     private final @Nullable Deadline deadline;
     private volatile @Nullable ScheduledFuture<?> timer;
 
@@ -25,6 +28,9 @@ final class CallDeadline {
     static CallDeadline of(CallOptions callOptions, Context context) {
         Deadline call = callOptions.getDeadline();
         Deadline inherited = context.getDeadline();
+        if (call == null && inherited == null) {
+            return NONE;
+        }
         return new CallDeadline(call == null ? inherited : inherited == null ? call : call.minimum(inherited));
     }
 

@@ -19,6 +19,7 @@ import io.netty.buffer.ByteBuf;
 import org.jspecify.annotations.Nullable;
 
 import java.io.InputStream;
+import java.util.concurrent.Executor;
 
 import static java.util.Objects.requireNonNull;
 
@@ -39,7 +40,7 @@ final class ChannelCall<ReqT, RespT> extends ClientCall<ReqT, RespT> implements 
     private final MethodDescriptor<ReqT, RespT> method;
     private final CallOptions callOptions;
     private final LbChannel channel;
-    private final CallbackExecutor callbacks;
+    private final Executor callExecutor;
     private @Nullable ListenerDispatcher<RespT> dispatcher;
     private final CallDeadline deadline;
     private final boolean singleRequest;
@@ -62,8 +63,7 @@ final class ChannelCall<ReqT, RespT> extends ClientCall<ReqT, RespT> implements 
         this.method = method;
         this.callOptions = callOptions;
         this.channel = channel;
-        this.callbacks = new CallbackExecutor(callOptions.getExecutor() != null
-                ? callOptions.getExecutor() : channel.executor());
+        this.callExecutor = callOptions.getExecutor() != null ? callOptions.getExecutor() : channel.executor();
         this.deadline = CallDeadline.of(callOptions, Context.current());
         this.singleRequest = method.getType().clientSendsOneMessage();
     }
@@ -75,7 +75,7 @@ final class ChannelCall<ReqT, RespT> extends ClientCall<ReqT, RespT> implements 
         if (dispatcher != null) {
             throw new IllegalStateException("Call already started");
         }
-        dispatcher = new ListenerDispatcher<>(callbacks, method, responseListener, this::cancel);
+        dispatcher = new ListenerDispatcher<>(callExecutor, method, responseListener, this);
         this.headers = headers;
         channel.calls().started();
         if (channel.isShutdown()) {
@@ -92,7 +92,9 @@ final class ChannelCall<ReqT, RespT> extends ClientCall<ReqT, RespT> implements 
             failBeforeStream(Status.DEADLINE_EXCEEDED.withDescription("Deadline exceeded before the call started"));
             return;
         }
-        deadline.arm(channel.scheduler(), this::onDeadline);
+        if (deadline.isSet()) {
+            deadline.arm(channel.scheduler(), this::onDeadline); // no timer, and no lambda, without a deadline
+        }
         pickAndStart(channel.pickerHolder().picker());
     }
 
@@ -147,9 +149,11 @@ final class ChannelCall<ReqT, RespT> extends ClientCall<ReqT, RespT> implements 
         CallAttempt next = new CallAttempt(this, subchannel);
         subchannel.calls().started();
         ClientStream stream = transport.newStream(method, headers, callOptions, deadline.remainingNanos(), next);
-        next.stream = stream;
         Status cancelNow = null;
+        boolean readyEarly;
         synchronized (lock) {
+            next.stream = stream;
+            readyEarly = next.readyEarly;
             if (done || cancelled) {
                 cancelNow = cancelStatus;
             } else {
@@ -164,6 +168,8 @@ final class ChannelCall<ReqT, RespT> extends ClientCall<ReqT, RespT> implements 
         }
         if (cancelNow != null) {
             stream.cancel(cancelNow);
+        } else if (readyEarly) {
+            dispatcher().ready();
         }
     }
 
@@ -216,7 +222,7 @@ final class ChannelCall<ReqT, RespT> extends ClientCall<ReqT, RespT> implements 
                 outbound.addMessage(framed);
                 committed |= outbound.bytes() > REPLAY_LIMIT;
             } else {
-                outbound.addMessage(framed.retainedDuplicate());
+                outbound.addMessage(framed.retain()); // the same buffer, no duplicate: it notes the bounds
                 if (outbound.bytes() > REPLAY_LIMIT) {
                     commitLocked();
                 }
@@ -318,7 +324,15 @@ final class ChannelCall<ReqT, RespT> extends ClientCall<ReqT, RespT> implements 
         dispatcher().message(message);
     }
 
-    void onAttemptReady() {
+    void onAttemptReady(CallAttempt source) {
+        synchronized (lock) {
+            if (source.stream == null) {
+                // Opened inline on the event loop, inside newStream: the application would find
+                // the call not ready yet, so onReady waits until startAttempt has the stream.
+                source.readyEarly = true;
+                return;
+            }
+        }
         dispatcher().ready();
     }
 

@@ -134,7 +134,7 @@ public final class LbChannelBuilder {
 
     /** Run callbacks on the thread that delivers them (an event loop); for non-blocking listeners. */
     public LbChannelBuilder directExecutor() {
-        return executor(Runnable::run);
+        return executor(DirectExecutor.INSTANCE);
     }
 
     public LbChannelBuilder maxInboundMessageSize(int bytes) {

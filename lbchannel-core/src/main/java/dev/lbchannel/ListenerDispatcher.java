@@ -8,61 +8,110 @@ import io.grpc.StatusRuntimeException;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.function.Consumer;
+import java.util.concurrent.Executor;
 
 /**
  * Delivers one call's stream events to the application's {@link ClientCall.Listener}, in order,
  * on the call's executor, and parses response messages there (never on an event loop). After
- * {@code onClose} nothing more is delivered; a message that fails to parse cancels the call.
+ * {@code onClose} nothing more is delivered; a message that fails to parse cancels the call. It is
+ * the call's {@link CallbackExecutor} itself, which keeps those callbacks in order.
  */
-final class ListenerDispatcher<RespT> {
+final class ListenerDispatcher<RespT> extends CallbackExecutor {
 
-    private final CallbackExecutor callbacks;
     private final MethodDescriptor<?, RespT> method;
     private final ClientCall.Listener<RespT> listener;
-    private final Consumer<Status> cancel;
+    private final ChannelCall<?, RespT> call;
 
-    // Confined to callbacks.
+    // Confined to the callbacks, which run one at a time.
     private boolean closed;
     private boolean inboundFailed;
 
-    /** @param cancel cancels the call with a status, when a message cannot be parsed */
-    ListenerDispatcher(CallbackExecutor callbacks, MethodDescriptor<?, RespT> method,
-            ClientCall.Listener<RespT> listener, Consumer<Status> cancel) {
-        this.callbacks = callbacks;
+    /** @param call cancelled with a status when a message cannot be parsed */
+    ListenerDispatcher(Executor executor, MethodDescriptor<?, RespT> method,
+            ClientCall.Listener<RespT> listener, ChannelCall<?, RespT> call) {
+        super(executor);
         this.method = method;
         this.listener = listener;
-        this.cancel = cancel;
+        this.call = call;
     }
 
+    // Each event runs inline when the call's executor is direct and idle (no task object), else
+    // is queued as a lambda; the two branches run the same private method.
+
     void headers(Metadata headers) {
-        callbacks.execute(() -> {
-            if (!closed && !inboundFailed) {
-                listener.onHeaders(headers);
-            }
-        });
+        if (!enterDirect()) {
+            execute(() -> onHeaders(headers));
+            return;
+        }
+        try {
+            onHeaders(headers);
+        } catch (RuntimeException e) {
+            CallbackExecutor.listenerThrew(e);
+        } finally {
+            exitDirect();
+        }
     }
 
     /** Takes ownership of {@code message}: it is closed once parsed or dropped. */
     void message(InputStream message) {
-        callbacks.execute(() -> deliver(message));
+        if (!enterDirect()) {
+            execute(() -> deliver(message));
+            return;
+        }
+        try {
+            deliver(message);
+        } catch (RuntimeException e) {
+            CallbackExecutor.listenerThrew(e);
+        } finally {
+            exitDirect();
+        }
     }
 
     void ready() {
-        callbacks.execute(() -> {
-            if (!closed) {
-                listener.onReady();
-            }
-        });
+        if (!enterDirect()) {
+            execute(this::onReady);
+            return;
+        }
+        try {
+            onReady();
+        } catch (RuntimeException e) {
+            CallbackExecutor.listenerThrew(e);
+        } finally {
+            exitDirect();
+        }
     }
 
     void close(Status status, Metadata trailers) {
-        callbacks.execute(() -> {
-            if (!closed) {
-                closed = true;
-                listener.onClose(status, trailers);
-            }
-        });
+        if (!enterDirect()) {
+            execute(() -> onClose(status, trailers));
+            return;
+        }
+        try {
+            onClose(status, trailers);
+        } catch (RuntimeException e) {
+            CallbackExecutor.listenerThrew(e);
+        } finally {
+            exitDirect();
+        }
+    }
+
+    private void onHeaders(Metadata headers) {
+        if (!closed && !inboundFailed) {
+            listener.onHeaders(headers);
+        }
+    }
+
+    private void onReady() {
+        if (!closed) {
+            listener.onReady();
+        }
+    }
+
+    private void onClose(Status status, Metadata trailers) {
+        if (!closed) {
+            closed = true;
+            listener.onClose(status, trailers);
+        }
     }
 
     private void deliver(InputStream message) {
@@ -75,11 +124,11 @@ final class ListenerDispatcher<RespT> {
                 parsed = method.parseResponse(message);
             } catch (StatusRuntimeException e) {
                 inboundFailed = true;
-                cancel.accept(e.getStatus());
+                call.cancel(e.getStatus());
                 return;
             } catch (RuntimeException e) {
                 inboundFailed = true;
-                cancel.accept(Status.INTERNAL.withDescription("Failed to parse the response message").withCause(e));
+                call.cancel(Status.INTERNAL.withDescription("Failed to parse the response message").withCause(e));
                 return;
             }
             listener.onMessage(parsed);

@@ -3,6 +3,8 @@ package dev.lbchannel;
 import dev.lbchannel.transport.ClientStream;
 import io.netty.buffer.ByteBuf;
 
+import org.jspecify.annotations.Nullable;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,15 +15,38 @@ import java.util.List;
  */
 final class OutboundBuffer {
 
-    private final List<ByteBuf> messages = new ArrayList<>(2);
+    /**
+     * The first message, kept as the very buffer the stream was given (no derived buffer: most
+     * calls send one message before they commit), with its bounds as of then, because the
+     * stream's write moves that buffer's reader index.
+     */
+    private @Nullable ByteBuf first;
+    private int firstStart;
+    private int firstLength;
+    /** Later messages, each with indexes of its own; created for the second message. */
+    private @Nullable List<ByteBuf> rest;
     private long bytes;
     private int requested;
     private boolean halfClosed;
 
-    /** Keeps {@code framedMessage}, taking ownership of one reference. */
+    /**
+     * Keeps {@code framedMessage}'s readable bytes as they are now, taking ownership of one
+     * reference; the caller may hand the same buffer to a stream.
+     */
     void addMessage(ByteBuf framedMessage) {
-        messages.add(framedMessage);
-        bytes += framedMessage.readableBytes();
+        int length = framedMessage.readableBytes();
+        if (first == null && rest == null) {
+            first = framedMessage;
+            firstStart = framedMessage.readerIndex();
+            firstLength = length;
+        } else {
+            if (rest == null) {
+                rest = new ArrayList<>(4);
+            }
+            rest.add(framedMessage.retainedSlice(framedMessage.readerIndex(), length));
+            framedMessage.release();
+        }
+        bytes += length;
     }
 
     void addRequest(int numMessages) {
@@ -41,8 +66,14 @@ final class OutboundBuffer {
         if (requested > 0) {
             stream.request(requested);
         }
-        for (ByteBuf message : messages) {
-            stream.writeMessage(message.retainedDuplicate());
+        if (first != null) {
+            stream.writeMessage(first.retainedSlice(firstStart, firstLength));
+        }
+        List<ByteBuf> later = rest;
+        // By index and up to today's size: the stream may call back into the call (same thread,
+        // same lock) when it acts inline, and a message added then goes to the stream directly.
+        for (int i = 0, n = later == null ? 0 : later.size(); i < n; i++) {
+            stream.writeMessage(later.get(i).retainedDuplicate());
         }
         if (halfClosed) {
             stream.halfClose();
@@ -53,10 +84,18 @@ final class OutboundBuffer {
 
     /** Drops the kept messages; nothing can be replayed afterwards. */
     void release() {
-        for (ByteBuf message : messages) {
-            message.release();
+        ByteBuf kept = first;
+        List<ByteBuf> later = rest;
+        first = null;
+        rest = null;
+        if (kept != null) {
+            kept.release();
         }
-        messages.clear();
+        if (later != null) {
+            for (ByteBuf message : later) {
+                message.release();
+            }
+        }
         bytes = 0;
     }
 }

@@ -7,7 +7,6 @@ import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http2.DefaultHttp2Connection;
 import io.netty.handler.codec.http2.DefaultHttp2ConnectionDecoder;
 import io.netty.handler.codec.http2.DefaultHttp2ConnectionEncoder;
-import io.netty.handler.codec.http2.DefaultHttp2FrameReader;
 import io.netty.handler.codec.http2.DefaultHttp2FrameWriter;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersDecoder;
 import io.netty.handler.codec.http2.DefaultHttp2LocalFlowController;
@@ -22,6 +21,7 @@ import io.netty.handler.codec.http2.Http2Exception.StreamException;
 import io.netty.handler.codec.http2.Http2HeadersDecoder;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2Stream;
+import io.netty.handler.codec.http2.UniformStreamByteDistributor;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -49,6 +49,8 @@ final class GrpcClientHandler extends Http2ConnectionHandler {
     private final Runnable startPendingOrCloseIfDrained = this::startPendingOrCloseIfDrained;
     private @Nullable ChannelHandlerContext ctx;
     private boolean ready;
+    /** Between a read's first {@code channelRead} and its {@code channelReadComplete}, which flushes. */
+    private boolean reading;
 
     private GrpcClientHandler(DefaultHttp2ConnectionDecoder decoder, DefaultHttp2ConnectionEncoder encoder,
             Http2Settings settings, NettyClientTransport transport, TransportOptions options,
@@ -89,9 +91,12 @@ final class GrpcClientHandler extends Http2ConnectionHandler {
             long keepAliveTimeNanos, TransportStats stats) {
         Http2Connection connection = new DefaultHttp2Connection(false);
         connection.local().flowController(new DefaultHttp2LocalFlowController(connection, 0.5f, false));
-        connection.remote().flowController(new DefaultHttp2RemoteFlowController(connection));
-        DefaultHttp2HeadersDecoder headersDecoder = new DefaultHttp2HeadersDecoder(false, options.maxInboundMetadataSize());
-        DefaultHttp2FrameReader reader = new DefaultHttp2FrameReader(headersDecoder);
+        // Streams are equal to gRPC: the uniform distributor keeps less per-stream state than the
+        // default weighted-fair queue (no priority tree, no events when a stream opens or closes).
+        connection.remote().flowController(new DefaultHttp2RemoteFlowController(connection,
+                new UniformStreamByteDistributor(connection)));
+        DefaultHttp2HeadersDecoder headersDecoder = ResponseHeaders.decoder(options.maxInboundMetadataSize());
+        ClientFrameReader reader = new ClientFrameReader(headersDecoder);
         DefaultHttp2ConnectionEncoder encoder = new DefaultHttp2ConnectionEncoder(connection, new DefaultHttp2FrameWriter());
         DefaultHttp2ConnectionDecoder decoder = new DefaultHttp2ConnectionDecoder(connection, encoder, reader);
         Http2Settings settings = new Http2Settings()
@@ -117,11 +122,13 @@ final class GrpcClientHandler extends Http2ConnectionHandler {
         if (keepAlive != null) {
             keepAlive.onRead();
         }
+        reading = true;
         super.channelRead(ctx, msg);
     }
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+        reading = false; // before the flush below, so that writes made during it schedule their own
         super.channelReadComplete(ctx);
         updateWindows();
     }
@@ -289,6 +296,16 @@ final class GrpcClientHandler extends Http2ConnectionHandler {
 
     void goAwayReceived(int lastStreamId, long errorCode, ByteBuf debugData) {
         drain.goAwayReceived(lastStreamId, errorCode, debugData);
+    }
+
+    /** Runs {@code task} on the event loop after the current one. */
+    void runLater(Runnable task) {
+        transport.eventLoop().execute(task);
+    }
+
+    /** Whether a read is in progress, so that the event loop flushes before it waits again. */
+    boolean isReading() {
+        return reading;
     }
 
     // ---- For StreamOpener, ConnectionDrain and KeepAlivePinger ----

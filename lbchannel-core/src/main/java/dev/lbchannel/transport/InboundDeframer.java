@@ -18,17 +18,27 @@ import java.util.ArrayDeque;
  * composite when it spans payloads). Holds at most what the stream's flow-control window lets the
  * server send, because window is returned only as messages are taken.
  *
+ * <p>Most DATA payloads carry exactly one message, so the first payload is held in a field and a
+ * queue exists only while more than one is buffered; a message that is a whole payload is handed
+ * out as that payload (no slice); and a message's 5-byte prefix is parsed once, however often the
+ * reader asks whether the message is complete.
+ *
  * <p>Event-loop confined. {@link #close()} releases everything still held.
  */
 final class InboundDeframer {
 
-    /** Sized for the usual few payloads; a stream with many in flight grows it. */
-    private final ArrayDeque<ByteBuf> chunks = new ArrayDeque<>(4);
     private final ByteBufAllocator alloc;
     private final int maxMessageSize;
     private @Nullable Decompressor decompressor;
     private @Nullable String encoding;
+    /** The oldest payload held; {@code null} only when nothing is. */
+    private @Nullable ByteBuf first;
+    /** Payloads after {@link #first}, oldest first; created when a second one is buffered. */
+    private @Nullable ArrayDeque<ByteBuf> more;
     private long readable;
+    /** The next message's flags and length once its prefix has arrived, else -1. */
+    private int nextFlags = -1;
+    private long nextLength;
     private int lastFrameBytes;
     private boolean closed;
 
@@ -49,7 +59,14 @@ final class InboundDeframer {
             data.release();
             return;
         }
-        chunks.add(data);
+        if (first == null) {
+            first = data;
+        } else {
+            if (more == null) {
+                more = new ArrayDeque<>(4);
+            }
+            more.add(data);
+        }
         readable += data.readableBytes();
     }
 
@@ -64,8 +81,7 @@ final class InboundDeframer {
 
     /** Whether a whole message is buffered. */
     boolean hasCompleteMessage() {
-        return readable >= MessageFramer.HEADER_LENGTH
-                && readable >= MessageFramer.HEADER_LENGTH + messageLength();
+        return readPrefix() && readable >= MessageFramer.HEADER_LENGTH + nextLength;
     }
 
     /** The wire size (prefix included) of the message {@link #next()} returned last. */
@@ -80,11 +96,11 @@ final class InboundDeframer {
      *     INTERNAL when its flags are invalid or it is compressed without a usable grpc-encoding
      */
     @Nullable InputStream next() throws StatusException {
-        if (readable < MessageFramer.HEADER_LENGTH) {
+        if (!readPrefix()) {
             return null;
         }
-        int flags = byteAt(0);
-        long length = messageLength();
+        int flags = nextFlags;
+        long length = nextLength;
         if ((flags & 0xfe) != 0) {
             throw Status.INTERNAL.withDescription("gRPC frame has invalid flags " + flags).asException();
         }
@@ -100,6 +116,7 @@ final class InboundDeframer {
         if (readable < MessageFramer.HEADER_LENGTH + length) {
             return null;
         }
+        nextFlags = -1;
         skip(MessageFramer.HEADER_LENGTH);
         InboundMessage message = new InboundMessage(take((int) length));
         lastFrameBytes = MessageFramer.HEADER_LENGTH + (int) length;
@@ -109,24 +126,45 @@ final class InboundDeframer {
     /** Releases every buffer held; later data is dropped. Idempotent. */
     void close() {
         closed = true;
-        for (ByteBuf chunk; (chunk = chunks.poll()) != null; ) {
+        for (ByteBuf chunk; (chunk = first) != null; ) {
             chunk.release();
+            pollFirst();
         }
         readable = 0;
     }
 
-    private long messageLength() {
-        return (long) byteAt(1) << 24 | byteAt(2) << 16 | byteAt(3) << 8 | byteAt(4);
+    /** Parses the next message's prefix unless done already; false while it has not arrived. */
+    private boolean readPrefix() {
+        if (nextFlags >= 0) {
+            return true;
+        }
+        if (readable < MessageFramer.HEADER_LENGTH) {
+            return false;
+        }
+        ByteBuf head = first;
+        if (head.readableBytes() >= MessageFramer.HEADER_LENGTH) {
+            int index = head.readerIndex();
+            nextLength = head.getUnsignedInt(index + 1);
+            nextFlags = head.getUnsignedByte(index);
+        } else {
+            nextLength = (long) byteAt(1) << 24 | byteAt(2) << 16 | byteAt(3) << 8 | byteAt(4);
+            nextFlags = byteAt(0);
+        }
+        return true;
     }
 
+    /** A byte of a prefix split across payloads; rare, so walking them is fine. */
     private int byteAt(int index) {
         int offset = index;
-        for (ByteBuf chunk : chunks) {
+        ByteBuf chunk = first;
+        java.util.Iterator<ByteBuf> rest = more == null ? null : more.iterator();
+        while (chunk != null) {
             int n = chunk.readableBytes();
             if (offset < n) {
                 return chunk.getUnsignedByte(chunk.readerIndex() + offset);
             }
             offset -= n;
+            chunk = rest != null && rest.hasNext() ? rest.next() : null;
         }
         throw new IndexOutOfBoundsException("index " + index + " of " + readable);
     }
@@ -134,7 +172,7 @@ final class InboundDeframer {
     private void skip(int count) {
         int remaining = count;
         while (remaining > 0) {
-            ByteBuf head = chunks.peek();
+            ByteBuf head = first;
             int n = Math.min(remaining, head.readableBytes());
             head.skipBytes(n);
             remaining -= n;
@@ -148,16 +186,19 @@ final class InboundDeframer {
             return Unpooled.EMPTY_BUFFER;
         }
         readable -= length;
-        ByteBuf head = chunks.peek();
-        if (head.readableBytes() >= length) {
-            ByteBuf slice = head.readRetainedSlice(length);
-            releaseIfDrained(head);
-            return slice;
+        ByteBuf head = first;
+        int headBytes = head.readableBytes();
+        if (headBytes == length) {
+            pollFirst();    // the message is the whole payload: hand it over as it is
+            return head;
         }
-        CompositeByteBuf composite = alloc.compositeBuffer(Math.max(2, chunks.size()));
+        if (headBytes > length) {
+            return head.readRetainedSlice(length);
+        }
+        CompositeByteBuf composite = alloc.compositeBuffer(Math.max(2, more == null ? 2 : more.size() + 1));
         int remaining = length;
         while (remaining > 0) {
-            head = chunks.peek();
+            head = first;
             int n = Math.min(remaining, head.readableBytes());
             composite.addComponent(true, head.readRetainedSlice(n));
             remaining -= n;
@@ -168,8 +209,12 @@ final class InboundDeframer {
 
     private void releaseIfDrained(ByteBuf head) {
         if (!head.isReadable()) {
-            chunks.poll();
+            pollFirst();
             head.release();
         }
+    }
+
+    private void pollFirst() {
+        first = more == null ? null : more.poll();
     }
 }

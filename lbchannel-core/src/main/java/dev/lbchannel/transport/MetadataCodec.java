@@ -22,6 +22,7 @@ final class MetadataCodec {
     private static final byte[] BIN_SUFFIX = "-bin".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     private static final Base64.Encoder BASE64_OUT = Base64.getEncoder().withoutPadding();
     private static final Base64.Decoder BASE64_IN = Base64.getDecoder();
+    private static final byte[][] NO_ENTRIES = new byte[0][];
 
     static final AsciiString GRPC_STATUS = AsciiString.cached("grpc-status");
     static final AsciiString GRPC_MESSAGE = AsciiString.cached("grpc-message");
@@ -42,9 +43,28 @@ final class MetadataCodec {
     private MetadataCodec() {
     }
 
-    /** Appends the application's metadata to {@code headers}, skipping reserved names. */
-    static void appendTo(Metadata metadata, Http2Headers headers) {
-        byte[][] serialized = InternalMetadata.serialize(metadata);
+    /** The application's metadata in grpc-api's serialized form: names and values alternating, maybe null-padded. */
+    static byte[][] serialize(Metadata metadata) {
+        return InternalMetadata.headerCount(metadata) == 0 ? NO_ENTRIES : InternalMetadata.serialize(metadata);
+    }
+
+    /** How many name/value pairs {@code serialized} holds. */
+    static int entries(byte[][] serialized) {
+        int pairs = 0;
+        while (2 * pairs + 1 < serialized.length && serialized[2 * pairs] != null) {
+            pairs++;
+        }
+        return pairs;
+    }
+
+    /**
+     * Writes the application's metadata into {@code headers} from index {@code from}, as
+     * alternating names and values, skipping reserved names.
+     *
+     * @return the index after the last value written
+     */
+    static int appendTo(byte[][] serialized, AsciiString[] headers, int from) {
+        int n = from;
         for (int i = 0; i + 1 < serialized.length; i += 2) {
             byte[] name = serialized[i];
             if (name == null) {
@@ -58,8 +78,10 @@ final class MetadataCodec {
             if (endsWithBin(name)) {
                 value = BASE64_OUT.encode(value);
             }
-            headers.add(key, new AsciiString(value, false));
+            headers[n++] = key;
+            headers[n++] = new AsciiString(value, false);
         }
+        return n;
     }
 
     /**
@@ -68,30 +90,57 @@ final class MetadataCodec {
      * Undecodable {@code -bin} values are dropped.
      */
     static Metadata toMetadata(Http2Headers headers, boolean trailers) {
+        if (headers instanceof ResponseHeaders flat) {
+            return toMetadata(flat, trailers);
+        }
         byte[][] entries = new byte[headers.size() * 2][];
         int n = 0;
         for (Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iterator(); it.hasNext(); ) {
             Map.Entry<CharSequence, CharSequence> header = it.next();
-            byte[] name = bytes(header.getKey());
-            if (name.length == 0 || name[0] == ':') {
-                continue;
-            }
-            if (trailers && (GRPC_STATUS.contentEquals(header.getKey())
-                    || GRPC_MESSAGE.contentEquals(header.getKey()))) {
-                continue;
-            }
-            byte[] value = bytes(header.getValue());
-            if (endsWithBin(name)) {
-                try {
-                    value = BASE64_IN.decode(value);
-                } catch (IllegalArgumentException e) {
-                    continue;
-                }
-            }
-            entries[n++] = name;
-            entries[n++] = value;
+            n = addEntry(entries, n, header.getKey(), header.getValue(), trailers);
         }
         return InternalMetadata.newMetadata(n / 2, entries);
+    }
+
+    /** As above, indexing the flat list directly: no iterator, no entry objects. */
+    private static Metadata toMetadata(ResponseHeaders headers, boolean trailers) {
+        int size = headers.size();
+        byte[][] entries = null;
+        int n = 0;
+        for (int i = 0; i < size; i++) {
+            CharSequence name = headers.name(i);
+            if (name.length() == 0 || name.charAt(0) == ':'
+                    || trailers && (GRPC_STATUS.contentEquals(name) || GRPC_MESSAGE.contentEquals(name))) {
+                continue;   // sized after these, so that most trailers allocate no array at all
+            }
+            if (entries == null) {
+                entries = new byte[(size - i) * 2][];
+            }
+            n = addEntry(entries, n, name, headers.value(i), trailers);
+        }
+        return n == 0 ? new Metadata() : InternalMetadata.newMetadata(n / 2, entries);
+    }
+
+    /** Adds one received header unless it is a pseudo-header or a trailer's status; returns the next index. */
+    private static int addEntry(byte[][] entries, int n, CharSequence key, CharSequence text, boolean trailers) {
+        byte[] name = bytes(key);
+        if (name.length == 0 || name[0] == ':') {
+            return n;
+        }
+        if (trailers && (GRPC_STATUS.contentEquals(key) || GRPC_MESSAGE.contentEquals(key))) {
+            return n;
+        }
+        byte[] value = bytes(text);
+        if (endsWithBin(name)) {
+            try {
+                value = BASE64_IN.decode(value);
+            } catch (IllegalArgumentException e) {
+                return n;
+            }
+        }
+        entries[n++] = name;
+        entries[n++] = value;
+        return n;
     }
 
     private static boolean endsWithBin(byte[] name) {

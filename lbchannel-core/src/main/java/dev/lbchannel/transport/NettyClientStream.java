@@ -28,6 +28,9 @@ import static java.util.Objects.requireNonNull;
  * {@link #halfClose()}, so that a half-close rides on it: a unary request is HEADERS plus one
  * DATA frame with END_STREAM, never a trailing empty DATA frame.
  *
+ * <p>Called on the event loop with nothing queued ahead (from a callback with a direct executor),
+ * the {@link ClientStream} methods act at once instead of queueing; see {@link WriteQueue}.
+ *
  * <p>Readiness follows gRPC: the stream is ready while fewer than {@value #ON_READY_THRESHOLD}
  * bytes it wrote are still waiting for the peer's flow-control window or the socket.
  */
@@ -47,11 +50,10 @@ final class NettyClientStream implements ClientStream {
     private final Http2Headers requestHeaders;
     private final ClientStreamListener listener;
     private final ResponseReader response;
-    private final Runnable requestCommand = this::onRequest;
 
     // Written by the application's thread and the event loop.
     private volatile int queuedBytes;
-    /** Messages requested but not yet handed to the event loop; one reusable command carries them. */
+    /** Messages requested but not yet handed to the event loop; one queued command at a time carries them. */
     private volatile int unqueuedRequests;
     /**
      * The last message written, not yet queued. Taken atomically, because the event loop takes
@@ -91,7 +93,12 @@ final class NettyClientStream implements ClientStream {
             before = unqueuedRequests;
         } while (!REQUESTS.compareAndSet(this, before, (int) Math.min(Integer.MAX_VALUE, (long) before + numMessages)));
         if (before == 0) {
-            writeQueue.enqueueAndFlush(requestCommand);
+            if (writeQueue.isIdleInLoop()) {
+                onRequest(); // from a callback on the loop: deliver at once, no hop through the queue
+                writeQueue.flushAfterInline();
+            } else {
+                writeQueue.enqueueAndFlush(this::onRequest);
+            }
         }
     }
 
@@ -101,7 +108,11 @@ final class NettyClientStream implements ClientStream {
         QUEUED.addAndGet(this, framedMessage.readableBytes());
         ByteBuf previous = HELD.getAndSet(this, framedMessage);
         if (previous != null) {
-            writeQueue.enqueue(() -> onWrite(previous, false));
+            if (writeQueue.isIdleInLoop()) {
+                onWrite(previous, false); // flushed by the flush() or halfClose() that follows
+            } else {
+                writeQueue.enqueue(() -> onWrite(previous, false));
+            }
         }
         if (closedForApp) {
             discardHeldMessage(); // closed meanwhile: close() may have emptied the slot before we filled it
@@ -111,6 +122,13 @@ final class NettyClientStream implements ClientStream {
     @Override
     public void flush() {
         ByteBuf held = HELD.getAndSet(this, null);
+        if (writeQueue.isIdleInLoop()) {
+            if (held != null) {
+                onWrite(held, false);
+            }
+            writeQueue.flushAfterInline();
+            return;
+        }
         if (held != null) {
             writeQueue.enqueue(() -> onWrite(held, false));
         }
@@ -120,7 +138,14 @@ final class NettyClientStream implements ClientStream {
     @Override
     public void halfClose() {
         ByteBuf held = HELD.getAndSet(this, null);
-        if (held == null) {
+        if (writeQueue.isIdleInLoop()) {
+            if (held == null) {
+                onHalfClose();
+            } else {
+                onWrite(held, true);
+            }
+            writeQueue.flushAfterInline();
+        } else if (held == null) {
             writeQueue.enqueueAndFlush(this::onHalfClose);
         } else {
             writeQueue.enqueueAndFlush(() -> onWrite(held, true));
@@ -130,7 +155,12 @@ final class NettyClientStream implements ClientStream {
     @Override
     public void cancel(Status reason) {
         requireNonNull(reason, "reason");
-        writeQueue.enqueueAndFlush(() -> onCancel(reason));
+        if (writeQueue.isIdleInLoop()) {
+            onCancel(reason);
+            writeQueue.flushAfterInline();
+        } else {
+            writeQueue.enqueueAndFlush(() -> onCancel(reason));
+        }
     }
 
     @Override
@@ -177,7 +207,13 @@ final class NettyClientStream implements ClientStream {
             }
         } else {
             ChannelPromise promise = handler.newPromise();
-            promise.addListener(f -> onSent(size));
+            if (endStream) {
+                // Readiness no longer matters once the application half-closed: count the bytes
+                // as sent now rather than pay for a listener (the whole of a unary request).
+                QUEUED.addAndGet(this, -size);
+            } else {
+                promise.addListener(f -> onSent(size));
+            }
             boolean last = endStream && !localEndSent;
             localEndSent |= last;
             handler.writeData(http2Stream, message, last, promise);

@@ -69,7 +69,7 @@ final class NettyClientTransport implements ClientTransport {
         this.connectTimeoutNanos = connectTimeoutNanos;
         this.eventLoop = options.eventLoopGroup().next();
         this.handler = GrpcClientHandler.create(this, options, keepAliveTimeNanos, stats);
-        this.writeQueue = new WriteQueue(eventLoop, handler::flushBatch);
+        this.writeQueue = new WriteQueue(eventLoop, handler::flushBatch, handler::isReading);
     }
 
     @Override
@@ -124,6 +124,12 @@ final class NettyClientTransport implements ClientTransport {
         Integer maxInbound = callOptions.getMaxInboundMessageSize();
         NettyClientStream stream = new NettyClientStream(handler, writeQueue, requestHeaders, listener,
                 maxInbound != null ? maxInbound : options.maxInboundMessageSize(), options.decompressorRegistry());
+        if (writeQueue.isIdleInLoop()) {
+            // Started from a callback on the loop: open it now; the read's end or a batch flushes.
+            handler.createStream(stream);
+            writeQueue.flushAfterInline();
+            return stream;
+        }
         Runnable create = () -> handler.createStream(stream);
         if (method.getType().clientSendsOneMessage()) {
             writeQueue.enqueue(create); // the message and half-close follow at once: one flush for all
@@ -155,7 +161,7 @@ final class NettyClientTransport implements ClientTransport {
         return channel == null ? null : stats.snapshot(address);
     }
 
-    /** The event loop this transport's connection lives on; for tests. */
+    /** The event loop this transport's connection lives on. */
     EventLoop eventLoop() {
         return eventLoop;
     }

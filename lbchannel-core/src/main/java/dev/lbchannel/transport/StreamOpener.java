@@ -17,6 +17,10 @@ import java.util.List;
  * or a stream ended under the server's MAX_CONCURRENT_STREAMS). Links each HTTP/2 stream to its
  * {@link NettyClientStream} so that frames can be routed to it.
  *
+ * <p>A stream refused here hears so in a later event-loop task, never during {@link #open}: a
+ * stream may be opened inline from {@code newStream} on the loop, and its caller must get the
+ * stream back before the stream's listener can be closed.
+ *
  * <p>Event-loop confined, like the {@link GrpcClientHandler} it belongs to.
  */
 final class StreamOpener {
@@ -35,7 +39,7 @@ final class StreamOpener {
     /** Opens {@code stream} now if the connection can take it, else queues it. */
     void open(NettyClientStream stream) {
         if (!handler.acceptsStreams()) {
-            stream.transportFailed(handler.refusal(), RpcProgress.REFUSED);
+            refuseLater(stream, handler.refusal());
         } else if (!handler.isReady() || !pending.isEmpty() || !handler.connection().local().canOpenStream()) {
             pending.add(stream);
         } else {
@@ -98,7 +102,7 @@ final class StreamOpener {
     private void start(NettyClientStream stream) {
         int id = handler.connection().local().incrementAndGetNextStreamId();
         if (id < 0) {
-            stream.transportFailed(Status.UNAVAILABLE.withDescription("Stream IDs exhausted"), RpcProgress.REFUSED);
+            refuseLater(stream, Status.UNAVAILABLE.withDescription("Stream IDs exhausted"));
             handler.shutdown(Status.UNAVAILABLE.withDescription("Stream IDs exhausted"));
             return;
         }
@@ -106,11 +110,15 @@ final class StreamOpener {
         handler.encoder().writeHeaders(ctx, id, stream.requestHeaders(), 0, false, ctx.newPromise());
         Http2Stream http2Stream = handler.connection().stream(id);
         if (http2Stream == null) {
-            stream.transportFailed(Status.UNAVAILABLE.withDescription("Cannot open stream"), RpcProgress.REFUSED);
+            refuseLater(stream, Status.UNAVAILABLE.withDescription("Cannot open stream"));
             return;
         }
         http2Stream.setProperty(streamKey, stream);
         stats.streamStarted();
         stream.allocated(http2Stream);
+    }
+
+    private void refuseLater(NettyClientStream stream, Status status) {
+        handler.runLater(() -> stream.transportFailed(status, RpcProgress.REFUSED));
     }
 }
