@@ -3,6 +3,7 @@ package dev.lbchannel;
 import io.grpc.CallOptions;
 import io.grpc.Context;
 import io.grpc.Deadline;
+import io.grpc.Status;
 import org.jspecify.annotations.Nullable;
 
 import java.util.concurrent.ScheduledExecutorService;
@@ -59,5 +60,16 @@ final class CallDeadline {
         if (armed != null) {
             armed.cancel(false);
         }
+    }
+
+    /**
+     * The status the application sees for a stream that ended with {@code status}: a server that
+     * enforces our {@code grpc-timeout} resets the stream with CANCEL, which to the application
+     * is its deadline passing, as in every gRPC client. (Our own cancels name their own status.)
+     */
+    Status explain(Status status) {
+        return status.getCode() == Status.Code.CANCELLED && isExpired()
+                ? Status.DEADLINE_EXCEEDED.withDescription("Deadline exceeded; the server cancelled the call")
+                : status;
     }
 }

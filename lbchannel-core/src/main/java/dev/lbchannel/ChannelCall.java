@@ -95,23 +95,12 @@ final class ChannelCall<ReqT, RespT> extends ClientCall<ReqT, RespT> implements 
         if (deadline.isSet()) {
             deadline.arm(channel.scheduler(), this::onDeadline); // no timer, and no lambda, without a deadline
         }
-        pickAndStart(channel.pickerHolder().picker());
+        channel.pickerHolder().pickOrPark(this);
     }
 
     private void onDeadline() {
         cancel(Status.DEADLINE_EXCEEDED.withDescription("Deadline exceeded"
                 + (committedStream == null ? " before the server answered" : "")));
-    }
-
-    /** Picks until the call has a stream, failed, or is parked for the next picker. */
-    private void pickAndStart(Picker picker) {
-        Picker current = picker;
-        while (!tryPick(current)) {
-            if (channel.pickerHolder().park(this, current)) {
-                return;
-            }
-            current = channel.pickerHolder().picker();
-        }
     }
 
     /** Picks again with a new picker; runs on the serializer. Returns whether the call is settled. */
@@ -125,7 +114,7 @@ final class ChannelCall<ReqT, RespT> extends ClientCall<ReqT, RespT> implements 
     }
 
     /** Returns true when the call got a stream or failed, false when it must wait. */
-    private boolean tryPick(Picker picker) {
+    boolean tryPick(Picker picker) {
         PickResult result = picker.pick(this);
         Subchannel picked = result.subchannel();
         if (picked != null) {
@@ -338,20 +327,12 @@ final class ChannelCall<ReqT, RespT> extends ClientCall<ReqT, RespT> implements 
 
     void onAttemptClosed(CallAttempt source, Status status, RpcProgress progress, Metadata trailers) {
         boolean retry = false;
-        Status outcome = status;
+        Status outcome;
         synchronized (lock) {
             if (source != attempt) {
                 return;
             }
-            if (cancelled) {
-                // Our own cancel (the application's or the deadline's) names the outcome, even if
-                // the server's reset closed the stream first.
-                outcome = cancelStatus;
-            } else if (status.getCode() == Status.Code.CANCELLED && deadline.isExpired()) {
-                // A server that enforces our grpc-timeout resets the stream with CANCEL; to the
-                // application that is its deadline passing, as in every gRPC client.
-                outcome = Status.DEADLINE_EXCEEDED.withDescription("Deadline exceeded; the server cancelled the call");
-            }
+            outcome = cancelled ? cancelStatus : deadline.explain(status);
             if (progress == RpcProgress.REFUSED && !committed && !retried && !cancelled && !channel.isShutdown()) {
                 retried = true;
                 retry = true;
@@ -362,7 +343,7 @@ final class ChannelCall<ReqT, RespT> extends ClientCall<ReqT, RespT> implements 
             }
         }
         if (retry) {
-            pickAndStart(channel.pickerHolder().picker());
+            channel.pickerHolder().pickOrPark(this);
         } else {
             finish(outcome, trailers);
         }

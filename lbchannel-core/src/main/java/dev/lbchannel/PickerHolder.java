@@ -36,6 +36,17 @@ final class PickerHolder {
         return picker;
     }
 
+    /** Picks for {@code call} until it has a stream or failed, or parks it for the next picker. */
+    void pickOrPark(ChannelCall<?, ?> call) {
+        Picker current = picker;
+        while (!call.tryPick(current)) {
+            if (park(call, current)) {
+                return;
+            }
+            current = picker;
+        }
+    }
+
     /**
      * Parks {@code call} until the next picker, unless the picker changed since the call saw
      * {@code seen}: then the call must pick again at once.

@@ -82,7 +82,7 @@ final class HarnessOptions {
     List<String> describe() {
         List<String> d = new ArrayList<>();
         d.add("preset " + preset);
-        d.add(rounds + " rounds (A B C, A B C, …)");
+        d.add(rounds + " rounds (A B C, B C A, …), after one unmeasured pass of each workload per client");
         d.add(clientWarmupMillis / 1000.0 + " s warm-up per client at start");
         d.add(warmupMillis / 1000.0 + " s warm-up + " + measureMillis / 1000.0 + " s measured per run");
         d.add("a run is disturbed when other processes use more than " + disturbedAboveCores

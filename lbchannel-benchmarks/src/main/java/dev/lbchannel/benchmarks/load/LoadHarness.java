@@ -12,7 +12,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The load harness's entry point. Starts the server JVM pinned to its own CPU, opens one channel
  * per client kind, warms each up, then for every workload measures the clients in turn, round
- * after round (A B C, A B C, …), remeasuring runs that other processes disturbed, and writes the
+ * after round with the order rotated (A B C, B C A, …) after an unmeasured pass of each workload,
+ * remeasuring runs that other processes disturbed, and writes the
  * report. Run the client JVM pinned to the other CPU ({@code taskset -c 0}); the scripts do.
  * Options: see {@link HarnessOptions}.
  */
@@ -57,10 +58,19 @@ public final class LoadHarness {
             System.out.println("warm-up  " + r.line());
         }
         RunMeter meter = new RunMeter(server, options.warmupMillis, options.measureMillis, options.disturbedAboveCores);
+        RunMeter workloadWarmup = new RunMeter(server, 0, options.warmupMillis, Double.MAX_VALUE);
         List<RunResult> results = new ArrayList<>();
         for (Workload workload : options.workloads) {
+            // Every client runs the workload once unmeasured first, so that neither the server's
+            // nor a client's first pass through a new path (JIT compilation) lands in one client's numbers.
+            for (ClientKind kind : options.clients) {
+                workloadWarmup.measure(channels.get(kind), kind, workload, 0);
+            }
             for (int round = 1; round <= options.rounds; round++) {
-                for (ClientKind kind : options.clients) {
+                // Rotating who goes first keeps any drift over a workload from favouring one client.
+                List<ClientKind> order = new ArrayList<>(options.clients);
+                java.util.Collections.rotate(order, -(round - 1));
+                for (ClientKind kind : order) {
                     RunResult kept = measureUndisturbed(meter, channels.get(kind), kind, workload, round, options.retries);
                     System.out.println(kept.line());
                     results.add(kept);

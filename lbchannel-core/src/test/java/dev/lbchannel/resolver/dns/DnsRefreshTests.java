@@ -40,7 +40,7 @@ class DnsRefreshTests extends DnsServerTestCase {
         // A second deferred resolution would come a window later; none does.
         awaitClock(third.nanoTime() + WINDOW.toNanos() + Duration.ofMillis(500).toNanos());
         assertThat(listener.events()).hasSize(3);
-        assertThat(dns.queries("A", "limited.test")).isEqualTo(3);
+        assertThat(queries("A", "limited.test", 3)).isEqualTo(3);
     }
 
     @Test
@@ -55,7 +55,7 @@ class DnsRefreshTests extends DnsServerTestCase {
 
         // The first resolution started after `started`; the refresh waited a window from it.
         assertThat(second.nanoTime() - started).isGreaterThanOrEqualTo(WINDOW.toNanos());
-        assertThat(dns.queries("A", "early.test")).isEqualTo(2);
+        assertThat(queries("A", "early.test", 2)).isEqualTo(2);
     }
 
     @Test
@@ -78,7 +78,7 @@ class DnsRefreshTests extends DnsServerTestCase {
         awaitClock(first.nanoTime() + Duration.ofMillis(500).toNanos());
 
         assertThat(listener.events()).hasSize(1);
-        assertThat(dns.queries("A", "quiet.test")).isEqualTo(1);
+        assertThat(queries("A", "quiet.test", 1)).isEqualTo(1);
     }
 
     private Resolver startFor(String hostAndPort, DnsResolverProvider provider) {

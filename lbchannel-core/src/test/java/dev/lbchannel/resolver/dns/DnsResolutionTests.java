@@ -55,8 +55,8 @@ class DnsResolutionTests extends DnsServerTestCase {
         assertThat(event.addresses()).hasSize(3);
         assertThat(event.addresses().subList(0, 2)).containsExactlyInAnyOrder(List.of("10.0.0.1:7"), List.of("10.0.0.2:7"));
         assertThat(event.addresses().get(2)).containsExactly("[fd00:0:0:0:0:0:0:3]:7");
-        assertThat(dns.queries("A", "three.test")).isEqualTo(1);
-        assertThat(dns.queries("AAAA", "three.test")).isEqualTo(1);
+        assertThat(queries("A", "three.test", 1)).isEqualTo(1);
+        assertThat(queries("AAAA", "three.test", 1)).isEqualTo(1);
     }
 
     @Test

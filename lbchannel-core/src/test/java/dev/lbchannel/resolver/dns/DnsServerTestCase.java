@@ -4,11 +4,13 @@ import dev.lbchannel.resolver.RecordingResolverListener;
 import dev.lbchannel.resolver.Resolver;
 import dev.lbchannel.resolver.ResolverTestEnvironment;
 import dev.lbchannel.target.Target;
+import dev.lbchannel.testing.Await;
 import dev.lbchannel.testing.Dnsmasq;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -40,6 +42,16 @@ abstract class DnsServerTestCase {
     @AfterEach
     void shutdownResolvers() {
         resolvers.forEach(Resolver::shutdown);
+    }
+
+    /**
+     * The queries dnsmasq logged for {@code name}, read once it has logged at least
+     * {@code expected}: its log trails its answers, so an exact count is read after a bounded wait.
+     */
+    static long queries(String type, String name, long expected) {
+        Await.until(expected + " " + type + " queries for " + name + " in dnsmasq's log", Duration.ofSeconds(10),
+                () -> dns.queries(type, name) >= expected);
+        return dns.queries(type, name);
     }
 
     /** Starts a resolver for {@code target} that reports to {@link #listener}. */

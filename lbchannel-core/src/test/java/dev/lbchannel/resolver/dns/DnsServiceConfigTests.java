@@ -138,7 +138,7 @@ class DnsServiceConfigTests extends DnsServerTestCase {
 
         assertThat(result.serviceConfig()).isNull();
         assertThat(result.serviceConfigError()).isNull();
-        assertThat(dns.queries("TXT", "_grpc_config.plain.test")).isEqualTo(1);
+        assertThat(queries("TXT", "_grpc_config.plain.test", 1)).isEqualTo(1);
     }
 
     @Test
