@@ -3,8 +3,12 @@ package dev.lbchannel;
 import dev.lbchannel.transport.ClientStream;
 import dev.lbchannel.transport.ClientStreamListener;
 import dev.lbchannel.transport.RpcProgress;
+import dev.lbchannel.transport.StreamTracers;
+import io.grpc.CallOptions;
 import io.grpc.Metadata;
 import io.grpc.Status;
+
+import org.jspecify.annotations.Nullable;
 
 import java.io.InputStream;
 
@@ -12,6 +16,10 @@ import java.io.InputStream;
  * One try of a call on one subchannel's stream. A call usually has one; a second follows only
  * when the server refused the first unprocessed (transparent retry). Events of an attempt the
  * call has moved past are ignored by the call. Called on the transport's event loop.
+ *
+ * <p>A call whose options carry {@link io.grpc.ClientStreamTracer} factories gives each attempt
+ * its own {@link StreamTracers}; the call reports the messages it sends, the transport the rest.
+ * A call without factories allocates nothing for tracing.
  */
 final class CallAttempt implements ClientStreamListener {
 
@@ -21,10 +29,21 @@ final class CallAttempt implements ClientStreamListener {
     ClientStream stream;
     /** The stream was ready before {@link #stream} was set; guarded by the call's lock. */
     boolean readyEarly;
+    /** This attempt's tracers, or {@code null} when the call has no tracer factories. */
+    @Nullable StreamTracers tracers;
 
     CallAttempt(ChannelCall<?, ?> call, DefaultSubchannel subchannel) {
         this.call = call;
         this.subchannel = subchannel;
+    }
+
+    /**
+     * Gives this attempt its tracers and returns the options that carry them to the transport.
+     * A call has at most two attempts, and a second one is always a transparent retry.
+     */
+    CallOptions traced(CallOptions callOptions, Metadata headers, boolean transparentRetry) {
+        tracers = StreamTracers.create(callOptions, headers, transparentRetry ? 1 : 0, transparentRetry);
+        return tracers.attachTo(callOptions);
     }
 
     @Override
@@ -34,7 +53,7 @@ final class CallAttempt implements ClientStreamListener {
 
     @Override
     public void onMessage(InputStream message) {
-        call.onAttemptMessage(message);
+        call.dispatcher().message(message);
     }
 
     @Override

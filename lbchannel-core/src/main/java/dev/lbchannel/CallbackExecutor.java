@@ -94,8 +94,9 @@ class CallbackExecutor implements Executor, Runnable {
             try {
                 delegate.execute(this);
             } catch (RejectedExecutionException e) {
-                running = 0;
-                throw e;
+                // The application shut its executor down with calls still closing: run the
+                // callbacks here rather than lose them, since every call must hear onClose.
+                release();
             }
         }
     }

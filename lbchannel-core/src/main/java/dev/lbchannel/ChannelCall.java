@@ -6,7 +6,9 @@ import dev.lbchannel.balancer.Picker;
 import dev.lbchannel.balancer.Subchannel;
 import dev.lbchannel.transport.ClientStream;
 import dev.lbchannel.transport.ClientTransport;
+import dev.lbchannel.transport.MessageFramer;
 import dev.lbchannel.transport.RpcProgress;
+import dev.lbchannel.transport.StreamTracers;
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
 import io.grpc.Context;
@@ -18,7 +20,6 @@ import io.grpc.StatusRuntimeException;
 import io.netty.buffer.ByteBuf;
 import org.jspecify.annotations.Nullable;
 
-import java.io.InputStream;
 import java.util.concurrent.Executor;
 
 import static java.util.Objects.requireNonNull;
@@ -31,6 +32,7 @@ import static java.util.Objects.requireNonNull;
  * {@value #REPLAY_LIMIT} bytes were sent) it keeps what it sent in an {@link OutboundBuffer},
  * under a small lock, so that a stream the server refused unprocessed can be replayed once on
  * another pick. After that, application calls go straight to the stream without a lock.
+ * Each attempt of a call with stream tracers has its own; see {@link CallAttempt}.
  */
 final class ChannelCall<ReqT, RespT> extends ClientCall<ReqT, RespT> implements PickArgs {
 
@@ -51,12 +53,13 @@ final class ChannelCall<ReqT, RespT> extends ClientCall<ReqT, RespT> implements 
     private final Object lock = new Object();
     // The fields below up to committedStream are guarded by lock.
     private @Nullable CallAttempt attempt;
-    private final OutboundBuffer outbound = new OutboundBuffer();
+    private final OutboundBuffer outbound;
     private boolean committed;
-    private boolean retried;
+    private volatile boolean retried; // written under lock; read without it when tracing a new attempt
     private boolean cancelled;
     private boolean done;
     private Status cancelStatus = Status.CANCELLED;
+    private @Nullable StreamTracers committedTracers; // written before committedStream, read after it
     private volatile @Nullable ClientStream committedStream;
 
     ChannelCall(MethodDescriptor<ReqT, RespT> method, CallOptions callOptions, LbChannel channel) {
@@ -66,6 +69,7 @@ final class ChannelCall<ReqT, RespT> extends ClientCall<ReqT, RespT> implements 
         this.callExecutor = callOptions.getExecutor() != null ? callOptions.getExecutor() : channel.executor();
         this.deadline = CallDeadline.of(callOptions, Context.current());
         this.singleRequest = method.getType().clientSendsOneMessage();
+        this.outbound = new OutboundBuffer(!callOptions.getStreamTracerFactories().isEmpty());
     }
 
     @Override
@@ -137,7 +141,8 @@ final class ChannelCall<ReqT, RespT> extends ClientCall<ReqT, RespT> implements 
     private void startAttempt(DefaultSubchannel subchannel, ClientTransport transport) {
         CallAttempt next = new CallAttempt(this, subchannel);
         subchannel.calls().started();
-        ClientStream stream = transport.newStream(method, headers, callOptions, deadline.remainingNanos(), next);
+        CallOptions options = outbound.traced() ? next.traced(callOptions, headers, retried) : callOptions;
+        ClientStream stream = transport.newStream(method, headers, options, deadline.remainingNanos(), next);
         Status cancelNow = null;
         boolean readyEarly;
         synchronized (lock) {
@@ -148,10 +153,9 @@ final class ChannelCall<ReqT, RespT> extends ClientCall<ReqT, RespT> implements 
             } else {
                 attempt = next;
                 // Calls into our own non-blocking stream, so holding the lock keeps order cheaply.
-                outbound.replayInto(stream);
+                outbound.replayInto(stream, next.tracers);
                 if (committed) {
-                    outbound.release();
-                    committedStream = stream;
+                    commitLocked();
                 }
             }
         }
@@ -199,31 +203,36 @@ final class ChannelCall<ReqT, RespT> extends ClientCall<ReqT, RespT> implements 
             cancel(e.getStatus());
             return;
         }
+        int uncompressedBytes = messages.lastUncompressedBytes();
         ClientStream stream = committedStream;
         if (stream != null) {
-            writeAndFlush(stream, framed);
+            writeAndFlush(stream, framed, committedTracers, uncompressedBytes);
             return;
         }
         synchronized (lock) {
             if (done || cancelled) {
                 framed.release();
             } else if (attempt == null) {
-                outbound.addMessage(framed);
+                outbound.addMessage(framed, uncompressedBytes);
                 committed |= outbound.bytes() > REPLAY_LIMIT;
             } else {
-                outbound.addMessage(framed.retain()); // the same buffer, no duplicate: it notes the bounds
+                outbound.addMessage(framed.retain(), uncompressedBytes); // the same buffer: it notes the bounds
                 if (outbound.bytes() > REPLAY_LIMIT) {
                     commitLocked();
                 }
-                writeAndFlush(attempt.stream, framed);
+                writeAndFlush(attempt.stream, framed, attempt.tracers, uncompressedBytes);
             }
         }
     }
 
-    private void writeAndFlush(ClientStream stream, ByteBuf framed) {
+    private void writeAndFlush(ClientStream stream, ByteBuf framed, @Nullable StreamTracers tracers, int uncompressed) {
+        int wireBytes = framed.readableBytes() - MessageFramer.HEADER_LENGTH;
         stream.writeMessage(framed);
         if (!singleRequest) {
             stream.flush();
+        }
+        if (tracers != null) {
+            tracers.outboundMessage(wireBytes, uncompressed);
         }
     }
 
@@ -293,6 +302,7 @@ final class ChannelCall<ReqT, RespT> extends ClientCall<ReqT, RespT> implements 
         committed = true;
         if (attempt != null) {
             outbound.release();
+            committedTracers = attempt.tracers;
             committedStream = attempt.stream;
         }
     }
@@ -307,10 +317,6 @@ final class ChannelCall<ReqT, RespT> extends ClientCall<ReqT, RespT> implements 
             }
         }
         dispatcher().headers(responseHeaders);
-    }
-
-    void onAttemptMessage(InputStream message) {
-        dispatcher().message(message);
     }
 
     void onAttemptReady(CallAttempt source) {
@@ -366,7 +372,7 @@ final class ChannelCall<ReqT, RespT> extends ClientCall<ReqT, RespT> implements 
         dispatcher().close(status, trailers);
     }
 
-    private ListenerDispatcher<RespT> dispatcher() {
+    ListenerDispatcher<RespT> dispatcher() {
         return requireNonNull(dispatcher, "dispatcher");
     }
 

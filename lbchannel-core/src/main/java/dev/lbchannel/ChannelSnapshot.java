@@ -1,6 +1,7 @@
 package dev.lbchannel;
 
 import dev.lbchannel.channelz.CallStats;
+import dev.lbchannel.channelz.ConnectionStats;
 import dev.lbchannel.channelz.SubchannelSnapshot;
 import dev.lbchannel.channelz.TraceEvent;
 import io.grpc.ConnectivityState;
@@ -9,10 +10,17 @@ import java.util.List;
 
 /**
  * A channel at one moment, as channelz shows it: its target as configured, aggregate state, the
- * policy in use, call counts, subchannels with their sockets, and the recent trace. Immutable.
+ * policy in use, call counts, subchannels with their sockets, the recent trace, and the connection
+ * counts of all its subchannels, past ones included (gRFC A94). Immutable.
  */
 public record ChannelSnapshot(long id, String target, ConnectivityState state, String lbPolicy,
-        CallStats calls, List<SubchannelSnapshot> subchannels, List<TraceEvent> trace) {
+        CallStats calls, List<SubchannelSnapshot> subchannels, List<TraceEvent> trace, ConnectionStats connections) {
+
+    /** A snapshot without connection counts, as before they were kept. */
+    public ChannelSnapshot(long id, String target, ConnectivityState state, String lbPolicy,
+            CallStats calls, List<SubchannelSnapshot> subchannels, List<TraceEvent> trace) {
+        this(id, target, state, lbPolicy, calls, subchannels, trace, ConnectionStats.NONE);
+    }
 
     public ChannelSnapshot {
         subchannels = List.copyOf(subchannels);

@@ -6,6 +6,7 @@ import dev.lbchannel.balancer.SubchannelStateListener;
 import dev.lbchannel.channelz.CallCounter;
 import dev.lbchannel.channelz.ChannelTrace;
 import dev.lbchannel.channelz.ChannelzIds;
+import dev.lbchannel.channelz.ConnectionCounter;
 import dev.lbchannel.channelz.SocketSnapshot;
 import dev.lbchannel.channelz.SubchannelSnapshot;
 import dev.lbchannel.channelz.TraceEvent;
@@ -41,6 +42,7 @@ final class DefaultSubchannel implements Subchannel {
     private final Serializer serializer;
     private final String authority;
     private final CallCounter calls = new CallCounter();
+    private final ConnectionCounter connections;
     private final ChannelTrace trace = new ChannelTrace();
     private final Backoff backoff;
 
@@ -62,6 +64,7 @@ final class DefaultSubchannel implements Subchannel {
         this.context = context;
         this.serializer = context.serializer();
         this.backoff = new Backoff(context.backoffPolicy());
+        this.connections = context.connections().forSubchannel();
         trace.info("Subchannel created for " + endpoint);
     }
 
@@ -189,6 +192,7 @@ final class DefaultSubchannel implements Subchannel {
         }
         pendingTransport = null;
         activeTransport = transport;
+        connections.attemptSucceeded();
         addressIndex = 0;
         backoff.reset();
         setState(ConnectivityStateInfo.forNonError(ConnectivityState.READY));
@@ -201,10 +205,12 @@ final class DefaultSubchannel implements Subchannel {
         if (transport == activeTransport) {
             activeTransport = null;
             addressIndex = 0;
+            connections.disconnected();
             trace.info("Connection to " + describe(transport.remoteAddress()) + " lost: " + reason.getCode());
             setState(ConnectivityStateInfo.forNonError(ConnectivityState.IDLE));
         } else if (transport == pendingTransport) {
             pendingTransport = null;
+            connections.attemptFailed();
             addressIndex++;
             if (addressIndex < endpoint.addresses().size()) {
                 connectNext();
@@ -264,7 +270,8 @@ final class DefaultSubchannel implements Subchannel {
             }
         });
         List<String> addresses = endpoint.addresses().stream().map(DefaultSubchannel::describe).toList();
-        return new SubchannelSnapshot(id, addresses, state.getState(), calls.snapshot(), sockets, trace.events());
+        return new SubchannelSnapshot(id, addresses, state.getState(), calls.snapshot(), sockets, trace.events(),
+                connections.snapshot());
     }
 
     /** {@code host:port}, {@code [v6]:port}, or the address's own text for other kinds. */

@@ -6,6 +6,7 @@ import dev.lbchannel.balancer.Serializer;
 import dev.lbchannel.channelz.CallCounter;
 import dev.lbchannel.channelz.ChannelTrace;
 import dev.lbchannel.channelz.ChannelzIds;
+import dev.lbchannel.channelz.ConnectionCounter;
 import dev.lbchannel.channelz.SubchannelSnapshot;
 import dev.lbchannel.config.ServiceConfig;
 import dev.lbchannel.resolver.Endpoint;
@@ -49,6 +50,7 @@ public final class LbChannel extends ManagedChannel {
     private final ScheduledExecutorService scheduler;
     private final Channel interceptedChannel;
     private final CallCounter calls = new CallCounter();
+    private final ConnectionCounter connections = new ConnectionCounter();
     private final ChannelTrace trace = new ChannelTrace();
     private final ConnectivityStateManager stateManager = new ConnectivityStateManager();
     private final InUseAggregator inUse;
@@ -83,7 +85,7 @@ public final class LbChannel extends ManagedChannel {
         };
         this.pickerHolder = new PickerHolder(idlePicker, () -> serializer.execute(this::onPendingChanged));
         this.subchannelContext = new SubchannelContext(serializer, scheduler, settings.transportFactory(),
-                settings.backoffPolicy(), inUse, this::onSubchannelTerminated);
+                settings.backoffPolicy(), inUse, this::onSubchannelTerminated, connections);
         this.configs = new ServiceConfigSelector(settings.defaultServiceConfig(), settings.balancers(), trace);
         Channel configured = ClientInterceptors.intercept(new CallFactory(), new MethodConfigInterceptor(configs::current));
         this.interceptedChannel = ClientInterceptors.intercept(configured, settings.interceptors());
@@ -180,7 +182,7 @@ public final class LbChannel extends ManagedChannel {
             subs.add(subchannel.snapshot());
         }
         return new ChannelSnapshot(id, settings.targetText(), stateManager.state(), lbPolicy,
-                calls.snapshot(), subs, trace.events());
+                calls.snapshot(), subs, trace.events(), connections.snapshot());
     }
 
     // ---- for the channel's insides -------------------------------------------------------------

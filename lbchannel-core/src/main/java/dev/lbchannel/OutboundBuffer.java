@@ -1,6 +1,8 @@
 package dev.lbchannel;
 
 import dev.lbchannel.transport.ClientStream;
+import dev.lbchannel.transport.MessageFramer;
+import dev.lbchannel.transport.StreamTracers;
 import io.netty.buffer.ByteBuf;
 
 import org.jspecify.annotations.Nullable;
@@ -11,7 +13,8 @@ import java.util.List;
 /**
  * What a call sent before it was committed to one stream: its framed messages, how many
  * messages it requested, and whether it half-closed. A stream that starts late, or that replaces
- * one the server refused, is brought up to date from here. Guarded by the owning call's lock.
+ * one the server refused, is brought up to date from here. A traced call's buffer also keeps the
+ * messages' sizes, which the new stream's tracers hear. Guarded by the owning call's lock.
  */
 final class OutboundBuffer {
 
@@ -28,13 +31,28 @@ final class OutboundBuffer {
     private long bytes;
     private int requested;
     private boolean halfClosed;
+    private final @Nullable SentSizes sizes;
+
+    OutboundBuffer(boolean traced) {
+        this.sizes = traced ? new SentSizes() : null;
+    }
+
+    /** Whether the call has stream tracers; may be asked without the lock. */
+    boolean traced() {
+        return sizes != null;
+    }
 
     /**
      * Keeps {@code framedMessage}'s readable bytes as they are now, taking ownership of one
      * reference; the caller may hand the same buffer to a stream.
+     *
+     * @param uncompressedBytes the message's size before compression, kept only when traced
      */
-    void addMessage(ByteBuf framedMessage) {
+    void addMessage(ByteBuf framedMessage, int uncompressedBytes) {
         int length = framedMessage.readableBytes();
+        if (sizes != null) {
+            sizes.add(length - MessageFramer.HEADER_LENGTH, uncompressedBytes);
+        }
         if (first == null && rest == null) {
             first = framedMessage;
             firstStart = framedMessage.readerIndex();
@@ -61,8 +79,11 @@ final class OutboundBuffer {
         return bytes;
     }
 
-    /** Replays everything into {@code stream}; the buffer keeps its own references. */
-    void replayInto(ClientStream stream) {
+    /**
+     * Replays everything into {@code stream}, reporting the messages to its {@code tracers} when
+     * it has some; the buffer keeps its own references.
+     */
+    void replayInto(ClientStream stream, @Nullable StreamTracers tracers) {
         if (requested > 0) {
             stream.request(requested);
         }
@@ -74,6 +95,9 @@ final class OutboundBuffer {
         // same lock) when it acts inline, and a message added then goes to the stream directly.
         for (int i = 0, n = later == null ? 0 : later.size(); i < n; i++) {
             stream.writeMessage(later.get(i).retainedDuplicate());
+        }
+        if (tracers != null && sizes != null) {
+            sizes.reportTo(tracers);
         }
         if (halfClosed) {
             stream.halfClose();
@@ -97,5 +121,8 @@ final class OutboundBuffer {
             }
         }
         bytes = 0;
+        if (sizes != null) {
+            sizes.release();
+        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.lbchannel;
 
 import dev.lbchannel.balancer.Serializer;
+import dev.lbchannel.channelz.ConnectionCounter;
 import dev.lbchannel.transport.ClientTransportFactory;
 
 import java.util.concurrent.ScheduledExecutorService;
@@ -8,7 +9,8 @@ import java.util.function.Consumer;
 
 /**
  * What every subchannel of one channel shares: the channel's serializer and timers, its
- * transport factory and backoff policy, and the channel's bookkeeping of use and termination.
+ * transport factory and backoff policy, and the channel's bookkeeping of use, termination and
+ * connection counts.
  */
 record SubchannelContext(
         Serializer serializer,
@@ -16,5 +18,6 @@ record SubchannelContext(
         ClientTransportFactory transports,
         BackoffPolicy backoffPolicy,
         InUseAggregator inUse,
-        Consumer<DefaultSubchannel> onTerminated) {
+        Consumer<DefaultSubchannel> onTerminated,
+        ConnectionCounter connections) {
 }

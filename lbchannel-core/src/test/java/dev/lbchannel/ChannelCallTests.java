@@ -98,13 +98,13 @@ class ChannelCallTests {
     }
 
     @Test
-    void deadlineCancelsTheStreamAndTheServerSeesIt() {
+    void deadlineCancelsTheStreamAndTheServerSeesIt() throws Exception {
         var stub = TestServiceGrpc.newStub(channel(b -> b)).withDeadlineAfter(200, TimeUnit.MILLISECONDS);
         CompletableFuture<Status> closed = new CompletableFuture<>();
         stub.fullDuplexCall(new StatusObserver<>(closed))
                 .onNext(StreamingOutputCallRequest.newBuilder().setPayload(Payload.newBuilder()
                         .setBody(ByteString.copyFrom(new byte[10]))).build());
-        assertThat(closed.join().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+        assertThat(closed.get(20, TimeUnit.SECONDS).getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
         assertThat(backend.lastDeadline()).isNotNull();
         Await.until("the server sees the cancellation", () -> backend.cancellations() >= 1);
     }
@@ -194,7 +194,7 @@ class ChannelCallTests {
     }
 
     @Test
-    void interceptorsRunLastAddedFirstAndCallbacksUseTheChannelExecutor() {
+    void interceptorsRunLastAddedFirstAndCallbacksUseTheChannelExecutor() throws Exception {
         List<String> order = new ArrayList<>();
         AtomicReference<String> callbackThread = new AtomicReference<>();
         ExecutorService executor = Executors.newSingleThreadExecutor(r -> new Thread(r, "app-callbacks"));
@@ -209,7 +209,7 @@ class ChannelCallTests {
                             callbackThread.set(Thread.currentThread().getName());
                         }
                     });
-            assertThat(closed.join().getCode()).isEqualTo(Status.Code.OK);
+            assertThat(closed.get(20, TimeUnit.SECONDS).getCode()).isEqualTo(Status.Code.OK);
             assertThat(order).containsExactly("second", "first");
             assertThat(callbackThread.get()).isEqualTo("app-callbacks");
         } finally {

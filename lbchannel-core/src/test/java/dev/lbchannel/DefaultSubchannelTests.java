@@ -1,6 +1,8 @@
 package dev.lbchannel;
 
 import dev.lbchannel.balancer.Serializer;
+import dev.lbchannel.channelz.ConnectionCounter;
+import dev.lbchannel.channelz.ConnectionStats;
 import dev.lbchannel.resolver.Endpoint;
 import dev.lbchannel.testing.FakeScheduler;
 import dev.lbchannel.transport.ClientStream;
@@ -43,9 +45,11 @@ class DefaultSubchannelTests {
     private final List<ConnectivityState> states = new ArrayList<>();
     private final List<DefaultSubchannel> terminated = new ArrayList<>();
     private final InUseAggregator inUse = new InUseAggregator(() -> { }, () -> { });
+    private final ConnectionCounter channelConnections = new ConnectionCounter();
     private final DefaultSubchannel subchannel = new DefaultSubchannel(
             new Endpoint(List.of(A, B), Attributes.EMPTY), "authority",
-            new SubchannelContext(serializer, clock, transports, BackoffPolicy.DEFAULT, inUse, terminated::add));
+            new SubchannelContext(serializer, clock, transports, BackoffPolicy.DEFAULT, inUse, terminated::add,
+                    channelConnections));
 
     @AfterEach
     void noUncaughtExceptions() {
@@ -126,6 +130,21 @@ class DefaultSubchannelTests {
 
         transport.terminate();
         assertThat(terminated).containsExactly(subchannel);
+    }
+
+    @Test
+    void countsConnectionAttemptsAndDisconnectionsForItselfAndItsChannel() {
+        start();
+        transports.created.get(0).fail();
+        transports.created.get(1).ready();
+        transports.created.get(1).fail();
+        serializer.execute(subchannel::requestConnection);
+        transports.created.get(2).fail();
+        transports.created.get(3).fail();
+
+        ConnectionStats expected = new ConnectionStats(1, 3, 1);
+        assertThat(subchannel.snapshot().connections()).isEqualTo(expected);
+        assertThat(channelConnections.snapshot()).isEqualTo(expected);
     }
 
     @Test

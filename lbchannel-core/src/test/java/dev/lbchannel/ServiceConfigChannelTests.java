@@ -62,13 +62,13 @@ class ServiceConfigChannelTests {
     }
 
     @Test
-    void methodTimeoutTightensTheDeadline() {
+    void methodTimeoutTightensTheDeadline() throws Exception {
         resolver.update(backend.port());
         channel(methodConfig(Map.of("service", SERVICE, "method", "FullDuplexCall"), Map.of("timeout", "0.2s")));
         CompletableFuture<Status> closed = new CompletableFuture<>();
         TestServiceGrpc.newStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS)
                 .fullDuplexCall(new StatusObserver<StreamingOutputCallResponse>(closed));
-        assertThat(closed.join().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+        assertThat(closed.get(20, TimeUnit.SECONDS).getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
 
         TestServiceGrpc.newBlockingStub(channel).emptyCall(Empty.getDefaultInstance());
         assertThat(backend.lastDeadline()).as("no timeout configured for EmptyCall").isNull();

@@ -23,11 +23,17 @@ final class DecompressingMessage extends InputStream {
     private byte @Nullable [] oneByte;
     private long count;
     private boolean closed;
+    private @Nullable StreamTracers tracers;
 
     DecompressingMessage(InboundMessage compressed, Decompressor decompressor, int maxSize) {
         this.compressed = compressed;
         this.decompressor = decompressor;
         this.maxSize = maxSize;
+    }
+
+    /** Reports the inflated size to {@code tracers} once the whole message has been read. */
+    void reportSizeTo(StreamTracers tracers) {
+        this.tracers = tracers;
     }
 
     @Override
@@ -57,6 +63,10 @@ final class DecompressingMessage extends InputStream {
             if (count > maxSize) {
                 throw tooLarge();
             }
+        } else if (n < 0 && tracers != null) {
+            StreamTracers reportTo = tracers;
+            tracers = null; // once, however often the reader hits the end
+            reportTo.inboundUncompressedSize(count);
         }
         return n;
     }

@@ -29,7 +29,7 @@ import static java.util.Objects.requireNonNull;
 public final class MessageFramer {
 
     /** Flag byte plus 4-byte length. */
-    static final int HEADER_LENGTH = 5;
+    public static final int HEADER_LENGTH = 5;
     private static final int COPY_CHUNK = 8192;
     /** Messages up to this size are serialized through the scratch array. */
     private static final int SCRATCH_BYTES = 1024;

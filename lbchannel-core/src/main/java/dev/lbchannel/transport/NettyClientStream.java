@@ -50,6 +50,7 @@ final class NettyClientStream implements ClientStream {
     private final Http2Headers requestHeaders;
     private final ClientStreamListener listener;
     private final ResponseReader response;
+    private final @Nullable StreamTracers tracers;
 
     // Written by the application's thread and the event loop.
     private volatile int queuedBytes;
@@ -72,12 +73,14 @@ final class NettyClientStream implements ClientStream {
     private boolean closed;
 
     NettyClientStream(GrpcClientHandler handler, WriteQueue writeQueue, Http2Headers requestHeaders,
-            ClientStreamListener listener, int maxInboundMessageSize, DecompressorRegistry decompressors) {
+            ClientStreamListener listener, int maxInboundMessageSize, DecompressorRegistry decompressors,
+            @Nullable StreamTracers tracers) {
         this.handler = handler;
         this.writeQueue = writeQueue;
         this.requestHeaders = requestHeaders;
         this.listener = requireNonNull(listener, "listener");
-        this.response = new ResponseReader(this, handler, listener, maxInboundMessageSize, decompressors);
+        this.tracers = tracers;
+        this.response = new ResponseReader(this, handler, listener, maxInboundMessageSize, decompressors, tracers);
     }
 
     // ---- ClientStream: any thread; request() and cancel() may race the others, which come one at a time ----
@@ -177,6 +180,9 @@ final class NettyClientStream implements ClientStream {
     /** The HTTP/2 stream was opened and its HEADERS written; sends what the application queued. */
     void allocated(Http2Stream stream) {
         http2Stream = stream;
+        if (tracers != null) {
+            tracers.outboundHeaders();
+        }
         ArrayDeque<Object> queued = pendingWrites;
         pendingWrites = null;
         if (queued != null) {
@@ -332,6 +338,9 @@ final class NettyClientStream implements ClientStream {
         boolean resetNeeded = stream != null && !remoteReset && !(remoteEnded && localEndSent)
                 && stream.state() != Http2Stream.State.CLOSED;
         handler.streamClosed(this, stream, resetNeeded, status.isOk());
+        if (tracers != null) {
+            tracers.streamClosed(status);
+        }
         listener.onClose(status, progress, trailers);
     }
 

@@ -1,5 +1,6 @@
 package dev.lbchannel.transport;
 
+import io.grpc.Attributes;
 import io.grpc.CallOptions;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
@@ -122,8 +123,13 @@ final class NettyClientTransport implements ClientTransport {
         Http2Headers requestHeaders = RequestHeaders.create(scheme, factory.path(method), authorityHeader,
                 factory.userAgent(), callOptions.getCompressor(), factory.acceptEncoding(), deadlineNanos, headers);
         Integer maxInbound = callOptions.getMaxInboundMessageSize();
+        StreamTracers tracers = StreamTracers.of(callOptions);
+        if (tracers != null) {
+            tracers.streamCreated(Attributes.EMPTY, headers);
+        }
         NettyClientStream stream = new NettyClientStream(handler, writeQueue, requestHeaders, listener,
-                maxInbound != null ? maxInbound : options.maxInboundMessageSize(), options.decompressorRegistry());
+                maxInbound != null ? maxInbound : options.maxInboundMessageSize(), options.decompressorRegistry(),
+                tracers);
         if (writeQueue.isIdleInLoop()) {
             // Started from a callback on the loop: open it now; the read's end or a batch flushes.
             handler.createStream(stream);

@@ -27,6 +27,7 @@ final class ResponseReader {
     private final ClientStreamListener listener;
     private final InboundDeframer deframer;
     private final DecompressorRegistry decompressors;
+    private final @Nullable StreamTracers tracers;
     private boolean headersReceived;
     private boolean trailersReceived;
     private int requested;
@@ -37,12 +38,13 @@ final class ResponseReader {
     private @Nullable Metadata endTrailers;
 
     ResponseReader(NettyClientStream stream, GrpcClientHandler handler, ClientStreamListener listener,
-            int maxInboundMessageSize, DecompressorRegistry decompressors) {
+            int maxInboundMessageSize, DecompressorRegistry decompressors, @Nullable StreamTracers tracers) {
         this.stream = stream;
         this.handler = handler;
         this.listener = listener;
         this.deframer = new InboundDeframer(ByteBufAllocator.DEFAULT, maxInboundMessageSize);
         this.decompressors = decompressors;
+        this.tracers = tracers;
     }
 
     void request(int numMessages) {
@@ -56,7 +58,7 @@ final class ResponseReader {
                 stream.fail(Status.INTERNAL.withDescription("Received a second HEADERS frame without END_STREAM"));
                 return;
             }
-            end(ResponseStatus.fromTrailers(headers), MetadataCodec.toMetadata(headers, true));
+            endWithTrailers(headers);
             return;
         }
         headersReceived = true;
@@ -64,14 +66,18 @@ final class ResponseReader {
         if (invalid != null) {
             stream.fail(invalid);
         } else if (endStream) {
-            end(ResponseStatus.fromTrailers(headers), MetadataCodec.toMetadata(headers, true));
+            endWithTrailers(headers);
         } else {
             CharSequence encoding = headers.get(MetadataCodec.GRPC_ENCODING);
             if (encoding != null) {
                 String name = encoding.toString();
                 deframer.encoding(name, "identity".equals(name) ? null : decompressors.lookupDecompressor(name));
             }
-            listener.onHeaders(MetadataCodec.toMetadata(headers, false));
+            Metadata metadata = MetadataCodec.toMetadata(headers, false);
+            if (tracers != null) {
+                tracers.inboundHeaders(metadata);
+            }
+            listener.onHeaders(metadata);
         }
     }
 
@@ -105,6 +111,14 @@ final class ResponseReader {
         deframer.close();
     }
 
+    private void endWithTrailers(Http2Headers headers) {
+        Metadata trailers = MetadataCodec.toMetadata(headers, true);
+        if (tracers != null) {
+            tracers.inboundTrailers(trailers);
+        }
+        end(ResponseStatus.fromTrailers(headers), trailers);
+    }
+
     private void end(Status status, Metadata trailers) {
         trailersReceived = true;
         endStatus = status;
@@ -134,6 +148,9 @@ final class ResponseReader {
                 long early = Math.min(frameBytes, returnedAhead);
                 returnedAhead -= early;
                 handler.messageDelivered(stream.http2Stream(), (int) (frameBytes - early));
+                if (tracers != null) {
+                    traceMessage(message, frameBytes - MessageFramer.HEADER_LENGTH);
+                }
                 listener.onMessage(message);
             }
             returnWindowForWantedMessage();
@@ -146,6 +163,14 @@ final class ResponseReader {
             }
         } finally {
             delivering = false;
+        }
+    }
+
+    private void traceMessage(InputStream message, int wireBytes) {
+        boolean compressed = message instanceof DecompressingMessage;
+        tracers.inboundMessage(wireBytes, compressed);
+        if (compressed) {
+            ((DecompressingMessage) message).reportSizeTo(tracers);
         }
     }
 

@@ -6,15 +6,15 @@ import java.util.List;
 
 /**
  * One subchannel: its endpoint's addresses ({@code host:port}, {@code [::1]:port}), connectivity
- * state, call counts, open connections and recent trace.
+ * state, call counts, open connections, recent trace and connection counts.
  */
 public record SubchannelDescriptor(long id, List<String> addresses, String state, CallsDescriptor calls,
-        List<SocketDescriptor> sockets, List<TraceDescriptor> trace) {
+        List<SocketDescriptor> sockets, List<TraceDescriptor> trace, ConnectionsDescriptor connections) {
 
     static SubchannelDescriptor of(SubchannelSnapshot subchannel) {
         return new SubchannelDescriptor(subchannel.id(), subchannel.addresses(), subchannel.state().name(),
                 CallsDescriptor.of(subchannel.calls()),
                 subchannel.sockets().stream().map(SocketDescriptor::of).toList(),
-                TraceDescriptor.of(subchannel.trace()));
+                TraceDescriptor.of(subchannel.trace()), ConnectionsDescriptor.of(subchannel.connections()));
     }
 }

@@ -1,6 +1,7 @@
 package dev.lbchannel.actuate.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -28,6 +29,8 @@ final class CallMeters {
     private final Meter.MeterProvider<Counter> attemptStarted;
     private final Meter.MeterProvider<Timer> attemptDuration;
     private final Meter.MeterProvider<Timer> callDuration;
+    private final Meter.MeterProvider<DistributionSummary> sentSize;
+    private final Meter.MeterProvider<DistributionSummary> rcvdSize;
 
     CallMeters(MeterRegistry registry, String channelName, Supplier<String> target) {
         this.registry = requireNonNull(registry, "registry");
@@ -39,6 +42,12 @@ final class CallMeters {
                 .description("Time from the start of a call attempt to its end").withRegistry(registry);
         this.callDuration = Timer.builder(GrpcMeterNames.CALL_DURATION)
                 .description("Time from the creation of a call to its end, as the application sees it")
+                .withRegistry(registry);
+        this.sentSize = DistributionSummary.builder(GrpcMeterNames.ATTEMPT_SENT_SIZE)
+                .description("Compressed bytes of the request messages a call attempt sent").baseUnit("bytes")
+                .withRegistry(registry);
+        this.rcvdSize = DistributionSummary.builder(GrpcMeterNames.ATTEMPT_RCVD_SIZE)
+                .description("Compressed bytes of the response messages a call attempt received").baseUnit("bytes")
                 .withRegistry(registry);
     }
 
@@ -62,10 +71,15 @@ final class CallMeters {
         attemptStarted.withTags(callTags).increment();
     }
 
-    void ended(Tags callTags, String status, long createdNanos, long attemptStartedNanos) {
-        long end = now();
+    void attemptEnded(Tags callTags, String status, long startedNanos, long sentBytes, long rcvdBytes) {
         Tags tags = callTags.and(GrpcMeterNames.STATUS_TAG, status);
-        attemptDuration.withTags(tags).record(end - attemptStartedNanos, TimeUnit.NANOSECONDS);
-        callDuration.withTags(tags).record(end - createdNanos, TimeUnit.NANOSECONDS);
+        attemptDuration.withTags(tags).record(now() - startedNanos, TimeUnit.NANOSECONDS);
+        sentSize.withTags(tags).record(sentBytes);
+        rcvdSize.withTags(tags).record(rcvdBytes);
+    }
+
+    void callEnded(Tags callTags, String status, long createdNanos) {
+        callDuration.withTags(callTags.and(GrpcMeterNames.STATUS_TAG, status))
+                .record(now() - createdNanos, TimeUnit.NANOSECONDS);
     }
 }

@@ -2,7 +2,7 @@ package dev.lbchannel.actuate.metrics;
 
 /**
  * Every meter and tag name this package registers, in one place. Call meters follow gRFC A66;
- * {@code grpc.subchannel.open_connections} follows gRFC A94; {@code lbchannel.subchannels} is ours
+ * {@code grpc.subchannel.*} meters follow gRFC A94; {@code lbchannel.subchannels} is ours
  * (gRPC defines no per-state subchannel count).
  */
 public final class GrpcMeterNames {
@@ -13,6 +13,12 @@ public final class GrpcMeterNames {
     /** Timer: from attempt start to its end (A66). Tags: method, target, status, channel. */
     public static final String ATTEMPT_DURATION = "grpc.client.attempt.duration";
 
+    /** Distribution summary, bytes: request message bytes an attempt sent, compressed, no framing (A66). */
+    public static final String ATTEMPT_SENT_SIZE = "grpc.client.attempt.sent_total_compressed_message_size";
+
+    /** Distribution summary, bytes: response message bytes an attempt received, compressed, no framing (A66). */
+    public static final String ATTEMPT_RCVD_SIZE = "grpc.client.attempt.rcvd_total_compressed_message_size";
+
     /** Timer: from call creation to its end, as the application sees it (A66). Tags: method, target, status, channel. */
     public static final String CALL_DURATION = "grpc.client.call.duration";
 
@@ -21,6 +27,15 @@ public final class GrpcMeterNames {
 
     /** Gauge: open connections of a channel's subchannels (A94). Tags: channel, target. */
     public static final String OPEN_CONNECTIONS = "grpc.subchannel.open_connections";
+
+    /** Function counter: a channel's connection attempts that became READY (A94). Tags: channel, target. */
+    public static final String CONNECTION_ATTEMPTS_SUCCEEDED = "grpc.subchannel.connection_attempts_succeeded";
+
+    /** Function counter: a channel's connection attempts that failed, one per address tried (A94). Tags: channel, target. */
+    public static final String CONNECTION_ATTEMPTS_FAILED = "grpc.subchannel.connection_attempts_failed";
+
+    /** Function counter: READY connections of a channel that were lost (A94). Tags: channel, target. */
+    public static final String DISCONNECTIONS = "grpc.subchannel.disconnections";
 
     /** Tag: {@code pkg.Service/Method} for generated methods, else {@link #OTHER_METHOD}. */
     public static final String METHOD_TAG = "grpc.method";

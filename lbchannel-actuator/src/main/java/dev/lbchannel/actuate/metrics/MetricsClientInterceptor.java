@@ -8,7 +8,10 @@ import io.grpc.MethodDescriptor;
 
 import static java.util.Objects.requireNonNull;
 
-/** Meters every call of one channel (see {@link GrpcMeterNames}). Thread-safe. */
+/**
+ * Meters every call of one channel (see {@link GrpcMeterNames}): the call itself here, each of its
+ * attempts through a stream tracer factory added to its options. Thread-safe.
+ */
 final class MetricsClientInterceptor implements ClientInterceptor {
 
     private final CallMeters meters;
@@ -20,6 +23,7 @@ final class MetricsClientInterceptor implements ClientInterceptor {
     @Override
     public <ReqT, RespT> ClientCall<ReqT, RespT> interceptCall(MethodDescriptor<ReqT, RespT> method,
             CallOptions callOptions, Channel next) {
-        return new MeteredCall<>(next.newCall(method, callOptions), meters, meters.callTags(MethodTag.of(method)));
+        AttemptMeters attempts = new AttemptMeters(meters, meters.callTags(MethodTag.of(method)));
+        return new MeteredCall<>(next.newCall(method, callOptions.withStreamTracerFactory(attempts)), meters, attempts);
     }
 }

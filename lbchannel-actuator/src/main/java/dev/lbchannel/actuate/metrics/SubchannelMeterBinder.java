@@ -4,6 +4,7 @@ import dev.lbchannel.LbChannel;
 import dev.lbchannel.boot.LbChannels;
 import dev.lbchannel.channelz.SubchannelSnapshot;
 import io.grpc.ConnectivityState;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -15,8 +16,10 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * Gauges of every channel's subchannels: how many are in each connectivity state, and how many
- * connections they hold open. A gauge refers to its channel weakly, so it never keeps a closed
- * channel alive; a shut-down channel reports no subchannels.
+ * connections they hold open; and counters of their connection attempts and disconnections,
+ * totalled over every subchannel the channel ever had, so they never go down. A meter refers to
+ * its channel weakly (function counters always do), so it never keeps a closed channel alive; a
+ * shut-down channel reports no subchannels.
  */
 final class SubchannelMeterBinder implements MeterBinder {
 
@@ -41,6 +44,18 @@ final class SubchannelMeterBinder implements MeterBinder {
             Gauge.builder(GrpcMeterNames.OPEN_CONNECTIONS, channel, SubchannelMeterBinder::openConnections)
                     .description("Connections the channel's subchannels hold open")
                     .tags(tags).strongReference(false).register(registry);
+            FunctionCounter.builder(GrpcMeterNames.CONNECTION_ATTEMPTS_SUCCEEDED, channel,
+                    c -> c.snapshot().connections().attemptsSucceeded())
+                    .description("Connection attempts of the channel's subchannels that became READY")
+                    .baseUnit("attempts").tags(tags).register(registry);
+            FunctionCounter.builder(GrpcMeterNames.CONNECTION_ATTEMPTS_FAILED, channel,
+                    c -> c.snapshot().connections().attemptsFailed())
+                    .description("Connection attempts of the channel's subchannels that failed")
+                    .baseUnit("attempts").tags(tags).register(registry);
+            FunctionCounter.builder(GrpcMeterNames.DISCONNECTIONS, channel,
+                    c -> c.snapshot().connections().disconnections())
+                    .description("READY connections of the channel's subchannels that were lost")
+                    .baseUnit("disconnections").tags(tags).register(registry);
         }
     }
 

@@ -101,8 +101,10 @@ class ChannelzEndpointIntegrationTests {
         long received = 0;
         for (Object element : subchannels) {
             Map<String, Object> subchannel = map(element);
-            assertThat(subchannel).containsKeys("id", "addresses", "state", "calls", "sockets", "trace");
+            assertThat(subchannel).containsKeys("id", "addresses", "state", "calls", "sockets", "trace", "connections");
             assertThat(subchannel).containsEntry("state", "READY");
+            assertThat(map(subchannel.get("connections"))).containsEntry("attemptsSucceeded", 1)
+                    .containsEntry("attemptsFailed", 0).containsEntry("disconnections", 0);
             String address = (String) list(subchannel.get("addresses")).get(0);
             assertThat(address).isIn("127.0.0.1:" + FIRST.port(), "127.0.0.1:" + SECOND.port());
             subchannelCalls += ((Number) map(subchannel.get("calls")).get("started")).longValue();
@@ -114,6 +116,8 @@ class ChannelzEndpointIntegrationTests {
             received += ((Number) map(socket.get("messages")).get("received")).longValue();
             assertThat(map(socket.get("flowControl"))).containsKeys("localWindow", "remoteWindow");
         }
+        assertThat(map(channel.get("connections"))).containsEntry("attemptsSucceeded", 2)
+                .containsEntry("attemptsFailed", 0).containsEntry("disconnections", 0);
         assertThat(subchannelCalls).isEqualTo(5);
         assertThat(streams).isEqualTo(5);
         assertThat(received).isEqualTo(4);

@@ -2,6 +2,7 @@ package dev.lbchannel.actuate.channelz;
 
 import dev.lbchannel.ChannelSnapshot;
 import dev.lbchannel.channelz.CallStats;
+import dev.lbchannel.channelz.ConnectionStats;
 import dev.lbchannel.channelz.SocketSnapshot;
 import dev.lbchannel.channelz.SubchannelSnapshot;
 import dev.lbchannel.channelz.TraceEvent;
@@ -37,13 +38,17 @@ class ChannelzJsonShapeTests {
 
         assertThat(body).containsOnlyKeys("channels");
         Map<String, Object> channel = first(body.get("channels"));
-        assertThat(channel).containsOnlyKeys("id", "name", "target", "state", "lbPolicy", "calls", "subchannels", "trace");
+        assertThat(channel).containsOnlyKeys("id", "name", "target", "state", "lbPolicy", "calls", "subchannels", "trace",
+                "connections");
         assertThat(channel).containsEntry("id", 1).containsEntry("name", "orders")
                 .containsEntry("target", "dns:///orders.internal:8443").containsEntry("state", "READY")
                 .containsEntry("lbPolicy", "round_robin");
         assertThat(map(channel.get("calls"))).containsOnlyKeys("started", "succeeded", "failed", "lastStarted")
                 .containsEntry("started", 10).containsEntry("succeeded", 9).containsEntry("failed", 1)
                 .containsEntry("lastStarted", "2026-11-24T10:00:00Z");
+        assertThat(map(channel.get("connections"))).containsOnlyKeys("attemptsSucceeded", "attemptsFailed",
+                "disconnections").containsEntry("attemptsSucceeded", 4).containsEntry("attemptsFailed", 2)
+                .containsEntry("disconnections", 3);
         Map<String, Object> trace = first(channel.get("trace"));
         assertThat(trace).containsOnlyKeys("time", "severity", "description")
                 .containsEntry("time", "2026-11-24T10:00:00Z").containsEntry("severity", "INFO")
@@ -55,12 +60,15 @@ class ChannelzJsonShapeTests {
         Map<String, Object> channel = toMap(ChannelDescriptor.of("orders", snapshot()));
 
         Map<String, Object> subchannel = first(channel.get("subchannels"));
-        assertThat(subchannel).containsOnlyKeys("id", "addresses", "state", "calls", "sockets", "trace")
+        assertThat(subchannel).containsOnlyKeys("id", "addresses", "state", "calls", "sockets", "trace", "connections")
                 .containsEntry("id", 2).containsEntry("addresses", List.of("10.0.0.7:8443"))
                 .containsEntry("state", "READY");
         assertThat(map(subchannel.get("calls"))).containsEntry("started", 5).containsEntry("succeeded", 5)
                 .containsEntry("failed", 0);
         assertThat(map(first(subchannel.get("trace")))).containsEntry("severity", "WARNING");
+        assertThat(map(subchannel.get("connections"))).containsOnlyKeys("attemptsSucceeded", "attemptsFailed",
+                "disconnections").containsEntry("attemptsSucceeded", 2).containsEntry("attemptsFailed", 1)
+                .containsEntry("disconnections", 1);
 
         Map<String, Object> socket = first(subchannel.get("sockets"));
         assertThat(socket).containsOnlyKeys("id", "local", "remote", "streams", "messages", "keepAlivesSent",
@@ -92,6 +100,7 @@ class ChannelzJsonShapeTests {
         Map<String, Object> channel = toMap(ChannelDescriptor.of("inventory", idle));
 
         assertThat(map(channel.get("calls"))).containsEntry("lastStarted", null);
+        assertThat(map(channel.get("connections"))).containsEntry("attemptsSucceeded", 0);
         Map<String, Object> socket = first(first(channel.get("subchannels")).get("sockets"));
         assertThat(socket).containsEntry("local", null).containsEntry("security", null);
         assertThat(map(socket.get("streams"))).containsEntry("lastStarted", null);
@@ -117,10 +126,11 @@ class ChannelzJsonShapeTests {
                 "TLSv1.3 TLS_AES_128_GCM_SHA256 peer=CN=orders");
         SubchannelSnapshot subchannel = new SubchannelSnapshot(2, List.of("10.0.0.7:8443"), ConnectivityState.READY,
                 new CallStats(5, 5, 0, T0), List.of(new SocketSnapshot(3, stats)),
-                List.of(new TraceEvent(T0, TraceEvent.Severity.WARNING, "Connection lost")));
+                List.of(new TraceEvent(T0, TraceEvent.Severity.WARNING, "Connection lost")),
+                new ConnectionStats(2, 1, 1));
         return new ChannelSnapshot(1, "dns:///orders.internal:8443", ConnectivityState.READY, "round_robin",
                 new CallStats(10, 9, 1, T0), List.of(subchannel),
-                List.of(new TraceEvent(T0, TraceEvent.Severity.INFO, "Channel created")));
+                List.of(new TraceEvent(T0, TraceEvent.Severity.INFO, "Channel created")), new ConnectionStats(4, 2, 3));
     }
 
     @SuppressWarnings("unchecked")

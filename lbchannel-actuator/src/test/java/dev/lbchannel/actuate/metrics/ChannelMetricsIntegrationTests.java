@@ -5,8 +5,12 @@ import dev.lbchannel.actuate.ActuatorTestApplication;
 import dev.lbchannel.boot.LbChannels;
 import dev.lbchannel.testing.Await;
 import dev.lbchannel.testing.TestBackend;
+import com.google.protobuf.ByteString;
 import io.grpc.StatusRuntimeException;
 import io.grpc.testing.integration.EmptyProtos.Empty;
+import io.grpc.testing.integration.Messages.Payload;
+import io.grpc.testing.integration.Messages.SimpleRequest;
+import io.grpc.testing.integration.Messages.SimpleResponse;
 import io.grpc.testing.integration.TestServiceGrpc;
 import io.grpc.testing.integration.TestServiceGrpc.TestServiceBlockingStub;
 import org.junit.jupiter.api.AfterAll;
@@ -35,13 +39,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 @SpringBootTest(classes = ActuatorTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT, properties = {
         "management.endpoints.web.exposure.include=metrics",
         "lbchannel.channels.orders.plaintext=true",
-        "lbchannel.channels.orders.default.load-balancing-policy=round_robin"})
+        "lbchannel.channels.orders.default.load-balancing-policy=round_robin",
+        "lbchannel.channels.payments.plaintext=true",
+        "lbchannel.channels.flaky.plaintext=true"})
 @DirtiesContext
 @Timeout(120)
 class ChannelMetricsIntegrationTests {
 
     private static final TestBackend FIRST = TestBackend.plaintext();
     private static final TestBackend SECOND = TestBackend.plaintext();
+    private static final TestBackend THIRD = TestBackend.plaintext();
 
     @LocalServerPort
     int port;
@@ -53,12 +60,15 @@ class ChannelMetricsIntegrationTests {
     static void backends(DynamicPropertyRegistry registry) {
         registry.add("lbchannel.channels.orders.target",
                 () -> "static:///127.0.0.1:" + FIRST.port() + ",127.0.0.1:" + SECOND.port());
+        registry.add("lbchannel.channels.payments.target", () -> "static:///127.0.0.1:" + FIRST.port());
+        registry.add("lbchannel.channels.flaky.target", () -> "static:///127.0.0.1:" + THIRD.port());
     }
 
     @AfterAll
     static void stopBackends() {
         FIRST.close();
         SECOND.close();
+        THIRD.close();
     }
 
     @Test
@@ -89,6 +99,29 @@ class ChannelMetricsIntegrationTests {
     }
 
     @Test
+    void attemptMessageSizesAreRecordedInBytesPerAttempt() {
+        SimpleRequest request = SimpleRequest.newBuilder().setResponseSize(700)
+                .setPayload(Payload.newBuilder().setBody(ByteString.copyFrom(new byte[500]))).build();
+        SimpleResponse response = TestServiceGrpc.newBlockingStub(channels.get("payments")).unaryCall(request);
+        ActuatorHttp http = new ActuatorHttp(port);
+        String tags = "?tag=channel:payments&tag=grpc.method:grpc.testing.TestService/UnaryCall&tag=grpc.status:OK";
+
+        Map<String, Object> sent = http.get("/actuator/metrics/grpc.client.attempt.sent_total_compressed_message_size"
+                + tags).json();
+        assertThat(sent.get("baseUnit")).isEqualTo("bytes");
+        assertThat(statistic(sent, "COUNT")).isEqualTo(1.0);
+        assertThat(statistic(sent, "TOTAL")).isEqualTo(request.getSerializedSize());
+        Map<String, Object> rcvd = http.get("/actuator/metrics/grpc.client.attempt.rcvd_total_compressed_message_size"
+                + tags).json();
+        assertThat(rcvd.get("baseUnit")).isEqualTo("bytes");
+        assertThat(statistic(rcvd, "TOTAL")).isEqualTo(response.getSerializedSize());
+        assertThat(tagValues(rcvd, "grpc.target")).containsExactly("static:///127.0.0.1:" + FIRST.port());
+        Map<String, Object> attempts = http.get("/actuator/metrics/grpc.client.attempt.duration" + tags).json();
+        assertThat(attempts.get("baseUnit")).isEqualTo("seconds");
+        assertThat(statistic(attempts, "COUNT")).isEqualTo(1.0);
+    }
+
+    @Test
     void subchannelGaugesCountStatesPerChannel() {
         ActuatorHttp http = new ActuatorHttp(port);
         channels.get("orders").getState(true);
@@ -99,6 +132,26 @@ class ChannelMetricsIntegrationTests {
                 .json(), "VALUE")).isZero();
         assertThat(statistic(http.get("/actuator/metrics/grpc.subchannel.open_connections?tag=channel:orders").json(),
                 "VALUE")).isEqualTo(2.0);
+    }
+
+    @Test
+    void connectionCountersCountAttemptsAndDisconnections() {
+        ActuatorHttp http = new ActuatorHttp(port);
+        String succeeded = "/actuator/metrics/grpc.subchannel.connection_attempts_succeeded?tag=channel:flaky";
+        String failed = "/actuator/metrics/grpc.subchannel.connection_attempts_failed?tag=channel:flaky";
+        String disconnections = "/actuator/metrics/grpc.subchannel.disconnections?tag=channel:flaky";
+        channels.get("flaky").getState(true);
+        Await.until("one connection attempt succeeded", () -> statistic(http.get(succeeded).json(), "COUNT") == 1.0);
+        assertThat(statistic(http.get(failed).json(), "COUNT")).isZero();
+        assertThat(statistic(http.get(disconnections).json(), "COUNT")).isZero();
+        assertThat(tagValues(http.get(succeeded).json(), "grpc.target"))
+                .containsExactly("static:///127.0.0.1:" + THIRD.port());
+
+        THIRD.kill();
+        Await.until("the lost connection counted", () -> statistic(http.get(disconnections).json(), "COUNT") == 1.0);
+        channels.get("flaky").getState(true);
+        Await.until("a failed reconnection counted", () -> statistic(http.get(failed).json(), "COUNT") >= 1.0);
+        assertThat(statistic(http.get(succeeded).json(), "COUNT")).isEqualTo(1.0);
     }
 
     private static double statistic(Map<String, Object> meter, String statistic) {

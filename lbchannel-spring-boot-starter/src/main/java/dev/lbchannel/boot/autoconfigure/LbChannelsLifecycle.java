@@ -33,6 +33,8 @@ final class LbChannelsLifecycle implements SmartLifecycle, DisposableBean {
     private static final Log logger = LogFactory.getLog(LbChannelsLifecycle.class);
 
     private final LbChannels channels;
+    private static final Duration FORCED_TERMINATION_WAIT = Duration.ofSeconds(5);
+
     private final CallbackExecutor executor;
     private final Set<String> connectOnStartup;
     private final Duration connectTimeout;
@@ -86,8 +88,21 @@ final class LbChannelsLifecycle implements SmartLifecycle, DisposableBean {
         if (!forced.isEmpty()) {
             logger.warn("Calls still in flight after the shutdown grace period of " + gracePeriod
                     + " were cancelled on channels " + forced);
+            awaitTermination(FORCED_TERMINATION_WAIT);
         }
         executor.shutdown();
+    }
+
+    /** Lets cancelled calls deliver their onClose before the callback executor goes away. */
+    private void awaitTermination(Duration bound) {
+        long deadline = System.nanoTime() + bound.toNanos();
+        try {
+            for (LbChannel channel : channels) {
+                channel.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override

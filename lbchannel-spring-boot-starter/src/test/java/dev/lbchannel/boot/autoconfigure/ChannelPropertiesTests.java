@@ -290,7 +290,7 @@ class ChannelPropertiesTests {
     }
 
     @Test
-    void shutdownGracePeriodBoundsHowLongCallsMayRunOn() {
+    void shutdownGracePeriodBoundsHowLongCallsMayRunOn() throws Exception {
         long[] closed = new long[1];
         java.util.concurrent.CompletableFuture<Status> outcome = new java.util.concurrent.CompletableFuture<>();
         int before = first.callsStarted();
@@ -317,7 +317,7 @@ class ChannelPropertiesTests {
             Await.until("the call started on the server", () -> first.callsStarted() > before);
             closed[0] = System.nanoTime();
         });
-        Status status = outcome.join();
+        Status status = outcome.get(20, TimeUnit.SECONDS);
         assertThat(status.getCode()).isIn(Status.Code.CANCELLED, Status.Code.UNAVAILABLE);
         assertThat(System.nanoTime() - closed[0]).isLessThan(TimeUnit.SECONDS.toNanos(10));
     }
