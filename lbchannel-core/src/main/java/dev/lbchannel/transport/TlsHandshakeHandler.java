@@ -8,10 +8,6 @@ import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 
-import javax.net.ssl.SSLPeerUnverifiedException;
-import javax.net.ssl.SSLSession;
-import java.security.cert.Certificate;
-import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -54,7 +50,7 @@ final class TlsHandshakeHandler extends ChannelInboundHandlerAdapter {
                     + " did not negotiate h2 with ALPN (got " + protocol + ")"));
             return;
         }
-        stats.security(describe(ssl.engine().getSession()));
+        stats.tls(TlsSession.of(ssl.engine().getSession()));
         ctx.pipeline().addAfter(ctx.name(), null, http2Handler);
         for (Object msg : held) {
             ctx.fireChannelRead(msg);
@@ -85,18 +81,5 @@ final class TlsHandshakeHandler extends ChannelInboundHandlerAdapter {
     private void fail(ChannelHandlerContext ctx, Status status) {
         transport.recordCloseCause(status);
         ctx.close();
-    }
-
-    /** Protocol, cipher suite and peer subject; never key material. */
-    static String describe(SSLSession session) {
-        String peer;
-        try {
-            Certificate[] chain = session.getPeerCertificates();
-            peer = chain.length > 0 && chain[0] instanceof X509Certificate x509
-                    ? x509.getSubjectX500Principal().getName() : "unknown";
-        } catch (SSLPeerUnverifiedException e) {
-            peer = "unverified";
-        }
-        return session.getProtocol() + " " + session.getCipherSuite() + " peer=" + peer;
     }
 }
