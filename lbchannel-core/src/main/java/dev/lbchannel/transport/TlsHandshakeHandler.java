@@ -1,5 +1,6 @@
 package dev.lbchannel.transport;
 
+import dev.lbchannel.channelz.SocketAddresses;
 import io.grpc.Status;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -39,14 +40,14 @@ final class TlsHandshakeHandler extends ChannelInboundHandlerAdapter {
         }
         done = true;
         if (!event.isSuccess()) {
-            fail(ctx, Status.UNAVAILABLE.withDescription("TLS handshake with " + transport.remoteAddress()
+            fail(ctx, Status.UNAVAILABLE.withDescription("TLS handshake with " + SocketAddresses.text(transport.remoteAddress())
                     + " failed: " + event.cause().getMessage()).withCause(event.cause()));
             return;
         }
         SslHandler ssl = ctx.pipeline().get(SslHandler.class);
         String protocol = ssl.applicationProtocol();
         if (!ApplicationProtocolNames.HTTP_2.equals(protocol)) {
-            fail(ctx, Status.UNAVAILABLE.withDescription("TLS peer " + transport.remoteAddress()
+            fail(ctx, Status.UNAVAILABLE.withDescription("TLS peer " + SocketAddresses.text(transport.remoteAddress())
                     + " did not negotiate h2 with ALPN (got " + protocol + ")"));
             return;
         }
@@ -66,7 +67,7 @@ final class TlsHandshakeHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        fail(ctx, Status.UNAVAILABLE.withDescription("TLS connection to " + transport.remoteAddress()
+        fail(ctx, Status.UNAVAILABLE.withDescription("TLS connection to " + SocketAddresses.text(transport.remoteAddress())
                 + " failed: " + cause.getMessage()).withCause(cause));
     }
 

@@ -1,5 +1,6 @@
 package dev.lbchannel.actuate.channelz;
 
+import dev.lbchannel.channelz.SocketAddresses;
 import dev.lbchannel.channelz.SocketSnapshot;
 import dev.lbchannel.transport.SocketStats;
 import dev.lbchannel.transport.TlsSession;

@@ -112,19 +112,6 @@ class ChannelzJsonShapeTests {
         assertThat(map(socket.get("messages"))).containsEntry("lastSent", null).containsEntry("lastReceived", null);
     }
 
-    @Test
-    void ipv6AddressesAreBracketedInShortForm() {
-        assertThat(SocketAddresses.text(new InetSocketAddress("::1", 8443))).isEqualTo("[::1]:8443");
-        assertThat(SocketAddresses.text(new InetSocketAddress("2001:db8:0:0:1:0:0:1", 443)))
-                .isEqualTo("[2001:db8::1:0:0:1]:443");
-        assertThat(SocketAddresses.text(new InetSocketAddress("fe80:0:0:0:0:0:0:0", 1))).isEqualTo("[fe80::]:1");
-        assertThat(SocketAddresses.text(new InetSocketAddress("0:0:0:0:0:0:0:0", 1))).isEqualTo("[::]:1");
-        assertThat(SocketAddresses.text(new InetSocketAddress("1:2:3:4:5:6:7:8", 1))).isEqualTo("[1:2:3:4:5:6:7:8]:1");
-        assertThat(SocketAddresses.text(new InetSocketAddress("127.0.0.1", 50051))).isEqualTo("127.0.0.1:50051");
-        assertThat(SocketAddresses.text(InetSocketAddress.createUnresolved("orders.internal", 8443)))
-                .isEqualTo("orders.internal:8443");
-    }
-
     private static ChannelSnapshot snapshot() {
         SocketStats stats = new SocketStats(new InetSocketAddress("10.0.0.2", 51234),
                 new InetSocketAddress("10.0.0.7", 8443), 5, 5, 0, 5, 5, 0, T1, T1, T1, 1048576, 65535,
