@@ -3,6 +3,7 @@ package dev.lbchannel;
 import dev.lbchannel.balancer.Serializer;
 import dev.lbchannel.balancer.Subchannel;
 import dev.lbchannel.balancer.SubchannelStateListener;
+import dev.lbchannel.channelz.SocketAddresses;
 import dev.lbchannel.channelz.CallCounter;
 import dev.lbchannel.channelz.ChannelTrace;
 import dev.lbchannel.channelz.ChannelzIds;
@@ -206,7 +207,7 @@ final class DefaultSubchannel implements Subchannel {
             activeTransport = null;
             addressIndex = 0;
             connections.disconnected();
-            trace.info("Connection to " + describe(transport.remoteAddress()) + " lost: " + reason.getCode());
+            trace.info("Connection to " + SocketAddresses.text(transport.remoteAddress()) + " lost: " + reason.getCode());
             setState(ConnectivityStateInfo.forNonError(ConnectivityState.IDLE));
         } else if (transport == pendingTransport) {
             pendingTransport = null;
@@ -269,20 +270,12 @@ final class DefaultSubchannel implements Subchannel {
                 sockets.add(new SocketSnapshot(socketId, stats));
             }
         });
-        List<String> addresses = endpoint.addresses().stream().map(DefaultSubchannel::describe).toList();
+        List<String> addresses = endpoint.addresses().stream().map(SocketAddresses::text).toList();
         return new SubchannelSnapshot(id, addresses, state.getState(), calls.snapshot(), sockets, trace.events(),
                 connections.snapshot());
     }
 
     /** {@code host:port}, {@code [v6]:port}, or the address's own text for other kinds. */
-    static String describe(SocketAddress address) {
-        if (address instanceof InetSocketAddress inet) {
-            String host = inet.getAddress() != null ? inet.getAddress().getHostAddress() : inet.getHostString();
-            return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + inet.getPort();
-        }
-        return address.toString();
-    }
-
     @Override
     public String toString() {
         return "Subchannel{" + id + " " + endpoint + "}";

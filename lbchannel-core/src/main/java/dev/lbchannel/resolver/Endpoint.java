@@ -1,5 +1,6 @@
 package dev.lbchannel.resolver;
 
+import dev.lbchannel.channelz.SocketAddresses;
 import io.grpc.Attributes;
 
 import java.net.SocketAddress;
@@ -28,6 +29,7 @@ public record Endpoint(List<SocketAddress> addresses, Attributes attributes) {
 
     @Override
     public String toString() {
-        return addresses.size() == 1 ? addresses.get(0).toString() : addresses.toString();
+        return addresses.size() == 1 ? SocketAddresses.text(addresses.get(0))
+                : addresses.stream().map(SocketAddresses::text).toList().toString();
     }
 }

@@ -1,5 +1,6 @@
 package dev.lbchannel.transport;
 
+import dev.lbchannel.channelz.SocketAddresses;
 import io.grpc.Status;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -146,7 +147,7 @@ final class GrpcClientHandler extends Http2ConnectionHandler {
             return;
         }
         transport.recordCloseCause(Status.UNAVAILABLE.withDescription("Connection to "
-                + transport.remoteAddress() + " failed: " + cause.getMessage()).withCause(cause));
+                + SocketAddresses.text(transport.remoteAddress()) + " failed: " + cause.getMessage()).withCause(cause));
         ctx.close();
     }
 

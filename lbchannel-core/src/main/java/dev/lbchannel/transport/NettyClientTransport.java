@@ -1,5 +1,6 @@
 package dev.lbchannel.transport;
 
+import dev.lbchannel.channelz.SocketAddresses;
 import io.grpc.Attributes;
 import io.grpc.CallOptions;
 import io.grpc.Metadata;
@@ -107,7 +108,7 @@ final class NettyClientTransport implements ClientTransport {
             if (f.isSuccess()) {
                 stats.localAddress(ch.localAddress());
             } else {
-                recordCloseCause(Status.UNAVAILABLE.withDescription("Failed to connect to " + address
+                recordCloseCause(Status.UNAVAILABLE.withDescription("Failed to connect to " + SocketAddresses.text(address)
                         + ": " + f.cause().getMessage()).withCause(f.cause()));
             }
         });
@@ -174,7 +175,7 @@ final class NettyClientTransport implements ClientTransport {
 
     @Override
     public String toString() {
-        return "NettyClientTransport{" + address + ", authority=" + authority + "}";
+        return "NettyClientTransport{" + SocketAddresses.text(address) + ", authority=" + authority + "}";
     }
 
     // ---- Event loop: called by the handlers ----
@@ -212,8 +213,8 @@ final class NettyClientTransport implements ClientTransport {
             return closeCause;
         }
         return Status.UNAVAILABLE.withDescription(shutdownStatus == null
-                ? "Connection to " + address + " closed"
-                : "Connection to " + address + " closed after shutdown");
+                ? "Connection to " + SocketAddresses.text(address) + " closed"
+                : "Connection to " + SocketAddresses.text(address) + " closed after shutdown");
     }
 
     void notifyShutdown(Status reason) {
@@ -236,7 +237,7 @@ final class NettyClientTransport implements ClientTransport {
 
     private void onConnectTimeout() {
         if (!ready) {
-            recordCloseCause(Status.UNAVAILABLE.withDescription("Connection to " + address + " was not ready within "
+            recordCloseCause(Status.UNAVAILABLE.withDescription("Connection to " + SocketAddresses.text(address) + " was not ready within "
                     + TimeUnit.NANOSECONDS.toMillis(connectTimeoutNanos) + " ms"));
             closeChannel();
         }

@@ -9,8 +9,8 @@ import java.time.Instant;
  * A point-in-time view of one connection for channelz. Counters are monotonic over the
  * connection's life.
  *
- * @param security a short description of the TLS session (protocol, cipher, peer subject), or
- *     {@code null} for plaintext
+ * @param tls the TLS session's protocol, cipher suite and peer subject, or {@code null} for
+ *     plaintext
  */
 public record SocketStats(
         @Nullable SocketAddress local,
@@ -26,5 +26,5 @@ public record SocketStats(
         @Nullable Instant lastMessageReceived,
         long localFlowControlWindow,
         long remoteFlowControlWindow,
-        @Nullable String security) {
+        @Nullable TlsSession tls) {
 }

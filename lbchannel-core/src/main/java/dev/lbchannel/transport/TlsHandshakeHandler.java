@@ -1,5 +1,6 @@
 package dev.lbchannel.transport;
 
+import dev.lbchannel.channelz.SocketAddresses;
 import io.grpc.Status;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -8,10 +9,6 @@ import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 
-import javax.net.ssl.SSLPeerUnverifiedException;
-import javax.net.ssl.SSLSession;
-import java.security.cert.Certificate;
-import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -43,18 +40,18 @@ final class TlsHandshakeHandler extends ChannelInboundHandlerAdapter {
         }
         done = true;
         if (!event.isSuccess()) {
-            fail(ctx, Status.UNAVAILABLE.withDescription("TLS handshake with " + transport.remoteAddress()
+            fail(ctx, Status.UNAVAILABLE.withDescription("TLS handshake with " + SocketAddresses.text(transport.remoteAddress())
                     + " failed: " + event.cause().getMessage()).withCause(event.cause()));
             return;
         }
         SslHandler ssl = ctx.pipeline().get(SslHandler.class);
         String protocol = ssl.applicationProtocol();
         if (!ApplicationProtocolNames.HTTP_2.equals(protocol)) {
-            fail(ctx, Status.UNAVAILABLE.withDescription("TLS peer " + transport.remoteAddress()
+            fail(ctx, Status.UNAVAILABLE.withDescription("TLS peer " + SocketAddresses.text(transport.remoteAddress())
                     + " did not negotiate h2 with ALPN (got " + protocol + ")"));
             return;
         }
-        stats.security(describe(ssl.engine().getSession()));
+        stats.tls(TlsSession.of(ssl.engine().getSession()));
         ctx.pipeline().addAfter(ctx.name(), null, http2Handler);
         for (Object msg : held) {
             ctx.fireChannelRead(msg);
@@ -70,7 +67,7 @@ final class TlsHandshakeHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        fail(ctx, Status.UNAVAILABLE.withDescription("TLS connection to " + transport.remoteAddress()
+        fail(ctx, Status.UNAVAILABLE.withDescription("TLS connection to " + SocketAddresses.text(transport.remoteAddress())
                 + " failed: " + cause.getMessage()).withCause(cause));
     }
 
@@ -85,18 +82,5 @@ final class TlsHandshakeHandler extends ChannelInboundHandlerAdapter {
     private void fail(ChannelHandlerContext ctx, Status status) {
         transport.recordCloseCause(status);
         ctx.close();
-    }
-
-    /** Protocol, cipher suite and peer subject; never key material. */
-    static String describe(SSLSession session) {
-        String peer;
-        try {
-            Certificate[] chain = session.getPeerCertificates();
-            peer = chain.length > 0 && chain[0] instanceof X509Certificate x509
-                    ? x509.getSubjectX500Principal().getName() : "unknown";
-        } catch (SSLPeerUnverifiedException e) {
-            peer = "unverified";
-        }
-        return session.getProtocol() + " " + session.getCipherSuite() + " peer=" + peer;
     }
 }

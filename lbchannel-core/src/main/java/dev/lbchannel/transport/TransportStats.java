@@ -24,7 +24,7 @@ final class TransportStats {
     private volatile long localWindow;
     private volatile long remoteWindow;
     private volatile @Nullable SocketAddress localAddress;
-    private volatile @Nullable String security;
+    private volatile @Nullable TlsSession tls;
 
     void streamStarted() {
         streamsStarted++;
@@ -62,9 +62,8 @@ final class TransportStats {
         localAddress = address;
     }
 
-    /** A short TLS summary: protocol, cipher suite, peer subject. Never key material. */
-    void security(@Nullable String summary) {
-        security = summary;
+    void tls(TlsSession session) {
+        tls = session;
     }
 
     long keepAlivesSent() {
@@ -75,7 +74,7 @@ final class TransportStats {
         return new SocketStats(localAddress, remote, streamsStarted, streamsSucceeded, streamsFailed,
                 messagesSent, messagesReceived, keepAlivesSent, instant(lastStreamCreatedMillis),
                 instant(lastMessageSentMillis), instant(lastMessageReceivedMillis), localWindow,
-                remoteWindow, security);
+                remoteWindow, tls);
     }
 
     private static @Nullable Instant instant(long millis) {

@@ -62,7 +62,11 @@ class TlsTransportTests {
                 SimpleRequest.newBuilder().setResponseSize(100).build());
 
         assertThat(call.listener().awaitClose().status().isOk()).isTrue();
-        assertThat(connected.transport().stats().security()).contains("TLS").contains("CN=localhost");
+        TlsSession tls = connected.transport().stats().tls();
+        assertThat(tls).isNotNull();
+        assertThat(tls.protocol()).startsWith("TLSv1.");
+        assertThat(tls.cipherSuite()).startsWith("TLS_");
+        assertThat(tls.peerSubject()).contains("CN=localhost");
     }
 
     @ParameterizedTest

@@ -7,6 +7,7 @@ import dev.lbchannel.channelz.SocketSnapshot;
 import dev.lbchannel.channelz.SubchannelSnapshot;
 import dev.lbchannel.channelz.TraceEvent;
 import dev.lbchannel.transport.SocketStats;
+import dev.lbchannel.transport.TlsSession;
 import io.grpc.ConnectivityState;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -72,10 +73,13 @@ class ChannelzJsonShapeTests {
 
         Map<String, Object> socket = first(subchannel.get("sockets"));
         assertThat(socket).containsOnlyKeys("id", "local", "remote", "streams", "messages", "keepAlivesSent",
-                "flowControl", "security");
+                "flowControl", "security", "tls");
         assertThat(socket).containsEntry("id", 3).containsEntry("local", "10.0.0.2:51234")
                 .containsEntry("remote", "10.0.0.7:8443").containsEntry("keepAlivesSent", 0)
                 .containsEntry("security", "TLSv1.3 TLS_AES_128_GCM_SHA256 peer=CN=orders");
+        assertThat(map(socket.get("tls"))).containsOnlyKeys("protocol", "cipher", "peerSubject")
+                .containsEntry("protocol", "TLSv1.3").containsEntry("cipher", "TLS_AES_128_GCM_SHA256")
+                .containsEntry("peerSubject", "CN=orders");
         assertThat(map(socket.get("streams"))).containsOnlyKeys("started", "succeeded", "failed", "lastStarted")
                 .containsEntry("started", 5).containsEntry("succeeded", 5).containsEntry("failed", 0)
                 .containsEntry("lastStarted", "2026-11-24T10:00:01.250Z");
@@ -102,28 +106,16 @@ class ChannelzJsonShapeTests {
         assertThat(map(channel.get("calls"))).containsEntry("lastStarted", null);
         assertThat(map(channel.get("connections"))).containsEntry("attemptsSucceeded", 0);
         Map<String, Object> socket = first(first(channel.get("subchannels")).get("sockets"));
-        assertThat(socket).containsEntry("local", null).containsEntry("security", null);
+        assertThat(socket).containsEntry("local", null).containsEntry("security", null)
+                .containsEntry("tls", null);
         assertThat(map(socket.get("streams"))).containsEntry("lastStarted", null);
         assertThat(map(socket.get("messages"))).containsEntry("lastSent", null).containsEntry("lastReceived", null);
-    }
-
-    @Test
-    void ipv6AddressesAreBracketedInShortForm() {
-        assertThat(SocketAddresses.text(new InetSocketAddress("::1", 8443))).isEqualTo("[::1]:8443");
-        assertThat(SocketAddresses.text(new InetSocketAddress("2001:db8:0:0:1:0:0:1", 443)))
-                .isEqualTo("[2001:db8::1:0:0:1]:443");
-        assertThat(SocketAddresses.text(new InetSocketAddress("fe80:0:0:0:0:0:0:0", 1))).isEqualTo("[fe80::]:1");
-        assertThat(SocketAddresses.text(new InetSocketAddress("0:0:0:0:0:0:0:0", 1))).isEqualTo("[::]:1");
-        assertThat(SocketAddresses.text(new InetSocketAddress("1:2:3:4:5:6:7:8", 1))).isEqualTo("[1:2:3:4:5:6:7:8]:1");
-        assertThat(SocketAddresses.text(new InetSocketAddress("127.0.0.1", 50051))).isEqualTo("127.0.0.1:50051");
-        assertThat(SocketAddresses.text(InetSocketAddress.createUnresolved("orders.internal", 8443)))
-                .isEqualTo("orders.internal:8443");
     }
 
     private static ChannelSnapshot snapshot() {
         SocketStats stats = new SocketStats(new InetSocketAddress("10.0.0.2", 51234),
                 new InetSocketAddress("10.0.0.7", 8443), 5, 5, 0, 5, 5, 0, T1, T1, T1, 1048576, 65535,
-                "TLSv1.3 TLS_AES_128_GCM_SHA256 peer=CN=orders");
+                new TlsSession("TLSv1.3", "TLS_AES_128_GCM_SHA256", "CN=orders"));
         SubchannelSnapshot subchannel = new SubchannelSnapshot(2, List.of("10.0.0.7:8443"), ConnectivityState.READY,
                 new CallStats(5, 5, 0, T0), List.of(new SocketSnapshot(3, stats)),
                 List.of(new TraceEvent(T0, TraceEvent.Severity.WARNING, "Connection lost")),

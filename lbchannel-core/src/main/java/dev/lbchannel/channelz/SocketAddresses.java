@@ -1,4 +1,4 @@
-package dev.lbchannel.actuate.channelz;
+package dev.lbchannel.channelz;
 
 import org.jspecify.annotations.Nullable;
 
@@ -8,15 +8,18 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 
 /**
- * How channelz writes a socket address: {@code host:port} with the numeric host, {@code [::1]:port}
- * for IPv6, and any other kind of address (a Unix domain socket) as it describes itself.
+ * How lbchannel writes a socket address, in channelz, traces and error messages alike:
+ * {@code host:port} with the numeric host, {@code [::1]:port} for IPv6 in its short form, and any
+ * other kind of address (a Unix domain socket) as it describes itself. Never
+ * {@code InetSocketAddress}'s own {@code /127.0.0.1:8080}.
  */
-final class SocketAddresses {
+public final class SocketAddresses {
 
     private SocketAddresses() {
     }
 
-    static @Nullable String text(@Nullable SocketAddress address) {
+    /** The address as text, or {@code null} for {@code null}. */
+    public static @Nullable String text(@Nullable SocketAddress address) {
         if (address == null) {
             return null;
         }
