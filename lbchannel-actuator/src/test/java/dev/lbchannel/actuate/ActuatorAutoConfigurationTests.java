@@ -123,19 +123,32 @@ class ActuatorAutoConfigurationTests {
     }
 
     @Test
+    void bootsObservationSwitchTurnsCallObservationsOff() {
+        List<Observation.Context> seen = new CopyOnWriteArrayList<>();
+        RUNNER.withPropertyValues("management.observations.enable.grpc.client=false")
+                .withBean(ObservationHandler.class, () -> new ObservationHandler<Observation.Context>() {
+                    @Override
+                    public void onStart(Observation.Context context) {
+                        seen.add(context);
+                    }
+
+                    @Override
+                    public boolean supportsContext(Observation.Context context) {
+                        return context instanceof GrpcClientObservationContext;
+                    }
+                })
+                .run(context -> {
+                    TestServiceGrpc.newBlockingStub(context.getBean(LbChannels.class).get("orders"))
+                            .withDeadlineAfter(20, TimeUnit.SECONDS).emptyCall(Empty.getDefaultInstance());
+                    // An observation starts before its call does, so by now it would have been seen.
+                    assertThat(seen).isEmpty();
+                });
+    }
+
+    @Test
     void anApplicationsObservationConventionNamesEveryCall() {
         List<Observation.Context> seen = new CopyOnWriteArrayList<>();
-        ObservationHandler<Observation.Context> recorder = new ObservationHandler<>() {
-            @Override
-            public void onStop(Observation.Context context) {
-                seen.add(context);
-            }
-
-            @Override
-            public boolean supportsContext(Observation.Context context) {
-                return context instanceof GrpcClientObservationContext;
-            }
-        };
+        ObservationHandler<Observation.Context> recorder = recorder(seen);
         GrpcClientObservationConvention convention = new GrpcClientObservationConvention() {
             @Override
             public String getName() {
@@ -156,5 +169,19 @@ class ActuatorAutoConfigurationTests {
                     assertThat(seen.get(0).getName()).isEqualTo("orders.rpc");
                     assertThat(seen.get(0).getLowCardinalityKeyValue("rpc").getValue()).isEqualTo("EmptyCall");
                 });
+    }
+
+    private static ObservationHandler<Observation.Context> recorder(List<Observation.Context> seen) {
+        return new ObservationHandler<>() {
+            @Override
+            public void onStop(Observation.Context context) {
+                seen.add(context);
+            }
+
+            @Override
+            public boolean supportsContext(Observation.Context context) {
+                return context instanceof GrpcClientObservationContext;
+            }
+        };
     }
 }
