@@ -61,6 +61,8 @@ final class DnsResolver implements Resolver {
     private @Nullable DnsLookup lookup;
     private CompletableFuture<@Nullable String> localHostName = CompletableFuture.completedFuture(null);
     private boolean resolving;
+    /** Whether the last report carried a config from TXT; read by lookup callbacks off the loop. */
+    private volatile boolean hasTxtConfig;
     private boolean refreshRequested;
     private long lastStartNanos;
 
@@ -168,9 +170,7 @@ final class DnsResolver implements Resolver {
                 .thenCompose(records -> TxtServiceConfig.hasConfigRecord(records)
                         ? hostName.thenApply(h -> TxtServiceConfig.select(name, records, percentageDraw, h))
                         : CompletableFuture.completedFuture(Selection.NONE))
-                // The channel keeps its last good config on an error, rather than dropping it.
-                .exceptionally(e -> new Selection(null, Status.UNAVAILABLE
-                        .withDescription("The TXT lookup of " + name + " failed: " + describe(e))));
+                .exceptionally(e -> Selection.lookupFailed(name, describe(e), hasTxtConfig));
     }
 
     private void resolved(CompletableFuture<List<InetAddress>> addresses, CompletableFuture<Selection> config) {
@@ -202,6 +202,9 @@ final class DnsResolver implements Resolver {
         List<Endpoint> endpoints = new ArrayList<>(addresses.size());
         for (InetAddress address : addresses) {
             endpoints.add(Endpoint.of(new InetSocketAddress(address, port)));
+        }
+        if (config.error() == null) {
+            hasTxtConfig = config.serviceConfig() != null;
         }
         ResolverListener current = listener;
         if (!shutdown && current != null) {

@@ -39,6 +39,17 @@ final class TxtServiceConfig {
             return new Selection(null, Status.UNAVAILABLE.withDescription(
                     "Invalid gRPC config in the TXT record of " + name + ": " + problem));
         }
+
+        /**
+         * What a failed TXT lookup means. Many DNS servers refuse or fail TXT questions for names
+         * they do not serve, so before any config came from TXT it means no config, as in
+         * grpc-java and grpc-go, and the channel uses its default; after one, it is an error, so
+         * that the channel keeps that config rather than dropping it over a passing DNS failure.
+         */
+        static Selection lookupFailed(String name, String why, boolean hadConfig) {
+            return hadConfig ? new Selection(null, Status.UNAVAILABLE.withDescription(
+                    "The TXT lookup of " + name + " failed: " + why)) : NONE;
+        }
     }
 
     private TxtServiceConfig() {

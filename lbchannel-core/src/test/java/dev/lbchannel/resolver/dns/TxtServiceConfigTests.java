@@ -117,4 +117,16 @@ class TxtServiceConfigTests {
     private static Selection select(List<String> records, int draw, String hostName) {
         return TxtServiceConfig.select(NAME, records, draw, hostName);
     }
+
+    @Test
+    void aFailedLookupIsNoConfigUntilAConfigCameFromTxtAndThenAnError() {
+        assertThat(Selection.lookupFailed("_grpc_config.orders", "REFUSED", false)).isEqualTo(Selection.NONE);
+
+        Selection afterConfig = Selection.lookupFailed("_grpc_config.orders", "REFUSED", true);
+
+        assertThat(afterConfig.serviceConfig()).isNull();
+        assertThat(afterConfig.error().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+        assertThat(afterConfig.error().getDescription())
+                .isEqualTo("The TXT lookup of _grpc_config.orders failed: REFUSED");
+    }
 }
