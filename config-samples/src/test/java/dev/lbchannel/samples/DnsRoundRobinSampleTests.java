@@ -1,0 +1,110 @@
+package dev.lbchannel.samples;
+
+import dev.lbchannel.LbChannel;
+import dev.lbchannel.channelz.SubchannelSnapshot;
+import dev.lbchannel.testing.Await;
+import dev.lbchannel.testing.Dnsmasq;
+import dev.lbchannel.testing.TestBackend;
+import io.grpc.Deadline;
+import io.grpc.testing.integration.EmptyProtos.Empty;
+import io.grpc.testing.integration.TestServiceGrpc;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code samples/dns-round-robin.yml}: the name {@code orders.internal} served by a real DNS
+ * server (dnsmasq on loopback) with three A records, one per backend; the backends share one
+ * port on 127.0.0.1-3, so the records alone choose them.
+ */
+@Timeout(60)
+class DnsRoundRobinSampleTests {
+
+    private static final String NAME = "orders.internal";
+    private static final String[] HOSTS = {"127.0.0.1", "127.0.0.2", "127.0.0.3"};
+
+    private final List<TestBackend> backends = new ArrayList<>();
+    private Dnsmasq dns;
+    private int port;
+    private Sample sample;
+
+    @BeforeEach
+    void start() throws Exception {
+        dns = Dnsmasq.start();
+        startBackendsOnOnePort();
+        dns.hosts(NAME, HOSTS);
+        sample = Sample.start("dns-round-robin", "orders.dns-server=127.0.0.1:" + dns.port(), "orders.port=" + port);
+    }
+
+    /** A port free on 127.0.0.1 is almost always free on .2 and .3 too; try another if not. */
+    private void startBackendsOnOnePort() throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName(HOSTS[0]))) {
+                port = probe.getLocalPort();
+            }
+            try {
+                for (String host : HOSTS) {
+                    backends.add(TestBackend.plaintextOn(host, port));
+                }
+                return;
+            } catch (RuntimeException e) {
+                backends.forEach(TestBackend::close);
+                backends.clear();
+                if (attempt == 5) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    @AfterEach
+    void stop() {
+        if (sample != null) {
+            sample.close();
+        }
+        backends.forEach(TestBackend::close);
+        if (dns != null) {
+            dns.close();
+        }
+    }
+
+    @Test
+    void callsRotateOverEveryAddressTheNameHas() {
+        LbChannel orders = sample.channel("orders");
+        ChannelConditions.awaitReadySubchannels(orders, HOSTS.length);
+        sample.servedBy().reset();
+
+        for (int i = 0; i < 30; i++) {
+            TestServiceGrpc.newBlockingStub(orders).emptyCall(Empty.getDefaultInstance());
+        }
+
+        for (String host : HOSTS) {
+            assertThat(sample.servedBy().served(host + ":" + port)).as(host).isEqualTo(10);
+        }
+        assertThat(orders.snapshot().lbPolicy()).isEqualTo("round_robin");
+        assertThat(orders.snapshot().subchannels()).flatExtracting(SubchannelSnapshot::addresses)
+                .containsExactlyInAnyOrderElementsOf(Arrays.stream(HOSTS).map(h -> h + ":" + port).toList());
+        // dnsmasq writes its query log a little after it answers.
+        Await.until("dnsmasq to log the query for " + NAME, () -> dns.queries("A", NAME) > 0);
+    }
+
+    @Test
+    void callsWithoutADeadlineGetTheSamplesThreeSeconds() {
+        LbChannel orders = sample.channel("orders");
+
+        TestServiceGrpc.newBlockingStub(orders).emptyCall(Empty.getDefaultInstance());
+
+        Deadline seen = backends.stream().map(TestBackend::lastDeadline).filter(d -> d != null).findFirst().orElseThrow();
+        assertThat(seen.timeRemaining(TimeUnit.MILLISECONDS)).isBetween(1L, 3_000L);
+    }
+}

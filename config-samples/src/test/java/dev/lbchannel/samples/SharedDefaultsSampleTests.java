@@ -1,0 +1,112 @@
+package dev.lbchannel.samples;
+
+import dev.lbchannel.LbChannel;
+import io.grpc.Metadata;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthGrpc;
+import io.grpc.testing.integration.EmptyProtos.Empty;
+import io.grpc.testing.integration.TestServiceGrpc;
+import io.netty.pkitesting.X509Bundle;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code samples/shared-defaults.yml}: three channels, each to its own TLS backend (one test CA
+ * for all, as the shared bundle assumes), observed at the servers: TLS, authority, user-agent,
+ * deadlines; and in the channels: the policy.
+ */
+@Timeout(60)
+class SharedDefaultsSampleTests {
+
+    private static final Metadata.Key<String> USER_AGENT = Metadata.Key.of("user-agent", Metadata.ASCII_STRING_MARSHALLER);
+    private static final Pki PKI = Pki.create("internal test CA");
+
+    @TempDir
+    static Path tlsDir;
+
+    private static Map<String, GrpcBackend> backends;
+    private static Sample sample;
+
+    @BeforeAll
+    static void start() {
+        PKI.writeCa(tlsDir);
+        X509Bundle certificate = PKI.server("orders.internal", "inventory.internal", "recommendations.internal");
+        backends = Map.of("orders", GrpcBackend.tls(certificate), "inventory", GrpcBackend.tls(certificate),
+                "recommendations", GrpcBackend.tls(certificate));
+        sample = Sample.start("shared-defaults", "internal.tls-dir=" + tlsDir,
+                "orders.address=" + backends.get("orders").address(),
+                "inventory.address=" + backends.get("inventory").address(),
+                "recommendations.address=" + backends.get("recommendations").address());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (sample != null) {
+            sample.close();
+        }
+        for (GrpcBackend backend : backends.values()) {
+            backend.close();
+        }
+    }
+
+    @Test
+    void everyChannelTakesTheSharedBundleAndUserAgent() {
+        for (String name : backends.keySet()) {
+            TestServiceGrpc.newBlockingStub(sample.channel(name)).emptyCall(Empty.getDefaultInstance());
+
+            GrpcBackend backend = backends.get(name);
+            assertThat(backend.lastAuthority()).as(name).isEqualTo(name + ".internal");
+            assertThat(backend.lastHeaders().get(USER_AGENT)).as(name).startsWith("storefront/2.3 ");
+            assertThat(sample.channel(name).snapshot().subchannels().get(0).sockets().get(0).stats().security())
+                    .as(name).contains("TLS");
+        }
+    }
+
+    @Test
+    void aChannelsOwnDeadlineWinsOverTheDefaultOne() {
+        TestServiceGrpc.newBlockingStub(sample.channel("orders")).emptyCall(Empty.getDefaultInstance());
+        TestServiceGrpc.newBlockingStub(sample.channel("inventory")).emptyCall(Empty.getDefaultInstance());
+
+        assertThat(backends.get("orders").lastDeadline().timeRemaining(TimeUnit.MILLISECONDS)).isBetween(1_000L, 5_000L);
+        assertThat(backends.get("inventory").lastDeadline().timeRemaining(TimeUnit.MILLISECONDS)).isBetween(1L, 800L);
+    }
+
+    @Test
+    void theDefaultPolicyAppliesUnlessAChannelsServiceConfigReplacesIt() {
+        for (String name : backends.keySet()) {
+            TestServiceGrpc.newBlockingStub(sample.channel(name)).emptyCall(Empty.getDefaultInstance());
+        }
+
+        assertThat(policy("orders")).isEqualTo("round_robin");
+        assertThat(policy("inventory")).isEqualTo("round_robin");
+        assertThat(policy("recommendations")).isEqualTo("pick_first");
+    }
+
+    @Test
+    void theDefaultServiceConfigAppliesUnlessAChannelsOwnReplacesIt() {
+        assertThat(healthCheckDeadlineMillis("orders")).isBetween(1L, 1_000L);
+        assertThat(healthCheckDeadlineMillis("inventory")).isBetween(1L, 800L);
+        // recommendations has its own service config, without the health-check timeout: the 5 s default deadline.
+        assertThat(healthCheckDeadlineMillis("recommendations")).isBetween(1_001L, 5_000L);
+    }
+
+    /** Checks health through the channel; returns the deadline the server saw, in milliseconds left. */
+    private static long healthCheckDeadlineMillis(String name) {
+        HealthGrpc.newBlockingStub(sample.channel(name)).check(HealthCheckRequest.getDefaultInstance());
+        return backends.get(name).lastDeadline().timeRemaining(TimeUnit.MILLISECONDS);
+    }
+
+    private static String policy(String name) {
+        LbChannel channel = sample.channel(name);
+        return channel.snapshot().lbPolicy();
+    }
+}
