@@ -66,7 +66,7 @@ class TlsSslBundleSampleTests {
         assertThat(second.callsStarted()).isEqualTo(5);
         List<SocketSnapshot> sockets = inventory.snapshot().subchannels().stream()
                 .flatMap(s -> s.sockets().stream()).toList();
-        assertThat(sockets).hasSize(2).allSatisfy(socket -> assertThat(socket.stats().security()).contains("TLS"));
+        assertThat(sockets).hasSize(2).allSatisfy(socket -> assertThat(socket.stats().tls().protocol()).startsWith("TLSv1."));
         assertThat(first.lastAuthority()).isEqualTo("inventory.internal");
     }
 

@@ -4,39 +4,37 @@ import dev.lbchannel.balancer.PickArgs;
 import dev.lbchannel.balancer.PickResult;
 import dev.lbchannel.balancer.Picker;
 import dev.lbchannel.balancer.Subchannel;
+import dev.lbchannel.balancer.roundrobin.RoundRobinPicker;
 
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Rotates over the READY backends in the preferred subnets or, when none of those is READY,
- * over every READY backend. The choice is made once, when the picker is built; a pick is one
- * atomic increment and an array read, without locks or allocation.
+ * over every READY backend. The choice is made once, when the picker is built; the rotation is
+ * lbchannel's own round-robin picker, so a pick costs what a round_robin pick costs.
  */
 final class PreferredSubnetsPicker implements Picker {
 
-    private final PickResult[] results;
+    private final RoundRobinPicker rotation;
+    private final int size;
     private final boolean spilledOver;
-    private final AtomicInteger next;
 
     /** @param ready the READY subchannels, never empty */
     PreferredSubnetsPicker(List<Subchannel> ready, PreferredSubnetsConfig config) {
         List<Subchannel> preferred = ready.stream().filter(config::prefers).toList();
         spilledOver = preferred.isEmpty();
-        results = (spilledOver ? ready : preferred).stream().map(PickResult::withSubchannel)
-                .toArray(PickResult[]::new);
-        // A random start keeps a fleet of clients from all beginning on the same backend.
-        next = new AtomicInteger(ThreadLocalRandom.current().nextInt(results.length));
+        List<Subchannel> chosen = spilledOver ? ready : preferred;
+        rotation = new RoundRobinPicker(chosen);
+        size = chosen.size();
     }
 
     @Override
     public PickResult pick(PickArgs args) {
-        return results[Math.floorMod(next.getAndIncrement(), results.length)];
+        return rotation.pick(args);
     }
 
     @Override
     public String toString() {
-        return "PreferredSubnetsPicker{" + results.length + (spilledOver ? " READY, none preferred}" : " preferred READY}");
+        return "PreferredSubnetsPicker{" + size + (spilledOver ? " READY, none preferred}" : " preferred READY}");
     }
 }

@@ -12,14 +12,18 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Hands out READY subchannels in turn, starting at a random one so that many clients do not
  * all start on the same backend. A pick is one atomic increment and an array read: no lock, no
- * allocation.
+ * allocation. Public so that a policy of one's own can rotate over the subchannels it chose.
  */
-final class RoundRobinPicker implements Picker {
+public final class RoundRobinPicker implements Picker {
 
     private final PickResult[] results;
     private final AtomicInteger next;
 
-    RoundRobinPicker(List<Subchannel> ready) {
+    /** @param ready the subchannels to rotate over, in order; not empty */
+    public RoundRobinPicker(List<Subchannel> ready) {
+        if (ready.isEmpty()) {
+            throw new IllegalArgumentException("A round-robin picker needs at least one subchannel");
+        }
         results = new PickResult[ready.size()];
         for (int i = 0; i < results.length; i++) {
             results[i] = PickResult.withSubchannel(ready.get(i));
