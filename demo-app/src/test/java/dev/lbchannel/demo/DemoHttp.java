@@ -1,14 +1,9 @@
 package dev.lbchannel.demo;
 
+import dev.lbchannel.testing.LoopbackHttp;
 import tools.jackson.databind.json.JsonMapper;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,14 +11,12 @@ import java.util.Map;
 /** Real HTTP requests to the running demo, with JSON parsed into maps and lists. */
 public final class DemoHttp {
 
-    private static final Duration TIMEOUT = Duration.ofSeconds(20);
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
-    private final int port;
+    private final LoopbackHttp http;
 
     public DemoHttp(int port) {
-        this.port = port;
+        this.http = new LoopbackHttp(port);
     }
 
     /** A response: its status and body text. */
@@ -40,11 +33,11 @@ public final class DemoHttp {
     }
 
     public Response get(String path) {
-        return send(HttpRequest.newBuilder(uri(path)).timeout(TIMEOUT).GET().build());
+        return response(http.get(path));
     }
 
     public Response post(String path) {
-        return send(HttpRequest.newBuilder(uri(path)).timeout(TIMEOUT).POST(HttpRequest.BodyPublishers.noBody()).build());
+        return response(http.send("POST", path));
     }
 
     /** {@code GET /backends}: backend id to its {@code 127.0.0.1:port} address. */
@@ -65,20 +58,8 @@ public final class DemoHttp {
         return states;
     }
 
-    private URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + port + path);
-    }
-
-    private Response send(HttpRequest request) {
-        try {
-            HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
-            return new Response(response.statusCode(), response.body());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted", e);
-        }
+    private static Response response(HttpResponse<String> response) {
+        return new Response(response.statusCode(), response.body());
     }
 
     @SuppressWarnings("unchecked")

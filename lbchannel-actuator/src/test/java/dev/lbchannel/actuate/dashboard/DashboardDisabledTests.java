@@ -1,6 +1,7 @@
 package dev.lbchannel.actuate.dashboard;
 
 import dev.lbchannel.actuate.ActuatorTestApplication;
+import dev.lbchannel.testing.LoopbackHttp;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -24,7 +25,7 @@ class DashboardDisabledTests {
 
     @Test
     void dashboardIsOffByDefault() {
-        DashboardHttp http = new DashboardHttp(port);
+        LoopbackHttp http = new LoopbackHttp(port);
 
         assertThat(http.get("/lbchannel/dashboard").statusCode()).isEqualTo(404);
         assertThat(http.get("/lbchannel/dashboard/dashboard.js").statusCode()).isEqualTo(404);

@@ -1,6 +1,7 @@
 package dev.lbchannel.actuate.dashboard;
 
 import dev.lbchannel.actuate.ActuatorTestApplication;
+import dev.lbchannel.testing.LoopbackHttp;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -33,7 +34,7 @@ class DashboardPageTests {
 
     @Test
     void pageIsServedAsHtmlWithStrictSecurityHeaders() {
-        HttpResponse<String> page = new DashboardHttp(port).get(PAGE);
+        HttpResponse<String> page = new LoopbackHttp(port).get(PAGE);
 
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(header(page, "Content-Type")).startsWith("text/html").contains("UTF-8");
@@ -51,7 +52,7 @@ class DashboardPageTests {
 
     @Test
     void stylesheetAndScriptsAreServedWithTheirTypes() {
-        DashboardHttp http = new DashboardHttp(port);
+        LoopbackHttp http = new LoopbackHttp(port);
         for (String name : DashboardAsset.NAMES) {
             HttpResponse<String> asset = http.get(PAGE + "/" + name);
 
@@ -65,7 +66,7 @@ class DashboardPageTests {
 
     @Test
     void unchangedFileIsNotModified() {
-        DashboardHttp http = new DashboardHttp(port);
+        LoopbackHttp http = new LoopbackHttp(port);
         String etag = header(http.get(PAGE + "/dashboard.js"), "ETag");
 
         HttpResponse<String> again = http.get(PAGE + "/dashboard.js", "If-None-Match", etag);
@@ -76,7 +77,7 @@ class DashboardPageTests {
 
     @Test
     void onlyReadsAreAnswered() {
-        DashboardHttp http = new DashboardHttp(port);
+        LoopbackHttp http = new LoopbackHttp(port);
         for (String path : new String[] {PAGE, PAGE + "/dashboard.css"}) {
             HttpResponse<String> post = http.send("POST", path);
 
@@ -90,7 +91,7 @@ class DashboardPageTests {
 
     @Test
     void nothingElseIsServedUnderThePage() {
-        DashboardHttp http = new DashboardHttp(port);
+        LoopbackHttp http = new LoopbackHttp(port);
 
         assertThat(http.get(PAGE + "/dashboard.html").statusCode()).isEqualTo(404);
         assertThat(http.get("/META-INF/lbchannel/dashboard/dashboard.js").statusCode()).isEqualTo(404);
@@ -98,7 +99,7 @@ class DashboardPageTests {
 
     @Test
     void scriptsNeverParseServerTextAsMarkup() {
-        DashboardHttp http = new DashboardHttp(port);
+        LoopbackHttp http = new LoopbackHttp(port);
         for (String name : DashboardAsset.NAMES) {
             assertThat(http.get(PAGE + "/" + name).body()).as(name)
                     .doesNotContain("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(")

@@ -1,6 +1,7 @@
 package dev.lbchannel.actuate.dashboard;
 
 import dev.lbchannel.actuate.ActuatorTestApplication;
+import dev.lbchannel.testing.LoopbackHttp;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -41,7 +42,7 @@ class DashboardPathTests {
 
     @Test
     void pageAtCustomPathReadsChannelzWhereTheActuatorMapsIt() {
-        DashboardHttp http = new DashboardHttp(port);
+        LoopbackHttp http = new LoopbackHttp(port);
 
         HttpResponse<String> page = http.get("/shop/app/ops/channels");
 
@@ -59,7 +60,7 @@ class DashboardPathTests {
 
     @Test
     void filesFollowThePage() {
-        DashboardHttp http = new DashboardHttp(port);
+        LoopbackHttp http = new LoopbackHttp(port);
 
         assertThat(http.get("/shop/app/ops/channels/dashboard.js").statusCode()).isEqualTo(200);
         assertThat(http.get("/shop/app/ops/channels/rates.js").statusCode()).isEqualTo(200);
@@ -67,6 +68,6 @@ class DashboardPathTests {
 
     @Test
     void defaultPathIsFree() {
-        assertThat(new DashboardHttp(port).get("/shop/app/lbchannel/dashboard").statusCode()).isEqualTo(404);
+        assertThat(new LoopbackHttp(port).get("/shop/app/lbchannel/dashboard").statusCode()).isEqualTo(404);
     }
 }
