@@ -1,19 +1,18 @@
 package dev.lbchannel.demo;
 
-import org.junit.jupiter.api.AfterEach;
+import dev.lbchannel.actuate.dashboard.HeadlessChromium;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.condition.DisabledIf;
+import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
@@ -21,42 +20,35 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.annotation.DirtiesContext;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
+import java.util.logging.Level;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The dashboard in a real headless Chromium: it shows the round_robin channel's three
  * subchannels READY, and after backend 1 is stopped its subchannel leaves READY within seconds
- * while the other two stay READY and calls still succeed. Reads only the DOM contract
- * ({@code section.channel[data-channel]}, {@code .subchannel[data-address][data-state]},
- * {@code body[data-updated]}). Saves a screenshot to {@code target/dashboard.png}, and to
- * {@code docs/dashboard.png} with {@code -Dlbchannel.updateScreenshot=true}.
+ * while the other two stay READY and calls still succeed; the page logs no error to its console.
+ * Reads only the DOM contract ({@code section.channel[data-channel]},
+ * {@code .subchannel[data-address][data-state]}, {@code body[data-updated]}). Saves a screenshot
+ * to {@code target/dashboard.png}, and to {@code docs/dashboard.png} with
+ * {@code -Dlbchannel.updateScreenshot=true}.
  *
- * <p>Uses Debian's {@code chromium} and {@code chromium-driver} at fixed paths, never a
- * downloaded browser or driver. Without them the test is skipped, except under CI (the
- * {@code CI} environment variable), where it fails.
+ * <p>The browser is lbchannel-actuator's {@link HeadlessChromium}: Debian's {@code chromium} and
+ * {@code chromium-driver}, never a downloaded one; without them the test is skipped, except under
+ * CI, where it fails.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "demo.traffic.rate=4")
 @DirtiesContext
 @Timeout(180)
-@DisabledIf(value = "browserMissingOutsideCi",
-        disabledReason = "Debian's chromium and chromium-driver are not installed (apt-get install chromium chromium-driver)")
 class DashboardBrowserTests {
 
-    private static final Path CHROMIUM = Path.of(System.getProperty("lbchannel.chromium", "/usr/bin/chromium"));
-    private static final Path CHROMEDRIVER =
-            Path.of(System.getProperty("lbchannel.chromedriver", "/usr/bin/chromedriver"));
     private static final String DASHBOARD = "/lbchannel/dashboard";
     private static final String CHANNEL = "round-robin";
     private static final Duration PAGE_WAIT = Duration.ofSeconds(30);
@@ -72,87 +64,52 @@ class DashboardBrowserTests {
     @LocalServerPort
     int port;
 
-    private WebDriver driver;
-    private Path profile;
-
-    /** Skips the class, before the application starts, when there is no browser and no CI to insist. */
-    static boolean browserMissingOutsideCi() {
-        return !browserInstalled() && System.getenv("CI") == null;
-    }
-
-    /** Under CI a missing browser is a broken machine, not a reason to skip. */
+    /** Runs before the application starts, so a machine without a browser does not start it for nothing. */
     @BeforeAll
-    static void browserInstalledUnderCi() {
-        if (!browserInstalled()) {
-            fail("Chromium (" + CHROMIUM + ") and ChromeDriver (" + CHROMEDRIVER + ") are needed under CI; "
-                    + "install Debian's packages: apt-get install chromium chromium-driver");
-        }
-    }
-
-    private static boolean browserInstalled() {
-        return Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
-    }
-
-    @BeforeEach
-    void openBrowser() throws IOException {
-        profile = Files.createTempDirectory("lbchannel-chromium-");
-        ChromeOptions options = new ChromeOptions()
-                .setBinary(CHROMIUM.toFile())
-                .addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                        "--disable-background-networking", "--disable-extensions", "--window-size=1400,1000",
-                        "--user-data-dir=" + profile);
-        // An explicit driver executable keeps Selenium Manager from looking for (or downloading) one.
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort()
-                .build();
-        driver = new ChromeDriver(service, options);
-    }
-
-    @AfterEach
-    void closeBrowser() {
-        try {
-            if (driver != null) {
-                driver.quit();
-            }
-        } finally {
-            deleteRecursively(profile);
-        }
+    static void browserInstalled() {
+        HeadlessChromium.assumeInstalled();
     }
 
     @Test
-    void stoppedBackendLeavesReadyOnTheDashboardWhileTheOthersServe() throws IOException {
+    void stoppedBackendLeavesReadyOnTheDashboardWhileTheOthersServe(@TempDir Path profile) throws IOException {
         DemoHttp http = new DemoHttp(port);
         assertThat(http.get(DASHBOARD).status())
                 .as("GET " + DASHBOARD + " (served by lbchannel-actuator with lbchannel.dashboard.enabled=true)")
                 .isEqualTo(200);
         Map<Integer, String> backends = http.backendAddresses();
-        driver.get("http://127.0.0.1:" + port + DASHBOARD);
-
-        new WebDriverWait(driver, PAGE_WAIT).withMessage(() -> "three READY subchannels of " + CHANNEL
-                        + " on the dashboard; it shows " + subchannels(driver))
-                .until(d -> refreshed(d) && subchannels(d).values().stream().filter("READY"::equals).count() == 3);
-        assertThat(subchannels(driver)).containsOnlyKeys(backends.values());
-
+        ChromeDriver driver = HeadlessChromium.start(profile);
         try {
-            assertThat(http.post("/backends/1/stop").status()).isEqualTo(200);
-            new WebDriverWait(driver, STOP_SEEN_WITHIN).withMessage(() -> "backend 1's subchannel ("
-                            + backends.get(1) + ") to leave READY while 2 and 3 stay READY; the page shows "
-                            + subchannels(driver))
-                    .until(d -> {
-                        Map<String, String> states = subchannels(d);
-                        return states.get(backends.get(1)) != null && !"READY".equals(states.get(backends.get(1)))
-                                && "READY".equals(states.get(backends.get(2)))
-                                && "READY".equals(states.get(backends.get(3)));
-                    });
-            DemoHttp.Response hello = http.get("/hello?name=browser&channel=" + CHANNEL);
-            assertThat(hello.status()).as(hello.body()).isEqualTo(200);
-            assertThat((Integer) hello.json().get("backendId")).isIn(2, 3);
-            assertThat(driver.findElement(By.tagName("body")).getDomAttribute("data-error"))
-                    .as("the page's last refresh failed").isNull();
-            saveScreenshot();
+            driver.get("http://127.0.0.1:" + port + DASHBOARD);
+            new WebDriverWait(driver, PAGE_WAIT).withMessage(() -> "three READY subchannels of " + CHANNEL
+                            + " on the dashboard; it shows " + subchannels(driver))
+                    .until(d -> refreshed(d)
+                            && subchannels(d).values().stream().filter("READY"::equals).count() == 3);
+            assertThat(subchannels(driver)).containsOnlyKeys(backends.values());
+
+            try {
+                assertThat(http.post("/backends/1/stop").status()).isEqualTo(200);
+                new WebDriverWait(driver, STOP_SEEN_WITHIN).withMessage(() -> "backend 1's subchannel ("
+                                + backends.get(1) + ") to leave READY while 2 and 3 stay READY; the page shows "
+                                + subchannels(driver))
+                        .until(d -> {
+                            Map<String, String> states = subchannels(d);
+                            return states.get(backends.get(1)) != null
+                                    && !"READY".equals(states.get(backends.get(1)))
+                                    && "READY".equals(states.get(backends.get(2)))
+                                    && "READY".equals(states.get(backends.get(3)));
+                        });
+                DemoHttp.Response hello = http.get("/hello?name=browser&channel=" + CHANNEL);
+                assertThat(hello.status()).as(hello.body()).isEqualTo(200);
+                assertThat((Integer) hello.json().get("backendId")).isIn(2, 3);
+                assertThat(driver.findElement(By.tagName("body")).getDomAttribute("data-error"))
+                        .as("the page's last refresh failed").isNull();
+                saveScreenshot(driver);
+            } finally {
+                http.post("/backends/1/start");
+            }
+            assertThat(severeConsoleEntries(driver)).as("the page's console errors").isEmpty();
         } finally {
-            http.post("/backends/1/start");
+            driver.quit();
         }
     }
 
@@ -172,7 +129,15 @@ class DashboardBrowserTests {
                 .executeScript("return document.body != null && document.body.hasAttribute('data-updated');"));
     }
 
-    private void saveScreenshot() throws IOException {
+    /** A script error or a Content-Security-Policy violation shows up here, nowhere else. */
+    private static List<String> severeConsoleEntries(WebDriver driver) {
+        return driver.manage().logs().get(LogType.BROWSER).getAll().stream()
+                .filter(entry -> entry.getLevel().intValue() >= Level.SEVERE.intValue())
+                .map(LogEntry::getMessage)
+                .toList();
+    }
+
+    private static void saveScreenshot(WebDriver driver) throws IOException {
         byte[] png = ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES);
         Path target = Path.of(System.getProperty("lbchannel.buildDirectory", "target"), "dashboard.png");
         Files.createDirectories(target.getParent());
@@ -181,18 +146,6 @@ class DashboardBrowserTests {
             Path docs = Path.of(System.getProperty("lbchannel.docsDirectory", "../docs"), "dashboard.png");
             Files.createDirectories(docs.getParent());
             Files.copy(target, docs, StandardCopyOption.REPLACE_EXISTING);
-        }
-    }
-
-    /** Best effort: a file Chromium still held at exit only leaves litter in the temp directory. */
-    private static void deleteRecursively(Path directory) {
-        if (directory == null || !Files.exists(directory)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(directory)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (IOException | UncheckedIOException e) {
-            // Litter only; the test's outcome does not depend on it.
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.lbchannel.demo.backend;
 
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -22,10 +24,13 @@ public final class Backends implements AutoCloseable {
      * Starts one backend per port, ids from 1; a port of 0 lets the OS pick.
      *
      * @throws BackendStartException when one cannot bind; those already started are stopped
+     * @throws InvalidConfigurationPropertyValueException when there is no port or one is out of
+     *         range, naming {@code demo.backends.ports}
      */
     public static Backends start(List<Integer> ports) {
         if (ports.isEmpty()) {
-            throw new IllegalArgumentException("The demo needs at least one backend port (0 picks a free one)");
+            throw new InvalidConfigurationPropertyValueException("demo.backends.ports", ports,
+                    "The demo needs at least one backend port; 0 lets the OS pick a free one.");
         }
         List<GreeterBackend> backends = new ArrayList<>(ports.size());
         try {

@@ -3,6 +3,7 @@ package dev.lbchannel.demo.backend;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -15,7 +16,9 @@ import java.util.concurrent.TimeUnit;
  * start binds the configured port (0 lets the OS pick one); every later start binds the same
  * port again, so a client that resolved the address once finds the backend back there.
  * {@link #stop()} is {@code shutdownNow()}: connections close at once, the way a crashed backend
- * looks to its clients. Thread-safe: start and stop are serialized on this object.
+ * looks to its clients. Thread-safe: start and stop are serialized on a private lock; the
+ * readers ({@link #port()}, {@link #address()}, {@link #isRunning()}) take no lock and never wait,
+ * so a channel's serializer may call them.
  */
 public final class GreeterBackend {
 
@@ -24,12 +27,20 @@ public final class GreeterBackend {
     private static final InetAddress LOOPBACK = loopback();
 
     private final int id;
-    private int port;
-    private @Nullable Server server;
+    private final Object lifecycle = new Object();
+    /** The configured port until the first start, then the bound one for good: restarts rebind it. */
+    private volatile int port;
+    /** Written only under {@link #lifecycle}; read without it. */
+    private volatile @Nullable Server server;
 
+    /**
+     * @throws InvalidConfigurationPropertyValueException when the port is not 0..65535, naming
+     *         its entry in {@code demo.backends.ports}
+     */
     GreeterBackend(int id, int port) {
         if (port < 0 || port > 65535) {
-            throw new IllegalArgumentException("Backend " + id + ": port " + port + " is not 0..65535");
+            throw new InvalidConfigurationPropertyValueException("demo.backends.ports[" + (id - 1) + "]", port,
+                    "Set a port from 1 to 65535, or 0 to let the OS pick a free one.");
         }
         this.id = id;
         this.port = port;
@@ -41,16 +52,16 @@ public final class GreeterBackend {
     }
 
     /** The port it listens on (or listened on, once stopped); 0 before the first start. */
-    public synchronized int port() {
+    public int port() {
         return port;
     }
 
     /** Its address as a client dials it, {@code 127.0.0.1:port}. */
-    public synchronized InetSocketAddress address() {
+    public InetSocketAddress address() {
         return new InetSocketAddress(LOOPBACK, port);
     }
 
-    public synchronized boolean isRunning() {
+    public boolean isRunning() {
         return server != null;
     }
 
@@ -59,40 +70,46 @@ public final class GreeterBackend {
      *
      * @throws BackendStartException when the port cannot be bound, naming it
      */
-    public synchronized void start() {
-        if (server != null) {
-            return;
+    public void start() {
+        synchronized (lifecycle) {
+            if (server != null) {
+                return;
+            }
+            Server started = NettyServerBuilder.forAddress(new InetSocketAddress(LOOPBACK, port))
+                    .addService(new GreeterService(id))
+                    .directExecutor() // The greeter never blocks; no thread hop needed.
+                    .build();
+            try {
+                started.start();
+            } catch (IOException e) {
+                started.shutdownNow();
+                throw new BackendStartException("Backend " + id + " cannot listen on "
+                        + LOOPBACK.getHostAddress() + ":" + port + ": " + e.getMessage(), e);
+            }
+            port = started.getPort(); // Before server: whoever sees it running sees its port.
+            server = started;
         }
-        Server started = NettyServerBuilder.forAddress(new InetSocketAddress(LOOPBACK, port))
-                .addService(new GreeterService(id))
-                .directExecutor() // The greeter never blocks; no thread hop needed.
-                .build();
-        try {
-            started.start();
-        } catch (IOException e) {
-            started.shutdownNow();
-            throw new BackendStartException("Backend " + id + " cannot listen on "
-                    + LOOPBACK.getHostAddress() + ":" + port + ": " + e.getMessage(), e);
-        }
-        server = started;
-        port = started.getPort();
     }
 
     /**
      * Stops serving at once, closing every connection, and waits (a few seconds at most) until the
      * port is free again; does nothing when it is not running.
      */
-    public synchronized void stop() {
-        Server running = server;
-        if (running == null) {
-            return;
-        }
-        server = null;
-        running.shutdownNow();
-        try {
-            running.awaitTermination(STOP_WAIT_SECONDS, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    public void stop() {
+        // Waiting under the lock keeps a start right after from finding the port still bound;
+        // no reader takes this lock, so none waits with it.
+        synchronized (lifecycle) {
+            Server running = server;
+            if (running == null) {
+                return;
+            }
+            server = null;
+            running.shutdownNow();
+            try {
+                running.awaitTermination(STOP_WAIT_SECONDS, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -105,7 +122,7 @@ public final class GreeterBackend {
     }
 
     @Override
-    public synchronized String toString() {
+    public String toString() {
         return "backend " + id + " on " + LOOPBACK.getHostAddress() + ":" + port
                 + (server != null ? " (running)" : " (stopped)");
     }

@@ -3,6 +3,7 @@ package dev.lbchannel.demo.backend;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -14,7 +15,10 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** A backend stops for real (its port refuses connections) and starts again on the same port. */
+/**
+ * A backend stops for real (its port refuses connections) and starts again on the same port; a
+ * port that cannot work is refused naming its {@code demo.backends.ports} entry.
+ */
 @Timeout(30)
 class GreeterBackendTests {
 
@@ -55,5 +59,21 @@ class GreeterBackendTests {
                     .isInstanceOf(BackendStartException.class)
                     .hasMessageContaining("127.0.0.1:" + taken.getLocalPort());
         }
+    }
+
+    @Test
+    void outOfRangePortIsAnInvalidPropertyNamingItsEntry() {
+        assertThatThrownBy(() -> Backends.start(List.of(0, 65536)))
+                .isInstanceOfSatisfying(InvalidConfigurationPropertyValueException.class, e -> {
+                    assertThat(e.getName()).isEqualTo("demo.backends.ports[1]");
+                    assertThat(e.getValue()).isEqualTo(65536);
+                });
+    }
+
+    @Test
+    void noPortIsAnInvalidProperty() {
+        assertThatThrownBy(() -> Backends.start(List.of()))
+                .isInstanceOfSatisfying(InvalidConfigurationPropertyValueException.class,
+                        e -> assertThat(e.getName()).isEqualTo("demo.backends.ports"));
     }
 }

@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * never looks for (or downloads) a browser or a driver. Headless, sandbox-free for containers,
  * with background networking off so the browser talks to nothing but the test application.
  */
-final class HeadlessChromium {
+public final class HeadlessChromium {
 
     static final Path BROWSER = Path.of("/usr/bin/chromium");
     static final Path DRIVER = Path.of("/usr/bin/chromedriver");
@@ -30,7 +30,7 @@ final class HeadlessChromium {
      * Skips the calling test when Chromium or its driver is missing, unless {@code CI} is set:
      * there the browser test must run, so a missing browser fails it.
      */
-    static void assumeInstalled() {
+    public static void assumeInstalled() {
         boolean installed = Files.isExecutable(BROWSER) && Files.isExecutable(DRIVER);
         if (!installed && System.getenv("CI") != null) {
             fail("The dashboard's browser test needs " + BROWSER + " and " + DRIVER
@@ -41,7 +41,7 @@ final class HeadlessChromium {
     }
 
     /** Starts a browser with its profile in {@code profile}; the caller quits it. */
-    static ChromeDriver start(Path profile) {
+    public static ChromeDriver start(Path profile) {
         ChromeOptions options = new ChromeOptions();
         options.setBinary(BROWSER.toFile());
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
