@@ -2,6 +2,7 @@ package dev.lbchannel;
 
 import dev.lbchannel.balancer.BalancerProvider;
 import dev.lbchannel.balancer.BalancerRegistry;
+import dev.lbchannel.balancer.Serializer;
 import dev.lbchannel.config.ServiceConfig;
 import dev.lbchannel.resolver.ResolverArgs;
 import dev.lbchannel.resolver.ResolverProvider;
@@ -261,8 +262,11 @@ public final class LbChannelBuilder {
         }
         try {
             Executor callExecutor = executor != null ? executor : SharedExecutor.get();
-            // Creating a resolver validates the target's endpoint; it starts no work until start().
-            resolverProvider.newResolver(parsed, new ResolverArgs(defaultPort, group.next(), callExecutor, group)).shutdown();
+            // Creating a resolver validates the target's endpoint; it starts no work until start(),
+            // so the serializer it is given here never runs anything.
+            Serializer unused = new Serializer((thread, error) -> { });
+            resolverProvider.newResolver(parsed, new ResolverArgs(defaultPort, group.next(), callExecutor, group, unused))
+                    .shutdown();
             TransportOptions options = TransportOptions.builder(group, requireNonNull(type, "channelType"))
                     .sslContext(ssl)
                     .userAgent(userAgent)

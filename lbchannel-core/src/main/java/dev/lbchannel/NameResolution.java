@@ -33,7 +33,7 @@ final class NameResolution {
         this.balancers = new GracefulSwitch(channel);
         Resolver created = settings.resolverProvider().newResolver(settings.target(),
                 new ResolverArgs(settings.defaultPort(), channel.scheduler(), settings.executor(),
-                        settings.transportFactory().options().eventLoopGroup()));
+                        settings.transportFactory().options().eventLoopGroup(), channel.serializer()));
         this.resolver = new ResolverBridge(created, channel.serializer(), channel.scheduler(),
                 settings.backoffPolicy(), this::onResult, this::onError);
     }

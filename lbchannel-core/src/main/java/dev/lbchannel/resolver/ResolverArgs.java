@@ -1,5 +1,6 @@
 package dev.lbchannel.resolver;
 
+import dev.lbchannel.balancer.Serializer;
 import io.netty.channel.EventLoopGroup;
 
 import java.util.concurrent.Executor;
@@ -15,12 +16,17 @@ import static java.util.Objects.requireNonNull;
  * @param offloadExecutor for blocking work such as system name lookups
  * @param eventLoopGroup the channel's event loops (NIO), for resolvers that do non-blocking I/O
  *     such as DNS queries
+ * @param serializer the channel's serializer, where it calls {@code start}, {@code refresh} and
+ *     {@code shutdown}: a resolver that reports from threads of its own can hand each report to
+ *     it and check there whether it has been shut down, which keeps {@link Resolver#shutdown()}'s
+ *     promise without a lock
  */
 public record ResolverArgs(int defaultPort, ScheduledExecutorService scheduler, Executor offloadExecutor,
-        EventLoopGroup eventLoopGroup) {
+        EventLoopGroup eventLoopGroup, Serializer serializer) {
 
     public ResolverArgs {
         requireNonNull(scheduler, "scheduler");
+        requireNonNull(serializer, "serializer");
         requireNonNull(offloadExecutor, "offloadExecutor");
         requireNonNull(eventLoopGroup, "eventLoopGroup");
     }

@@ -1,17 +1,20 @@
 package dev.lbchannel.resolver;
 
+import dev.lbchannel.balancer.Serializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
  * What a channel gives its resolvers, for tests: real NIO event loops (whose first loop is the
- * scheduler, as in the channel) and a real offload pool. Close it after the class.
+ * scheduler, as in the channel), a real offload pool and a serializer. Close it after the class.
  */
 public final class ResolverTestEnvironment implements AutoCloseable {
 
@@ -20,13 +23,22 @@ public final class ResolverTestEnvironment implements AutoCloseable {
     private final ExecutorService offload = Executors.newCachedThreadPool(
             new DefaultThreadFactory("resolver-test-offload", true));
 
+    private final List<Throwable> uncaught = new CopyOnWriteArrayList<>();
+    /** The serializer every resolver under test gets; a task that throws fails {@link #close()}. */
+    private final Serializer serializer = new Serializer((thread, error) -> uncaught.add(error));
+
     public ResolverArgs args(int defaultPort) {
-        return new ResolverArgs(defaultPort, group.next(), offload, group);
+        return new ResolverArgs(defaultPort, group.next(), offload, group, serializer);
     }
 
     @Override
     public void close() throws InterruptedException {
         offload.shutdownNow();
         group.shutdownGracefully(0, 5, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS);
+        if (!uncaught.isEmpty()) {
+            AssertionError failure = new AssertionError("A serializer task threw: " + uncaught.get(0), uncaught.get(0));
+            uncaught.stream().skip(1).forEach(failure::addSuppressed);
+            throw failure;
+        }
     }
 }

@@ -179,7 +179,7 @@ class StaticResolverProviderTests {
     private Resolver resolver(String target, Executor offload) {
         ResolverArgs real = environment.args(443);
         return provider.newResolver(Target.parse(target),
-                new ResolverArgs(443, real.scheduler(), offload, real.eventLoopGroup()));
+                new ResolverArgs(443, real.scheduler(), offload, real.eventLoopGroup(), real.serializer()));
     }
 
     /** Runs offloaded tasks only when the test says so, on the test's thread. */
