@@ -2,6 +2,8 @@ package dev.lbchannel.samples;
 
 import dev.lbchannel.LbChannel;
 import dev.lbchannel.channelz.SubchannelSnapshot;
+import dev.lbchannel.resolver.ResolverProvider;
+import dev.lbchannel.resolver.dns.DnsResolverProvider;
 import dev.lbchannel.testing.Await;
 import dev.lbchannel.testing.Dnsmasq;
 import dev.lbchannel.testing.TestBackend;
@@ -12,9 +14,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -25,7 +30,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * {@code samples/dns-round-robin.yml}: the name {@code orders.internal} served by a real DNS
  * server (dnsmasq on loopback) with three A records, one per backend; the backends share one
- * port on 127.0.0.1-3, so the records alone choose them.
+ * port on 127.0.0.1-3, so the records alone choose them. The opt-in periodic lookup the sample's
+ * comment shows is proven with a shorter interval.
  */
 @Timeout(60)
 class DnsRoundRobinSampleTests {
@@ -43,7 +49,12 @@ class DnsRoundRobinSampleTests {
         dns = Dnsmasq.start();
         startBackendsOnOnePort();
         dns.hosts(NAME, HOSTS);
-        sample = Sample.start("dns-round-robin", "orders.dns-server=127.0.0.1:" + dns.port(), "orders.port=" + port);
+        sample = startSample();
+    }
+
+    private Sample startSample(Class<?>... configurations) {
+        return Sample.start("dns-round-robin", List.of(configurations), "orders.dns-server=127.0.0.1:" + dns.port(),
+                "orders.port=" + port);
     }
 
     /** A port free on 127.0.0.1 is almost always free on .2 and .3 too; try another if not. */
@@ -106,5 +117,36 @@ class DnsRoundRobinSampleTests {
 
         Deadline seen = backends.stream().map(TestBackend::lastDeadline).filter(d -> d != null).findFirst().orElseThrow();
         assertThat(seen.timeRemaining(TimeUnit.MILLISECONDS)).isBetween(1L, 3_000L);
+    }
+
+    @Test
+    void withTheOptInPeriodicLookupAReplicaAddedWhileAllAreHealthyIsFollowed() {
+        sample.close();
+        dns.hosts(NAME, HOSTS[0], HOSTS[1]);
+        sample = startSample(PeriodicLookup.class);
+        LbChannel orders = sample.channel("orders");
+        ChannelConditions.awaitReadySubchannels(orders, 2);
+
+        // A scale-up: no connection fails, so only the periodic lookup can bring the third replica in.
+        dns.hosts(NAME, HOSTS);
+
+        ChannelConditions.awaitReadySubchannels(orders, HOSTS.length);
+        sample.servedBy().reset();
+        for (int i = 0; i < 30; i++) {
+            TestServiceGrpc.newBlockingStub(orders).emptyCall(Empty.getDefaultInstance());
+        }
+        for (String host : HOSTS) {
+            assertThat(sample.servedBy().served(host + ":" + port)).as(host).isEqualTo(10);
+        }
+    }
+
+    /** The bean from the sample's comment, with 1 s instead of 30 s so the test need not wait long. */
+    @Configuration(proxyBeanMethods = false)
+    static class PeriodicLookup {
+
+        @Bean
+        ResolverProvider dns() {
+            return DnsResolverProvider.builder().refreshInterval(Duration.ofSeconds(1)).build();
+        }
     }
 }

@@ -56,6 +56,16 @@ final class GrpcBackend implements AutoCloseable {
     private final Server server;
 
     private GrpcBackend(Builder builder) throws Exception {
+        try {
+            this.server = build(builder).build().start();
+        } catch (Exception | Error e) {
+            // The scheduler thread was started with this object; nobody else can stop it now.
+            scheduler.shutdownNow();
+            throw e;
+        }
+    }
+
+    private NettyServerBuilder build(Builder builder) throws Exception {
         List<ServerInterceptor> interceptors = new ArrayList<>(TestServiceImpl.interceptors());
         interceptors.add(new Recorder());
         NettyServerBuilder server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
@@ -73,7 +83,7 @@ final class GrpcBackend implements AutoCloseable {
             server.permitKeepAliveTime(builder.keepAlivePermit.toNanos(), TimeUnit.NANOSECONDS)
                     .permitKeepAliveWithoutCalls(true);
         }
-        this.server = server.build().start();
+        return server;
     }
 
     static Builder builder() {

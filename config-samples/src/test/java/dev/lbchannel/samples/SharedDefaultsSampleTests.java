@@ -1,6 +1,9 @@
 package dev.lbchannel.samples;
 
 import dev.lbchannel.LbChannel;
+import dev.lbchannel.boot.autoconfigure.ChannelProperties;
+import dev.lbchannel.boot.autoconfigure.LbChannelProperties;
+import io.grpc.ConnectivityState;
 import io.grpc.Metadata;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthGrpc;
@@ -14,6 +17,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -22,7 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * {@code samples/shared-defaults.yml}: three channels, each to its own TLS backend (one test CA
  * for all, as the shared bundle assumes), observed at the servers: TLS, authority, user-agent,
- * deadlines; and in the channels: the policy.
+ * deadlines; in the channels: the policy, and the default idle timeout at work (shortened on the
+ * command line); and, as bound, the keepalive and idle settings every channel takes from the defaults.
  */
 @Timeout(60)
 class SharedDefaultsSampleTests {
@@ -42,10 +49,16 @@ class SharedDefaultsSampleTests {
         X509Bundle certificate = PKI.server("orders.internal", "inventory.internal", "recommendations.internal");
         backends = Map.of("orders", GrpcBackend.tls(certificate), "inventory", GrpcBackend.tls(certificate),
                 "recommendations", GrpcBackend.tls(certificate));
-        sample = Sample.start("shared-defaults", "internal.tls-dir=" + tlsDir,
+        sample = startSample();
+    }
+
+    private static Sample startSample(String... overrides) {
+        List<String> properties = new ArrayList<>(List.of("internal.tls-dir=" + tlsDir,
                 "orders.address=" + backends.get("orders").address(),
                 "inventory.address=" + backends.get("inventory").address(),
-                "recommendations.address=" + backends.get("recommendations").address());
+                "recommendations.address=" + backends.get("recommendations").address()));
+        properties.addAll(List.of(overrides));
+        return Sample.start("shared-defaults", properties.toArray(String[]::new));
     }
 
     @AfterAll
@@ -97,6 +110,39 @@ class SharedDefaultsSampleTests {
         assertThat(healthCheckDeadlineMillis("inventory")).isBetween(1L, 800L);
         // recommendations has its own service config, without the health-check timeout: the 5 s default deadline.
         assertThat(healthCheckDeadlineMillis("recommendations")).isBetween(1_001L, 5_000L);
+    }
+
+    @Test
+    void everyChannelTakesTheDefaultKeepaliveAndIdleTimeout() {
+        LbChannelProperties properties = sample.bean(LbChannelProperties.class);
+        ChannelProperties defaults = properties.getDefaults();
+        assertThat(defaults.getKeepalive().getTime()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(defaults.getKeepalive().getTimeout()).isEqualTo(Duration.ofSeconds(20));
+        assertThat(defaults.getIdle().getTimeout()).isEqualTo(Duration.ofMinutes(15));
+
+        // A channel exposes no keepalive or idle setting, so check what it binds: none sets its own,
+        // so the starter's field-by-field merge gives each one the defaults.
+        for (String name : backends.keySet()) {
+            ChannelProperties channel = properties.getChannels().get(name);
+            assertThat(channel).as(name).isNotNull();
+            assertThat(channel.getKeepalive().getTime()).as(name).isNull();
+            assertThat(channel.getKeepalive().getTimeout()).as(name).isNull();
+            assertThat(channel.getKeepalive().getWithoutCalls()).as(name).isNull();
+            assertThat(channel.getIdle().getTimeout()).as(name).isNull();
+        }
+    }
+
+    @Test
+    void theDefaultIdleTimeoutReachesEveryChannel() {
+        // The sample's 15 min, shortened on the command line under the same property name, to watch it act.
+        try (Sample shortIdle = startSample("lbchannel.defaults.idle.timeout=1s")) {
+            for (String name : backends.keySet()) {
+                TestServiceGrpc.newBlockingStub(shortIdle.channel(name)).emptyCall(Empty.getDefaultInstance());
+            }
+            for (String name : backends.keySet()) {
+                ChannelConditions.awaitState(shortIdle.channel(name), ConnectivityState.IDLE);
+            }
+        }
     }
 
     /** Checks health through the channel; returns the deadline the server saw, in milliseconds left. */

@@ -1,5 +1,6 @@
 package dev.lbchannel.samples.resolver;
 
+import dev.lbchannel.balancer.Serializer;
 import dev.lbchannel.resolver.Endpoint;
 import dev.lbchannel.resolver.ResolutionResult;
 import dev.lbchannel.resolver.Resolver;
@@ -35,8 +36,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Threading: reading the file and looking names up block, so they run on the channel's
  * offload executor, one read at a time; requests that arrive during a read are served by one
- * more read. The poll timer only requests a read. Nothing is reported after {@link #shutdown()}
- * returns, except by a read already past its check.
+ * more read. The poll timer only requests a read. A read that throws unexpectedly is reported as
+ * an error and does not stop later reads. Every report is handed to the channel's serializer,
+ * where the channel also calls {@link #shutdown()}, and checks there whether the resolver has been
+ * shut down: so nothing is reported once {@code shutdown()} has returned, as {@link Resolver}
+ * promises, without a lock.
  */
 final class EndpointsFileResolver implements Resolver {
 
@@ -45,21 +49,24 @@ final class EndpointsFileResolver implements Resolver {
     private final Duration pollInterval;
     private final ScheduledExecutorService scheduler;
     private final Executor offloadExecutor;
+    private final Serializer serializer;
     /** Reads asked for and not yet covered by a read; the read loop runs while it is above zero. */
     private final AtomicInteger readRequests = new AtomicInteger();
     private volatile @Nullable ResolverListener listener;
     private volatile @Nullable ScheduledFuture<?> poll;
+    // Written on the serializer, where reports check it; read elsewhere only to skip wasted reads.
     private volatile boolean shutdown;
     /** What the listener last received; touched only by the read loop, one read at a time. */
     private @Nullable List<Endpoint> reported;
 
     EndpointsFileResolver(Path file, int defaultPort, Duration pollInterval, ScheduledExecutorService scheduler,
-            Executor offloadExecutor) {
+            Executor offloadExecutor, Serializer serializer) {
         this.file = file;
         this.defaultPort = defaultPort;
         this.pollInterval = pollInterval;
         this.scheduler = scheduler;
         this.offloadExecutor = offloadExecutor;
+        this.serializer = serializer;
     }
 
     @Override
@@ -95,6 +102,10 @@ final class EndpointsFileResolver implements Resolver {
         if (shutdown || readRequests.getAndIncrement() > 0) {
             return; // a read loop is running and will read once more
         }
+        startLoop();
+    }
+
+    private void startLoop() {
         try {
             offloadExecutor.execute(this::readLoop);
         } catch (RejectedExecutionException e) {
@@ -103,11 +114,22 @@ final class EndpointsFileResolver implements Resolver {
     }
 
     private void readLoop() {
-        int covered;
-        do {
-            covered = readRequests.get();
-            readOnce();
-        } while (readRequests.addAndGet(-covered) > 0);
+        int remaining = 0;
+        try {
+            do {
+                int covered = readRequests.get();
+                try {
+                    readOnce();
+                } finally {
+                    // Even when the read throws, or requestRead() would wait forever for this loop.
+                    remaining = readRequests.addAndGet(-covered);
+                }
+            } while (remaining > 0);
+        } finally {
+            if (remaining > 0) {
+                startLoop(); // a throw ended this loop with requests still to serve
+            }
+        }
     }
 
     private void readOnce() {
@@ -115,6 +137,15 @@ final class EndpointsFileResolver implements Resolver {
         if (shutdown || current == null) {
             return;
         }
+        try {
+            readAndReport(current);
+        } catch (RuntimeException e) {
+            // A bug (ours or the listener's) or a SecurityException: report it, and keep reading.
+            fail(current, "Unexpected failure resolving endpoints file " + file + ": " + e, e);
+        }
+    }
+
+    private void readAndReport(ResolverListener current) {
         List<Endpoint> endpoints;
         try {
             endpoints = resolve(EndpointsFile.read(file, defaultPort));
@@ -128,15 +159,29 @@ final class EndpointsFileResolver implements Resolver {
             fail(current, e.getMessage(), e);
             return;
         }
-        if (!endpoints.equals(reported) && !shutdown) {
-            reported = endpoints;
-            current.onResult(ResolutionResult.of(endpoints));
+        if (!endpoints.equals(reported)) {
+            report(current, endpoints);
         }
+    }
+
+    private void report(ResolverListener current, List<Endpoint> endpoints) {
+        reported = endpoints;
+        ResolutionResult result = ResolutionResult.of(endpoints);
+        serializer.execute(() -> {
+            if (!shutdown) {
+                current.onResult(result);
+            }
+        });
     }
 
     private void fail(ResolverListener current, @Nullable String description, Exception cause) {
         reported = null;
-        current.onError(Status.UNAVAILABLE.withDescription(description).withCause(cause));
+        Status error = Status.UNAVAILABLE.withDescription(description).withCause(cause);
+        serializer.execute(() -> {
+            if (!shutdown) {
+                current.onError(error);
+            }
+        });
     }
 
     private static List<Endpoint> resolve(List<HostAndPort> entries) throws UnknownHostException {

@@ -46,7 +46,7 @@ public final class EndpointsFileResolverProvider implements ResolverProvider {
     @Override
     public Resolver newResolver(Target target, ResolverArgs args) {
         return new EndpointsFileResolver(path(target), args.defaultPort(), pollInterval, args.scheduler(),
-                args.offloadExecutor());
+                args.offloadExecutor(), args.serializer());
     }
 
     @Override
