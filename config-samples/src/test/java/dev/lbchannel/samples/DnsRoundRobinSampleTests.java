@@ -99,9 +99,7 @@ class DnsRoundRobinSampleTests {
             TestServiceGrpc.newBlockingStub(orders).emptyCall(Empty.getDefaultInstance());
         }
 
-        for (String host : HOSTS) {
-            assertThat(sample.servedBy().served(host + ":" + port)).as(host).isEqualTo(10);
-        }
+        assertEvenlySpread();
         assertThat(orders.snapshot().lbPolicy()).isEqualTo("round_robin");
         assertThat(orders.snapshot().subchannels()).flatExtracting(SubchannelSnapshot::addresses)
                 .containsExactlyInAnyOrderElementsOf(Arrays.stream(HOSTS).map(h -> h + ":" + port).toList());
@@ -135,9 +133,7 @@ class DnsRoundRobinSampleTests {
         for (int i = 0; i < 30; i++) {
             TestServiceGrpc.newBlockingStub(orders).emptyCall(Empty.getDefaultInstance());
         }
-        for (String host : HOSTS) {
-            assertThat(sample.servedBy().served(host + ":" + port)).as(host).isEqualTo(10);
-        }
+        assertEvenlySpread();
     }
 
     /** The bean from the sample's comment, with 1 s instead of 30 s so the test need not wait long. */
@@ -148,5 +144,19 @@ class DnsRoundRobinSampleTests {
         ResolverProvider dns() {
             return DnsResolverProvider.builder().refreshInterval(Duration.ofSeconds(1)).build();
         }
+    }
+
+    /**
+     * 30 calls rotate over the three: 10 each, give or take the one restart of the rotation when a
+     * subchannel's READY reaches the balancer just after the snapshot showed it.
+     */
+    private void assertEvenlySpread() {
+        int total = 0;
+        for (String host : HOSTS) {
+            int served = sample.servedBy().served(host + ":" + port);
+            assertThat(served).as(host).isBetween(9, 11);
+            total += served;
+        }
+        assertThat(total).isEqualTo(30);
     }
 }
