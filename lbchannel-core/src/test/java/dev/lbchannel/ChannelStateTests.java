@@ -1,6 +1,7 @@
 package dev.lbchannel;
 
 import dev.lbchannel.testing.Await;
+import dev.lbchannel.testing.RefusedPort;
 import dev.lbchannel.testing.TestBackend;
 import io.grpc.ConnectivityState;
 import io.grpc.Status;
@@ -11,7 +12,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,12 +55,6 @@ class ChannelStateTests {
         return channel;
     }
 
-    private static int unusedPort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
     @Test
     void startsIdleConnectsOnRequestAndReportsEachChange() throws Exception {
         TestBackend backend = backend();
@@ -90,23 +84,25 @@ class ChannelStateTests {
 
     @Test
     void failFastCallsFailUnavailableInTransientFailureWhileWaitForReadyCallsWaitForTheServer() throws Exception {
-        int port = unusedPort();
-        LbChannel channel = channel(port, b -> b);
-        channel.getState(true);
-        Await.until("TRANSIENT_FAILURE", () -> channel.getState(false) == ConnectivityState.TRANSIENT_FAILURE);
+        try (RefusedPort refused = new RefusedPort()) {
+            int port = refused.port();
+            LbChannel channel = channel(port, b -> b);
+            channel.getState(true);
+            Await.until("TRANSIENT_FAILURE", () -> channel.getState(false) == ConnectivityState.TRANSIENT_FAILURE);
 
-        assertThatThrownBy(() -> TestServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
-                .emptyCall(Empty.getDefaultInstance()))
-                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
-                    assertThat(e.getStatus().getDescription()).contains(String.valueOf(port));
-                });
+            assertThatThrownBy(() -> TestServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
+                    .emptyCall(Empty.getDefaultInstance()))
+                    .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+                        assertThat(e.getStatus().getDescription()).contains(String.valueOf(port));
+                    });
 
-        // A wait-for-ready call does not fail fast: it waits until its deadline.
-        assertThatThrownBy(() -> TestServiceGrpc.newBlockingStub(channel).withWaitForReady()
-                .withDeadlineAfter(300, TimeUnit.MILLISECONDS).emptyCall(Empty.getDefaultInstance()))
-                .isInstanceOfSatisfying(StatusRuntimeException.class,
-                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED));
+            // A wait-for-ready call does not fail fast: it waits until its deadline.
+            assertThatThrownBy(() -> TestServiceGrpc.newBlockingStub(channel).withWaitForReady()
+                    .withDeadlineAfter(300, TimeUnit.MILLISECONDS).emptyCall(Empty.getDefaultInstance()))
+                    .isInstanceOfSatisfying(StatusRuntimeException.class,
+                            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED));
+        }
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.lbchannel.actuate.health;
 import dev.lbchannel.LbChannel;
 import dev.lbchannel.LbChannelBuilder;
 import dev.lbchannel.testing.Await;
+import dev.lbchannel.testing.RefusedPort;
 import io.grpc.ConnectivityState;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -62,21 +63,19 @@ class ChannelHealthIndicatorTests {
     }
 
     @Test
-    void aFailingChannelIsDownWithTheLastError() throws IOException {
-        int closedPort;
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            closedPort = probe.getLocalPort();
+    void aFailingChannelIsDownWithTheLastError() {
+        try (RefusedPort refused = new RefusedPort()) {
+            channel = plaintext("static:///127.0.0.1:" + refused.port());
+            channel.getState(true);
+            Await.until("the channel in TRANSIENT_FAILURE",
+                    () -> channel.getState(false) == ConnectivityState.TRANSIENT_FAILURE);
+
+            Health health = new ChannelHealthIndicator(channel).health();
+
+            assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+            assertThat(health.getDetails()).containsEntry("state", "TRANSIENT_FAILURE").containsKey("lastError");
+            assertThat(subchannelStates(health)).containsExactly("TRANSIENT_FAILURE");
         }
-        channel = plaintext("static:///127.0.0.1:" + closedPort);
-        channel.getState(true);
-        Await.until("the channel in TRANSIENT_FAILURE",
-                () -> channel.getState(false) == ConnectivityState.TRANSIENT_FAILURE);
-
-        Health health = new ChannelHealthIndicator(channel).health();
-
-        assertThat(health.getStatus()).isEqualTo(Status.DOWN);
-        assertThat(health.getDetails()).containsEntry("state", "TRANSIENT_FAILURE").containsKey("lastError");
-        assertThat(subchannelStates(health)).containsExactly("TRANSIENT_FAILURE");
     }
 
     @Test
