@@ -57,6 +57,7 @@ final class NettyClientTransport implements ClientTransport {
     private @Nullable Status shutdownStatus;
     private @Nullable Status closeCause;
     private @Nullable ScheduledFuture<?> connectTimeout;
+    private @Nullable ChannelFuture connectFuture;
     private boolean ready;
     private boolean terminated;
 
@@ -100,6 +101,7 @@ final class NettyClientTransport implements ClientTransport {
                     }
                 });
         ChannelFuture connect = bootstrap.connect(address);
+        connectFuture = connect;
         Channel ch = connect.channel();
         channel = ch;
         eventLoop.execute(() -> connectTimeout = eventLoop.schedule(this::onConnectTimeout,
@@ -108,8 +110,7 @@ final class NettyClientTransport implements ClientTransport {
             if (f.isSuccess()) {
                 stats.localAddress(ch.localAddress());
             } else {
-                recordCloseCause(Status.UNAVAILABLE.withDescription("Failed to connect to " + SocketAddresses.text(address)
-                        + ": " + f.cause().getMessage()).withCause(f.cause()));
+                recordConnectFailure(f.cause());
             }
         });
         ch.closeFuture().addListener(f -> onChannelClosed());
@@ -200,6 +201,12 @@ final class NettyClientTransport implements ClientTransport {
         factory.tooManyPings();
     }
 
+    private void recordConnectFailure(Throwable cause) {
+        recordCloseCause(Status.UNAVAILABLE.withDescription("Failed to connect to " + SocketAddresses.text(address)
+                + ": " + (cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName()))
+                .withCause(cause));
+    }
+
     /** Remembers why the connection is ending; the first cause wins. */
     void recordCloseCause(Status status) {
         if (closeCause == null) {
@@ -249,6 +256,12 @@ final class NettyClientTransport implements ClientTransport {
         }
         if (connectTimeout != null) {
             connectTimeout.cancel(false);
+        }
+        // The connect promise fails before the channel closes, but its listener may run after this
+        // one (Netty may notify them from different points); the failure must not be lost.
+        ChannelFuture connect = connectFuture;
+        if (connect != null && connect.isDone() && connect.cause() != null) {
+            recordConnectFailure(connect.cause());
         }
         Status status = closeStatus();
         handler.connectionClosed(status);
