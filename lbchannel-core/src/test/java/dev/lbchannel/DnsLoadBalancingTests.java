@@ -12,8 +12,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,30 +36,10 @@ class DnsLoadBalancingTests {
     private int port;
 
     @BeforeEach
-    void start() throws Exception {
+    void start() {
         dns = Dnsmasq.start();
-        startBackendsOnOnePort();
-    }
-
-    /** A port free on 127.0.0.1 is almost always free on .2 and .3 too; try again if not. */
-    private void startBackendsOnOnePort() throws Exception {
-        for (int attempt = 0; ; attempt++) {
-            try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName(HOSTS[0]))) {
-                port = probe.getLocalPort();
-            }
-            try {
-                for (String host : HOSTS) {
-                    backends.add(TestBackend.plaintextOn(host, port));
-                }
-                return;
-            } catch (RuntimeException e) {
-                backends.forEach(TestBackend::close);
-                backends.clear();
-                if (attempt == 5) {
-                    throw e;
-                }
-            }
-        }
+        backends.addAll(TestBackend.plaintextOnSharedPort(HOSTS));
+        port = backends.get(0).port();
     }
 
     @AfterEach

@@ -17,8 +17,6 @@ import org.junit.jupiter.api.Timeout;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -45,9 +43,10 @@ class DnsRoundRobinSampleTests {
     private Sample sample;
 
     @BeforeEach
-    void start() throws Exception {
+    void start() {
         dns = Dnsmasq.start();
-        startBackendsOnOnePort();
+        backends.addAll(TestBackend.plaintextOnSharedPort(HOSTS));
+        port = backends.get(0).port();
         dns.hosts(NAME, HOSTS);
         sample = startSample();
     }
@@ -55,27 +54,6 @@ class DnsRoundRobinSampleTests {
     private Sample startSample(Class<?>... configurations) {
         return Sample.start("dns-round-robin", List.of(configurations), "orders.dns-server=127.0.0.1:" + dns.port(),
                 "orders.port=" + port);
-    }
-
-    /** A port free on 127.0.0.1 is almost always free on .2 and .3 too; try another if not. */
-    private void startBackendsOnOnePort() throws Exception {
-        for (int attempt = 1; ; attempt++) {
-            try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName(HOSTS[0]))) {
-                port = probe.getLocalPort();
-            }
-            try {
-                for (String host : HOSTS) {
-                    backends.add(TestBackend.plaintextOn(host, port));
-                }
-                return;
-            } catch (RuntimeException e) {
-                backends.forEach(TestBackend::close);
-                backends.clear();
-                if (attempt == 5) {
-                    throw e;
-                }
-            }
-        }
     }
 
     @AfterEach

@@ -1,5 +1,6 @@
 package dev.lbchannel.demo;
 
+import dev.lbchannel.actuate.ActuatorHttp;
 import dev.lbchannel.actuate.dashboard.HeadlessChromium;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -98,7 +99,7 @@ class DashboardBrowserTests {
                                     && "READY".equals(states.get(backends.get(2)))
                                     && "READY".equals(states.get(backends.get(3)));
                         });
-                DemoHttp.Response hello = http.get("/hello?name=browser&channel=" + CHANNEL);
+                ActuatorHttp.Response hello = http.get("/hello?name=browser&channel=" + CHANNEL);
                 assertThat(hello.status()).as(hello.body()).isEqualTo(200);
                 assertThat((Integer) hello.json().get("backendId")).isIn(2, 3);
                 assertThat(driver.findElement(By.tagName("body")).getDomAttribute("data-error"))

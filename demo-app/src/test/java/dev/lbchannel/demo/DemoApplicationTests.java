@@ -1,5 +1,6 @@
 package dev.lbchannel.demo;
 
+import dev.lbchannel.actuate.ActuatorHttp;
 import dev.lbchannel.testing.Await;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -14,7 +15,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 
-import static dev.lbchannel.demo.DemoHttp.map;
+import static dev.lbchannel.actuate.ActuatorHttp.map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -56,9 +57,9 @@ class DemoApplicationTests {
     void stoppedBackendIsRoutedAroundAndRejoinsWhenStarted() {
         Map<Integer, String> addresses = http.backendAddresses();
         String first = addresses.get(1);
-        DemoHttp.Response started;
+        ActuatorHttp.Response started;
         try {
-            DemoHttp.Response stopped = http.post("/backends/1/stop");
+            ActuatorHttp.Response stopped = http.post("/backends/1/stop");
             assertThat(stopped.status()).isEqualTo(200);
             assertThat(stopped.json()).containsEntry("id", 1).containsEntry("running", false)
                     .containsEntry("address", first);
@@ -93,7 +94,7 @@ class DemoApplicationTests {
 
     @Test
     void helloAnswersWithMessageBackendAndChannel() {
-        DemoHttp.Response response = http.get("/hello?name=Ada&channel=pick-first");
+        ActuatorHttp.Response response = http.get("/hello?name=Ada&channel=pick-first");
 
         assertThat(response.status()).isEqualTo(200);
         Map<String, Object> greeting = response.json();
@@ -104,7 +105,7 @@ class DemoApplicationTests {
 
     @Test
     void failedCallIsJsonWithItsGrpcStatusAndNoStackTrace() {
-        DemoHttp.Response response = http.get("/hello?name=&channel=round-robin");
+        ActuatorHttp.Response response = http.get("/hello?name=&channel=round-robin");
 
         assertThat(response.status()).isEqualTo(400);
         assertThat(response.json()).containsEntry("grpcStatus", "INVALID_ARGUMENT")
@@ -115,7 +116,7 @@ class DemoApplicationTests {
 
     @Test
     void unknownChannelIsBadRequestNamingTheChannels() {
-        DemoHttp.Response response = http.get("/hello?channel=nope");
+        ActuatorHttp.Response response = http.get("/hello?channel=nope");
 
         assertThat(response.status()).isEqualTo(400);
         assertThat(response.json()).containsEntry("error", "No channel 'nope'; channels are round-robin, pick-first");
@@ -123,7 +124,7 @@ class DemoApplicationTests {
 
     @Test
     void backendsListIdsPortsAndState() {
-        DemoHttp.Response response = http.get("/backends");
+        ActuatorHttp.Response response = http.get("/backends");
 
         assertThat(response.status()).isEqualTo(200);
         assertThat(response.jsonList()).hasSize(3).allSatisfy(element -> {
@@ -137,8 +138,8 @@ class DemoApplicationTests {
 
     @Test
     void unknownBackendIsNotFound() {
-        DemoHttp.Response stop = http.post("/backends/7/stop");
-        DemoHttp.Response start = http.post("/backends/0/start");
+        ActuatorHttp.Response stop = http.post("/backends/7/stop");
+        ActuatorHttp.Response start = http.post("/backends/0/start");
 
         assertThat(stop.status()).isEqualTo(404);
         assertThat(stop.json()).containsEntry("error", "No backend 7; backends are [1, 2, 3]");
@@ -171,7 +172,7 @@ class DemoApplicationTests {
     }
 
     private int hello(String channel) {
-        DemoHttp.Response response = http.get("/hello?name=test&channel=" + channel);
+        ActuatorHttp.Response response = http.get("/hello?name=test&channel=" + channel);
         assertThat(response.status()).as(response.body()).isEqualTo(200);
         return (Integer) response.json().get("backendId");
     }

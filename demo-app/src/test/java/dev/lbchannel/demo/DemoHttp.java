@@ -1,43 +1,29 @@
 package dev.lbchannel.demo;
 
-import dev.lbchannel.testing.LoopbackHttp;
-import tools.jackson.databind.json.JsonMapper;
+import dev.lbchannel.actuate.ActuatorHttp;
+import dev.lbchannel.actuate.ActuatorHttp.Response;
 
-import java.net.http.HttpResponse;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
-/** Real HTTP requests to the running demo, with JSON parsed into maps and lists. */
+import static dev.lbchannel.actuate.ActuatorHttp.list;
+import static dev.lbchannel.actuate.ActuatorHttp.map;
+
+/** Real HTTP requests to the running demo (through the actuator tests' client), and the demo's own questions. */
 public final class DemoHttp {
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
-
-    private final LoopbackHttp http;
+    private final ActuatorHttp http;
 
     public DemoHttp(int port) {
-        this.http = new LoopbackHttp(port);
-    }
-
-    /** A response: its status and body text. */
-    public record Response(int status, String body) {
-
-        @SuppressWarnings("unchecked")
-        public Map<String, Object> json() {
-            return JSON.readValue(body, Map.class);
-        }
-
-        public List<Object> jsonList() {
-            return list(JSON.readValue(body, List.class));
-        }
+        this.http = new ActuatorHttp(port);
     }
 
     public Response get(String path) {
-        return response(http.get(path));
+        return http.get(path);
     }
 
     public Response post(String path) {
-        return response(http.send("POST", path));
+        return http.post(path);
     }
 
     /** {@code GET /backends}: backend id to its {@code 127.0.0.1:port} address. */
@@ -56,19 +42,5 @@ public final class DemoHttp {
             states.put((String) list(map(subchannel).get("addresses")).get(0), (String) map(subchannel).get("state"));
         }
         return states;
-    }
-
-    private static Response response(HttpResponse<String> response) {
-        return new Response(response.statusCode(), response.body());
-    }
-
-    @SuppressWarnings("unchecked")
-    public static Map<String, Object> map(Object value) {
-        return (Map<String, Object>) value;
-    }
-
-    @SuppressWarnings("unchecked")
-    public static List<Object> list(Object value) {
-        return (List<Object>) value;
     }
 }

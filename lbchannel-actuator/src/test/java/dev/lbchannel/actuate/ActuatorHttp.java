@@ -25,6 +25,11 @@ public final class ActuatorHttp {
         public Map<String, Object> json() {
             return JSON.readValue(body, Map.class);
         }
+
+        /** The body as a JSON array. */
+        public List<Object> jsonList() {
+            return list(JSON.readValue(body, List.class));
+        }
     }
 
     public Response get(String path) {

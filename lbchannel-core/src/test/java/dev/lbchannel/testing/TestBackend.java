@@ -21,7 +21,9 @@ import javax.net.ssl.TrustManagerFactory;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -123,6 +125,34 @@ public final class TestBackend implements AutoCloseable {
             throw new UncheckedIOException(e);
         } catch (Exception e) {
             throw new IllegalStateException("Cannot start test backend on " + host + ":" + port, e);
+        }
+    }
+
+    /**
+     * Starts one plaintext backend on each of {@code hosts} (loopback addresses such as 127.0.0.2),
+     * all on one port, as the addresses of one DNS name would be. A port free on the first host is
+     * almost always free on the others; another is tried if not.
+     */
+    public static List<TestBackend> plaintextOnSharedPort(String... hosts) {
+        for (int attempt = 1; ; attempt++) {
+            int port;
+            try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName(hosts[0]))) {
+                port = probe.getLocalPort();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            List<TestBackend> started = new ArrayList<>(hosts.length);
+            try {
+                for (String host : hosts) {
+                    started.add(plaintextOn(host, port));
+                }
+                return started;
+            } catch (RuntimeException e) {
+                started.forEach(TestBackend::close);
+                if (attempt == 5) {
+                    throw e;
+                }
+            }
         }
     }
 
