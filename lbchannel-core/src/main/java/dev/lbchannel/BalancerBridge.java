@@ -5,7 +5,7 @@ import dev.lbchannel.balancer.BalancerHelper;
 import dev.lbchannel.balancer.BalancerProvider;
 import dev.lbchannel.balancer.Picker;
 import dev.lbchannel.balancer.ResolvedEndpoints;
-import dev.lbchannel.balancer.Serializer;
+import dev.lbchannel.serializer.Serializer;
 import dev.lbchannel.balancer.Subchannel;
 import dev.lbchannel.resolver.Endpoint;
 import io.grpc.ConnectivityState;

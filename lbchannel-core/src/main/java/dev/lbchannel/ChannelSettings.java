@@ -36,4 +36,11 @@ record ChannelSettings(
         long idleTimeoutNanos,
         BackoffPolicy backoffPolicy,
         boolean retryEnabled) {
+
+    /** Gives back what the channel borrowed from the JVM-wide pools; called once, when it terminates. */
+    void releaseShared() {
+        if (ownedEventLoopGroup != null) {
+            SharedEventLoopGroup.release(ownedEventLoopGroup);
+        }
+    }
 }

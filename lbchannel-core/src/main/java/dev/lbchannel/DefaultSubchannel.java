@@ -1,6 +1,6 @@
 package dev.lbchannel;
 
-import dev.lbchannel.balancer.Serializer;
+import dev.lbchannel.serializer.Serializer;
 import dev.lbchannel.balancer.Subchannel;
 import dev.lbchannel.balancer.SubchannelStateListener;
 import dev.lbchannel.channelz.SocketAddresses;

@@ -2,7 +2,7 @@ package dev.lbchannel;
 
 import dev.lbchannel.balancer.PickResult;
 import dev.lbchannel.balancer.Picker;
-import dev.lbchannel.balancer.Serializer;
+import dev.lbchannel.serializer.Serializer;
 import dev.lbchannel.channelz.CallCounter;
 import dev.lbchannel.channelz.ChannelTrace;
 import dev.lbchannel.channelz.ChannelzIds;
@@ -354,9 +354,7 @@ public final class LbChannel extends ManagedChannel {
         }
         terminated = true;
         trace.info("Channel terminated");
-        if (settings.ownedEventLoopGroup() != null) {
-            SharedEventLoopGroup.release(settings.ownedEventLoopGroup());
-        }
+        settings.releaseShared();
         terminatedLatch.countDown();
     }
 

@@ -2,7 +2,7 @@ package dev.lbchannel;
 
 import dev.lbchannel.balancer.BalancerProvider;
 import dev.lbchannel.balancer.BalancerRegistry;
-import dev.lbchannel.balancer.Serializer;
+import dev.lbchannel.serializer.Serializer;
 import dev.lbchannel.config.ServiceConfig;
 import dev.lbchannel.resolver.ResolverArgs;
 import dev.lbchannel.resolver.ResolverProvider;

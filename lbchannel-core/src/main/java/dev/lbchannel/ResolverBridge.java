@@ -1,6 +1,6 @@
 package dev.lbchannel;
 
-import dev.lbchannel.balancer.Serializer;
+import dev.lbchannel.serializer.Serializer;
 import dev.lbchannel.resolver.ResolutionResult;
 import dev.lbchannel.resolver.Resolver;
 import dev.lbchannel.resolver.ResolverListener;

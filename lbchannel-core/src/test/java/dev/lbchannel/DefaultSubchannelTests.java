@@ -1,6 +1,6 @@
 package dev.lbchannel;
 
-import dev.lbchannel.balancer.Serializer;
+import dev.lbchannel.serializer.Serializer;
 import dev.lbchannel.channelz.ConnectionCounter;
 import dev.lbchannel.channelz.ConnectionStats;
 import dev.lbchannel.resolver.Endpoint;

@@ -1,5 +1,6 @@
 package dev.lbchannel.balancer;
 
+import dev.lbchannel.serializer.Serializer;
 import io.grpc.Status;
 
 /**

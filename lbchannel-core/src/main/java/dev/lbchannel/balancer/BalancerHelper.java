@@ -1,5 +1,6 @@
 package dev.lbchannel.balancer;
 
+import dev.lbchannel.serializer.Serializer;
 import dev.lbchannel.resolver.Endpoint;
 import io.grpc.ConnectivityState;
 

@@ -4,7 +4,7 @@ import dev.lbchannel.balancer.BalancerHelper;
 import dev.lbchannel.balancer.PickArgs;
 import dev.lbchannel.balancer.PickResult;
 import dev.lbchannel.balancer.Picker;
-import dev.lbchannel.balancer.Serializer;
+import dev.lbchannel.serializer.Serializer;
 import dev.lbchannel.balancer.Subchannel;
 import dev.lbchannel.resolver.Endpoint;
 import io.grpc.CallOptions;

@@ -1,4 +1,4 @@
-package dev.lbchannel.balancer;
+package dev.lbchannel.serializer;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
