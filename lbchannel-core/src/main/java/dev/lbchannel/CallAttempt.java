@@ -2,68 +2,70 @@ package dev.lbchannel;
 
 import dev.lbchannel.transport.ClientStream;
 import dev.lbchannel.transport.ClientStreamListener;
+import dev.lbchannel.transport.ClientTransport;
 import dev.lbchannel.transport.RpcProgress;
 import dev.lbchannel.transport.StreamTracers;
-import io.grpc.CallOptions;
 import io.grpc.Metadata;
 import io.grpc.Status;
-
 import org.jspecify.annotations.Nullable;
 
 import java.io.InputStream;
 
 /**
- * One try of a call on one subchannel's stream. A call usually has one; a second follows only
- * when the server refused the first unprocessed (transparent retry). Events of an attempt the
- * call has moved past are ignored by the call. Called on the transport's event loop.
- *
- * <p>A call whose options carry {@link io.grpc.ClientStreamTracer} factories gives each attempt
- * its own {@link StreamTracers}; the call reports the messages it sends, the transport the rest.
- * A call without factories allocates nothing for tracing.
+ * One try of a call on one subchannel's connection. A call usually has one; another follows only
+ * when a stream never reached the server or the server refused it unprocessed (transparent
+ * retry). The attempt is registered with its {@link PreCommitStream} before its stream exists
+ * (its credentials may still be applying), and its stream before that stream starts, so no
+ * event of the stream can arrive before the call knows whose it is. Events of an attempt the
+ * call has moved past are ignored by the call. Stream events arrive on the transport's event
+ * loop.
  */
 final class CallAttempt implements ClientStreamListener {
 
-    private final ChannelCall<?, ?> call;
+    private final PreCommitStream owner;
     final DefaultSubchannel subchannel;
-    /** Set by the call under its lock once {@code newStream} returned; {@code null} before. */
-    ClientStream stream;
-    /** The stream was ready before {@link #stream} was set; guarded by the call's lock. */
-    boolean readyEarly;
+    final ClientTransport transport;
+    /** Whether another attempt of the call came before this one. */
+    final boolean transparentRetry;
+    /**
+     * The attempt's stream, set under the owner's lock before it starts; {@code null} until
+     * then. Read without the lock only through the owner's committed attempt, published after it.
+     */
+    @Nullable ClientStream stream;
     /** This attempt's tracers, or {@code null} when the call has no tracer factories. */
     @Nullable StreamTracers tracers;
 
-    CallAttempt(ChannelCall<?, ?> call, DefaultSubchannel subchannel) {
-        this.call = call;
+    CallAttempt(PreCommitStream owner, DefaultSubchannel subchannel, ClientTransport transport,
+            boolean transparentRetry) {
+        this.owner = owner;
         this.subchannel = subchannel;
-    }
-
-    /**
-     * Gives this attempt its tracers and returns the options that carry them to the transport.
-     * A call has at most two attempts, and a second one is always a transparent retry.
-     */
-    CallOptions traced(CallOptions callOptions, Metadata headers, boolean transparentRetry) {
-        tracers = StreamTracers.create(callOptions, headers, transparentRetry ? 1 : 0, transparentRetry);
-        return tracers.attachTo(callOptions);
+        this.transport = transport;
+        this.transparentRetry = transparentRetry;
     }
 
     @Override
     public void onHeaders(Metadata headers) {
-        call.onAttemptHeaders(this, headers);
+        owner.onAttemptHeaders(this, headers);
     }
 
     @Override
     public void onMessage(InputStream message) {
-        call.dispatcher().message(message);
+        owner.onAttemptMessage(this, message);
     }
 
     @Override
     public void onReady() {
-        call.onAttemptReady(this);
+        owner.onAttemptReady(this);
     }
 
     @Override
     public void onClose(Status status, RpcProgress progress, Metadata trailers) {
         subchannel.calls().finished(status.isOk());
-        call.onAttemptClosed(this, status, progress, trailers);
+        owner.onAttemptClosed(this, status, progress, trailers);
+    }
+
+    @Override
+    public String toString() {
+        return "CallAttempt{" + subchannel + "}";
     }
 }

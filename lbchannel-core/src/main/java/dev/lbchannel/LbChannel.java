@@ -8,6 +8,7 @@ import dev.lbchannel.channelz.ChannelTrace;
 import dev.lbchannel.channelz.ChannelzIds;
 import dev.lbchannel.channelz.ConnectionCounter;
 import dev.lbchannel.channelz.SubchannelSnapshot;
+import dev.lbchannel.channelz.TraceEvent;
 import dev.lbchannel.config.ServiceConfig;
 import dev.lbchannel.resolver.Endpoint;
 import io.grpc.CallOptions;
@@ -25,7 +26,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -43,6 +44,7 @@ import java.util.logging.Logger;
 public final class LbChannel extends ManagedChannel {
 
     private static final Logger logger = Logger.getLogger(LbChannel.class.getName());
+    private static final Status SHUTDOWN_STATUS = Status.UNAVAILABLE.withDescription("Channel shutdown invoked");
 
     private final long id = ChannelzIds.next();
     private final ChannelSettings settings;
@@ -53,29 +55,29 @@ public final class LbChannel extends ManagedChannel {
     private final ConnectionCounter connections = new ConnectionCounter();
     private final ChannelTrace trace = new ChannelTrace();
     private final ConnectivityStateManager stateManager = new ConnectivityStateManager();
+    private final ChannelLifecycle lifecycle;
     private final InUseAggregator inUse;
     private final PickerHolder pickerHolder;
     private final SubchannelContext subchannelContext;
-    private final CountDownLatch terminatedLatch = new CountDownLatch(1);
     private final Picker idlePicker;
+    /** Calls whose attempt waits for its CallCredentials: shutdownNow must end them too. */
+    private final Set<PreCommitStream> awaitingCredentials = ConcurrentHashMap.newKeySet();
 
     // Confined to the serializer.
     private final Set<DefaultSubchannel> subchannels = new LinkedHashSet<>();
     private final ServiceConfigSelector configs;
+    /** The resolver and balancer while they run: ACTIVE, or shutting down with calls still parked. */
     private @Nullable NameResolution resolution;
     private Serializer.@Nullable ScheduledHandle idleTimer;
-    private boolean idle = true;
-    private boolean balancerShutdown;
+    private @Nullable Status panic;
 
     private volatile List<DefaultSubchannel> subchannelsView = List.of();
     private volatile String lbPolicy;
-    private volatile boolean shutdown;
-    private volatile boolean terminated;
 
     LbChannel(ChannelSettings settings) {
         this.settings = settings;
-        this.serializer = new Serializer((thread, error) ->
-                logger.log(Level.SEVERE, "Uncaught exception in the serializer of channel " + settings.targetText(), error));
+        this.serializer = new Serializer((thread, error) -> enterPanic(panicStatus(error), error));
+        this.lifecycle = new ChannelLifecycle(() -> serializer.execute(this::maybeTerminate));
         this.scheduler = settings.transportFactory().options().eventLoopGroup().next();
         this.lbPolicy = settings.defaultPolicy();
         this.inUse = new InUseAggregator(this::cancelIdleTimer, this::scheduleIdleTimer);
@@ -146,8 +148,7 @@ public final class LbChannel extends ManagedChannel {
 
     @Override
     public LbChannel shutdown() {
-        if (!shutdown) {
-            shutdown = true;
+        if (lifecycle.shutdown()) {
             serializer.execute(this::onShutdown);
         }
         return this;
@@ -162,17 +163,17 @@ public final class LbChannel extends ManagedChannel {
 
     @Override
     public boolean isShutdown() {
-        return shutdown;
+        return lifecycle.isShutdown();
     }
 
     @Override
     public boolean isTerminated() {
-        return terminated;
+        return lifecycle.isTerminated();
     }
 
     @Override
     public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
-        return terminatedLatch.await(timeout, unit);
+        return lifecycle.awaitTermination(timeout, unit);
     }
 
     /** What channelz shows of this channel now. Safe from any thread. */
@@ -211,6 +212,30 @@ public final class LbChannel extends ManagedChannel {
         return calls;
     }
 
+    /** Counts a call as open; false when the channel is shutting down and the call must not start. */
+    boolean callStarted() {
+        return lifecycle.callStarted();
+    }
+
+    /** An open call finished; the channel may terminate once none is left. */
+    void callFinished() {
+        lifecycle.callFinished();
+    }
+
+    Set<PreCommitStream> awaitingCredentials() {
+        return awaitingCredentials;
+    }
+
+    /**
+     * A balancer, picker or resolver threw: the channel panics (on the serializer) and every call
+     * fails with the returned status until it is shut down, as grpc-java's does. Any thread.
+     */
+    Status panic(Throwable error) {
+        Status status = panicStatus(error);
+        serializer.execute(() -> enterPanic(status, error));
+        return status;
+    }
+
     /** The policy serving RPCs changed; for channelz. */
     void policyInUse(String policyName) {
         lbPolicy = policyName;
@@ -234,7 +259,7 @@ public final class LbChannel extends ManagedChannel {
 
     void updateBalancingState(ConnectivityState state, Picker picker) {
         pickerHolder.update(picker);
-        if (!shutdown) {
+        if (!lifecycle.isShutdown()) {
             if (state != stateManager.state()) {
                 trace.info("Entering " + state);
             }
@@ -259,10 +284,9 @@ public final class LbChannel extends ManagedChannel {
 
     private void exitIdleMode() {
         serializer.assertInContext();
-        if (shutdown || !idle) {
+        if (!lifecycle.transition(ChannelLifecycle.Phase.IDLE, ChannelLifecycle.Phase.ACTIVE)) {
             return;
         }
-        idle = false;
         trace.info("Exiting idle mode");
         stateManager.update(ConnectivityState.CONNECTING);
         pickerHolder.update(args -> PickResult.withNoResult());
@@ -275,20 +299,18 @@ public final class LbChannel extends ManagedChannel {
 
     private void enterIdleMode() {
         serializer.assertInContext();
-        if (shutdown || idle) {
+        if (!lifecycle.transition(ChannelLifecycle.Phase.ACTIVE, ChannelLifecycle.Phase.IDLE)) {
             return;
         }
         trace.info("Entering idle mode");
-        shutdownResolverAndBalancer();
-        idle = true;
-        balancerShutdown = false;
+        shutdownResolution();
         cancelIdleTimer();
         stateManager.update(ConnectivityState.IDLE);
         pickerHolder.update(idlePicker);
     }
 
     private void scheduleIdleTimer() {
-        if (idle || shutdown || settings.idleTimeoutNanos() == Long.MAX_VALUE) {
+        if (lifecycle.phase() != ChannelLifecycle.Phase.ACTIVE || settings.idleTimeoutNanos() == Long.MAX_VALUE) {
             return;
         }
         cancelIdleTimer();
@@ -302,43 +324,72 @@ public final class LbChannel extends ManagedChannel {
         }
     }
 
+    /** Panic mode: the resolver and balancer stop, and a picker that fails every call takes over. */
+    private void enterPanic(Status status, Throwable error) {
+        serializer.assertInContext();
+        if (panic != null || lifecycle.isTerminated()) {
+            return;
+        }
+        panic = status;
+        lifecycle.transition(ChannelLifecycle.Phase.IDLE, ChannelLifecycle.Phase.PANIC);
+        lifecycle.transition(ChannelLifecycle.Phase.ACTIVE, ChannelLifecycle.Phase.PANIC);
+        logger.log(Level.SEVERE, "Channel " + settings.targetText() + " panicked: every call fails until it is shut down",
+                error);
+        trace.add(TraceEvent.Severity.ERROR, "Panic, entering TRANSIENT_FAILURE: " + status.getDescription());
+        cancelIdleTimer();
+        shutdownResolution();
+        PickResult failure = PickResult.withDrop(status);
+        pickerHolder.update(args -> failure);
+        if (!lifecycle.isShutdown()) {
+            stateManager.update(ConnectivityState.TRANSIENT_FAILURE);
+        }
+        maybeTerminate();
+    }
+
+    private static Status panicStatus(Throwable error) {
+        return Status.INTERNAL.withDescription("Panic! The channel's load balancer, picker or name resolver threw "
+                + error).withCause(error);
+    }
+
     private void onPendingChanged() {
         inUse.update(pickerHolder, pickerHolder.hasPending());
-        if (shutdown && !pickerHolder.hasPending()) {
-            shutdownResolverAndBalancer();
-            maybeTerminate();
+        if (lifecycle.isShutdown() && !pickerHolder.hasPending()) {
+            shutdownResolution();
+            pickerHolder.close(SHUTDOWN_STATUS);
         }
+        maybeTerminate();
     }
 
     private void onShutdown() {
         trace.info("Channel shutdown");
         cancelIdleTimer();
         stateManager.update(ConnectivityState.SHUTDOWN);
-        if (idle) {
-            pickerHolder.failAll(Status.UNAVAILABLE.withDescription("Channel shutdown invoked"));
-        }
-        if (!pickerHolder.hasPending()) {
-            shutdownResolverAndBalancer();
+        if (resolution == null || !pickerHolder.hasPending()) {
+            // Idle or panicked (no picker will come again), or nothing waits for one.
+            shutdownResolution();
+            pickerHolder.close(SHUTDOWN_STATUS);
         }
         maybeTerminate();
     }
 
     private void onShutdownNow() {
         Status status = Status.UNAVAILABLE.withDescription("Channel shutdownNow invoked");
-        pickerHolder.failAll(status);
-        shutdownResolverAndBalancer();
+        pickerHolder.close(status);
+        for (PreCommitStream waiting : List.copyOf(awaitingCredentials)) {
+            waiting.cancel(status);
+        }
+        shutdownResolution();
         for (DefaultSubchannel subchannel : List.copyOf(subchannels)) {
             subchannel.shutdownNow(status);
         }
         maybeTerminate();
     }
 
-    private void shutdownResolverAndBalancer() {
+    private void shutdownResolution() {
         if (resolution != null) {
             resolution.shutdown();
             resolution = null;
         }
-        balancerShutdown = true;
     }
 
     private void onSubchannelTerminated(DefaultSubchannel subchannel) {
@@ -348,14 +399,13 @@ public final class LbChannel extends ManagedChannel {
     }
 
     private void maybeTerminate() {
-        if (terminated || !shutdown || !(balancerShutdown || idle) || !subchannels.isEmpty()
-                || pickerHolder.hasPending()) {
+        if (!lifecycle.isShutdown() || lifecycle.isTerminated() || resolution != null || !subchannels.isEmpty()
+                || pickerHolder.hasPending() || lifecycle.openCalls() > 0) {
             return;
         }
-        terminated = true;
+        lifecycle.terminate();
         trace.info("Channel terminated");
         settings.releaseShared();
-        terminatedLatch.countDown();
     }
 
     @Override

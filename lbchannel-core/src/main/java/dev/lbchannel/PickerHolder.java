@@ -1,7 +1,9 @@
 package dev.lbchannel;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.lbchannel.balancer.Picker;
 import io.grpc.Status;
+import org.jspecify.annotations.Nullable;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -9,22 +11,27 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Holds the balancer's current picker for the RPC path and the RPCs no picker could serve yet
+ * Holds the balancer's current picker for the RPC path and the calls no picker could serve yet
  * (the seed's pickerWrapper plus grpc-java's delayed transport). Reading the picker is one
- * volatile read; only RPCs that must wait take the lock, and they are picked again whenever a
- * new picker arrives.
+ * volatile read; only calls that must wait take the lock, and they are picked again whenever a
+ * new picker arrives. Once {@linkplain #close closed} (no picker will ever come again: the
+ * channel shut its balancer down) a call that would wait fails instead, so none is left parked
+ * where nothing will wake it.
  */
 final class PickerHolder {
 
     private final Object lock = new Object();
     private final Runnable pendingChanged;
     private volatile Picker picker;
-    // @GuardedBy("lock")
-    private final Set<ChannelCall<?, ?>> pending = new LinkedHashSet<>();
+    @GuardedBy("lock")
+    private final Set<PreCommitStream> pending = new LinkedHashSet<>();
+    /** Why no call may wait any more; {@code null} while pickers may still come. */
+    @GuardedBy("lock")
+    private @Nullable Status closed;
 
     /**
      * @param initial the picker before the balancer publishes one
-     * @param pendingChanged told (on any thread, with no lock held) when the set of waiting RPCs
+     * @param pendingChanged told (on any thread, with no lock held) when the set of waiting calls
      *     may have become empty or non-empty; it re-reads {@link #hasPending()}
      */
     PickerHolder(Picker initial, Runnable pendingChanged) {
@@ -36,40 +43,43 @@ final class PickerHolder {
         return picker;
     }
 
-    /** Picks for {@code call} until it has a stream or failed, or parks it for the next picker. */
-    void pickOrPark(ChannelCall<?, ?> call) {
+    /**
+     * Picks for {@code call} until it has an attempt or failed, or parks it for the next picker;
+     * fails it with the holder's close status when no picker will come again.
+     */
+    void pickOrPark(PreCommitStream call) {
         Picker current = picker;
         while (!call.tryPick(current)) {
-            if (park(call, current)) {
+            Picker seen = current;
+            boolean first = false;
+            Status refusal;
+            synchronized (lock) {
+                refusal = closed;
+                current = picker;
+                if (refusal == null && current == seen) {
+                    first = pending.isEmpty();
+                    pending.add(call);
+                }
+            }
+            if (refusal != null) {
+                call.cancel(refusal);
                 return;
             }
-            current = picker;
-        }
-    }
-
-    /**
-     * Parks {@code call} until the next picker, unless the picker changed since the call saw
-     * {@code seen}: then the call must pick again at once.
-     *
-     * @return whether the call was parked
-     */
-    boolean park(ChannelCall<?, ?> call, Picker seen) {
-        boolean first;
-        synchronized (lock) {
-            if (picker != seen) {
-                return false;
+            if (current != seen) {
+                continue; // a new picker came while this one was tried: try it at once
             }
-            first = pending.isEmpty();
-            pending.add(call);
+            if (first) {
+                pendingChanged.run();
+            }
+            if (call.isDone()) {
+                remove(call); // ended (deadline, cancel) while parking: it must not stay parked
+            }
+            return;
         }
-        if (first) {
-            pendingChanged.run();
-        }
-        return true;
     }
 
-    /** Forgets a parked call that was cancelled. */
-    void remove(ChannelCall<?, ?> call) {
+    /** Forgets a parked call that ended. */
+    void remove(PreCommitStream call) {
         boolean nowEmpty;
         synchronized (lock) {
             nowEmpty = pending.remove(call) && pending.isEmpty();
@@ -88,37 +98,43 @@ final class PickerHolder {
     /** Installs a new picker and picks every parked call again. Runs on the serializer. */
     void update(Picker newPicker) {
         picker = newPicker;
-        List<ChannelCall<?, ?>> parked;
+        List<PreCommitStream> parked;
         synchronized (lock) {
             if (pending.isEmpty()) {
                 return;
             }
             parked = new ArrayList<>(pending);
         }
-        List<ChannelCall<?, ?>> done = new ArrayList<>(parked.size());
-        for (ChannelCall<?, ?> call : parked) {
-            if (call.repick(newPicker)) {
-                done.add(call);
+        List<PreCommitStream> settled = new ArrayList<>(parked.size());
+        for (PreCommitStream call : parked) {
+            if (call.tryPick(newPicker)) {
+                settled.add(call);
             }
         }
         boolean nowEmpty;
         synchronized (lock) {
-            done.forEach(pending::remove);
-            nowEmpty = !done.isEmpty() && pending.isEmpty();
+            settled.forEach(pending::remove);
+            nowEmpty = !settled.isEmpty() && pending.isEmpty();
         }
         if (nowEmpty) {
             pendingChanged.run();
         }
     }
 
-    /** Fails every parked call with {@code status}; for {@code shutdownNow}. */
-    void failAll(Status status) {
-        List<ChannelCall<?, ?>> parked;
+    /**
+     * No picker will come again: fails every parked call with {@code status}, and every call
+     * that would park from now on. Idempotent; the first status stays.
+     */
+    void close(Status status) {
+        List<PreCommitStream> parked;
         synchronized (lock) {
+            if (closed == null) {
+                closed = status;
+            }
             parked = new ArrayList<>(pending);
             pending.clear();
         }
-        for (ChannelCall<?, ?> call : parked) {
+        for (PreCommitStream call : parked) {
             call.cancel(status);
         }
         if (!parked.isEmpty()) {

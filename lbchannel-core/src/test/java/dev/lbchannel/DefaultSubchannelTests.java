@@ -6,7 +6,6 @@ import dev.lbchannel.channelz.ConnectionStats;
 import dev.lbchannel.resolver.Endpoint;
 import dev.lbchannel.testing.FakeScheduler;
 import dev.lbchannel.transport.ClientStream;
-import dev.lbchannel.transport.ClientStreamListener;
 import dev.lbchannel.transport.ClientTransport;
 import dev.lbchannel.transport.ClientTransportFactory;
 import dev.lbchannel.transport.SocketStats;
@@ -18,6 +17,7 @@ import io.grpc.ConnectivityState;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -205,8 +205,23 @@ class DefaultSubchannelTests {
 
         @Override
         public ClientStream newStream(MethodDescriptor<?, ?> method, Metadata headers, CallOptions callOptions,
-                long deadlineNanos, ClientStreamListener streamListener) {
+                long deadlineNanos) {
             throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public @Nullable Status verifyAuthority(String authority) {
+            return null;
+        }
+
+        @Override
+        public Attributes attributes() {
+            return Attributes.EMPTY;
+        }
+
+        @Override
+        public boolean isShutdown() {
+            return false;
         }
 
         @Override

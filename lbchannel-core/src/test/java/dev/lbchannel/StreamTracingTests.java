@@ -120,7 +120,7 @@ class StreamTracingTests {
         assertThat(refused.info().isTransparentRetry()).isFalse();
         assertThat(refused.closedWith().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
         assertThat(refused.outboundWireSize()).isEqualTo(question.length);
-        assertThat(retry.info().getPreviousAttempts()).isEqualTo(1);
+        assertThat(retry.info().getPreviousAttempts()).isZero(); // a transparent retry is no retry attempt (gRFC A6)
         assertThat(retry.info().isTransparentRetry()).isTrue();
         assertThat(retry.events()).contains("outboundMessage0", "inboundMessage0").endsWith("streamClosed");
         assertThat(retry.outboundWireSize()).isEqualTo(question.length);

@@ -1,5 +1,6 @@
 package dev.lbchannel.transport;
 
+import io.grpc.Attributes;
 import io.grpc.CallOptions;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
@@ -25,16 +26,45 @@ public interface ClientTransport {
     void start(TransportListener listener);
 
     /**
-     * Opens a stream for one RPC. Never throws for transport reasons: a stream that cannot be
-     * opened (the connection is draining or gone) is closed through its listener with
-     * {@link RpcProgress#REFUSED}, so the caller can retry it transparently elsewhere.
+     * Creates an unstarted stream for one RPC; it opens when {@link ClientStream#start} is
+     * called. Never throws for transport reasons: a stream that cannot be opened (the connection
+     * is draining or gone) is closed through its listener with {@link RpcProgress#MISCARRIED}
+     * or {@link RpcProgress#REFUSED}, so the caller can retry it transparently elsewhere.
      *
      * @param headers the application's metadata; reserved gRPC and HTTP/2 headers in it are ignored
+     * @param callOptions the call's options: its {@linkplain CallOptions#getAuthority() authority}
+     *     replaces the transport's in {@code :authority} (check it first with
+     *     {@link #verifyAuthority}), its compressor names {@code grpc-encoding}, its inbound limit
+     *     and {@linkplain CallOptions#getOnReadyThreshold() on-ready threshold} apply
      * @param deadlineNanos remaining time in nanoseconds for {@code grpc-timeout}, or a negative
      *     number for no deadline
      */
     ClientStream newStream(MethodDescriptor<?, ?> method, Metadata headers, CallOptions callOptions,
-            long deadlineNanos, ClientStreamListener listener);
+            long deadlineNanos);
+
+    /**
+     * Whether an RPC may carry {@code authority} on this connection: always with plaintext; with
+     * TLS only when the server's certificate covers its host, as grpc-java checks a per-call
+     * authority. Any thread; the answer for an authority is computed once.
+     *
+     * @return {@code null} when it may, else the UNAVAILABLE status to fail the RPC with
+     */
+    @Nullable Status verifyAuthority(String authority);
+
+    /**
+     * What a call on this connection sees in {@code ClientCall.getAttributes()} and stream
+     * tracers: {@code Grpc.TRANSPORT_ATTR_REMOTE_ADDR}, {@code TRANSPORT_ATTR_LOCAL_ADDR},
+     * {@code TRANSPORT_ATTR_SSL_SESSION} with TLS, and {@link TransportAttributes#SECURITY_LEVEL}.
+     * Empty until the transport is ready. Any thread.
+     */
+    Attributes attributes();
+
+    /**
+     * Whether the transport takes no new streams any more (a GOAWAY arrived, it was shut down or
+     * its connection failed). Turns true on the event loop the moment that happens, before the
+     * listener's {@code transportShutdown} is handled elsewhere; any thread, one volatile read.
+     */
+    boolean isShutdown();
 
     /** Starts a graceful shutdown: no new streams, existing ones finish. Idempotent. */
     void shutdown(Status reason);

@@ -11,7 +11,8 @@ import java.io.InputStream;
 /**
  * A received compressed message, inflated lazily on first read so decompression runs on the
  * reader's thread, never the event loop. Enforces the inbound size limit on the inflated bytes:
- * reading past it throws RESOURCE_EXHAUSTED; a corrupt payload throws INTERNAL. Closing releases
+ * reading past it throws RESOURCE_EXHAUSTED; a corrupt payload throws INTERNAL (both as
+ * {@link InboundMessageException}). Closing releases
  * the underlying buffer. Not thread-safe.
  */
 final class DecompressingMessage extends InputStream {
@@ -55,8 +56,8 @@ final class DecompressingMessage extends InputStream {
         try {
             n = stream().read(b, off, len);
         } catch (IOException e) {
-            throw Status.INTERNAL.withDescription("Cannot decompress message with "
-                    + decompressor.getMessageEncoding()).withCause(e).asRuntimeException();
+            throw new InboundMessageException(Status.INTERNAL.withDescription("Cannot decompress message with "
+                    + decompressor.getMessageEncoding()).withCause(e));
         }
         if (n > 0) {
             count += n;
@@ -72,8 +73,8 @@ final class DecompressingMessage extends InputStream {
     }
 
     private StatusRuntimeException tooLarge() {
-        return Status.RESOURCE_EXHAUSTED.withDescription("Decompressed gRPC message exceeds maximum size "
-                + maxSize).asRuntimeException();
+        return new InboundMessageException(Status.RESOURCE_EXHAUSTED.withDescription(
+                "Decompressed gRPC message exceeds maximum size " + maxSize));
     }
 
     private InputStream stream() throws IOException {

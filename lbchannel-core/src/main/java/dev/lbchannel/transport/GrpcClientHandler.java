@@ -330,6 +330,11 @@ final class GrpcClientHandler extends Http2ConnectionHandler {
         return drain.refusal();
     }
 
+    /** Why the connection closed (or is closing), for streams that fail because of it. */
+    Status closeStatus() {
+        return transport.closeStatus();
+    }
+
     // ---- internals ----
 
     private void incrementConnectionWindow() {

@@ -5,12 +5,16 @@ import io.grpc.Metadata;
 import io.grpc.Status;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
+import io.netty.util.concurrent.GenericFutureListener;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2Stream;
 import org.jspecify.annotations.Nullable;
 
+import java.nio.channels.ClosedChannelException;
 import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
@@ -31,10 +35,14 @@ import static java.util.Objects.requireNonNull;
  * <p>Called on the event loop with nothing queued ahead (from a callback with a direct executor),
  * the {@link ClientStream} methods act at once instead of queueing; see {@link WriteQueue}.
  *
- * <p>Readiness follows gRPC: the stream is ready while fewer than {@value #ON_READY_THRESHOLD}
- * bytes it wrote are still waiting for the peer's flow-control window or the socket.
+ * <p>Readiness follows gRPC: the stream is ready while fewer than its on-ready threshold (the
+ * call's {@code CallOptions.withOnReadyThreshold}, else {@value #ON_READY_THRESHOLD}) bytes it
+ * wrote are still waiting for the peer's flow-control window or the socket.
+ *
+ * <p>A command that throws, or a write the connection fails, fails this stream with a status:
+ * the listener always hears why, never only a log.
  */
-final class NettyClientStream implements ClientStream {
+final class NettyClientStream implements ClientStream, GenericFutureListener<ChannelFuture> {
 
     static final int ON_READY_THRESHOLD = 32 * 1024;
     private static final Object END_OF_STREAM = new Object();
@@ -48,9 +56,14 @@ final class NettyClientStream implements ClientStream {
     private final GrpcClientHandler handler;
     private final WriteQueue writeQueue;
     private final Http2Headers requestHeaders;
-    private final ClientStreamListener listener;
-    private final ResponseReader response;
+    private final boolean oneRequestMessage;
+    private final int maxInboundMessageSize;
+    private final DecompressorRegistry decompressors;
+    private final int onReadyThreshold;
     private final @Nullable StreamTracers tracers;
+    /** Set by {@link #start}, before the stream is handed to the event loop. */
+    private @Nullable ClientStreamListener listener;
+    private @Nullable ResponseReader response;
 
     // Written by the application's thread and the event loop.
     private volatile int queuedBytes;
@@ -65,6 +78,7 @@ final class NettyClientStream implements ClientStream {
     private volatile boolean closedForApp;
 
     // Event-loop confined.
+    private @Nullable ChannelPromise headersPromise;
     private @Nullable Http2Stream http2Stream;
     private @Nullable ArrayDeque<Object> pendingWrites;
     private boolean localEndSent;
@@ -72,18 +86,39 @@ final class NettyClientStream implements ClientStream {
     private boolean remoteReset;
     private boolean closed;
 
+    /** @param oneRequestMessage whether the RPC sends one message, then half-closes (unary, server streaming) */
     NettyClientStream(GrpcClientHandler handler, WriteQueue writeQueue, Http2Headers requestHeaders,
-            ClientStreamListener listener, int maxInboundMessageSize, DecompressorRegistry decompressors,
+            boolean oneRequestMessage, int maxInboundMessageSize, DecompressorRegistry decompressors, @Nullable Integer onReadyThreshold,
             @Nullable StreamTracers tracers) {
         this.handler = handler;
         this.writeQueue = writeQueue;
         this.requestHeaders = requestHeaders;
-        this.listener = requireNonNull(listener, "listener");
+        this.oneRequestMessage = oneRequestMessage;
+        this.maxInboundMessageSize = maxInboundMessageSize;
+        this.decompressors = decompressors;
+        this.onReadyThreshold = onReadyThreshold == null ? ON_READY_THRESHOLD : onReadyThreshold;
         this.tracers = tracers;
-        this.response = new ResponseReader(this, handler, listener, maxInboundMessageSize, decompressors, tracers);
     }
 
     // ---- ClientStream: any thread; request() and cancel() may race the others, which come one at a time ----
+
+    @Override
+    public void start(ClientStreamListener streamListener) {
+        if (listener != null) {
+            throw new IllegalStateException("Stream already started");
+        }
+        listener = requireNonNull(streamListener, "listener");
+        response = new ResponseReader(this, handler, streamListener, maxInboundMessageSize, decompressors, tracers);
+        if (writeQueue.isIdleInLoop()) {
+            // Started from a callback on the loop: open it now; the read's end or a batch flushes.
+            handler.createStream(this);
+            writeQueue.flushAfterInline();
+        } else if (oneRequestMessage) {
+            writeQueue.enqueue(() -> handler.createStream(this)); // the message and half-close follow: one flush
+        } else {
+            writeQueue.enqueueAndFlush(() -> handler.createStream(this));
+        }
+    }
 
     @Override
     public void request(int numMessages) {
@@ -168,13 +203,20 @@ final class NettyClientStream implements ClientStream {
 
     @Override
     public boolean isReady() {
-        return allocated && !closedForApp && queuedBytes < ON_READY_THRESHOLD;
+        return allocated && !closedForApp && queuedBytes < onReadyThreshold;
     }
 
     // ---- Event loop: outbound ----
 
     Http2Headers requestHeaders() {
         return requestHeaders;
+    }
+
+    /** The promise of this stream's HEADERS write: if it fails, the server never saw the stream. */
+    ChannelPromise newHeadersPromise(ChannelHandlerContext ctx) {
+        ChannelPromise promise = ctx.newPromise();
+        headersPromise = promise;
+        return promise.addListener(this);
     }
 
     /** The HTTP/2 stream was opened and its HEADERS written; sends what the application queued. */
@@ -215,14 +257,24 @@ final class NettyClientStream implements ClientStream {
             ChannelPromise promise = handler.newPromise();
             if (endStream) {
                 // Readiness no longer matters once the application half-closed: count the bytes
-                // as sent now rather than pay for a listener (the whole of a unary request).
+                // as sent now; only a failure is listened for (the whole of a unary request).
                 QUEUED.addAndGet(this, -size);
+                promise.addListener(this);
             } else {
-                promise.addListener(f -> onSent(size));
+                promise.addListener(f -> {
+                    if (!f.isSuccess()) {
+                        writeFailed(f.cause(), RpcProgress.PROCESSED);
+                    }
+                    onSent(size);
+                });
             }
             boolean last = endStream && !localEndSent;
             localEndSent |= last;
-            handler.writeData(http2Stream, message, last, promise);
+            try {
+                handler.writeData(http2Stream, message, last, promise);
+            } catch (RuntimeException e) {
+                promise.tryFailure(e); // the listener above fails the stream
+            }
         }
     }
 
@@ -235,12 +287,48 @@ final class NettyClientStream implements ClientStream {
             return;
         }
         localEndSent = true;
-        handler.writeData(http2Stream, Unpooled.EMPTY_BUFFER, true, handler.newPromise());
+        ChannelPromise promise = handler.newPromise().addListener(this);
+        try {
+            handler.writeData(http2Stream, Unpooled.EMPTY_BUFFER, true, promise);
+        } catch (RuntimeException e) {
+            promise.tryFailure(e);
+        }
+    }
+
+    /** A write of this stream finished: a failed one fails the stream with why. */
+    @Override
+    public void operationComplete(ChannelFuture future) {
+        if (!future.isSuccess()) {
+            writeFailed(future.cause(), future == headersPromise ? RpcProgress.MISCARRIED : RpcProgress.PROCESSED);
+        }
+    }
+
+    /**
+     * A frame of this stream could not be written.
+     *
+     * @param progress PROCESSED, or MISCARRIED for HEADERS that never left because the connection
+     *     was closing: the server never saw the stream, so the call may try it elsewhere
+     */
+    void writeFailed(Throwable cause, RpcProgress progress) {
+        if (closed) {
+            return;
+        }
+        Status status;
+        if (cause instanceof ClosedChannelException || !handler.acceptsStreams()) {
+            status = handler.closeStatus();
+        } else {
+            progress = RpcProgress.PROCESSED; // a failure of the frame itself would fail again elsewhere
+            status = Status.fromThrowable(cause);
+            if (status.getCode() == Status.Code.UNKNOWN) {
+                status = Status.INTERNAL.withDescription("Failed to write the request: " + cause).withCause(cause);
+            }
+        }
+        close(status, progress, new Metadata());
     }
 
     private void onSent(int size) {
         int after = QUEUED.addAndGet(this, -size);
-        if (!closed && allocated && after < ON_READY_THRESHOLD && after + size >= ON_READY_THRESHOLD) {
+        if (!closed && allocated && after < onReadyThreshold && after + size >= onReadyThreshold) {
             listener.onReady();
         }
     }
@@ -259,7 +347,12 @@ final class NettyClientStream implements ClientStream {
     }
 
     private void onRequest() {
-        response.request(REQUESTS.getAndSet(this, 0));
+        int requested = REQUESTS.getAndSet(this, 0);
+        try {
+            response.request(requested);
+        } catch (RuntimeException e) {
+            fail(Status.INTERNAL.withDescription("Failed to deliver a response message: " + e).withCause(e));
+        }
     }
 
     // ---- Event loop: inbound, from the handler and the ResponseReader ----

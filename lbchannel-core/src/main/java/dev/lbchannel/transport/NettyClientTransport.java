@@ -23,6 +23,7 @@ import org.jspecify.annotations.Nullable;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSession;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.List;
@@ -51,6 +52,12 @@ final class NettyClientTransport implements ClientTransport {
     private final GrpcClientHandler handler;
     private final WriteQueue writeQueue;
     private volatile @Nullable Channel channel;
+    /** Written on the event loop when the connection is ready, before the listener hears it. */
+    private volatile Attributes attributes = Attributes.EMPTY;
+    private volatile AuthorityVerifier authorities = AuthorityVerifier.PLAINTEXT;
+    /** Written on the event loop the moment the transport stops taking streams; read by pickers. */
+    private volatile boolean shuttingDown;
+    private @Nullable SSLSession tlsSession;
 
     // Event-loop confined (written before the loop first sees them, then only there).
     private @Nullable TransportListener listener;
@@ -96,7 +103,7 @@ final class NettyClientTransport implements ClientTransport {
                             ch.pipeline().addLast(handler);
                         } else {
                             ch.pipeline().addLast(newSslHandler(ssl, ch));
-                            ch.pipeline().addLast(new TlsHandshakeHandler(NettyClientTransport.this, handler, stats));
+                            ch.pipeline().addLast(new TlsHandshakeHandler(NettyClientTransport.this, handler));
                         }
                     }
                 });
@@ -118,33 +125,37 @@ final class NettyClientTransport implements ClientTransport {
 
     @Override
     public ClientStream newStream(MethodDescriptor<?, ?> method, Metadata headers, CallOptions callOptions,
-            long deadlineNanos, ClientStreamListener listener) {
+            long deadlineNanos) {
         requireNonNull(method, "method");
         requireNonNull(headers, "headers");
         requireNonNull(callOptions, "callOptions");
-        Http2Headers requestHeaders = RequestHeaders.create(scheme, factory.path(method), authorityHeader,
+        String callAuthority = callOptions.getAuthority();
+        Http2Headers requestHeaders = RequestHeaders.create(scheme, factory.path(method),
+                callAuthority == null ? authorityHeader : AsciiString.of(callAuthority),
                 factory.userAgent(), callOptions.getCompressor(), factory.acceptEncoding(), deadlineNanos, headers);
         Integer maxInbound = callOptions.getMaxInboundMessageSize();
         StreamTracers tracers = StreamTracers.of(callOptions);
         if (tracers != null) {
-            tracers.streamCreated(Attributes.EMPTY, headers);
+            tracers.streamCreated(attributes, headers);
         }
-        NettyClientStream stream = new NettyClientStream(handler, writeQueue, requestHeaders, listener,
+        return new NettyClientStream(handler, writeQueue, requestHeaders, method.getType().clientSendsOneMessage(),
                 maxInbound != null ? maxInbound : options.maxInboundMessageSize(), options.decompressorRegistry(),
-                tracers);
-        if (writeQueue.isIdleInLoop()) {
-            // Started from a callback on the loop: open it now; the read's end or a batch flushes.
-            handler.createStream(stream);
-            writeQueue.flushAfterInline();
-            return stream;
-        }
-        Runnable create = () -> handler.createStream(stream);
-        if (method.getType().clientSendsOneMessage()) {
-            writeQueue.enqueue(create); // the message and half-close follow at once: one flush for all
-        } else {
-            writeQueue.enqueueAndFlush(create);
-        }
-        return stream;
+                callOptions.getOnReadyThreshold(), tracers);
+    }
+
+    @Override
+    public @Nullable Status verifyAuthority(String callAuthority) {
+        return authorities.verify(callAuthority);
+    }
+
+    @Override
+    public Attributes attributes() {
+        return attributes;
+    }
+
+    @Override
+    public boolean isShutdown() {
+        return shuttingDown;
     }
 
     @Override
@@ -186,6 +197,9 @@ final class NettyClientTransport implements ClientTransport {
         if (connectTimeout != null) {
             connectTimeout.cancel(false);
         }
+        Channel ch = channel;
+        attributes = TransportAttributes.of(ch == null ? address : ch.remoteAddress(),
+                ch == null ? null : ch.localAddress(), tlsSession);
         if (shutdownStatus == null && listener != null) {
             listener.transportReady();
         }
@@ -224,7 +238,15 @@ final class NettyClientTransport implements ClientTransport {
                 : "Connection to " + SocketAddresses.text(address) + " closed after shutdown");
     }
 
+    /** The TLS handshake succeeded with {@code session}; before {@link #onReady()}. */
+    void tlsEstablished(SSLSession session) {
+        tlsSession = session;
+        stats.tls(TlsSession.of(session));
+        authorities = AuthorityVerifier.forTls(authority, TlsSession.peerCertificate(session));
+    }
+
     void notifyShutdown(Status reason) {
+        shuttingDown = true;
         if (shutdownStatus == null) {
             shutdownStatus = reason;
             if (listener != null) {

@@ -5,10 +5,16 @@ public enum RpcProgress {
     /** The server may have seen the RPC. */
     PROCESSED,
     /**
-     * The server never processed it: the stream was refused (REFUSED_STREAM), it was above a
-     * GOAWAY's last-stream-id, or it never left this client. Safe to retry elsewhere.
+     * The server saw the stream but did not process it: it refused it (REFUSED_STREAM) or the
+     * stream was above a GOAWAY's last-stream-id. Safe to retry elsewhere; the call does so once.
      */
     REFUSED,
+    /**
+     * The RPC never left this client: its connection was going away or gone before the stream
+     * was opened, or its HEADERS could not be written. Safe to retry as often as the call's
+     * deadline allows.
+     */
+    MISCARRIED,
     /** A balancer dropped it on purpose; never retried. */
     DROPPED
 }

@@ -18,8 +18,8 @@ import java.util.List;
  * {@link NettyClientStream} so that frames can be routed to it.
  *
  * <p>A stream refused here hears so in a later event-loop task, never during {@link #open}: a
- * stream may be opened inline from {@code newStream} on the loop, and its caller must get the
- * stream back before the stream's listener can be closed.
+ * stream may be opened inline from {@code ClientStream.start} on the loop, and its caller must
+ * be done starting it before the stream's listener can be closed.
  *
  * <p>Event-loop confined, like the {@link GrpcClientHandler} it belongs to.
  */
@@ -64,10 +64,10 @@ final class StreamOpener {
         pending.remove(stream);
     }
 
-    /** Refuses every queued stream. */
+    /** Refuses every queued stream: none of them left this client. */
     void failPending(Status status) {
         for (NettyClientStream stream; (stream = pending.poll()) != null; ) {
-            stream.transportFailed(status, RpcProgress.REFUSED);
+            stream.transportFailed(status, RpcProgress.MISCARRIED);
         }
     }
 
@@ -107,7 +107,7 @@ final class StreamOpener {
             return;
         }
         ChannelHandlerContext ctx = handler.context();
-        handler.encoder().writeHeaders(ctx, id, stream.requestHeaders(), 0, false, ctx.newPromise());
+        handler.encoder().writeHeaders(ctx, id, stream.requestHeaders(), 0, false, stream.newHeadersPromise(ctx));
         Http2Stream http2Stream = handler.connection().stream(id);
         if (http2Stream == null) {
             refuseLater(stream, Status.UNAVAILABLE.withDescription("Cannot open stream"));
@@ -118,7 +118,8 @@ final class StreamOpener {
         stream.allocated(http2Stream);
     }
 
+    /** The stream never left this client: it may be retried elsewhere as often as its call allows. */
     private void refuseLater(NettyClientStream stream, Status status) {
-        handler.runLater(() -> stream.transportFailed(status, RpcProgress.REFUSED));
+        handler.runLater(() -> stream.transportFailed(status, RpcProgress.MISCARRIED));
     }
 }

@@ -22,14 +22,12 @@ final class TlsHandshakeHandler extends ChannelInboundHandlerAdapter {
 
     private final NettyClientTransport transport;
     private final ChannelHandler http2Handler;
-    private final TransportStats stats;
     private final List<Object> held = new ArrayList<>(2);
     private boolean done;
 
-    TlsHandshakeHandler(NettyClientTransport transport, ChannelHandler http2Handler, TransportStats stats) {
+    TlsHandshakeHandler(NettyClientTransport transport, ChannelHandler http2Handler) {
         this.transport = transport;
         this.http2Handler = http2Handler;
-        this.stats = stats;
     }
 
     @Override
@@ -51,7 +49,7 @@ final class TlsHandshakeHandler extends ChannelInboundHandlerAdapter {
                     + " did not negotiate h2 with ALPN (got " + protocol + ")"));
             return;
         }
-        stats.tls(TlsSession.of(ssl.engine().getSession()));
+        transport.tlsEstablished(ssl.engine().getSession());
         ctx.pipeline().addAfter(ctx.name(), null, http2Handler);
         for (Object msg : held) {
             ctx.fireChannelRead(msg);

@@ -31,10 +31,15 @@ public record TlsSession(String protocol, String cipherSuite, @Nullable String p
     }
 
     private static @Nullable String peerSubject(SSLSession session) {
+        X509Certificate leaf = peerCertificate(session);
+        return leaf == null ? null : leaf.getSubjectX500Principal().getName();
+    }
+
+    /** The peer's leaf certificate, or {@code null} when it presented none that was verified. */
+    static @Nullable X509Certificate peerCertificate(SSLSession session) {
         try {
             Certificate[] chain = session.getPeerCertificates();
-            return chain.length > 0 && chain[0] instanceof X509Certificate leaf
-                    ? leaf.getSubjectX500Principal().getName() : null;
+            return chain.length > 0 && chain[0] instanceof X509Certificate leaf ? leaf : null;
         } catch (SSLPeerUnverifiedException e) {
             return null;
         }

@@ -59,7 +59,7 @@ class KeepAliveTests {
 
     private static RecordingStreamListener openStream(Connected connected) {
         RecordingStreamListener listener = new RecordingStreamListener();
-        ClientStream stream = connected.transport().newStream(OutboundFlowTests.BIDI, new Metadata(),
+        ClientStream stream = TransportFixture.open(connected.transport(), OutboundFlowTests.BIDI, new Metadata(),
                 CallOptions.DEFAULT, -1, listener);
         stream.request(1);
         stream.flush();

@@ -56,7 +56,7 @@ class MalformedResponseTests {
 
     private static RecordingStreamListener send(Connected connected) {
         RecordingStreamListener listener = new RecordingStreamListener();
-        ClientStream stream = connected.transport().newStream(METHOD, new Metadata(), CallOptions.DEFAULT, -1, listener);
+        ClientStream stream = TransportFixture.open(connected.transport(), METHOD, new Metadata(), CallOptions.DEFAULT, -1, listener);
         stream.request(5);
         stream.writeMessage(MessageFramer.frame(io.netty.buffer.ByteBufAllocator.DEFAULT,
                 new ByteArrayInputStream(new byte[] {1, 2, 3}), null, Integer.MAX_VALUE));
@@ -218,7 +218,7 @@ class MalformedResponseTests {
         assertThat(connected.listener().awaitShutdown().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
         connected.listener().awaitTerminated();
         Closed late = send(connected).awaitClose();
-        assertThat(late.progress()).isEqualTo(RpcProgress.REFUSED);
+        assertThat(late.progress()).isEqualTo(RpcProgress.MISCARRIED); // never left the client
         assertThat(connected.listener().shutdownCount.get()).isEqualTo(1);
         assertThat(connected.listener().terminatedCount.get()).isEqualTo(1);
     }

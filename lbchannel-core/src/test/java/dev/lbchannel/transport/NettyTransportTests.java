@@ -160,7 +160,7 @@ class NettyTransportTests {
                 .setExpectCompressed(BoolValue.newBuilder().setValue(true))
                 .setPayload(Payload.newBuilder().setBody(ByteString.copyFrom(new byte[50_000]))).build();
         RecordingStreamListener listener = new RecordingStreamListener();
-        ClientStream stream = connection.transport().newStream(TestServiceGrpc.getUnaryCallMethod(), new Metadata(),
+        ClientStream stream = TransportFixture.open(connection.transport(), TestServiceGrpc.getUnaryCallMethod(), new Metadata(),
                 CallOptions.DEFAULT.withCompression("gzip"), -1, listener);
         stream.request(1);
         stream.writeMessage(MessageFramer.frame(io.netty.buffer.ByteBufAllocator.DEFAULT,
@@ -178,7 +178,7 @@ class NettyTransportTests {
     @Test
     void deadlineTravelsAsGrpcTimeout() throws Exception {
         RecordingStreamListener listener = new RecordingStreamListener();
-        ClientStream stream = connection.transport().newStream(TestServiceGrpc.getEmptyCallMethod(), new Metadata(),
+        ClientStream stream = TransportFixture.open(connection.transport(), TestServiceGrpc.getEmptyCallMethod(), new Metadata(),
                 CallOptions.DEFAULT, TimeUnit.SECONDS.toNanos(30), listener);
         stream.request(1);
         stream.writeMessage(TransportFixture.frame(io.grpc.testing.integration.EmptyProtos.Empty.getDefaultInstance()));

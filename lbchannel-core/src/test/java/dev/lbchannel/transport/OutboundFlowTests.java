@@ -62,7 +62,7 @@ class OutboundFlowTests {
         int calls = 50;
         for (int i = 0; i < calls; i++) {
             RecordingStreamListener listener = new RecordingStreamListener();
-            ClientStream stream = connected.transport().newStream(MalformedResponseTests.METHOD, new Metadata(),
+            ClientStream stream = TransportFixture.open(connected.transport(), MalformedResponseTests.METHOD, new Metadata(),
                     CallOptions.DEFAULT, -1, listener);
             stream.request(1);
             stream.writeMessage(framed(3));
@@ -88,7 +88,7 @@ class OutboundFlowTests {
         });
         Connected connected = fixture.connect(fixture.options().build(), server.address(), "localhost");
         RecordingStreamListener listener = new RecordingStreamListener();
-        ClientStream stream = connected.transport().newStream(MalformedResponseTests.METHOD, new Metadata(),
+        ClientStream stream = TransportFixture.open(connected.transport(), MalformedResponseTests.METHOD, new Metadata(),
                 CallOptions.DEFAULT, -1, listener);
         stream.writeMessage(framed(3));
         stream.request(1); // queues a batch of its own, which runs before the half-close
@@ -106,7 +106,7 @@ class OutboundFlowTests {
         server = RawHttp2Server.start(exchange::set);
         Connected connected = fixture.connect(fixture.options().build(), server.address(), "localhost");
         RecordingStreamListener listener = new RecordingStreamListener();
-        ClientStream stream = connected.transport().newStream(BIDI, new Metadata(), CallOptions.DEFAULT, -1, listener);
+        ClientStream stream = TransportFixture.open(connected.transport(), BIDI, new Metadata(), CallOptions.DEFAULT, -1, listener);
         stream.writeMessage(framed(10));
         stream.flush();
         Await.until("the request", () -> exchange.get() != null);
@@ -126,7 +126,7 @@ class OutboundFlowTests {
         server = RawHttp2Server.builder().initialWindowSize(0).start(exchange::set);
         Connected connected = fixture.connect(fixture.options().build(), server.address(), "localhost");
         RecordingStreamListener listener = new RecordingStreamListener();
-        ClientStream stream = connected.transport().newStream(BIDI, new Metadata(), CallOptions.DEFAULT, -1, listener);
+        ClientStream stream = TransportFixture.open(connected.transport(), BIDI, new Metadata(), CallOptions.DEFAULT, -1, listener);
         stream.flush();
         Await.until("the stream to be ready", stream::isReady);
         Await.until("the request", () -> exchange.get() != null);

@@ -23,6 +23,15 @@ import java.util.function.BooleanSupplier;
 /** Starts transports for a test class on its own event loops and closes them all afterwards. */
 final class TransportFixture implements AutoCloseable {
 
+    /** Creates a stream on {@code transport} and starts it with {@code listener}. */
+    static ClientStream open(ClientTransport transport, MethodDescriptor<?, ?> method, Metadata headers,
+            CallOptions options, long deadlineNanos, ClientStreamListener listener) {
+        ClientStream stream = transport.newStream(method, headers, options, deadlineNanos);
+        stream.start(listener);
+        return stream;
+    }
+
+
     final EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
     private final List<ClientTransport> transports = new ArrayList<>();
 
@@ -80,7 +89,7 @@ final class TransportFixture implements AutoCloseable {
         <Q extends MessageLite> Call start(MethodDescriptor<Q, ?> method, CallOptions options, Metadata headers,
                 int responses, List<Q> requests, boolean halfClose) {
             RecordingStreamListener listener = new RecordingStreamListener();
-            ClientStream stream = transport.newStream(method, headers, options, -1, listener);
+            ClientStream stream = open(transport, method, headers, options, -1, listener);
             stream.request(responses);
             for (Q request : requests) {
                 stream.writeMessage(frame(request));

@@ -72,7 +72,7 @@ class TransportLifecycleTests {
         assertThat(connected.listener().awaitShutdown().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
 
         Call refused = connected.unary(TestServiceGrpc.getUnaryCallMethod(), SimpleRequest.getDefaultInstance());
-        assertThat(refused.listener().awaitClose().progress()).isEqualTo(RpcProgress.REFUSED);
+        assertThat(refused.listener().awaitClose().progress()).isEqualTo(RpcProgress.MISCARRIED); // never left the client
         inFlight.stream().writeMessage(TransportFixture.frame(echo(7)));
         inFlight.stream().halfClose();
         assertThat(inFlight.listener().awaitMessage()).hasSizeGreaterThan(7);
