@@ -89,16 +89,19 @@ final class AuthorityVerifier {
         for (List<?> name : names) {
             if ((Integer) name.get(0) == 2) {
                 anyDnsName = true;
-                if (matches(normalize(String.valueOf(name.get(1))), wanted)) {
+                if (matchesDnsName(String.valueOf(name.get(1)), wanted)) {
                     return true;
                 }
             }
         }
         String commonName = anyDnsName ? null : commonName(cert);
-        return commonName != null && matches(normalize(commonName), wanted);
+        return commonName != null && matchesDnsName(commonName, wanted);
     }
 
-    private static boolean matches(String pattern, String host) {
+    /** Whether a certificate's DNS name {@code name} (perhaps {@code *.domain}) covers {@code host}. */
+    static boolean matchesDnsName(String name, String host) {
+        String pattern = normalize(name);
+        host = normalize(host);
         if (!pattern.startsWith("*.")) {
             return pattern.equals(host);
         }

@@ -74,6 +74,9 @@ public final class RawHttp2Server implements AutoCloseable {
                     protected void initChannel(Channel ch) {
                         ScriptListener listener = new ScriptListener(script, builder.answerAtEnd);
                         Http2Settings settings = Http2Settings.defaultSettings();
+                        if (builder.maxHeaderListSize >= 0) {
+                            settings.maxHeaderListSize(builder.maxHeaderListSize);
+                        }
                         if (builder.initialWindowSize >= 0) {
                             settings.initialWindowSize(builder.initialWindowSize);
                         }
@@ -99,6 +102,7 @@ public final class RawHttp2Server implements AutoCloseable {
     public static final class Builder {
         private boolean autoAckPings = true;
         private int initialWindowSize = -1;
+        private long maxHeaderListSize = -1;
         private boolean answerAtEnd;
 
         private Builder() {
@@ -113,6 +117,12 @@ public final class RawHttp2Server implements AutoCloseable {
         /** The SETTINGS_INITIAL_WINDOW_SIZE the server announces: how much a client may send per stream. */
         public Builder initialWindowSize(int bytes) {
             this.initialWindowSize = bytes;
+            return this;
+        }
+
+        /** The SETTINGS_MAX_HEADER_LIST_SIZE the server announces: how large a client's HEADERS may be. */
+        public Builder maxHeaderListSize(long bytes) {
+            this.maxHeaderListSize = bytes;
             return this;
         }
 

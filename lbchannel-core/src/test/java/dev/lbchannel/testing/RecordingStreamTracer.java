@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class RecordingStreamTracer extends ClientStreamTracer {
 
+    private volatile Attributes transportAttributes = Attributes.EMPTY;
     private final StreamInfo info;
     private final Queue<String> events = new ConcurrentLinkedQueue<>();
     private final AtomicLong outboundWire = new AtomicLong();
@@ -77,12 +78,18 @@ public final class RecordingStreamTracer extends ClientStreamTracer {
         return inboundUncompressed.get();
     }
 
+    /** The transport attributes {@code streamCreated} was given. */
+    public Attributes transportAttributes() {
+        return transportAttributes;
+    }
+
     public @Nullable Status closedWith() {
         return closedWith;
     }
 
     @Override
     public void streamCreated(Attributes transportAttrs, Metadata headers) {
+        this.transportAttributes = transportAttrs;
         events.add("streamCreated");
     }
 

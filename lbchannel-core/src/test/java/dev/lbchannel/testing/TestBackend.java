@@ -76,6 +76,7 @@ public final class TestBackend implements AutoCloseable {
     });
     private final AtomicReference<@Nullable Metadata> lastHeaders = new AtomicReference<>();
     private final AtomicReference<@Nullable Deadline> lastDeadline = new AtomicReference<>();
+    private final AtomicReference<@Nullable String> lastAuthority = new AtomicReference<>();
     private final AtomicInteger cancellations = new AtomicInteger();
     private final AtomicInteger callsStarted = new AtomicInteger();
     private volatile Server server;
@@ -196,6 +197,11 @@ public final class TestBackend implements AutoCloseable {
         return lastHeaders.get();
     }
 
+    /** {@code :authority} of the most recent call the server started, or {@code null}. */
+    public @Nullable String lastAuthority() {
+        return lastAuthority.get();
+    }
+
     /** Deadline of the most recent call, from its {@code grpc-timeout}, or {@code null}. */
     public @Nullable Deadline lastDeadline() {
         return lastDeadline.get();
@@ -292,6 +298,7 @@ public final class TestBackend implements AutoCloseable {
                 ServerCallHandler<Q, R> next) {
             callsStarted.incrementAndGet();
             lastHeaders.set(headers);
+            lastAuthority.set(call.getAuthority());
             lastDeadline.set(Context.current().getDeadline());
             ServerCall<Q, R> naming = new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
                 @Override
