@@ -12,12 +12,18 @@ import org.jspecify.annotations.Nullable;
 
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 
 /**
  * Everything {@link LbChannelBuilder#build()} settled, handed to the channel in one piece.
  *
  * @param ownedEventLoopGroup the shared group this channel must release when it terminates, or
  *     {@code null} when the builder was given a group it does not own
+ * @param executor the call executor: where callbacks run when a call names none
+ * @param ownedExecutor the shared callback pool this channel must release when it terminates (then
+ *     also its {@code executor}), or {@code null} when the builder was given an executor
+ * @param offloadExecutor where resolvers and transports run blocking work; the shared offload
+ *     pool, which this channel releases when it terminates, and never the call executor
  */
 record ChannelSettings(
         String targetText,
@@ -31,6 +37,8 @@ record ChannelSettings(
         ClientTransportFactory transportFactory,
         @Nullable EventLoopGroup ownedEventLoopGroup,
         Executor executor,
+        @Nullable ExecutorService ownedExecutor,
+        ExecutorService offloadExecutor,
         CompressorRegistry compressorRegistry,
         List<ClientInterceptor> interceptors,
         long idleTimeoutNanos,
@@ -39,8 +47,18 @@ record ChannelSettings(
 
     /** Gives back what the channel borrowed from the JVM-wide pools; called once, when it terminates. */
     void releaseShared() {
-        if (ownedEventLoopGroup != null) {
-            SharedEventLoopGroup.release(ownedEventLoopGroup);
+        releaseShared(ownedEventLoopGroup, ownedExecutor, offloadExecutor);
+    }
+
+    /** Gives back what a channel borrowed; also for a build that fails after borrowing. */
+    static void releaseShared(@Nullable EventLoopGroup eventLoopGroup, @Nullable ExecutorService executor,
+            ExecutorService offloadExecutor) {
+        if (eventLoopGroup != null) {
+            SharedEventLoopGroup.release(eventLoopGroup);
         }
+        if (executor != null) {
+            SharedExecutor.release(executor);
+        }
+        SharedOffloadExecutor.release(offloadExecutor);
     }
 }

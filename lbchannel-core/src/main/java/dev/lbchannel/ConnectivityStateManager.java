@@ -5,6 +5,7 @@ import io.grpc.ConnectivityState;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * The channel's aggregate connectivity state and the callbacks waiting for it to change.
@@ -26,7 +27,7 @@ final class ConnectivityStateManager {
     void notifyWhenChanged(Runnable callback, Executor executor, ConnectivityState source) {
         Waiter waiter = new Waiter(callback, executor, source);
         if (state != source) {
-            executor.execute(callback);
+            run(callback, executor);
         } else {
             waiters.add(waiter);
         }
@@ -44,7 +45,19 @@ final class ConnectivityStateManager {
         List<Waiter> due = waiters;
         waiters = new ArrayList<>();
         for (Waiter waiter : due) {
-            waiter.executor().execute(waiter.callback());
+            run(waiter.callback(), waiter.executor());
+        }
+    }
+
+    /**
+     * Runs a callback on its executor, or here when that executor has been shut down: a terminated
+     * channel has given its shared callback pool back, and a late waiter must still hear SHUTDOWN.
+     */
+    private static void run(Runnable callback, Executor executor) {
+        try {
+            executor.execute(callback);
+        } catch (RejectedExecutionException e) {
+            callback.run();
         }
     }
 }

@@ -95,23 +95,52 @@ final class DefaultSubchannel implements Subchannel {
         }
     }
 
+    /**
+     * Takes a new address list, as grpc-java's InternalSubchannel does. READY on an address that
+     * left: drops the connection and goes IDLE. CONNECTING to an address that left: starts over on
+     * the new list from its first address at once; the abandoned attempt is no failure, so the
+     * subchannel never reports TRANSIENT_FAILURE for addresses it did not try. CONNECTING to an
+     * address still listed: keeps that attempt, and the pass goes on from its place in the new
+     * list. Waiting in backoff (or IDLE): the next pass uses the new list from its start.
+     */
     @Override
     public void updateEndpoint(Endpoint newEndpoint) {
         serializer.assertInContext();
         Endpoint old = endpoint;
         endpoint = newEndpoint;
-        if (old.addresses().equals(newEndpoint.addresses())) {
+        if (shutdown || old.addresses().equals(newEndpoint.addresses())) {
             return;
         }
         trace.info("Addresses changed to " + newEndpoint);
+        List<SocketAddress> addresses = newEndpoint.addresses();
         ClientTransport active = activeTransport;
-        if (active != null && !newEndpoint.addresses().contains(active.remoteAddress())) {
-            active.shutdown(Status.UNAVAILABLE.withDescription("The address left the endpoint"));
-        } else if (pendingTransport != null && !newEndpoint.addresses().contains(pendingTransport.remoteAddress())) {
-            pendingTransport.shutdown(Status.UNAVAILABLE.withDescription("The address left the endpoint"));
-        } else if (pendingTransport != null) {
-            addressIndex = newEndpoint.addresses().indexOf(pendingTransport.remoteAddress());
+        ClientTransport pending = pendingTransport;
+        if (active != null && !addresses.contains(active.remoteAddress())) {
+            dropActive(active);
+        } else if (pending != null && !addresses.contains(pending.remoteAddress())) {
+            restartConnecting(pending);
+        } else if (pending != null) {
+            addressIndex = addresses.indexOf(pending.remoteAddress());
         }
+    }
+
+    /** The connected address left the endpoint: RPCs stop using it now, and it drains. */
+    private void dropActive(ClientTransport active) {
+        activeTransport = null;
+        addressIndex = 0;
+        connections.disconnected();
+        trace.info("Dropping the connection to " + SocketAddresses.text(active.remoteAddress())
+                + ": the address left the endpoint");
+        setState(ConnectivityStateInfo.forNonError(ConnectivityState.IDLE));
+        active.shutdown(Status.UNAVAILABLE.withDescription("The address left the endpoint"));
+    }
+
+    /** The address being tried left the endpoint: abandon it (no failure) and try the new list. */
+    private void restartConnecting(ClientTransport pending) {
+        pendingTransport = null;
+        addressIndex = 0;
+        pending.shutdown(Status.UNAVAILABLE.withDescription("The address left the endpoint"));
+        connectNext();
     }
 
     @Override

@@ -24,6 +24,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import static java.util.Objects.requireNonNull;
@@ -127,7 +128,11 @@ public final class LbChannelBuilder {
         return this;
     }
 
-    /** Where call callbacks run when a call names no executor; default: a shared cached pool. */
+    /**
+     * Where call callbacks run when a call names no executor; default: a cached pool shared by the
+     * channels that use it, whose threads end when the last of them terminates. The channel's own
+     * blocking work (host-name lookups) never runs here but on a shared offload pool.
+     */
     public LbChannelBuilder executor(Executor executor) {
         this.executor = requireNonNull(executor, "executor");
         return this;
@@ -260,12 +265,14 @@ public final class LbChannelBuilder {
             group = owned = SharedEventLoopGroup.acquire();
             type = SharedEventLoopGroup.CHANNEL_TYPE;
         }
+        ExecutorService ownedExecutor = executor == null ? SharedExecutor.acquire() : null;
+        ExecutorService offload = SharedOffloadExecutor.acquire();
         try {
-            Executor callExecutor = executor != null ? executor : SharedExecutor.get();
+            Executor callExecutor = executor != null ? executor : requireNonNull(ownedExecutor, "ownedExecutor");
             // Creating a resolver validates the target's endpoint; it starts no work until start(),
             // so the serializer it is given here never runs anything.
             Serializer unused = new Serializer((thread, error) -> { });
-            resolverProvider.newResolver(parsed, new ResolverArgs(defaultPort, group.next(), callExecutor, group, unused))
+            resolverProvider.newResolver(parsed, new ResolverArgs(defaultPort, group.next(), offload, group, unused))
                     .shutdown();
             TransportOptions options = TransportOptions.builder(group, requireNonNull(type, "channelType"))
                     .sslContext(ssl)
@@ -276,16 +283,15 @@ public final class LbChannelBuilder {
                     .keepAlive(keepAliveTimeNanos, keepAliveTimeoutNanos, keepAliveWithoutCalls)
                     .compressorRegistry(compressorRegistry)
                     .decompressorRegistry(decompressorRegistry)
+                    .offloadExecutor(offload)
                     .build();
             ChannelSettings settings = new ChannelSettings(target, parsed, resolverProvider, defaultPort,
                     channelAuthority, balancers, defaultPolicy, defaultConfig,
-                    ClientTransportFactory.netty(options), owned, callExecutor, compressorRegistry,
-                    List.copyOf(interceptors), idleTimeoutNanos, backoffPolicy, retryEnabled);
+                    ClientTransportFactory.netty(options), owned, callExecutor, ownedExecutor, offload,
+                    compressorRegistry, List.copyOf(interceptors), idleTimeoutNanos, backoffPolicy, retryEnabled);
             return new LbChannel(settings);
         } catch (RuntimeException e) {
-            if (owned != null) {
-                SharedEventLoopGroup.release(owned);
-            }
+            ChannelSettings.releaseShared(owned, ownedExecutor, offload);
             throw e;
         }
     }

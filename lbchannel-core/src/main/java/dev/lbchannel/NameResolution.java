@@ -32,7 +32,7 @@ final class NameResolution {
         this.configs = configs;
         this.balancers = new GracefulSwitch(channel);
         Resolver created = settings.resolverProvider().newResolver(settings.target(),
-                new ResolverArgs(settings.defaultPort(), channel.scheduler(), settings.executor(),
+                new ResolverArgs(settings.defaultPort(), channel.scheduler(), settings.offloadExecutor(),
                         settings.transportFactory().options().eventLoopGroup(), channel.serializer()));
         this.resolver = new ResolverBridge(created, channel.serializer(), channel.scheduler(),
                 settings.backoffPolicy(), this::onResult, this::onError);

@@ -17,39 +17,19 @@ final class SharedEventLoopGroup {
 
     static final Class<NioSocketChannel> CHANNEL_TYPE = NioSocketChannel.class;
 
-    private static final Object lock = new Object();
-    // @GuardedBy("lock")
-    private static EventLoopGroup group;
-    // @GuardedBy("lock")
-    private static int users;
+    private static final SharedResource<EventLoopGroup> GROUP = new SharedResource<>(
+            () -> new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("lbchannel-eventloop", true),
+                    NioIoHandler.newFactory()),
+            group -> group.shutdownGracefully(0, 5, TimeUnit.SECONDS));
 
     private SharedEventLoopGroup() {
     }
 
     static EventLoopGroup acquire() {
-        synchronized (lock) {
-            if (group == null) {
-                group = new MultiThreadIoEventLoopGroup(0,
-                        new DefaultThreadFactory("lbchannel-eventloop", true), NioIoHandler.newFactory());
-            }
-            users++;
-            return group;
-        }
+        return GROUP.acquire();
     }
 
     static void release(EventLoopGroup released) {
-        EventLoopGroup toClose = null;
-        synchronized (lock) {
-            if (released != group) {
-                return;
-            }
-            if (--users == 0) {
-                toClose = group;
-                group = null;
-            }
-        }
-        if (toClose != null) {
-            toClose.shutdownGracefully(0, 5, TimeUnit.SECONDS);
-        }
+        GROUP.release(released);
     }
 }

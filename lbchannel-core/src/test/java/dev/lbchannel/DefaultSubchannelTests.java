@@ -37,6 +37,8 @@ class DefaultSubchannelTests {
 
     private static final SocketAddress A = new InetSocketAddress("127.0.0.1", 1001);
     private static final SocketAddress B = new InetSocketAddress("127.0.0.1", 1002);
+    private static final SocketAddress C = new InetSocketAddress("127.0.0.1", 1003);
+    private static final SocketAddress D = new InetSocketAddress("127.0.0.1", 1004);
 
     private final List<Throwable> uncaught = new CopyOnWriteArrayList<>();
     private final Serializer serializer = new Serializer((t, e) -> uncaught.add(e));
@@ -155,6 +157,115 @@ class DefaultSubchannelTests {
         assertThat(snapshot.addresses()).containsExactly("127.0.0.1:1001", "127.0.0.1:1002");
         assertThat(snapshot.state()).isEqualTo(ConnectivityState.READY);
         assertThat(snapshot.trace()).extracting(e -> e.description()).contains("Entering READY");
+    }
+
+    @Test
+    void addressUpdateWhileConnectingRestartsOnTheNewListWithoutAFailure() {
+        start();
+        FakeTransport abandoned = transports.created.get(0);
+
+        update(C, D);
+
+        assertThat(abandoned.shutdownReason).isNotNull();
+        assertThat(transports.created).extracting(t -> t.address).containsExactly(A, C);
+        assertThat(states).containsExactly(ConnectivityState.CONNECTING);
+        assertThat(clock.pendingDelaysNanos()).isEmpty();
+
+        abandoned.fail(); // its shutdown reaches the serializer after the update: no failure
+        assertThat(transports.created).hasSize(2);
+        transports.created.get(1).fail();
+        assertThat(transports.created).extracting(t -> t.address).containsExactly(A, C, D);
+        assertThat(states).containsExactly(ConnectivityState.CONNECTING);
+        assertThat(subchannel.snapshot().connections().attemptsFailed()).isEqualTo(1);
+
+        transports.created.get(2).ready();
+        assertThat(states).containsExactly(ConnectivityState.CONNECTING, ConnectivityState.READY);
+        assertThat(subchannel.readyTransport()).isSameAs(transports.created.get(2));
+    }
+
+    @Test
+    void abandonedAttemptThatConnectsLateIsClosedAndIgnored() {
+        start();
+        FakeTransport abandoned = transports.created.get(0);
+        update(C);
+        abandoned.shutdownReason = null;
+
+        abandoned.ready();
+
+        assertThat(abandoned.shutdownReason).isNotNull();
+        assertThat(subchannel.readyTransport()).isNull();
+        assertThat(states).containsExactly(ConnectivityState.CONNECTING);
+    }
+
+    @Test
+    void addressUpdateWhileConnectingKeepsAStillListedAddressAndGoesOnFromIt() {
+        start();
+        transports.created.get(0).fail();
+        FakeTransport onB = transports.created.get(1);
+
+        update(C, B, D);
+
+        assertThat(onB.shutdownReason).isNull();
+        assertThat(transports.created).hasSize(2);
+        onB.fail();
+        assertThat(transports.created).extracting(t -> t.address).containsExactly(A, B, D);
+        transports.created.get(2).fail();
+        assertThat(states).containsExactly(ConnectivityState.CONNECTING, ConnectivityState.TRANSIENT_FAILURE);
+
+        clock.forward(1200, TimeUnit.MILLISECONDS);
+        assertThat(transports.created).extracting(t -> t.address).containsExactly(A, B, D, C);
+    }
+
+    @Test
+    void addressUpdateWhileReadyDropsALeftAddressAndGoesIdleAtOnce() {
+        start();
+        FakeTransport connected = transports.created.get(0);
+        connected.ready();
+
+        update(B, C);
+
+        assertThat(subchannel.readyTransport()).isNull();
+        assertThat(connected.shutdownReason).isNotNull();
+        assertThat(states).containsExactly(ConnectivityState.CONNECTING, ConnectivityState.READY,
+                ConnectivityState.IDLE);
+        connected.fail();
+        assertThat(states).endsWith(ConnectivityState.IDLE);
+        assertThat(subchannel.snapshot().connections()).isEqualTo(new ConnectionStats(1, 0, 1));
+
+        serializer.execute(subchannel::requestConnection);
+        assertThat(transports.created).extracting(t -> t.address).containsExactly(A, B);
+    }
+
+    @Test
+    void addressUpdateWhileReadyKeepsAStillListedConnection() {
+        start();
+        FakeTransport connected = transports.created.get(0);
+        connected.ready();
+
+        update(C, A);
+
+        assertThat(connected.shutdownReason).isNull();
+        assertThat(subchannel.readyTransport()).isSameAs(connected);
+        assertThat(states).endsWith(ConnectivityState.READY);
+    }
+
+    @Test
+    void addressUpdateDuringBackoffUsesTheNewListFromItsStart() {
+        start();
+        transports.created.get(0).fail();
+        transports.created.get(1).fail();
+        assertThat(states).endsWith(ConnectivityState.TRANSIENT_FAILURE);
+
+        update(C, D);
+        assertThat(transports.created).hasSize(2);
+
+        clock.forward(1200, TimeUnit.MILLISECONDS);
+        assertThat(transports.created).extracting(t -> t.address).containsExactly(A, B, C);
+        assertThat(states).endsWith(ConnectivityState.CONNECTING);
+    }
+
+    private void update(SocketAddress... addresses) {
+        serializer.execute(() -> subchannel.updateEndpoint(new Endpoint(List.of(addresses), Attributes.EMPTY)));
     }
 
     private final class FakeTransports implements ClientTransportFactory {

@@ -13,7 +13,8 @@ import static java.util.Objects.requireNonNull;
  *
  * @param defaultPort the port to use when the target names none: 443 with TLS, 80 without
  * @param scheduler for timers (refresh intervals, rate limits); tasks on it must not block
- * @param offloadExecutor for blocking work such as system name lookups
+ * @param offloadExecutor for blocking work such as system name lookups: a pool that is never an
+ *     event loop, the serializer or the application's call executor
  * @param eventLoopGroup the channel's event loops (NIO), for resolvers that do non-blocking I/O
  *     such as DNS queries
  * @param serializer the channel's serializer, where it calls {@code start}, {@code refresh} and

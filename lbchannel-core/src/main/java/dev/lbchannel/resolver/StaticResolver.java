@@ -39,15 +39,17 @@ final class StaticResolver implements Resolver {
     private final String target;
     private final List<Entry> entries;
     private final Executor offloadExecutor;
+    private final HostLookup hostLookup;
     private final AtomicBoolean lookingUp = new AtomicBoolean();
     private volatile @Nullable ResolverListener listener;
     private volatile boolean reported;
     private volatile boolean shutdown;
 
-    StaticResolver(String target, List<Entry> entries, Executor offloadExecutor) {
+    StaticResolver(String target, List<Entry> entries, Executor offloadExecutor, HostLookup hostLookup) {
         this.target = target;
         this.entries = List.copyOf(entries);
         this.offloadExecutor = offloadExecutor;
+        this.hostLookup = hostLookup;
     }
 
     @Override
@@ -103,7 +105,7 @@ final class StaticResolver implements Resolver {
                 addresses.add(new InetSocketAddress(entry.literal(), hostAndPort.port()));
             } else {
                 try {
-                    for (InetAddress address : InetAddress.getAllByName(hostAndPort.host())) {
+                    for (InetAddress address : hostLookup.lookUp(hostAndPort.host())) {
                         addresses.add(new InetSocketAddress(address, hostAndPort.port()));
                     }
                 } catch (UnknownHostException | RuntimeException e) {

@@ -14,7 +14,7 @@ import static java.util.Objects.requireNonNull;
  * The {@code static} scheme: {@code static:///10.0.0.7:50051,backend-b:50051,[::1]:50052} lists
  * the backends, one endpoint per entry, in the order written. An entry without a port uses the
  * channel's default port. IP literals need no lookup; a host name is looked up once, with the
- * system's resolver, and all its addresses become that entry's endpoint's addresses. See
+ * system's resolver on the channel's offload executor, and all its addresses become that entry's endpoint's addresses. See
  * {@link StaticResolver} for what {@code refresh()} does.
  *
  * <p>Immutable and thread-safe; creating a resolver validates the whole list and starts no work.
@@ -22,6 +22,17 @@ import static java.util.Objects.requireNonNull;
 public final class StaticResolverProvider implements ResolverProvider {
 
     public static final String SCHEME = "static";
+
+    private final HostLookup hostLookup;
+
+    public StaticResolverProvider() {
+        this(HostLookup.SYSTEM);
+    }
+
+    /** With another lookup than the system's; tests see through it where lookups run. */
+    StaticResolverProvider(HostLookup hostLookup) {
+        this.hostLookup = requireNonNull(hostLookup, "hostLookup");
+    }
 
     @Override
     public String scheme() {
@@ -48,7 +59,7 @@ public final class StaticResolverProvider implements ResolverProvider {
         for (int i = 0; i < parts.length; i++) {
             entries.add(entry(target, parts[i].strip(), i + 1, args.defaultPort()));
         }
-        return new StaticResolver(target.toString(), entries, args.offloadExecutor());
+        return new StaticResolver(target.toString(), entries, args.offloadExecutor(), hostLookup);
     }
 
     private static StaticResolver.Entry entry(Target target, String text, int number, int defaultPort) {

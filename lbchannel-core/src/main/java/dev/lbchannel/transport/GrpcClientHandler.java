@@ -63,8 +63,8 @@ final class GrpcClientHandler extends Http2ConnectionHandler {
         this.flowControlWindow = options.flowControlWindow();
         this.maxInboundMetadataSize = options.maxInboundMetadataSize();
         this.keepAlive = keepAliveTimeNanos == TransportOptions.KEEPALIVE_DISABLED ? null
-                : new KeepAlive(new KeepAlivePinger(this, stats), keepAliveTimeNanos,
-                        options.keepAliveTimeoutNanos(), options.keepAliveWithoutCalls());
+                : new KeepAlive(new KeepAlivePinger(this, stats), transport.eventLoop(), System::nanoTime,
+                        keepAliveTimeNanos, options.keepAliveTimeoutNanos(), options.keepAliveWithoutCalls());
         this.streams = new StreamOpener(this, stats);
         this.drain = new ConnectionDrain(this, streams, transport);
         decoder.frameListener(new ResponseFrameListener(this));
@@ -268,7 +268,7 @@ final class GrpcClientHandler extends Http2ConnectionHandler {
             ready = true;
             incrementConnectionWindow();
             if (keepAlive != null) {
-                keepAlive.start(ctx);
+                keepAlive.start();
             }
             transport.onReady();
         }

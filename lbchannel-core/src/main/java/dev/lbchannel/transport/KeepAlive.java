@@ -1,17 +1,21 @@
 package dev.lbchannel.transport;
 
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.util.concurrent.ScheduledFuture;
 import org.jspecify.annotations.Nullable;
 
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * gRPC keepalive (gRFC A8) for one connection: after {@code timeNanos} without reading anything,
  * sends a PING, and declares the connection dead if nothing arrives within {@code timeoutNanos}.
  * Pings only while streams are open unless {@code withoutCalls}.
  *
- * <p>Event-loop confined; {@link #onRead()} is one field write so it can run on every read.
+ * <p>Time comes from the clock and the scheduler it is given: the connection's event loop and
+ * {@link System#nanoTime()} in production, a fake clock in tests. Confined to the scheduler's
+ * thread (the event loop); {@link #onRead()} is one clock read and one field write so it can run
+ * on every read.
  */
 final class KeepAlive {
 
@@ -28,39 +32,50 @@ final class KeepAlive {
     }
 
     private final Host host;
+    private final ScheduledExecutorService scheduler;
+    private final LongSupplier nanoClock;
     private final long timeNanos;
     private final long timeoutNanos;
     private final boolean withoutCalls;
-    private @Nullable ChannelHandlerContext ctx;
     private @Nullable ScheduledFuture<?> timer;
     private long lastReadNanos;
+    private long pingSentNanos;
     private boolean pingOutstanding;
+    private boolean started;
     private boolean stopped;
 
-    KeepAlive(Host host, long timeNanos, long timeoutNanos, boolean withoutCalls) {
+    /**
+     * @param scheduler where the timer runs; the same thread as every other call here
+     * @param nanoClock a monotonic time in nanoseconds, the scheduler's own
+     */
+    KeepAlive(Host host, ScheduledExecutorService scheduler, LongSupplier nanoClock, long timeNanos,
+            long timeoutNanos, boolean withoutCalls) {
         this.host = host;
+        this.scheduler = scheduler;
+        this.nanoClock = nanoClock;
         this.timeNanos = timeNanos;
         this.timeoutNanos = timeoutNanos;
         this.withoutCalls = withoutCalls;
     }
 
-    void start(ChannelHandlerContext ctx) {
-        if (this.ctx != null || stopped) {
+    /** Starts timing, once the connection is ready; a second call, or one after stop, does nothing. */
+    void start() {
+        if (started || stopped) {
             return;
         }
-        this.ctx = ctx;
-        lastReadNanos = System.nanoTime();
+        started = true;
+        lastReadNanos = nanoClock.getAsLong();
         schedule(timeNanos);
     }
 
     void onRead() {
-        lastReadNanos = System.nanoTime();
+        lastReadNanos = nanoClock.getAsLong();
     }
 
     void onPingAck(long data) {
         if (data == PING_DATA && pingOutstanding) {
             pingOutstanding = false;
-            lastReadNanos = System.nanoTime();
+            lastReadNanos = nanoClock.getAsLong();
             reschedule(timeNanos);
         }
     }
@@ -81,8 +96,8 @@ final class KeepAlive {
     }
 
     private void schedule(long delayNanos) {
-        if (!stopped && ctx != null) {
-            timer = ctx.executor().schedule(this::onTimer, delayNanos, TimeUnit.NANOSECONDS);
+        if (!stopped && started) {
+            timer = scheduler.schedule(this::onTimer, delayNanos, TimeUnit.NANOSECONDS);
         }
     }
 
@@ -91,11 +106,13 @@ final class KeepAlive {
         if (stopped) {
             return;
         }
-        long idle = System.nanoTime() - lastReadNanos;
+        long now = nanoClock.getAsLong();
+        long idle = now - lastReadNanos;
         if (pingOutstanding) {
-            if (idle < timeoutNanos) {
-                pingOutstanding = false; // something arrived: the peer is alive
-                schedule(timeNanos - idle);
+            // Anything read after the ping proves the peer alive, even if this timer ran late.
+            if (lastReadNanos - pingSentNanos > 0) {
+                pingOutstanding = false;
+                schedule(Math.max(0, timeNanos - idle));
             } else {
                 stop();
                 host.keepAliveFailed(timeoutNanos);
@@ -106,6 +123,7 @@ final class KeepAlive {
             schedule(timeNanos);
         } else {
             pingOutstanding = true;
+            pingSentNanos = now;
             host.sendPing(PING_DATA);
             schedule(timeoutNanos);
         }

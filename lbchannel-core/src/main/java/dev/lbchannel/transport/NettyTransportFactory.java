@@ -7,6 +7,7 @@ import org.jspecify.annotations.Nullable;
 import java.net.SocketAddress;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static java.util.Objects.requireNonNull;
@@ -14,8 +15,9 @@ import static java.util.Objects.requireNonNull;
 /**
  * Opens {@link NettyClientTransport}s with one channel's {@link TransportOptions}, and keeps what
  * its transports share: the request header constants (user agent, accepted encodings), a cache of
- * {@code :path} values by method, and the keepalive time, which doubles each time a server answers
- * GOAWAY {@code too_many_pings} (gRFC A8). Thread-safe.
+ * {@code :path} values by method, the keepalive time, which doubles each time a server answers
+ * GOAWAY {@code too_many_pings} (gRFC A8), and the resolver that looks host names up on the
+ * offload executor. Thread-safe.
  */
 final class NettyTransportFactory implements ClientTransportFactory {
 
@@ -28,6 +30,7 @@ final class NettyTransportFactory implements ClientTransportFactory {
     private final ConcurrentHashMap<String, AsciiString> paths = new ConcurrentHashMap<>();
     private final AsciiString userAgent;
     private final @Nullable AsciiString acceptEncoding;
+    private final @Nullable OffloadAddressResolverGroup addressResolver;
 
     NettyTransportFactory(TransportOptions options) {
         this.options = requireNonNull(options, "options");
@@ -36,6 +39,8 @@ final class NettyTransportFactory implements ClientTransportFactory {
         this.userAgent = AsciiString.of(custom == null || custom.isEmpty() ? USER_AGENT : custom + " " + USER_AGENT);
         Set<String> encodings = options.decompressorRegistry().getAdvertisedMessageEncodings();
         this.acceptEncoding = encodings.isEmpty() ? null : AsciiString.of(String.join(",", encodings));
+        Executor offload = options.offloadExecutor();
+        this.addressResolver = offload == null ? null : new OffloadAddressResolverGroup(offload);
     }
 
     @Override
@@ -62,6 +67,11 @@ final class NettyTransportFactory implements ClientTransportFactory {
     void tooManyPings() {
         keepAliveTimeNanos.updateAndGet(t -> t >= TransportOptions.KEEPALIVE_DISABLED / 2
                 ? TransportOptions.KEEPALIVE_DISABLED : t * 2);
+    }
+
+    /** Looks up unresolved addresses off the loop; {@code null} leaves it to Netty's default. */
+    @Nullable OffloadAddressResolverGroup addressResolver() {
+        return addressResolver;
     }
 
     AsciiString userAgent() {

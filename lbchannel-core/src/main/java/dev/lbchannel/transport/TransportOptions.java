@@ -7,6 +7,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
 import org.jspecify.annotations.Nullable;
 
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 import static java.util.Objects.requireNonNull;
@@ -39,6 +40,7 @@ public final class TransportOptions {
     private final boolean keepAliveWithoutCalls;
     private final CompressorRegistry compressorRegistry;
     private final DecompressorRegistry decompressorRegistry;
+    private final @Nullable Executor offloadExecutor;
 
     private TransportOptions(Builder b) {
         this.eventLoopGroup = b.eventLoopGroup;
@@ -53,6 +55,7 @@ public final class TransportOptions {
         this.keepAliveWithoutCalls = b.keepAliveWithoutCalls;
         this.compressorRegistry = b.compressorRegistry;
         this.decompressorRegistry = b.decompressorRegistry;
+        this.offloadExecutor = b.offloadExecutor;
     }
 
     public static Builder builder(EventLoopGroup eventLoopGroup, Class<? extends Channel> channelType) {
@@ -109,6 +112,14 @@ public final class TransportOptions {
         return decompressorRegistry;
     }
 
+    /**
+     * Where host names of unresolved addresses are looked up when connecting, or {@code null}:
+     * then Netty's default resolver looks them up, blocking the event loop.
+     */
+    public @Nullable Executor offloadExecutor() {
+        return offloadExecutor;
+    }
+
     /** Collects options; unset ones take gRPC's defaults. */
     public static final class Builder {
         private final EventLoopGroup eventLoopGroup;
@@ -123,6 +134,7 @@ public final class TransportOptions {
         private boolean keepAliveWithoutCalls;
         private CompressorRegistry compressorRegistry = CompressorRegistry.getDefaultInstance();
         private DecompressorRegistry decompressorRegistry = DecompressorRegistry.getDefaultInstance();
+        private @Nullable Executor offloadExecutor;
 
         private Builder(EventLoopGroup eventLoopGroup, Class<? extends Channel> channelType) {
             this.eventLoopGroup = requireNonNull(eventLoopGroup, "eventLoopGroup");
@@ -170,6 +182,15 @@ public final class TransportOptions {
 
         public Builder decompressorRegistry(DecompressorRegistry registry) {
             this.decompressorRegistry = requireNonNull(registry, "decompressorRegistry");
+            return this;
+        }
+
+        /**
+         * Look up the host names of unresolved addresses (a {@code passthrough} target's) on this
+         * executor, as the system lookup blocks; the event loop only hears the result.
+         */
+        public Builder offloadExecutor(Executor executor) {
+            this.offloadExecutor = requireNonNull(executor, "offloadExecutor");
             return this;
         }
 

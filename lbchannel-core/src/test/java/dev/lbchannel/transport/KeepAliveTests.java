@@ -22,12 +22,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Keepalive (gRFC A8) against a raw HTTP/2 server that counts PINGs and, when told to, never
  * answers them. Keepalive times are milliseconds here, below the 10 s floor the options enforce.
+ * These tests only wait for what must happen, with bounds; exact timing is
+ * {@link KeepAliveSchedulingTests}', on a fake clock.
  */
 @Timeout(60)
 class KeepAliveTests {
 
     private static final long TIME_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
-    private static final long TIMEOUT_NANOS = TimeUnit.MILLISECONDS.toNanos(300);
+    /** For the unanswered ping: short, so that the test ends soon. */
+    private static final long SHORT_TIMEOUT_NANOS = TimeUnit.MILLISECONDS.toNanos(300);
+    /** For answered pings: far longer than any ACK takes on a loaded machine. */
+    private static final long LONG_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(30);
 
     private TransportFixture fixture;
     private final List<RawHttp2Server> servers = new ArrayList<>();
@@ -51,9 +56,9 @@ class KeepAliveTests {
         return server;
     }
 
-    private Connected connect(RawHttp2Server server, boolean withoutCalls) throws Exception {
+    private Connected connect(RawHttp2Server server, boolean withoutCalls, long timeoutNanos) throws Exception {
         TransportOptions options = fixture.options()
-                .keepAlive(TransportOptions.MIN_KEEPALIVE_TIME_NANOS, TIMEOUT_NANOS, withoutCalls).build();
+                .keepAlive(TransportOptions.MIN_KEEPALIVE_TIME_NANOS, timeoutNanos, withoutCalls).build();
         return fixture.connectWithKeepAliveTime(options, server.address(), "localhost", TIME_NANOS);
     }
 
@@ -73,15 +78,13 @@ class KeepAliveTests {
     @Test
     void unansweredPingShutsTheTransportDownUnavailableAfterTheTimeout() throws Exception {
         RawHttp2Server server = server(false);
-        Connected connected = connect(server, false);
+        Connected connected = connect(server, false, SHORT_TIMEOUT_NANOS);
         RecordingStreamListener call = openStream(connected);
         call.headers.get(10, TimeUnit.SECONDS);
         Await.until("a keepalive ping at the server", () -> server.pings() > 0);
-        long pingSeenNanos = System.nanoTime();
 
         Status shutdown = connected.listener().awaitShutdown();
 
-        assertThat(System.nanoTime() - pingSeenNanos).isGreaterThanOrEqualTo(TIMEOUT_NANOS / 2);
         assertThat(shutdown.getCode()).isEqualTo(Status.Code.UNAVAILABLE);
         assertThat(shutdown.getDescription()).contains("Keepalive failed");
         Closed closed = call.awaitClose();
@@ -95,7 +98,7 @@ class KeepAliveTests {
     @Test
     void answeredPingsKeepTheConnectionAndAreCountedInStats() throws Exception {
         RawHttp2Server server = server(true);
-        Connected connected = connect(server, false);
+        Connected connected = connect(server, false, LONG_TIMEOUT_NANOS);
         RecordingStreamListener call = openStream(connected);
 
         Await.until("three keepalive pings", () -> pingsSent(connected) >= 3);
@@ -110,10 +113,10 @@ class KeepAliveTests {
     void noPingWhileIdleUnlessKeepAliveWithoutCalls() throws Exception {
         RawHttp2Server idleServer = server(true);
         RawHttp2Server clockServer = server(true);
-        Connected idle = connect(idleServer, false);
+        Connected idle = connect(idleServer, false, LONG_TIMEOUT_NANOS);
         // Pings whether idle or not; started later, so when it has pinged twice the idle
         // transport has been up for at least two keepalive times too.
-        Connected clock = connect(clockServer, true);
+        Connected clock = connect(clockServer, true, LONG_TIMEOUT_NANOS);
 
         Await.until("two pings without calls", Duration.ofSeconds(10), () -> clockServer.pings() >= 2);
 

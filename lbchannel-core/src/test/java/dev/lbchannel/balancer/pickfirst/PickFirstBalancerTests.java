@@ -97,6 +97,20 @@ class PickFirstBalancerTests {
     }
 
     @Test
+    void addressUpdateWhileConnectingGoesToTheSubchannelAndChangesNoState() {
+        accept(endpoint(1));
+        FakeSubchannel subchannel = helper.subchannels().get(0);
+
+        accept(endpoint(2), endpoint(3));
+
+        assertThat(helper.subchannels()).containsExactly(subchannel);
+        assertThat(subchannel.endpoint().addresses()).containsExactly(address(2), address(3));
+        assertThat(subchannel.connectRequests()).isEqualTo(1);
+        assertThat(helper.states()).containsExactly(ConnectivityState.CONNECTING);
+        assertThat(helper.refreshes()).isZero();
+    }
+
+    @Test
     void resolverErrorKeepsAWorkingSubchannel() {
         accept(endpoint(1));
         helper.subchannels().get(0).report(ConnectivityStateInfo.forNonError(ConnectivityState.READY));
