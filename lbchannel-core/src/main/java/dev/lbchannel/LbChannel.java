@@ -403,9 +403,9 @@ public final class LbChannel extends ManagedChannel {
                 || pickerHolder.hasPending() || lifecycle.openCalls() > 0) {
             return;
         }
-        lifecycle.terminate();
         trace.info("Channel terminated");
-        settings.releaseShared();
+        settings.releaseShared(); // before anyone awaiting termination looks at the pools
+        lifecycle.terminate();
     }
 
     @Override
