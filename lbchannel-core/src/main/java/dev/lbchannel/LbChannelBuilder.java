@@ -197,11 +197,18 @@ public final class LbChannelBuilder {
         return this;
     }
 
+    /**
+     * Allows the service config's {@code retryPolicy} and {@code hedgingPolicy}, as in grpc-java,
+     * where it is the default. This version validates those policies but does not perform them
+     * yet (the channel traces a warning naming them); a stream that never reached a server is
+     * retried transparently whatever this says.
+     */
     public LbChannelBuilder enableRetry() {
         this.retryEnabled = true;
         return this;
     }
 
+    /** Turns off the service config's retry and hedging policies; see {@link #enableRetry()}. */
     public LbChannelBuilder disableRetry() {
         this.retryEnabled = false;
         return this;

@@ -7,6 +7,9 @@ import dev.lbchannel.resolver.ResolutionResult;
 import io.grpc.Status;
 import org.jspecify.annotations.Nullable;
 
+import java.util.List;
+import java.util.logging.Logger;
+
 /**
  * Chooses the service config after each resolution, as gRFC A21 says: the resolver's config when
  * it is valid; when it is missing, the default; when it is invalid, the last good one, else the
@@ -14,6 +17,8 @@ import org.jspecify.annotations.Nullable;
  * serializer; {@link #current()} may be read from any thread.
  */
 final class ServiceConfigSelector {
+
+    private static final Logger logger = Logger.getLogger(ServiceConfigSelector.class.getName());
 
     private final @Nullable ServiceConfig defaultConfig;
     private final BalancerRegistry balancers;
@@ -26,6 +31,9 @@ final class ServiceConfigSelector {
         this.balancers = balancers;
         this.trace = trace;
         this.current = defaultConfig != null ? defaultConfig : ServiceConfig.empty();
+        if (defaultConfig != null) {
+            warnOfUnperformedFields(defaultConfig);
+        }
     }
 
     /** The config calls use now: the default one until a resolution says otherwise. */
@@ -71,9 +79,20 @@ final class ServiceConfigSelector {
     private Selection use(ServiceConfig chosen) {
         if (!chosen.equals(current)) {
             trace.info("Service config changed");
+            warnOfUnperformedFields(chosen);
         }
         current = chosen;
         return new Selection(chosen, Status.OK);
+    }
+
+    private void warnOfUnperformedFields(ServiceConfig config) {
+        List<String> unperformed = config.unperformedFields();
+        if (!unperformed.isEmpty()) {
+            String warning = "Service config fields accepted but not acted on by this version of lbchannel: "
+                    + String.join(", ", unperformed);
+            trace.warning(warning);
+            logger.warning(warning);
+        }
     }
 
     /** A chosen config, or the error that left the channel without one. */

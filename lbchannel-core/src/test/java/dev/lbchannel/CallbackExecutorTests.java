@@ -86,8 +86,12 @@ class CallbackExecutorTests {
         }
     }
 
+    /**
+     * Listener exceptions never get here: the call's dispatcher turns them into a cancelled call
+     * (see ClientCallContractTests). This is the executor's last guard, against its own bugs.
+     */
     @Test
-    void aThrowingCallbackDoesNotStopTheNext() {
+    void aTaskThatThrowsPastItsGuardDoesNotStallTheOnesBehindIt() {
         CallbackExecutor callbacks = new CallbackExecutor(DirectExecutor.INSTANCE);
 
         callbacks.execute(() -> {

@@ -75,6 +75,21 @@ class ServiceConfigChannelTests {
     }
 
     @Test
+    void fieldsTheChannelDoesNotActOnYetAreTracedAsAWarningNotIgnoredSilently() {
+        resolver.update(backend.port());
+        Map<String, Object> config = new java.util.LinkedHashMap<>(methodConfig(Map.of("service", SERVICE),
+                Map.of("retryPolicy", Map.of("maxAttempts", 3.0, "initialBackoff", "0.1s", "maxBackoff", "1s",
+                        "backoffMultiplier", 2.0, "retryableStatusCodes", List.of("UNAVAILABLE")))));
+        config.put("healthCheckConfig", Map.of("serviceName", ""));
+        channel(config);
+
+        assertThat(channel.snapshot().trace()).anySatisfy(event -> {
+            assertThat(event.severity()).isEqualTo(dev.lbchannel.channelz.TraceEvent.Severity.WARNING);
+            assertThat(event.description()).contains("methodConfig[].retryPolicy", "healthCheckConfig");
+        });
+    }
+
+    @Test
     void serviceWideWaitForReadyMakesCallsWaitInsteadOfFailing() {
         resolver.update(backend.port());
         channel(methodConfig(Map.of("service", SERVICE), Map.of("waitForReady", true)));

@@ -3,6 +3,8 @@ package dev.lbchannel.config;
 import dev.lbchannel.balancer.BalancerRegistry;
 import org.jspecify.annotations.Nullable;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import static java.util.Objects.requireNonNull;
@@ -102,6 +104,28 @@ public final class ServiceConfig {
      */
     public @Nullable String healthCheckServiceName() {
         return healthCheckServiceName;
+    }
+
+    /**
+     * The fields of this config that lbchannel accepts and validates but does not act on yet,
+     * such as {@code methodConfig[].retryPolicy}; empty when it acts on all of them. The channel
+     * traces them as a warning, so that none is silently ignored.
+     */
+    public List<String> unperformedFields() {
+        List<String> fields = new ArrayList<>();
+        if (json.get("methodConfig") instanceof List<?> methods) {
+            for (String field : List.of("retryPolicy", "hedgingPolicy")) {
+                if (methods.stream().anyMatch(m -> m instanceof Map<?, ?> method && method.containsKey(field))) {
+                    fields.add("methodConfig[]." + field);
+                }
+            }
+        }
+        for (String field : List.of("retryThrottling", "healthCheckConfig")) {
+            if (json.containsKey(field)) {
+                fields.add(field);
+            }
+        }
+        return fields;
     }
 
     /**

@@ -155,6 +155,46 @@ class OutboundFlowTests {
         assertThat(listener.awaitClose().status().getCode()).isEqualTo(io.grpc.Status.Code.CANCELLED);
     }
 
+    @Test
+    void theCallsOnReadyThresholdDecidesReadiness() throws Exception {
+        AtomicReference<Exchange> exchange = new AtomicReference<>();
+        server = RawHttp2Server.builder().initialWindowSize(0).start(exchange::set);
+        Connected connected = fixture.connect(fixture.options().build(), server.address(), "localhost");
+        RecordingStreamListener listener = new RecordingStreamListener();
+        ClientStream stream = TransportFixture.open(connected.transport(), BIDI, new Metadata(),
+                CallOptions.DEFAULT.withOnReadyThreshold(100 * 1024), -1, listener);
+        stream.flush();
+        Await.until("the stream to be ready", stream::isReady);
+
+        int written = 0;
+        while (stream.isReady() && written < 100) {
+            stream.writeMessage(framed(8 * 1024));
+            stream.flush();
+            written++;
+        }
+        assertThat(written).isEqualTo(13); // 13 x (8 KiB + 5) pass 100 KiB; the default threshold stops at 4
+        stream.cancel(io.grpc.Status.CANCELLED.withDescription("test over"));
+        listener.awaitClose();
+    }
+
+    @Test
+    void headersTheServerWillNotTakeFailTheStreamInsteadOfHangingIt() throws Exception {
+        server = RawHttp2Server.builder().maxHeaderListSize(1024).start(e -> e.okResponse(e.streamId(), new byte[] {1}));
+        Connected connected = fixture.connect(fixture.options().build(), server.address(), "localhost");
+        Metadata huge = new Metadata();
+        huge.put(Metadata.Key.of("x-huge", Metadata.ASCII_STRING_MARSHALLER), "x".repeat(4096));
+        RecordingStreamListener listener = new RecordingStreamListener();
+
+        ClientStream stream = TransportFixture.open(connected.transport(), BIDI, huge, CallOptions.DEFAULT, -1, listener);
+        stream.writeMessage(framed(10));
+        stream.halfClose();
+
+        RecordingStreamListener.Closed closed = listener.awaitClose();
+        assertThat(closed.status().isOk()).as(closed.status().toString()).isFalse();
+        assertThat(closed.progress()).isEqualTo(RpcProgress.PROCESSED); // it would fail anywhere: no transparent retry
+        assertThat(server.requests()).isZero();
+    }
+
     private static ByteBuf framed(int size) {
         return MessageFramer.frame(ByteBufAllocator.DEFAULT, new ByteArrayInputStream(new byte[size]), null,
                 Integer.MAX_VALUE);
