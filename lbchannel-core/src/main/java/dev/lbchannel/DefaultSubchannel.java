@@ -34,7 +34,7 @@ import java.util.concurrent.TimeUnit;
  * connection backoff between failed passes, and drains its connections when shut down.
  *
  * <p>Runs on the channel's serializer, except {@link #readyTransport()}, which RPCs call from
- * any thread (one volatile read), and the snapshot methods.
+ * any thread (two volatile reads), and the snapshot methods.
  */
 final class DefaultSubchannel implements Subchannel {
 
@@ -186,9 +186,12 @@ final class DefaultSubchannel implements Subchannel {
         return endpoint;
     }
 
-    /** The READY connection for new RPCs, or {@code null}. Any thread; one volatile read. */
+    /** The READY connection for new RPCs, or {@code null}, also once it is going away. Any thread. */
     @Nullable ClientTransport readyTransport() {
-        return activeTransport;
+        ClientTransport transport = activeTransport;
+        // A GOAWAY turns the transport away on its event loop at once; this subchannel hears it
+        // only when the serializer gets round to it, and no new call may be handed over meanwhile.
+        return transport == null || transport.isShutdown() ? null : transport;
     }
 
     CallCounter calls() {
