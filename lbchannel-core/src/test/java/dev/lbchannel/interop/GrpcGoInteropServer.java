@@ -25,7 +25,7 @@ final class GrpcGoInteropServer implements InteropServer {
             + "(apt-get install golang-go golang-google-grpc-dev protobuf-compiler), then run "
             + "lbchannel-core/src/test/go/build-interop-server.sh";
     private static final int START_ATTEMPTS = 5;
-    /** Ports handed out below this are never a connection's local port, whatever the kernel says. */
+    /** The lowest port picked, clear of the well-known and registered ports services commonly use. */
     private static final int LOWEST_PORT = 10_000;
 
     private final @Nullable Path directory;
