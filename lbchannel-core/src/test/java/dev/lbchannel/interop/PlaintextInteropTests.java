@@ -1,10 +1,10 @@
 package dev.lbchannel.interop;
 
-/** The interop cases over plaintext HTTP/2 (h2c with prior knowledge). */
+/** The interop cases over plaintext HTTP/2 (h2c with prior knowledge), against grpc-java's server. */
 class PlaintextInteropTests extends InteropTestCases {
 
     @Override
-    boolean tls() {
-        return false;
+    InteropServer startServer() {
+        return GrpcJavaInteropServer.start(false);
     }
 }

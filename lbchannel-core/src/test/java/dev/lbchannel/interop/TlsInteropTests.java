@@ -1,10 +1,13 @@
 package dev.lbchannel.interop;
 
-/** The interop cases over TLS with ALPN h2 and hostname verification (the certificate names 127.0.0.1). */
+/**
+ * The interop cases over TLS with ALPN h2 and hostname verification (the certificate names
+ * 127.0.0.1), against grpc-java's server.
+ */
 class TlsInteropTests extends InteropTestCases {
 
     @Override
-    boolean tls() {
-        return true;
+    InteropServer startServer() {
+        return GrpcJavaInteropServer.start(true);
     }
 }
