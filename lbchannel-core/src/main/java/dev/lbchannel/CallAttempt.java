@@ -5,7 +5,9 @@ import dev.lbchannel.transport.ClientStreamListener;
 import dev.lbchannel.transport.ClientTransport;
 import dev.lbchannel.transport.RpcProgress;
 import dev.lbchannel.transport.StreamTracers;
+import io.grpc.CallOptions;
 import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import org.jspecify.annotations.Nullable;
 
@@ -41,6 +43,25 @@ final class CallAttempt implements ClientStreamListener {
         this.subchannel = subchannel;
         this.transport = transport;
         this.transparentRetry = transparentRetry;
+    }
+
+    /**
+     * Creates and starts this attempt's stream on its transport, with tracers of its own when the
+     * call has tracer factories. Called once, under the owner's lock.
+     */
+    ClientStream open(MethodDescriptor<?, ?> method, Metadata headers, CallOptions callOptions, boolean traced,
+            long deadlineNanos) {
+        CallOptions options = callOptions;
+        if (traced) {
+            // A transparent retry is no retry attempt: previousAttempts stays as it was (gRFC A6).
+            tracers = StreamTracers.create(callOptions, headers, 0, transparentRetry);
+            options = tracers.attachTo(callOptions);
+        }
+        ClientStream created = transport.newStream(method, headers, options, deadlineNanos);
+        stream = created;
+        subchannel.calls().started();
+        created.start(this);
+        return created;
     }
 
     @Override

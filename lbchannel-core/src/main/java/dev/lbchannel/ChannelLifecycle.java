@@ -1,12 +1,25 @@
 package dev.lbchannel;
 
+import dev.lbchannel.balancer.PickResult;
+import dev.lbchannel.balancer.Picker;
+import dev.lbchannel.channelz.TraceEvent;
+import dev.lbchannel.serializer.Serializer;
+import io.grpc.ConnectivityState;
+import io.grpc.Status;
+import org.jspecify.annotations.Nullable;
+
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
- * Where a channel is in its life, and how many of its calls are open.
+ * Where a channel is in its life, and the moves between: leaving idle when a call arrives
+ * (starting the resolver and balancer), going idle after the idle timeout, panicking when a plug-in
+ * throws, shutting down, terminating.
  *
  * <pre>
  *   IDLE ⇄ ACTIVE ──▶ PANIC
@@ -14,15 +27,15 @@ import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
  * </pre>
  *
  * A call counts as open from {@link #callStarted()} until {@link #callFinished()}; the channel
- * terminates only once it is shutting down with no open call (and its resolver, balancer and
- * subchannels are gone, which the channel checks), so a channel whose {@code awaitTermination}
- * returned true has no call open. {@link #callStarted()} and {@link #shutdown()} are ordered
- * through volatile reads and writes: either the call sees the shutdown and is refused, or the
- * shutdown sees the call and waits for it.
+ * terminates only once it is shutting down with no open call, no parked call, no resolver or
+ * balancer and no subchannel, so a channel whose {@code awaitTermination} returned true has no
+ * call open. {@link #callStarted()} and {@link #shutdown()} are ordered through volatile reads and
+ * writes: either the call sees the shutdown and is refused, or the shutdown sees the call and waits
+ * for it.
  *
- * <p>Thread-safe. IDLE, ACTIVE and PANIC change on the channel's serializer; SHUTTING_DOWN is
- * entered from any thread, at once, so {@code isShutdown()} holds as soon as {@code shutdown()}
- * returns.
+ * <p>Thread-safe. The phase is read from any thread; SHUTTING_DOWN is entered from any thread at
+ * once, so {@code isShutdown()} holds as soon as {@code shutdown()} returns; every other move, and
+ * all the other state here, belongs to the channel's serializer.
  */
 final class ChannelLifecycle {
 
@@ -38,18 +51,44 @@ final class ChannelLifecycle {
         TERMINATED
     }
 
+    private static final Logger logger = Logger.getLogger(ChannelLifecycle.class.getName());
+    private static final Status SHUTDOWN = Status.UNAVAILABLE.withDescription("Channel shutdown invoked");
+    private static final Status SHUTDOWN_NOW = Status.UNAVAILABLE.withDescription("Channel shutdownNow invoked");
     private static final AtomicReferenceFieldUpdater<ChannelLifecycle, Phase> PHASE =
             AtomicReferenceFieldUpdater.newUpdater(ChannelLifecycle.class, Phase.class, "phase");
 
+    private final LbChannel channel;
+    private final ChannelSettings settings;
+    private final ServiceConfigSelector configs;
+    private final Serializer serializer;
+    private final Picker idlePicker;
     private volatile Phase phase = Phase.IDLE;
     private final AtomicLong openCalls = new AtomicLong();
     private final CountDownLatch terminated = new CountDownLatch(1);
-    private final Runnable lastCallFinished;
 
-    /** @param lastCallFinished told (on the finishing call's thread) when the last open call of a shutting-down channel finished */
-    ChannelLifecycle(Runnable lastCallFinished) {
-        this.lastCallFinished = lastCallFinished;
+    // Confined to the serializer.
+    /** The resolver and balancer while they run: ACTIVE, or shutting down with calls still parked. */
+    private @Nullable NameResolution resolution;
+    private Serializer.@Nullable ScheduledHandle idleTimer;
+    private @Nullable Status panic;
+
+    ChannelLifecycle(LbChannel channel, ChannelSettings settings, ServiceConfigSelector configs) {
+        this.channel = channel;
+        this.settings = settings;
+        this.configs = configs;
+        this.serializer = channel.serializer();
+        this.idlePicker = args -> {
+            serializer.execute(this::exitIdle);
+            return PickResult.withNoResult();
+        };
     }
+
+    /** The picker of an idle channel: the first pick leaves idle, and the call waits for the balancer. */
+    Picker idlePicker() {
+        return idlePicker;
+    }
+
+    // ---- any thread ----
 
     Phase phase() {
         return phase;
@@ -63,19 +102,8 @@ final class ChannelLifecycle {
         return phase == Phase.TERMINATED;
     }
 
-    /** Moves from {@code from} to {@code to}; false, changing nothing, when the channel is not in {@code from}. */
-    boolean transition(Phase from, Phase to) {
-        return PHASE.compareAndSet(this, from, to);
-    }
-
-    /** Enters SHUTTING_DOWN; true for the one call that did, false when it was shutting down already. */
-    boolean shutdown() {
-        for (Phase current = phase; !isShutdown(current); current = phase) {
-            if (PHASE.compareAndSet(this, current, Phase.SHUTTING_DOWN)) {
-                return true;
-            }
-        }
-        return false;
+    boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+        return terminated.await(timeout, unit);
     }
 
     /** Counts a new call as open, unless the channel is shutting down (then it must not start). */
@@ -91,22 +119,183 @@ final class ChannelLifecycle {
     /** An open call finished: it is closed and nothing of the channel refers to it any more. */
     void callFinished() {
         if (openCalls.decrementAndGet() == 0 && isShutdown()) {
-            lastCallFinished.run();
+            serializer.execute(this::maybeTerminate);
         }
     }
 
-    long openCalls() {
-        return openCalls.get();
+    /** Enters SHUTTING_DOWN at once, unless already there; the rest follows on the serializer. */
+    void shutdown() {
+        for (Phase current = phase; !isShutdown(current); current = phase) {
+            if (PHASE.compareAndSet(this, current, Phase.SHUTTING_DOWN)) {
+                serializer.execute(this::onShutdown);
+                return;
+            }
+        }
     }
 
-    /** The channel is gone; on the serializer, once. */
-    void terminate() {
+    /** Shuts down and ends every call: parked, waiting for credentials, or on a connection. */
+    void shutdownNow() {
+        shutdown();
+        serializer.execute(this::onShutdownNow);
+    }
+
+    /**
+     * A balancer, picker or resolver threw: the channel panics (on the serializer) and every call
+     * fails with the returned status until it is shut down, as grpc-java's does.
+     */
+    Status panic(Throwable error) {
+        Status status = panicStatus(error);
+        serializer.execute(() -> enterPanic(status, error));
+        return status;
+    }
+
+    /** For the serializer's uncaught exceptions: it is already in context. */
+    void panicInContext(Throwable error) {
+        enterPanic(panicStatus(error), error);
+    }
+
+    // ---- on the serializer ----
+
+    /** Leaves idle, if idle, and asks the balancer to connect; for {@code getState(true)}. */
+    void requestConnection() {
+        exitIdle();
+        if (resolution != null) {
+            resolution.requestConnection();
+        }
+    }
+
+    void refreshResolution() {
+        if (resolution != null) {
+            resolution.refresh();
+        }
+    }
+
+    void resetResolutionBackoff() {
+        if (resolution != null) {
+            resolution.resetBackoff();
+        }
+    }
+
+    void exitIdle() {
+        serializer.assertInContext();
+        if (!PHASE.compareAndSet(this, Phase.IDLE, Phase.ACTIVE)) {
+            return;
+        }
+        channel.trace().info("Exiting idle mode");
+        channel.stateManager().update(ConnectivityState.CONNECTING);
+        channel.pickerHolder().update(args -> PickResult.withNoResult());
+        resolution = new NameResolution(channel, settings, configs);
+        resolution.start();
+        if (!channel.isInUse()) {
+            scheduleIdleTimer();
+        }
+    }
+
+    void enterIdle() {
+        serializer.assertInContext();
+        if (!PHASE.compareAndSet(this, Phase.ACTIVE, Phase.IDLE)) {
+            return;
+        }
+        channel.trace().info("Entering idle mode");
+        shutdownResolution();
+        cancelIdleTimer();
+        channel.stateManager().update(ConnectivityState.IDLE);
+        channel.pickerHolder().update(idlePicker);
+    }
+
+    /** Nothing of the channel is in use any more: it goes idle after the idle timeout. */
+    void scheduleIdleTimer() {
+        if (phase != Phase.ACTIVE || settings.idleTimeoutNanos() == Long.MAX_VALUE) {
+            return;
+        }
+        cancelIdleTimer();
+        idleTimer = serializer.schedule(this::enterIdle, settings.idleTimeoutNanos(), TimeUnit.NANOSECONDS,
+                channel.scheduler());
+    }
+
+    void cancelIdleTimer() {
+        if (idleTimer != null) {
+            idleTimer.cancel();
+            idleTimer = null;
+        }
+    }
+
+    /** Parked calls came or went; a shutting-down channel stops its balancer once none is left. */
+    void onPendingChanged() {
+        channel.pendingInUse(channel.pickerHolder().hasPending());
+        if (isShutdown() && !channel.pickerHolder().hasPending()) {
+            shutdownResolution();
+            channel.pickerHolder().close(SHUTDOWN);
+        }
+        maybeTerminate();
+    }
+
+    /** The channel may have nothing left: it terminates if so. */
+    void maybeTerminate() {
+        if (!isShutdown() || isTerminated() || resolution != null || channel.hasSubchannels()
+                || channel.pickerHolder().hasPending() || openCalls.get() > 0) {
+            return;
+        }
+        channel.trace().info("Channel terminated");
+        settings.releaseShared(); // before anyone awaiting termination looks at the pools
         phase = Phase.TERMINATED;
         terminated.countDown();
     }
 
-    boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
-        return terminated.await(timeout, unit);
+    private void onShutdown() {
+        channel.trace().info("Channel shutdown");
+        cancelIdleTimer();
+        channel.stateManager().update(ConnectivityState.SHUTDOWN);
+        if (resolution == null || !channel.pickerHolder().hasPending()) {
+            // Idle or panicked (no picker will come again), or nothing waits for one.
+            shutdownResolution();
+            channel.pickerHolder().close(SHUTDOWN);
+        }
+        maybeTerminate();
+    }
+
+    private void onShutdownNow() {
+        channel.pickerHolder().close(SHUTDOWN_NOW);
+        for (PreCommitStream waiting : List.copyOf(channel.awaitingCredentials())) {
+            waiting.cancel(SHUTDOWN_NOW);
+        }
+        shutdownResolution();
+        channel.shutdownNowSubchannels(SHUTDOWN_NOW);
+        maybeTerminate();
+    }
+
+    /** Panic mode: the resolver and balancer stop, and a picker that fails every call takes over. */
+    private void enterPanic(Status status, Throwable error) {
+        serializer.assertInContext();
+        if (panic != null || isTerminated()) {
+            return;
+        }
+        panic = status;
+        PHASE.compareAndSet(this, Phase.IDLE, Phase.PANIC);
+        PHASE.compareAndSet(this, Phase.ACTIVE, Phase.PANIC);
+        logger.log(Level.SEVERE, "Channel " + settings.targetText() + " panicked: every call fails until it is shut down",
+                error);
+        channel.trace().add(TraceEvent.Severity.ERROR, "Panic, entering TRANSIENT_FAILURE: " + status.getDescription());
+        cancelIdleTimer();
+        shutdownResolution();
+        PickResult failure = PickResult.withDrop(status);
+        channel.pickerHolder().update(args -> failure);
+        if (!isShutdown()) {
+            channel.stateManager().update(ConnectivityState.TRANSIENT_FAILURE);
+        }
+        maybeTerminate();
+    }
+
+    private void shutdownResolution() {
+        if (resolution != null) {
+            resolution.shutdown();
+            resolution = null;
+        }
+    }
+
+    private static Status panicStatus(Throwable error) {
+        return Status.INTERNAL.withDescription("Panic! The channel's load balancer, picker or name resolver threw "
+                + error).withCause(error);
     }
 
     private static boolean isShutdown(Phase phase) {

@@ -267,7 +267,8 @@ final class ListenerDispatcher<RespT> extends CallbackExecutor {
         }
     }
 
-    private static void closeQuietly(InputStream message) {
+    /** Releases a received message without reading it. */
+    static void closeQuietly(InputStream message) {
         try {
             message.close();
         } catch (IOException e) {

@@ -1,7 +1,10 @@
 package dev.lbchannel;
 
 import com.google.errorprone.annotations.concurrent.GuardedBy;
+import dev.lbchannel.balancer.PickResult;
 import dev.lbchannel.balancer.Picker;
+import dev.lbchannel.balancer.Subchannel;
+import dev.lbchannel.transport.ClientTransport;
 import io.grpc.Status;
 import org.jspecify.annotations.Nullable;
 
@@ -9,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Holds the balancer's current picker for the RPC path and the calls no picker could serve yet
@@ -22,6 +26,7 @@ final class PickerHolder {
 
     private final Object lock = new Object();
     private final Runnable pendingChanged;
+    private final Function<Throwable, Status> panic;
     private volatile Picker picker;
     @GuardedBy("lock")
     private final Set<PreCommitStream> pending = new LinkedHashSet<>();
@@ -33,10 +38,12 @@ final class PickerHolder {
      * @param initial the picker before the balancer publishes one
      * @param pendingChanged told (on any thread, with no lock held) when the set of waiting calls
      *     may have become empty or non-empty; it re-reads {@link #hasPending()}
+     * @param panic told when a picker throws; returns the status the call fails with
      */
-    PickerHolder(Picker initial, Runnable pendingChanged) {
+    PickerHolder(Picker initial, Runnable pendingChanged, Function<Throwable, Status> panic) {
         this.picker = initial;
         this.pendingChanged = pendingChanged;
+        this.panic = panic;
     }
 
     Picker picker() {
@@ -49,7 +56,7 @@ final class PickerHolder {
      */
     void pickOrPark(PreCommitStream call) {
         Picker current = picker;
-        while (!call.tryPick(current)) {
+        while (!tryPick(call, current)) {
             Picker seen = current;
             boolean first = false;
             Status refusal;
@@ -76,6 +83,43 @@ final class PickerHolder {
             }
             return;
         }
+    }
+
+    /**
+     * Picks for {@code call} with {@code picker}: true when the call got an attempt or failed
+     * (a failed pick fails a fail-fast call, a drop any call), false when it must wait for the
+     * next picker. Any thread; never under the lock, since the call and its credentials run here.
+     */
+    private boolean tryPick(PreCommitStream call, Picker picker) {
+        if (call.isDone()) {
+            return true;
+        }
+        PickResult result;
+        DefaultSubchannel subchannel = null;
+        try {
+            result = picker.pick(call);
+            Subchannel picked = result.subchannel();
+            if (picked != null) {
+                subchannel = DefaultSubchannel.unwrap(picked);
+            }
+        } catch (RuntimeException e) {
+            call.fail(panic.apply(e));
+            return true;
+        }
+        if (subchannel != null) {
+            ClientTransport transport = subchannel.readyTransport();
+            if (transport == null) {
+                return false; // it lost its connection (or it is going away): wait for the next picker
+            }
+            call.startAttempt(subchannel, transport);
+            return true;
+        }
+        Status status = result.status();
+        if (!status.isOk() && (result.isDrop() || !call.callOptions().isWaitForReady())) {
+            call.fail(ControlPlaneStatus.sanitize(status));
+            return true;
+        }
+        return false;
     }
 
     /** Forgets a parked call that ended. */
@@ -107,7 +151,7 @@ final class PickerHolder {
         }
         List<PreCommitStream> settled = new ArrayList<>(parked.size());
         for (PreCommitStream call : parked) {
-            if (call.tryPick(newPicker)) {
+            if (tryPick(call, newPicker)) {
                 settled.add(call);
             }
         }

@@ -2,9 +2,6 @@ package dev.lbchannel;
 
 import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.lbchannel.balancer.PickArgs;
-import dev.lbchannel.balancer.PickResult;
-import dev.lbchannel.balancer.Picker;
-import dev.lbchannel.balancer.Subchannel;
 import dev.lbchannel.transport.ClientStream;
 import dev.lbchannel.transport.ClientTransport;
 import dev.lbchannel.transport.MessageFramer;
@@ -39,12 +36,6 @@ final class PreCommitStream implements PickArgs {
 
     /** Bytes of sent messages kept for a transparent retry before the call commits. */
     static final int REPLAY_LIMIT = 1 << 20;
-    /**
-     * How often a stream that never left this client is tried again before the call fails with
-     * its status: far more than any real sequence of going-away connections needs, but a bound
-     * against a fault that refuses every stream at once.
-     */
-    static final int MAX_LOCAL_RETRIES = 1000;
 
     private final ChannelCall<?, ?> call;
     private final LbChannel channel;
@@ -70,9 +61,7 @@ final class PreCommitStream implements PickArgs {
     @GuardedBy("lock")
     private int attempts;
     @GuardedBy("lock")
-    private int localRetries;
-    @GuardedBy("lock")
-    private boolean refusedRetried;
+    private final TransparentRetry transparentRetry = new TransparentRetry();
     /** The outcome was handed to the call; written under the lock. */
     private volatile boolean done;
     /** The attempt the call committed to, with its stream; the lock-free path after commit. */
@@ -102,42 +91,10 @@ final class PreCommitStream implements PickArgs {
     }
 
     /**
-     * Picks with {@code picker}: returns true when the stream got an attempt or failed, false
-     * when it must wait for the next picker. Any thread; never while holding the lock.
+     * Opens an attempt on {@code transport}, the READY connection of the subchannel a picker
+     * chose; from the {@link PickerHolder}. Any thread; never while holding the lock.
      */
-    boolean tryPick(Picker picker) {
-        if (done) {
-            return true;
-        }
-        PickResult result;
-        DefaultSubchannel subchannel = null;
-        try {
-            result = picker.pick(this);
-            Subchannel picked = result.subchannel();
-            if (picked != null) {
-                subchannel = DefaultSubchannel.unwrap(picked);
-            }
-        } catch (RuntimeException e) {
-            fail(channel.panic(e));
-            return true;
-        }
-        if (subchannel != null) {
-            ClientTransport transport = subchannel.readyTransport();
-            if (transport == null) {
-                return false;   // it lost its connection (or it is going away): wait for the next picker
-            }
-            startAttempt(subchannel, transport);
-            return true;
-        }
-        Status status = result.status();
-        if (!status.isOk() && (result.isDrop() || !callOptions.isWaitForReady())) {
-            fail(ControlPlaneStatus.sanitize(status));
-            return true;
-        }
-        return false;
-    }
-
-    private void startAttempt(DefaultSubchannel subchannel, ClientTransport transport) {
+    void startAttempt(DefaultSubchannel subchannel, ClientTransport transport) {
         CallAttempt next;
         synchronized (lock) {
             if (done) {
@@ -172,16 +129,8 @@ final class PreCommitStream implements PickArgs {
             if (done || source != attempt) {
                 return;
             }
-            CallOptions options = callOptions;
-            if (traced) {
-                source.tracers = StreamTracers.create(callOptions, attemptHeaders, 0, source.transparentRetry);
-                options = source.tracers.attachTo(callOptions);
-            }
             // Our own non-blocking stream, called under the lock to keep the replay in order.
-            ClientStream stream = source.transport.newStream(method, attemptHeaders, options, deadline.remainingNanos());
-            source.stream = stream;
-            source.subchannel.calls().started();
-            stream.start(source);
+            ClientStream stream = source.open(method, attemptHeaders, callOptions, traced, deadline.remainingNanos());
             outbound.replayInto(stream, source.tracers);
             if (committed) {
                 commitLocked();
@@ -353,7 +302,7 @@ final class PreCommitStream implements PickArgs {
 
     void onAttemptMessage(CallAttempt source, InputStream message) {
         if (source != committedAttempt) { // messages follow headers, which commit
-            closeQuietly(message);
+            ListenerDispatcher.closeQuietly(message);
             return;
         }
         call.streamMessage(message);
@@ -382,7 +331,7 @@ final class PreCommitStream implements PickArgs {
             if (source != attempt || done) {
                 return;
             }
-            if (cancelStatus == null && !committed && retriesTransparently(progress)) {
+            if (cancelStatus == null && !committed && transparentRetry.allows(progress)) {
                 attempt = null;
                 outcome = null;
             } else {
@@ -405,7 +354,7 @@ final class PreCommitStream implements PickArgs {
     // ---- internals ----
 
     /** Fails the call before it has a stream: a failed pick, or a picker that threw. */
-    private void fail(Status status) {
+    void fail(Status status) {
         synchronized (lock) {
             if (done) {
                 return;
@@ -414,18 +363,6 @@ final class PreCommitStream implements PickArgs {
             outbound.release();
         }
         call.streamClosed(status, new Metadata());
-    }
-
-    @GuardedBy("lock")
-    private boolean retriesTransparently(RpcProgress progress) {
-        if (progress == RpcProgress.MISCARRIED) {
-            return ++localRetries <= MAX_LOCAL_RETRIES;
-        }
-        if (progress == RpcProgress.REFUSED && !refusedRetried) {
-            refusedRetried = true;
-            return true;
-        }
-        return false;
     }
 
     @GuardedBy("lock")
@@ -447,14 +384,6 @@ final class PreCommitStream implements PickArgs {
         boolean ready = readyDeferred && !done;
         readyDeferred = false;
         return ready;
-    }
-
-    private static void closeQuietly(InputStream message) {
-        try {
-            message.close();
-        } catch (java.io.IOException e) {
-            // A buffer-backed message does not fail to close.
-        }
     }
 
     // ---- PickArgs ----
