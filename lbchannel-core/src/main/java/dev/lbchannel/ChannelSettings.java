@@ -43,7 +43,7 @@ record ChannelSettings(
         List<ClientInterceptor> interceptors,
         long idleTimeoutNanos,
         BackoffPolicy backoffPolicy,
-        boolean retryEnabled) {
+        RetryLimits retryLimits) {
 
     /** Gives back what the channel borrowed from the JVM-wide pools; called once, when it terminates. */
     void releaseShared() {

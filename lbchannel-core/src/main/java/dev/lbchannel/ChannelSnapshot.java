@@ -1,5 +1,6 @@
 package dev.lbchannel;
 
+import dev.lbchannel.channelz.AttemptStats;
 import dev.lbchannel.channelz.CallStats;
 import dev.lbchannel.channelz.ConnectionStats;
 import dev.lbchannel.channelz.SubchannelSnapshot;
@@ -11,15 +12,23 @@ import java.util.List;
 /**
  * A channel at one moment, as channelz shows it: its target as configured, aggregate state, the
  * policy in use, call counts, subchannels with their sockets, the recent trace, and the connection
- * counts of all its subchannels, past ones included (gRFC A94). Immutable.
+ * counts of all its subchannels, past ones included (gRFC A94), and the extra attempts its calls
+ * made (retries, transparent retries, hedges; gRFC A6). Immutable.
  */
 public record ChannelSnapshot(long id, String target, ConnectivityState state, String lbPolicy,
-        CallStats calls, List<SubchannelSnapshot> subchannels, List<TraceEvent> trace, ConnectionStats connections) {
+        CallStats calls, List<SubchannelSnapshot> subchannels, List<TraceEvent> trace, ConnectionStats connections,
+        AttemptStats attempts) {
+
+    /** A snapshot without attempt counts, as before they were kept. */
+    public ChannelSnapshot(long id, String target, ConnectivityState state, String lbPolicy,
+            CallStats calls, List<SubchannelSnapshot> subchannels, List<TraceEvent> trace, ConnectionStats connections) {
+        this(id, target, state, lbPolicy, calls, subchannels, trace, connections, AttemptStats.NONE);
+    }
 
     /** A snapshot without connection counts, as before they were kept. */
     public ChannelSnapshot(long id, String target, ConnectivityState state, String lbPolicy,
             CallStats calls, List<SubchannelSnapshot> subchannels, List<TraceEvent> trace) {
-        this(id, target, state, lbPolicy, calls, subchannels, trace, ConnectionStats.NONE);
+        this(id, target, state, lbPolicy, calls, subchannels, trace, ConnectionStats.NONE, AttemptStats.NONE);
     }
 
     public ChannelSnapshot {

@@ -1,6 +1,7 @@
 package dev.lbchannel;
 
 import dev.lbchannel.balancer.Picker;
+import dev.lbchannel.channelz.AttemptCounter;
 import dev.lbchannel.channelz.CallCounter;
 import dev.lbchannel.channelz.ChannelTrace;
 import dev.lbchannel.channelz.ChannelzIds;
@@ -45,6 +46,7 @@ public final class LbChannel extends ManagedChannel {
     private final ScheduledExecutorService scheduler;
     private final Channel interceptedChannel;
     private final CallCounter calls = new CallCounter();
+    private final AttemptCounter attempts = new AttemptCounter();
     private final ConnectionCounter connections = new ConnectionCounter();
     private final ChannelTrace trace = new ChannelTrace();
     private final ConnectivityStateManager stateManager = new ConnectivityStateManager();
@@ -163,7 +165,7 @@ public final class LbChannel extends ManagedChannel {
             subs.add(subchannel.snapshot());
         }
         return new ChannelSnapshot(id, settings.targetText(), stateManager.state(), lbPolicy,
-                calls.snapshot(), subs, trace.events(), connections.snapshot());
+                calls.snapshot(), subs, trace.events(), connections.snapshot(), attempts.snapshot());
     }
 
     // ---- for the channel's insides -------------------------------------------------------------
@@ -198,6 +200,10 @@ public final class LbChannel extends ManagedChannel {
 
     ChannelTrace trace() {
         return trace;
+    }
+
+    AttemptCounter attempts() {
+        return attempts;
     }
 
     /** Counts a call as open; false when the channel is shutting down and the call must not start. */

@@ -63,7 +63,7 @@ public final class LbChannelBuilder {
     private long idleTimeoutNanos = TimeUnit.MINUTES.toNanos(DEFAULT_IDLE_TIMEOUT_MINUTES);
     private @Nullable Map<String, ?> defaultServiceConfig;
     private String defaultPolicy = BalancerRegistry.DEFAULT_POLICY;
-    private boolean retryEnabled = true;
+    private RetryLimits retryLimits = RetryLimits.DEFAULT;
     private ResolverRegistry resolvers = ResolverRegistry.builtIns();
     private BalancerRegistry balancers = BalancerRegistry.builtIns();
     private @Nullable EventLoopGroup eventLoopGroup;
@@ -204,14 +204,66 @@ public final class LbChannelBuilder {
      * retried transparently whatever this says.
      */
     public LbChannelBuilder enableRetry() {
-        this.retryEnabled = true;
+        this.retryLimits = withEnabled(true);
         return this;
     }
 
     /** Turns off the service config's retry and hedging policies; see {@link #enableRetry()}. */
     public LbChannelBuilder disableRetry() {
-        this.retryEnabled = false;
+        this.retryLimits = withEnabled(false);
         return this;
+    }
+
+    /**
+     * The most attempts a {@code retryPolicy} may make, the first included (5 unless set); a
+     * policy's larger {@code maxAttempts} is capped at this, as in grpc-java.
+     */
+    public LbChannelBuilder maxRetryAttempts(int maxRetryAttempts) {
+        RetryLimits l = retryLimits;
+        retryLimits = new RetryLimits(l.enabled(), atLeast(1, maxRetryAttempts, "maxRetryAttempts"),
+                l.maxHedgedAttempts(), l.bufferSize(), l.perRpcBufferLimit());
+        return this;
+    }
+
+    /** The most attempts a {@code hedgingPolicy} may make, the first included (5 unless set). */
+    public LbChannelBuilder maxHedgedAttempts(int maxHedgedAttempts) {
+        RetryLimits l = retryLimits;
+        retryLimits = new RetryLimits(l.enabled(), l.maxRetryAttempts(),
+                atLeast(1, maxHedgedAttempts, "maxHedgedAttempts"), l.bufferSize(), l.perRpcBufferLimit());
+        return this;
+    }
+
+    /**
+     * Bytes of request messages all calls of this channel may keep for retries and hedges at
+     * once (16 MiB unless set); a call that would go past it commits to its current attempt and
+     * is not retried.
+     */
+    public LbChannelBuilder retryBufferSize(long bytes) {
+        RetryLimits l = retryLimits;
+        retryLimits = new RetryLimits(l.enabled(), l.maxRetryAttempts(), l.maxHedgedAttempts(),
+                positive(bytes, "retryBufferSize"), l.perRpcBufferLimit());
+        return this;
+    }
+
+    /** Bytes of request messages one call may keep for retries and hedges (1 MiB unless set). */
+    public LbChannelBuilder perRpcBufferLimit(long bytes) {
+        RetryLimits l = retryLimits;
+        retryLimits = new RetryLimits(l.enabled(), l.maxRetryAttempts(), l.maxHedgedAttempts(), l.bufferSize(),
+                positive(bytes, "perRpcBufferLimit"));
+        return this;
+    }
+
+    private RetryLimits withEnabled(boolean enabled) {
+        RetryLimits l = retryLimits;
+        return new RetryLimits(enabled, l.maxRetryAttempts(), l.maxHedgedAttempts(), l.bufferSize(),
+                l.perRpcBufferLimit());
+    }
+
+    private static int atLeast(int min, int value, String name) {
+        if (value < min) {
+            throw new IllegalArgumentException(name + " must be at least " + min + ", was " + value);
+        }
+        return value;
     }
 
     /** Adds a resolver for its scheme, replacing a built-in of the same scheme. */
@@ -295,7 +347,7 @@ public final class LbChannelBuilder {
             ChannelSettings settings = new ChannelSettings(target, parsed, resolverProvider, defaultPort,
                     channelAuthority, balancers, defaultPolicy, defaultConfig,
                     ClientTransportFactory.netty(options), owned, callExecutor, ownedExecutor, offload,
-                    compressorRegistry, List.copyOf(interceptors), idleTimeoutNanos, backoffPolicy, retryEnabled);
+                    compressorRegistry, List.copyOf(interceptors), idleTimeoutNanos, backoffPolicy, retryLimits);
             return new LbChannel(settings);
         } catch (RuntimeException e) {
             ChannelSettings.releaseShared(owned, ownedExecutor, offload);
