@@ -24,6 +24,7 @@ import io.netty.handler.codec.http2.Http2LocalFlowController;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2Stream;
 import io.netty.util.AsciiString;
+import org.jspecify.annotations.Nullable;
 
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -72,7 +73,7 @@ public final class RawHttp2Server implements AutoCloseable {
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ScriptListener listener = new ScriptListener(script, builder.answerAtEnd);
+                        ScriptListener listener = new ScriptListener(script, builder.answerAtEnd, builder.endScript);
                         Http2Settings settings = Http2Settings.defaultSettings();
                         if (builder.maxHeaderListSize >= 0) {
                             settings.maxHeaderListSize(builder.maxHeaderListSize);
@@ -104,8 +105,18 @@ public final class RawHttp2Server implements AutoCloseable {
         private int initialWindowSize = -1;
         private long maxHeaderListSize = -1;
         private boolean answerAtEnd;
+        private @Nullable Script endScript;
 
         private Builder() {
+        }
+
+        /**
+         * Runs {@code end} too, once the request's END_STREAM arrives, after the main script ran
+         * at its HEADERS: a server that answers early and finishes when the request has ended.
+         */
+        public Builder thenAtEndOfRequest(Script end) {
+            this.endScript = end;
+            return this;
         }
 
         /** {@code false}: the server never answers a PING, as if the connection were dead. */
@@ -317,12 +328,16 @@ public final class RawHttp2Server implements AutoCloseable {
         private final boolean answerAtEnd;
         /** Requests whose script waits for the request's END_STREAM. */
         private final Map<Integer, Http2Headers> awaitingEnd = new HashMap<>();
+        private final @Nullable Script endScript;
+        /** Requests whose end script waits for the request's END_STREAM. */
+        private final Map<Integer, Http2Headers> awaitingEndScript = new HashMap<>();
         private Http2ConnectionHandler handler;
         private int count;
 
-        ScriptListener(Script script, boolean answerAtEnd) {
+        ScriptListener(Script script, boolean answerAtEnd, @Nullable Script endScript) {
             this.script = script;
             this.answerAtEnd = answerAtEnd;
+            this.endScript = endScript;
         }
 
         @Override
@@ -337,11 +352,22 @@ public final class RawHttp2Server implements AutoCloseable {
             } else {
                 run(ctx, streamId, headers);
             }
+            if (endScript != null) {
+                if (endOfStream) {
+                    run(endScript, ctx, streamId, headers);
+                } else {
+                    awaitingEndScript.put(streamId, headers);
+                }
+            }
         }
 
         private void run(ChannelHandlerContext ctx, int streamId, Http2Headers headers) {
+            run(script, ctx, streamId, headers);
+        }
+
+        private void run(Script toRun, ChannelHandlerContext ctx, int streamId, Http2Headers headers) {
             try {
-                script.onRequest(new Exchange(ctx, handler, streamId, headers, count++));
+                toRun.onRequest(new Exchange(ctx, handler, streamId, headers, count++));
             } catch (Exception e) {
                 handler.resetStream(ctx, streamId, Http2Error.INTERNAL_ERROR.code(), ctx.newPromise());
             }
@@ -361,6 +387,10 @@ public final class RawHttp2Server implements AutoCloseable {
             Http2Headers waiting = endOfStream ? awaitingEnd.remove(streamId) : null;
             if (waiting != null) {
                 run(ctx, streamId, waiting);
+            }
+            Http2Headers ending = endOfStream && endScript != null ? awaitingEndScript.remove(streamId) : null;
+            if (ending != null) {
+                run(endScript, ctx, streamId, ending);
             }
             return consumed;
         }

@@ -34,6 +34,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 
 /**
  * A real gRPC server for tests: grpc-java's Netty server on {@code 127.0.0.1} serving the interop
@@ -67,6 +68,8 @@ public final class TestBackend implements AutoCloseable {
 
     private final boolean tls;
     private final String host;
+    /** Adjusts the server builder before each (re)start; identity unless a test asks. */
+    private final UnaryOperator<NettyServerBuilder> customizer;
     private final @Nullable X509Bundle ca;
     private final @Nullable X509Bundle serverCert;
     private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, r -> {
@@ -83,8 +86,13 @@ public final class TestBackend implements AutoCloseable {
     private volatile int port;
 
     private TestBackend(boolean tls, String host) throws Exception {
+        this(tls, host, UnaryOperator.identity());
+    }
+
+    private TestBackend(boolean tls, String host, UnaryOperator<NettyServerBuilder> customizer) throws Exception {
         this.tls = tls;
         this.host = host;
+        this.customizer = customizer;
         if (tls) {
             Instant now = Instant.now();
             ca = new CertificateBuilder().subject("CN=lbchannel test CA").setIsCertificateAuthority(true)
@@ -104,6 +112,22 @@ public final class TestBackend implements AutoCloseable {
     public static TestBackend start(boolean tls) {
         try {
             TestBackend backend = new TestBackend(tls, "127.0.0.1");
+            backend.startServer(0);
+            return backend;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot start test backend", e);
+        }
+    }
+
+    /**
+     * Starts a backend on a free port whose server builder {@code customizer} adjusts (also on
+     * {@link #restart()}), e.g. {@code b -> b.maxConnectionAge(1, SECONDS)}.
+     */
+    public static TestBackend start(boolean tls, UnaryOperator<NettyServerBuilder> customizer) {
+        try {
+            TestBackend backend = new TestBackend(tls, "127.0.0.1", customizer);
             backend.startServer(0);
             return backend;
         } catch (IOException e) {
@@ -262,7 +286,7 @@ public final class TestBackend implements AutoCloseable {
                     new ByteArrayInputStream(serverCert.getPrivateKeyPEM().getBytes(StandardCharsets.US_ASCII)))
                     .build());
         }
-        server = builder.build().start();
+        server = customizer.apply(builder).build().start();
         port = server.getPort();
     }
 

@@ -1,0 +1,266 @@
+package dev.lbchannel;
+
+import dev.lbchannel.testing.Await;
+import dev.lbchannel.testing.RawHttp2Server;
+import dev.lbchannel.testing.RawMethods;
+import dev.lbchannel.testing.RecordingListener;
+import dev.lbchannel.testing.TestBackend;
+import io.grpc.Attributes;
+import io.grpc.CallOptions;
+import io.grpc.ClientCall;
+import io.grpc.Metadata;
+import io.grpc.ManagedChannel;
+import io.grpc.ServerTransportFilter;
+import io.grpc.Status;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.ClientCalls;
+import io.grpc.stub.StreamObserver;
+import io.grpc.testing.integration.Messages.SimpleRequest;
+import io.grpc.testing.integration.Messages.SimpleResponse;
+import io.grpc.testing.integration.TestServiceGrpc;
+import io.netty.handler.codec.http2.Http2Error;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A server that ages its connections out ({@code maxConnectionAge} 1 s, grace 5 s: GOAWAY, a
+ * PING, a second GOAWAY with the last stream it took) under steady unary load: every call must
+ * succeed, fail-fast and without a retry policy, on lbchannel as on grpc-java's own client, which
+ * runs the same load here as the comparison. The load rarely hits the narrow window in which a
+ * call can be picked onto a connection whose GOAWAY was read but not yet handled, so that
+ * window is also opened on purpose, deterministically, by the last test.
+ */
+@Timeout(120)
+class GoAwayUnderLoadTests {
+
+    private static final int CALLS_PER_SECOND = 200;
+    private static final long LOAD_MILLIS = 8_000;
+    private static final SimpleRequest REQUEST = SimpleRequest.newBuilder().setResponseSize(32).build();
+
+    private final AtomicInteger connections = new AtomicInteger();
+    private final TestBackend backend = TestBackend.start(false, builder -> builder
+            .maxConnectionAge(1, TimeUnit.SECONDS)
+            .maxConnectionAgeGrace(5, TimeUnit.SECONDS)
+            .addTransportFilter(new ServerTransportFilter() {
+                @Override
+                public Attributes transportReady(Attributes attributes) {
+                    connections.incrementAndGet();
+                    return attributes;
+                }
+            }));
+    private final ScheduledExecutorService pacer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "goaway-load-pacer");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    @AfterEach
+    void stop() {
+        pacer.shutdownNow();
+        backend.close();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"pick_first", "round_robin"})
+    void lbchannelLosesNoCallWhileTheServerAgesConnectionsOut(String policy) throws Exception {
+        LbChannel channel = LbChannelBuilder.forTarget("static:///127.0.0.1:" + backend.port())
+                .usePlaintext()
+                .defaultLoadBalancingPolicy(policy)
+                .build();
+        try {
+            Outcome outcome = runLoad(channel);
+            long connected = channel.snapshot().connections().attemptsSucceeded();
+            assertThat(outcome.failures).as("lbchannel (%s): calls failed while connections were aged out; "
+                    + "%d of %d calls, by status: %s", policy, outcome.failures.size(), outcome.calls, outcome.byStatus())
+                    .isEmpty();
+            assertThat(connected).as("connections the channel made (snapshot)").isGreaterThan(1);
+            assertThat(connections.get()).as("connections the server saw").isGreaterThan(1);
+        } finally {
+            channel.shutdownNow();
+            assertThat(channel.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    /** The comparison: grpc-java's own client under the same load against the same kind of server. */
+    @Test
+    void grpcJavaLosesNoCallWhileTheServerAgesConnectionsOut() throws Exception {
+        ManagedChannel channel = NettyChannelBuilder.forTarget("127.0.0.1:" + backend.port())
+                .usePlaintext()
+                .defaultLoadBalancingPolicy("pick_first")
+                .build();
+        try {
+            Outcome outcome = runLoad(channel);
+            assertThat(outcome.failures).as("grpc-java: %d of %d calls failed, by status: %s",
+                    outcome.failures.size(), outcome.calls, outcome.byStatus()).isEmpty();
+            assertThat(connections.get()).as("connections the server saw").isGreaterThan(1);
+        } finally {
+            channel.shutdownNow();
+            assertThat(channel.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    /**
+     * The deterministic core of the race above. A GOAWAY is read on the event loop at once, but
+     * the subchannel hears it through the channel's serializer, which another thread may be
+     * draining just then (here: held on purpose). A call picked meanwhile gets the going-away
+     * connection, which refuses its stream locally; the call must then wait for the next
+     * connection, not fail. NettyClientTransport.isShutdown() is set the moment the GOAWAY is
+     * read so that picks can skip that connection, but nothing reads it:
+     * DefaultSubchannel.readyTransport() returns the connection regardless, so the call is
+     * refused, transparently retried on the same connection, refused again, ... up to
+     * PreCommitStream.MAX_LOCAL_RETRIES (1000) times in a few milliseconds, then fails.
+     */
+    @Test
+    void callPickedWhileAGoAwayIsOnItsWayThroughTheSerializerWaitsForTheNextConnection() throws Exception {
+        AtomicInteger requests = new AtomicInteger();
+        byte[] answer = "answer".getBytes(StandardCharsets.UTF_8);
+        try (RawHttp2Server server = RawHttp2Server.start(exchange -> {
+            exchange.headers(RawHttp2Server.grpcHeaders(), false)
+                    .data(RawHttp2Server.frame(false, answer), false);
+            if (requests.incrementAndGet() == 2) {
+                // Before the trailers: the client has read it by the time this call closes.
+                exchange.goAway(exchange.streamId(), Http2Error.NO_ERROR, "draining");
+            }
+            exchange.headers(RawHttp2Server.grpcTrailers(0), true);
+        })) {
+            LbChannel channel = LbChannelBuilder.forTarget("passthrough:///127.0.0.1:" + server.address().getPort())
+                    .usePlaintext().directExecutor().build();
+            ExecutorService holder = Executors.newSingleThreadExecutor();
+            CountDownLatch held = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            try {
+                assertThat(unary(channel).awaitClose(Duration.ofSeconds(10)).isOk()).as("first call").isTrue();
+                holder.execute(() -> channel.serializer().execute(() -> {
+                    held.countDown();
+                    awaitQuietly(release);
+                }));
+                assertThat(held.await(10, TimeUnit.SECONDS)).isTrue();
+
+                assertThat(unary(channel).awaitClose(Duration.ofSeconds(10)).isOk())
+                        .as("the call answered together with the GOAWAY").isTrue();
+                RecordingListener<byte[]> picked = unary(channel);
+                boolean closedWhileHeld = waitForClose(picked, Duration.ofMillis(500));
+                release.countDown();
+
+                assertThat(closedWhileHeld ? picked.closes().get(0) : null)
+                        .as("BUG: a call picked while the GOAWAY was still queued for the serializer closed instead "
+                                + "of waiting for the next connection")
+                        .isNull();
+                assertThat(picked.awaitClose(Duration.ofSeconds(10)).isOk()).as("it succeeds on a new connection").isTrue();
+            } finally {
+                release.countDown();
+                holder.shutdown();
+                channel.shutdownNow();
+                assertThat(channel.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+            }
+        }
+    }
+
+    private static RecordingListener<byte[]> unary(LbChannel channel) {
+        RecordingListener<byte[]> listener = new RecordingListener<>();
+        ClientCall<byte[], byte[]> call = channel.newCall(RawMethods.UNARY,
+                CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS));
+        call.start(listener, new Metadata());
+        call.request(1);
+        call.sendMessage("question".getBytes(StandardCharsets.UTF_8));
+        call.halfClose();
+        return listener;
+    }
+
+    /** Whether {@code listener} closes within {@code bound}: a bounded wait for what should not happen. */
+    private static boolean waitForClose(RecordingListener<?> listener, Duration bound) {
+        try {
+            Await.until("a close", bound, listener::isClosed);
+            return true;
+        } catch (AssertionError timedOut) {
+            return false;
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Starts {@value #CALLS_PER_SECOND} unary calls a second, evenly spaced (bursts would leave
+     * the moments a GOAWAY arrives mostly idle), for {@value #LOAD_MILLIS} ms, then waits
+     * (bounded) for all to end.
+     */
+    private Outcome runLoad(io.grpc.Channel channel) throws Exception {
+        Outcome outcome = new Outcome();
+        long periodMicros = 1_000_000L / CALLS_PER_SECOND;
+        long calls = LOAD_MILLIS * CALLS_PER_SECOND / 1000;
+        AtomicInteger started = new AtomicInteger();
+        ScheduledFuture<?> load = pacer.scheduleAtFixedRate(() -> {
+            if (started.getAndIncrement() < calls) {
+                ClientCalls.asyncUnaryCall(channel.newCall(TestServiceGrpc.getUnaryCallMethod(),
+                        CallOptions.DEFAULT.withDeadlineAfter(20, TimeUnit.SECONDS)), REQUEST, outcome.observer());
+            }
+        }, 0, periodMicros, TimeUnit.MICROSECONDS);
+        try {
+            Await.until("every call started", Duration.ofMillis(LOAD_MILLIS * 3), () -> started.get() >= calls);
+        } finally {
+            load.cancel(false);
+        }
+        outcome.calls = (int) calls;
+        Await.until("every call ended", Duration.ofSeconds(30), () -> outcome.ended.get() == calls);
+        return outcome;
+    }
+
+    private static final class Outcome {
+        final AtomicInteger ended = new AtomicInteger();
+        final ConcurrentLinkedQueue<Status> failures = new ConcurrentLinkedQueue<>();
+        int calls;
+
+        StreamObserver<SimpleResponse> observer() {
+            return new StreamObserver<>() {
+                @Override
+                public void onNext(SimpleResponse value) {
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                    failures.add(Status.fromThrowable(t));
+                    ended.incrementAndGet();
+                }
+
+                @Override
+                public void onCompleted() {
+                    ended.incrementAndGet();
+                }
+            };
+        }
+
+        /** Failures counted by code and description, for the failure message. */
+        Map<String, Integer> byStatus() {
+            Map<String, Integer> counts = new TreeMap<>();
+            for (Status status : List.copyOf(failures)) {
+                counts.merge(status.getCode() + " " + status.getDescription(), 1, Integer::sum);
+            }
+            return counts;
+        }
+    }
+}
