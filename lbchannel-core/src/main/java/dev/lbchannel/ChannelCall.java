@@ -92,18 +92,18 @@ final class ChannelCall<ReqT, RespT> extends ClientCall<ReqT, RespT> implements 
 
     private void startCounted(Metadata headers) {
         if (context.isCancelled()) {
-            streamClosed(Contexts.statusFromCancelled(context), new Metadata());
+            streamClosed(Contexts.statusFromCancelled(context), new Metadata(), false);
             return;
         }
         try {
             encoder = RequestEncoder.of(method, callOptions, channel.compressorRegistry());
         } catch (StatusException e) {
-            streamClosed(e.getStatus(), new Metadata());
+            streamClosed(e.getStatus(), new Metadata(), false);
             return;
         }
         if (deadline.isExpired()) {
             streamClosed(Status.DEADLINE_EXCEEDED.withDescription("Deadline exceeded before the call started"),
-                    new Metadata());
+                    new Metadata(), false);
             return;
         }
         PreCommitStream created = new PreCommitStream(this, channel, method, callOptions, headers, deadline);
@@ -255,22 +255,35 @@ final class ChannelCall<ReqT, RespT> extends ClientCall<ReqT, RespT> implements 
         requireNonNull(dispatcher, "dispatcher").ready();
     }
 
-    /** The call's outcome; exactly once for a call the channel counted as open. */
-    void streamClosed(Status status, Metadata trailers) {
+    /**
+     * The call's outcome; exactly once for a call the channel counted as open.
+     *
+     * @param answered whether the server ended the call with its trailers; otherwise (a reset, a
+     *     lost connection, a cancel, a deadline) a failed call's undelivered messages are released
+     *     at once, since nothing will read them if its executor never runs again
+     */
+    void streamClosed(Status status, Metadata trailers, boolean answered) {
         if (!CLOSED.compareAndSet(this, 0, 1)) {
             return;
         }
         deadline.disarm();
         context.removeListener(this);
-        channel.calls().finished(status.isOk());
-        requireNonNull(dispatcher, "dispatcher").close(status, trailers);
+        ListenerDispatcher<RespT> events = requireNonNull(dispatcher, "dispatcher");
+        if (!answered && !status.isOk()) {
+            events.discardUndelivered(status);
+        }
+        events.close(status, trailers);
         channel.callFinished();
+    }
+
+    /** What the listener's onClose heard, for the channel's counts (as grpc-java counts them). */
+    void closeDelivered(boolean ok) {
+        channel.calls().finished(ok);
     }
 
     /** Closes a call the channel never counted as open: cancelled before start, or after shutdown. */
     private void closeUncounted(ListenerDispatcher<RespT> events, Status status) {
         closed = 1;
-        channel.calls().finished(false);
         events.close(status, new Metadata());
     }
 

@@ -221,6 +221,7 @@ final class ListenerDispatcher<RespT> extends CallbackExecutor {
             outcome = discardedFor;
             outcomeTrailers = new Metadata();
         }
+        call.closeDelivered(outcome.isOk());
         Context previous = attach();
         try {
             listener.onClose(outcome, outcomeTrailers);

@@ -154,7 +154,7 @@ final class PreCommitStream implements PickArgs {
             outbound.release();
             outcome = cancelStatus != null ? cancelStatus : status;
         }
-        call.streamClosed(outcome, new Metadata());
+        call.streamClosed(outcome, new Metadata(), false);
     }
 
     // ---- From the call (the application's thread; cancel and request from any) ----
@@ -276,7 +276,7 @@ final class PreCommitStream implements PickArgs {
         } else {
             channel.pickerHolder().remove(this);
             channel.awaitingCredentials().remove(this);
-            call.streamClosed(status, new Metadata());
+            call.streamClosed(status, new Metadata(), false);
         }
         return true;
     }
@@ -347,7 +347,7 @@ final class PreCommitStream implements PickArgs {
         if (outcome == null) {
             channel.pickerHolder().pickOrPark(this);
         } else {
-            call.streamClosed(outcome, outcomeTrailers);
+            call.streamClosed(outcome, outcomeTrailers, progress == RpcProgress.COMPLETED && outcome == status);
         }
     }
 
@@ -362,7 +362,7 @@ final class PreCommitStream implements PickArgs {
             done = true;
             outbound.release();
         }
-        call.streamClosed(status, new Metadata());
+        call.streamClosed(status, new Metadata(), false);
     }
 
     @GuardedBy("lock")

@@ -99,6 +99,19 @@ class UndeliveredMessageTests {
     }
 
     /** Messages the channel's connections handed to their calls so far. */
+    /**
+     * Attempts whose streams ended, failed or not: counted when the stream closes, before its
+     * call's listener hears it (the channel's own counts follow what the listener heard, so a
+     * stalled executor holds them back).
+     */
+    private static long streamsEnded(LbChannel channel) {
+        long ended = 0;
+        for (SubchannelSnapshot subchannel : channel.snapshot().subchannels()) {
+            ended += subchannel.calls().succeeded() + subchannel.calls().failed();
+        }
+        return ended;
+    }
+
     private static long messagesHandedToCalls(LbChannel channel) {
         long received = 0;
         for (SubchannelSnapshot subchannel : channel.snapshot().subchannels()) {
@@ -123,7 +136,7 @@ class UndeliveredMessageTests {
         context.cancel(null);
 
         Await.until("the server sees the cancellation", () -> backend.cancellations() >= 1);
-        assertThat(channel.snapshot().calls().failed()).isEqualTo(1);
+        Await.until("the call's stream ends", () -> streamsEnded(channel) == 1);
     }
 
     /**
@@ -179,7 +192,7 @@ class UndeliveredMessageTests {
         Await.until("the burst reached the call", () -> messagesHandedToCalls(channel) >= BURST);
 
         Await.until("the deadline cancels the call and the server sees it", () -> backend.cancellations() >= 1);
-        Await.until("the channel counts the call failed", () -> channel.snapshot().calls().failed() == 1);
+        Await.until("the call's stream ends", () -> streamsEnded(channel) == 1);
         assertThat(listener.messages()).hasSize(1);
         executor.forgetHeldTasks();
     }
@@ -211,7 +224,7 @@ class UndeliveredMessageTests {
             });
             assertThat(timersHeld.await(10, TimeUnit.SECONDS)).isTrue();
 
-            Await.until("the server's deadline ends the call", () -> channel.snapshot().calls().failed() == 1);
+            Await.until("the server's deadline ends the call's stream", () -> streamsEnded(channel) == 1);
             releaseTimers.countDown();
             assertThat(listener.messages()).hasSize(1);
             executor.forgetHeldTasks();
@@ -243,8 +256,7 @@ class UndeliveredMessageTests {
 
         channel.shutdownNow();
 
-        assertThat(channel.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
-        assertThat(channel.snapshot().calls().failed()).isEqualTo(1);
+        assertThat(channel.awaitTermination(10, TimeUnit.SECONDS)).as("no call is open any more").isTrue();
         assertThat(listener.messages()).hasSize(1);
         executor.forgetHeldTasks();
     }
@@ -277,7 +289,7 @@ class UndeliveredMessageTests {
         call.sendMessage(request.build());
         call.halfClose();
         Await.until("the stream ended OK, its last messages undelivered",
-                () -> channel.snapshot().calls().succeeded() + channel.snapshot().calls().failed() == 1);
+                () -> streamsEnded(channel) == 1);
         assertThat(listener.messages()).hasSize(1);
 
         call.cancel("the application gave up late", null);
@@ -288,9 +300,8 @@ class UndeliveredMessageTests {
         assertThat(listener.messages()).as("the dropped messages were not delivered").hasSize(1);
         var counted = channel.snapshot().calls();
         assertThat(counted.failed())
-                .as("BUG: the channel counted this call succeeded=%d/failed=%d, but its listener heard %s: "
-                        + "ChannelCall.streamClosed counts the stream's status before ListenerDispatcher.onClose "
-                        + "replaces it", counted.succeeded(), counted.failed(), heard)
+                .as("the channel counts what the listener heard (succeeded=%d, failed=%d, heard %s)",
+                        counted.succeeded(), counted.failed(), heard)
                 .isEqualTo(1);
         assertThat(counted.succeeded()).isZero();
     }

@@ -125,6 +125,9 @@ final class NettyClientStream implements ClientStream, GenericFutureListener<Cha
         if (numMessages <= 0) {
             throw new IllegalArgumentException("numMessages must be positive, was " + numMessages);
         }
+        if (closedForApp) {
+            return; // the call is over: its connection, even its event loop, may be gone
+        }
         // Only the request that finds none pending queues the command; later ones add to its count.
         int before;
         do {
@@ -159,6 +162,10 @@ final class NettyClientStream implements ClientStream, GenericFutureListener<Cha
 
     @Override
     public void flush() {
+        if (closedForApp) {
+            discardHeldMessage();
+            return;
+        }
         ByteBuf held = HELD.getAndSet(this, null);
         if (writeQueue.isIdleInLoop()) {
             if (held != null) {
@@ -175,6 +182,10 @@ final class NettyClientStream implements ClientStream, GenericFutureListener<Cha
 
     @Override
     public void halfClose() {
+        if (closedForApp) {
+            discardHeldMessage();
+            return;
+        }
         ByteBuf held = HELD.getAndSet(this, null);
         if (writeQueue.isIdleInLoop()) {
             if (held == null) {
@@ -193,6 +204,9 @@ final class NettyClientStream implements ClientStream, GenericFutureListener<Cha
     @Override
     public void cancel(Status reason) {
         requireNonNull(reason, "reason");
+        if (closedForApp) {
+            return;
+        }
         if (writeQueue.isIdleInLoop()) {
             onCancel(reason);
             writeQueue.flushAfterInline();
@@ -412,7 +426,7 @@ final class NettyClientStream implements ClientStream, GenericFutureListener<Cha
     /** Every message of the response was delivered: closes with the trailers' outcome. */
     void end(Status status, Metadata trailers) {
         if (!closed) {
-            close(status, RpcProgress.PROCESSED, trailers);
+            close(status, RpcProgress.COMPLETED, trailers);
         }
     }
 

@@ -4,6 +4,7 @@ import io.netty.channel.EventLoop;
 
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
@@ -81,7 +82,14 @@ final class WriteQueue {
     /** Schedules a batch unless one is already pending. */
     void scheduleFlush() {
         if (scheduled.compareAndSet(false, true)) {
-            eventLoop.execute(drainTask);
+            try {
+                eventLoop.execute(drainTask);
+            } catch (RejectedExecutionException e) {
+                // The loop is gone (its channel terminated, or the application stopped its
+                // group): nothing else will ever run these commands, which may hold buffers and
+                // owe their streams a close, so they run here, with no loop left to race.
+                drain();
+            }
         }
     }
 

@@ -47,6 +47,10 @@ public final class TcpProxy implements AutoCloseable {
                 upstream.setTcpNoDelay(true);
                 sockets.add(client);
                 sockets.add(upstream);
+                if (server.isClosed()) {
+                    kill(); // closed while this one was being accepted: it must not outlive the close
+                    return;
+                }
                 relay(client, upstream);
                 relay(upstream, client);
             } catch (IOException e) {
