@@ -1,5 +1,6 @@
 package dev.lbchannel;
 
+import dev.lbchannel.transport.RpcProgress;
 import dev.lbchannel.transport.TransportAttributes;
 import io.grpc.Attributes;
 import io.grpc.CallCredentials;
@@ -73,12 +74,12 @@ final class AttemptCredentials extends CallCredentials.MetadataApplier {
         if (!answered.compareAndSet(false, true)) {
             throw new IllegalStateException("apply() or fail() was already called");
         }
-        stream.attemptFailed(attempt, ControlPlaneStatus.sanitize(status));
+        stream.attemptEnded(attempt, ControlPlaneStatus.sanitize(status), RpcProgress.PROCESSED, new Metadata());
     }
 
     private void failOnce(Status status) {
         if (answered.compareAndSet(false, true)) {
-            stream.attemptFailed(attempt, status);
+            stream.attemptEnded(attempt, status, RpcProgress.PROCESSED, new Metadata());
         }
     }
 

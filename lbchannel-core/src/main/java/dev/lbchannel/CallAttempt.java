@@ -12,37 +12,50 @@ import io.grpc.Status;
 import org.jspecify.annotations.Nullable;
 
 import java.io.InputStream;
+import java.util.concurrent.ScheduledFuture;
 
 /**
- * One try of a call on one subchannel's connection. A call usually has one; another follows only
- * when a stream never reached the server or the server refused it unprocessed (transparent
- * retry). The attempt is registered with its {@link PreCommitStream} before its stream exists
- * (its credentials may still be applying), and its stream before that stream starts, so no
- * event of the stream can arrive before the call knows whose it is. Events of an attempt the
- * call has moved past are ignored by the call. Stream events arrive on the transport's event
- * loop.
+ * One try of a call. It is registered with its {@link PreCommitStream} before it is picked onto a
+ * subchannel, before its credentials apply and before its stream starts, so that no event of its
+ * stream can arrive before the call knows whose it is. A call usually has one; a retry policy
+ * adds one after each retryable failure, a hedging policy runs several side by side, and a stream
+ * the server never processed is replaced by a transparent retry. Events of an attempt the call
+ * has moved past are ignored by the call. Stream events arrive on the transport's event loop.
+ *
+ * <p>Fields other than the final ones are guarded by the owner's lock; {@link #stream} and
+ * {@link #tracers} are also read without it through the owner's committed attempt, published after
+ * them.
  */
 final class CallAttempt implements ClientStreamListener {
 
     private final PreCommitStream owner;
-    final DefaultSubchannel subchannel;
-    final ClientTransport transport;
-    /** Whether another attempt of the call came before this one. */
+    /** How many retry or hedge attempts of the call came before this one (gRFC A6's previous attempts). */
+    final int number;
+    /** Whether this attempt replaces one that never reached the server's application. */
     final boolean transparentRetry;
-    /**
-     * The attempt's stream, set under the owner's lock before it starts; {@code null} until
-     * then. Read without the lock only through the owner's committed attempt, published after it.
-     */
-    @Nullable ClientStream stream;
-    /** This attempt's tracers, or {@code null} when the call has no tracer factories. */
-    @Nullable StreamTracers tracers;
 
-    CallAttempt(PreCommitStream owner, DefaultSubchannel subchannel, ClientTransport transport,
-            boolean transparentRetry) {
+    // Guarded by the owner's lock.
+    @Nullable DefaultSubchannel subchannel;
+    @Nullable ClientTransport transport;
+    @Nullable ClientStream stream;
+    @Nullable StreamTracers tracers;
+    /** In the owner's list of attempts still going. */
+    boolean linked;
+    @Nullable CallAttempt next;
+    /** Its per-attempt receive timeout passed before response headers came. */
+    boolean recvTimedOut;
+    @Nullable ScheduledFuture<?> recvTimer;
+
+    CallAttempt(PreCommitStream owner, int number, boolean transparentRetry) {
         this.owner = owner;
-        this.subchannel = subchannel;
-        this.transport = transport;
+        this.number = number;
         this.transparentRetry = transparentRetry;
+    }
+
+    /** A picker chose {@code chosen}, whose READY connection is {@code connection}. */
+    void picked(DefaultSubchannel chosen, ClientTransport connection) {
+        this.subchannel = chosen;
+        this.transport = connection;
     }
 
     /**
@@ -50,11 +63,11 @@ final class CallAttempt implements ClientStreamListener {
      * call has tracer factories. Called once, under the owner's lock.
      */
     ClientStream open(MethodDescriptor<?, ?> method, Metadata headers, CallOptions callOptions, boolean traced,
-            long deadlineNanos) {
+            boolean hedged, long deadlineNanos) {
         CallOptions options = callOptions;
         if (traced) {
-            // A transparent retry is no retry attempt: previousAttempts stays as it was (gRFC A6).
-            tracers = StreamTracers.create(callOptions, headers, 0, transparentRetry);
+            // A transparent retry is no retry attempt: it keeps its predecessor's number (gRFC A6).
+            tracers = StreamTracers.create(callOptions, headers, number, transparentRetry, hedged);
             options = tracers.attachTo(callOptions);
         }
         ClientStream created = transport.newStream(method, headers, options, deadlineNanos);
@@ -62,6 +75,14 @@ final class CallAttempt implements ClientStreamListener {
         subchannel.calls().started();
         created.start(this);
         return created;
+    }
+
+    void cancelRecvTimer() {
+        ScheduledFuture<?> timer = recvTimer;
+        if (timer != null) {
+            recvTimer = null;
+            timer.cancel(false);
+        }
     }
 
     @Override
@@ -82,11 +103,11 @@ final class CallAttempt implements ClientStreamListener {
     @Override
     public void onClose(Status status, RpcProgress progress, Metadata trailers) {
         subchannel.calls().finished(status.isOk());
-        owner.onAttemptClosed(this, status, progress, trailers);
+        owner.attemptEnded(this, status, progress, trailers);
     }
 
     @Override
     public String toString() {
-        return "CallAttempt{" + subchannel + "}";
+        return "CallAttempt{" + number + (transparentRetry ? " transparent" : "") + " on " + subchannel + "}";
     }
 }

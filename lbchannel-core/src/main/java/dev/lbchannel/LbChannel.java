@@ -47,6 +47,7 @@ public final class LbChannel extends ManagedChannel {
     private final Channel interceptedChannel;
     private final CallCounter calls = new CallCounter();
     private final AttemptCounter attempts = new AttemptCounter();
+    private final RetryBuffer retryBuffer;
     private final ConnectionCounter connections = new ConnectionCounter();
     private final ChannelTrace trace = new ChannelTrace();
     private final ConnectivityStateManager stateManager = new ConnectivityStateManager();
@@ -69,6 +70,7 @@ public final class LbChannel extends ManagedChannel {
         this.serializer = new Serializer(this::uncaughtInSerializer);
         this.scheduler = settings.transportFactory().options().eventLoopGroup().next();
         this.lbPolicy = settings.defaultPolicy();
+        this.retryBuffer = new RetryBuffer(settings.retryLimits().bufferSize());
         this.configs = new ServiceConfigSelector(settings.defaultServiceConfig(), settings.balancers(), trace);
         this.lifecycle = new ChannelLifecycle(this, settings, configs);
         this.inUse = new InUseAggregator(lifecycle::cancelIdleTimer, lifecycle::scheduleIdleTimer);
@@ -76,7 +78,7 @@ public final class LbChannel extends ManagedChannel {
                 () -> serializer.execute(lifecycle::onPendingChanged), lifecycle::panic);
         this.subchannelContext = new SubchannelContext(serializer, scheduler, settings.transportFactory(),
                 settings.backoffPolicy(), inUse, this::onSubchannelTerminated, connections);
-        Channel configured = ClientInterceptors.intercept(new CallFactory(), new MethodConfigInterceptor(configs::current));
+        Channel configured = ClientInterceptors.intercept(new CallFactory(), new MethodConfigInterceptor(configs, settings.retryLimits().enabled()));
         this.interceptedChannel = ClientInterceptors.intercept(configured, settings.interceptors());
         trace.info("Channel created for target " + settings.targetText());
     }
@@ -204,6 +206,14 @@ public final class LbChannel extends ManagedChannel {
 
     AttemptCounter attempts() {
         return attempts;
+    }
+
+    RetryLimits retryLimits() {
+        return settings.retryLimits();
+    }
+
+    RetryBuffer retryBuffer() {
+        return retryBuffer;
     }
 
     /** Counts a call as open; false when the channel is shutting down and the call must not start. */

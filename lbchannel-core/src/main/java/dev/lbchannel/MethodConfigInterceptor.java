@@ -1,7 +1,6 @@
 package dev.lbchannel;
 
 import dev.lbchannel.config.MethodConfig;
-import dev.lbchannel.config.ServiceConfig;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
@@ -11,27 +10,43 @@ import io.grpc.MethodDescriptor;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 
 /**
  * Applies the service config's {@code methodConfig} to each call, innermost, so it sees what the
  * application's interceptors set: the timeout tightens the deadline, {@code waitForReady}
- * overrides the call's, and the message limits tighten the call's. A method with no config gets
- * its call options untouched, at the cost of one map lookup.
+ * overrides the call's, and the message limits tighten the call's. With retries enabled, the
+ * method's {@code retryPolicy} or {@code hedgingPolicy} and the config's retry throttle travel to
+ * the call in its options. A method with no config gets its call options untouched, at the cost
+ * of one map lookup.
  */
 final class MethodConfigInterceptor implements ClientInterceptor {
 
-    private final Supplier<ServiceConfig> config;
+    private final ServiceConfigSelector configs;
+    private final boolean retryEnabled;
 
-    MethodConfigInterceptor(Supplier<ServiceConfig> config) {
-        this.config = config;
+    MethodConfigInterceptor(ServiceConfigSelector configs, boolean retryEnabled) {
+        this.configs = configs;
+        this.retryEnabled = retryEnabled;
     }
 
     @Override
     public <ReqT, RespT> ClientCall<ReqT, RespT> interceptCall(MethodDescriptor<ReqT, RespT> method,
             CallOptions callOptions, Channel next) {
-        MethodConfig methodConfig = config.get().methodConfig(method.getFullMethodName());
-        return next.newCall(method, methodConfig == MethodConfig.EMPTY ? callOptions : apply(methodConfig, callOptions));
+        MethodConfig methodConfig = configs.current().methodConfig(method.getFullMethodName());
+        RetryThrottle throttle = configs.throttle();
+        if (methodConfig == MethodConfig.EMPTY && throttle == null) {
+            return next.newCall(method, callOptions);
+        }
+        CallOptions options = apply(methodConfig, callOptions);
+        if (throttle != null) {
+            options = options.withOption(PreCommitStream.THROTTLE, throttle);
+        }
+        if (retryEnabled && methodConfig.retryPolicy() != null) {
+            options = options.withOption(PreCommitStream.RETRY_POLICY, methodConfig.retryPolicy());
+        } else if (retryEnabled && methodConfig.hedgingPolicy() != null) {
+            options = options.withOption(PreCommitStream.HEDGING_POLICY, methodConfig.hedgingPolicy());
+        }
+        return next.newCall(method, options);
     }
 
     static CallOptions apply(MethodConfig config, CallOptions options) {

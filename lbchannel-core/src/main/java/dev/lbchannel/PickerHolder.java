@@ -51,12 +51,15 @@ final class PickerHolder {
     }
 
     /**
-     * Picks for {@code call} until it has an attempt or failed, or parks it for the next picker;
-     * fails it with the holder's close status when no picker will come again.
+     * Picks for each attempt {@code call} wants until none is left, or parks the call for the
+     * next picker; fails it with the holder's close status when no picker will come again.
      */
     void pickOrPark(PreCommitStream call) {
         Picker current = picker;
-        while (!tryPick(call, current)) {
+        while (call.wantsPick()) {
+            if (tryPick(call, current)) {
+                continue;
+            }
             Picker seen = current;
             boolean first = false;
             Status refusal;
@@ -78,7 +81,7 @@ final class PickerHolder {
             if (first) {
                 pendingChanged.run();
             }
-            if (call.isDone()) {
+            if (!call.wantsPick()) {
                 remove(call); // ended (deadline, cancel) while parking: it must not stay parked
             }
             return;
@@ -86,14 +89,12 @@ final class PickerHolder {
     }
 
     /**
-     * Picks for {@code call} with {@code picker}: true when the call got an attempt or failed
-     * (a failed pick fails a fail-fast call, a drop any call), false when it must wait for the
-     * next picker. Any thread; never under the lock, since the call and its credentials run here.
+     * Picks once for {@code call} with {@code picker}: true when an attempt got a subchannel or
+     * failed (a failed pick fails a fail-fast attempt, a drop the whole call), false when it must
+     * wait for the next picker. Any thread; never under the lock, since the call and its
+     * credentials run here.
      */
     private boolean tryPick(PreCommitStream call, Picker picker) {
-        if (call.isDone()) {
-            return true;
-        }
         PickResult result;
         DefaultSubchannel subchannel = null;
         try {
@@ -115,8 +116,15 @@ final class PickerHolder {
             return true;
         }
         Status status = result.status();
-        if (!status.isOk() && (result.isDrop() || !call.callOptions().isWaitForReady())) {
-            call.fail(ControlPlaneStatus.sanitize(status));
+        if (status.isOk()) {
+            return false;
+        }
+        if (result.isDrop()) {
+            call.fail(ControlPlaneStatus.sanitize(status)); // a drop is never retried (gRFC A6)
+            return true;
+        }
+        if (!call.callOptions().isWaitForReady()) {
+            call.pickFailed(ControlPlaneStatus.sanitize(status));
             return true;
         }
         return false;
@@ -151,7 +159,10 @@ final class PickerHolder {
         }
         List<PreCommitStream> settled = new ArrayList<>(parked.size());
         for (PreCommitStream call : parked) {
-            if (tryPick(call, newPicker)) {
+            while (call.wantsPick() && tryPick(call, newPicker)) {
+                // each successful pick starts one attempt; a hedged call may want more
+            }
+            if (!call.wantsPick()) {
                 settled.add(call);
             }
         }

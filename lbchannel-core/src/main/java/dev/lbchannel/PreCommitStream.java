@@ -2,6 +2,8 @@ package dev.lbchannel;
 
 import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.lbchannel.balancer.PickArgs;
+import dev.lbchannel.config.HedgingPolicy;
+import dev.lbchannel.config.RetryPolicy;
 import dev.lbchannel.transport.ClientStream;
 import dev.lbchannel.transport.ClientTransport;
 import dev.lbchannel.transport.MessageFramer;
@@ -17,25 +19,36 @@ import io.netty.buffer.ByteBuf;
 import org.jspecify.annotations.Nullable;
 
 import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The call's pre-commit stream: one call's stream as the call sees it, made of one or more
- * {@link CallAttempt}s until the call is committed to one. It picks a subchannel (parking with
- * the {@link PickerHolder} when no picker can serve it yet), applies the call's credentials,
- * opens the attempt's stream, and keeps what the call sent in an {@link OutboundBuffer} so that
- * a stream that never reached the server, or that the server refused unprocessed, can be
- * replayed on another pick (transparent retry). The call commits when response headers arrive
- * or more than {@value #REPLAY_LIMIT} bytes were sent.
+ * {@link CallAttempt}s until the call commits to one (gRFC A6). It asks the {@link PickerHolder}
+ * for a subchannel per attempt, applies the call's credentials, opens the attempt's stream, and
+ * keeps what the call sent in an {@link OutboundBuffer} so that another attempt can replay it:
+ * after a stream the server never processed (transparent retry), after a retryable failure
+ * ({@link RetryingAttempts}), or as a hedge ({@link HedgingAttempts}). The call commits to an
+ * attempt when its response headers arrive, or when what it sent outgrows the per-call or
+ * channel-wide replay buffer; then the other attempts are cancelled and no more start.
  *
- * <p>Until then the stream's state is guarded by a small lock; afterwards the application's
- * calls go straight to the committed attempt's stream through one volatile read. It tells its
- * {@link ChannelCall} the outcome exactly once, whatever races it: a close, a cancel, a failed
- * pick or credentials.
+ * <p>Until then its state is guarded by a small lock; afterwards the application's calls go
+ * straight to the committed attempt's stream through one volatile read. A call without a retry
+ * or hedging policy has one attempt and pays for none of this but the lock it takes to open it.
+ * It tells its {@link ChannelCall} the outcome exactly once, whatever races it.
  */
 final class PreCommitStream implements PickArgs {
 
-    /** Bytes of sent messages kept for a transparent retry before the call commits. */
-    static final int REPLAY_LIMIT = 1 << 20;
+    /** Where the method config's policies and the channel's throttle travel to the call. */
+    static final CallOptions.Key<RetryPolicy> RETRY_POLICY = CallOptions.Key.create("lbchannel.retryPolicy");
+    static final CallOptions.Key<HedgingPolicy> HEDGING_POLICY = CallOptions.Key.create("lbchannel.hedgingPolicy");
+    static final CallOptions.Key<RetryThrottle> THROTTLE = CallOptions.Key.create("lbchannel.retryThrottle");
+    /** Sent on every attempt after the first (gRFC A6), with the number of attempts before it. */
+    static final Metadata.Key<String> PREVIOUS_ATTEMPTS =
+            Metadata.Key.of("grpc-previous-rpc-attempts", Metadata.ASCII_STRING_MARSHALLER);
+    private static final Status LOST_HEDGE = Status.CANCELLED.withDescription("Another attempt of the call won");
 
     private final ChannelCall<?, ?> call;
     private final LbChannel channel;
@@ -45,24 +58,46 @@ final class PreCommitStream implements PickArgs {
     private final CallDeadline deadline;
     private final boolean singleRequest;
     private final boolean traced;
+    private final long perCallBufferLimit;
+    private final @Nullable RetryThrottle throttle;
+    private final @Nullable RetryingAttempts retrying;
+    private final @Nullable HedgingAttempts hedging;
 
     private final Object lock = new Object();
+    /** The attempts still going, oldest first: waiting for a pick, for credentials, or streaming. */
     @GuardedBy("lock")
-    private @Nullable CallAttempt attempt;
+    private @Nullable CallAttempt attempts;
     @GuardedBy("lock")
     private final OutboundBuffer outbound;
+    /** Bytes of {@link #outbound} counted in the channel's {@link RetryBuffer}. */
+    @GuardedBy("lock")
+    private long channelBufferBytes;
     @GuardedBy("lock")
     private boolean committed;
     @GuardedBy("lock")
     private @Nullable Status cancelStatus;
-    /** The current attempt's stream was ready while this thread still held the lock opening it. */
     @GuardedBy("lock")
     private boolean readyDeferred;
     @GuardedBy("lock")
-    private int attempts;
-    @GuardedBy("lock")
     private final TransparentRetry transparentRetry = new TransparentRetry();
-    /** The outcome was handed to the call; written under the lock. */
+    /** The retry backoff or the next hedge. */
+    @GuardedBy("lock")
+    private @Nullable ScheduledFuture<?> timer;
+    /** A hedged call's last failure: what it ends with when no attempt is left. */
+    @GuardedBy("lock")
+    private @Nullable Status lastFailure;
+    @GuardedBy("lock")
+    private Metadata lastTrailers = new Metadata();
+    /** The outcome, once {@link #done}; handed to the call outside the lock. */
+    @GuardedBy("lock")
+    private @Nullable Status endStatus;
+    @GuardedBy("lock")
+    private Metadata endTrailers = new Metadata();
+    @GuardedBy("lock")
+    private boolean endAnswered;
+    /** Attempts waiting for a subchannel; written under the lock. */
+    private volatile int picksWanted;
+    /** The outcome was decided; written under the lock. */
     private volatile boolean done;
     /** The attempt the call committed to, with its stream; the lock-free path after commit. */
     private volatile @Nullable CallAttempt committedAttempt;
@@ -78,42 +113,85 @@ final class PreCommitStream implements PickArgs {
         this.singleRequest = method.getType().clientSendsOneMessage();
         this.traced = !callOptions.getStreamTracerFactories().isEmpty();
         this.outbound = new OutboundBuffer(traced);
+        RetryLimits limits = channel.retryLimits();
+        this.perCallBufferLimit = limits.perRpcBufferLimit();
+        this.throttle = callOptions.getOption(THROTTLE);
+        RetryPolicy retryPolicy = callOptions.getOption(RETRY_POLICY);
+        HedgingPolicy hedgingPolicy = callOptions.getOption(HEDGING_POLICY);
+        this.retrying = retryPolicy == null ? null : new RetryingAttempts(retryPolicy,
+                Math.min(retryPolicy.maxAttempts(), limits.maxRetryAttempts()), throttle);
+        this.hedging = hedgingPolicy == null ? null : new HedgingAttempts(hedgingPolicy,
+                Math.min(hedgingPolicy.maxAttempts(), limits.maxHedgedAttempts()), throttle);
+        // Not yet shared with another thread: the first attempt needs no lock.
+        CallAttempt first = new CallAttempt(this, 0, false);
+        first.linked = true;
+        attempts = first;
+        picksWanted = 1;
     }
 
     /** Picks a subchannel and opens the first attempt, or parks until a picker can serve it. */
     void start() {
+        if (hedging != null) {
+            synchronized (lock) {
+                scheduleHedgeLocked(hedging.delayNanos());
+            }
+        }
         channel.pickerHolder().pickOrPark(this);
     }
 
-    /** Whether the outcome has been handed to the call; a parked stream that is done is forgotten. */
-    boolean isDone() {
-        return done;
+    /** Whether an attempt waits for a subchannel; a parked stream that wants none is forgotten. */
+    boolean wantsPick() {
+        return picksWanted > 0;
     }
 
-    /**
-     * Opens an attempt on {@code transport}, the READY connection of the subchannel a picker
-     * chose; from the {@link PickerHolder}. Any thread; never while holding the lock.
-     */
+    // ---- From the PickerHolder (any thread, never under the lock) ----
+
+    /** A picker chose {@code subchannel}, READY on {@code transport}, for the oldest attempt waiting. */
     void startAttempt(DefaultSubchannel subchannel, ClientTransport transport) {
         CallAttempt next;
         synchronized (lock) {
-            if (done) {
+            next = done ? null : firstWaitingLocked();
+            if (next == null) {
                 return;
             }
-            next = new CallAttempt(this, subchannel, transport, attempts++ > 0);
-            attempt = next;
+            next.picked(subchannel, transport);
+            picksWanted--;
         }
         String authority = callOptions.getAuthority();
         Status unverified = authority == null ? null : transport.verifyAuthority(authority);
         CallCredentials credentials = callOptions.getCredentials();
         if (unverified != null) {
-            attemptFailed(next, unverified);
+            attemptEnded(next, unverified, RpcProgress.PROCESSED, new Metadata());
         } else if (credentials == null) {
-            openAttempt(next, headers);
+            openAttempt(next, headersFor(next));
         } else {
             channel.awaitingCredentials().add(this); // shutdownNow ends calls whose credentials never answer
-            AttemptCredentials.apply(credentials, this, next, method, callOptions, headers, channel);
+            AttemptCredentials.apply(credentials, this, next, method, callOptions, headersFor(next), channel);
         }
+    }
+
+    /** A fail-fast pick failed with {@code status}: the oldest waiting attempt failed (A6: the policy decides). */
+    void pickFailed(Status status) {
+        CallAttempt failed;
+        synchronized (lock) {
+            failed = done ? null : firstWaitingLocked();
+            if (failed == null) {
+                return;
+            }
+            picksWanted--;
+        }
+        attemptEnded(failed, status, RpcProgress.PROCESSED, new Metadata());
+    }
+
+    /** Ends the call with {@code status} whatever its attempts are doing: a drop, or a picker that threw. */
+    void fail(Status status) {
+        synchronized (lock) {
+            if (done) {
+                return;
+            }
+            endLocked(status, new Metadata(), false);
+        }
+        finish();
     }
 
     /**
@@ -121,40 +199,28 @@ final class PreCommitStream implements PickArgs {
      * what the call sent so far, unless the call moved on meanwhile. Any thread.
      */
     void openAttempt(CallAttempt source, Metadata attemptHeaders) {
-        if (callOptions.getCredentials() != null) {
-            channel.awaitingCredentials().remove(this);
-        }
         boolean ready;
         synchronized (lock) {
-            if (done || source != attempt) {
+            if (done || !source.linked || cancelStatus != null) {
                 return;
             }
             // Our own non-blocking stream, called under the lock to keep the replay in order.
-            ClientStream stream = source.open(method, attemptHeaders, callOptions, traced, deadline.remainingNanos());
+            ClientStream stream = source.open(method, attemptHeaders, callOptions, traced, hedging != null,
+                    deadline.remainingNanos());
             outbound.replayInto(stream, source.tracers);
-            if (committed) {
-                commitLocked();
+            if (committed && committedAttempt == null) {
+                commitLocked(source);
+            }
+            Long recvTimeout = retrying == null ? null : retrying.perAttemptRecvTimeoutNanos();
+            if (recvTimeout != null && committedAttempt == null) {
+                source.recvTimer = channel.scheduler().schedule(() -> onRecvTimeout(source), recvTimeout,
+                        TimeUnit.NANOSECONDS);
             }
             ready = takeDeferredReadyLocked();
         }
         if (ready) {
             call.streamReady();
         }
-    }
-
-    /** {@code source} could not open a stream (credentials or authority refused it): the call fails. */
-    void attemptFailed(CallAttempt source, Status status) {
-        channel.awaitingCredentials().remove(this);
-        Status outcome;
-        synchronized (lock) {
-            if (done || source != attempt) {
-                return;
-            }
-            done = true;
-            outbound.release();
-            outcome = cancelStatus != null ? cancelStatus : status;
-        }
-        call.streamClosed(outcome, new Metadata(), false);
     }
 
     // ---- From the call (the application's thread; cancel and request from any) ----
@@ -167,9 +233,10 @@ final class PreCommitStream implements PickArgs {
         }
         synchronized (lock) {
             outbound.addRequest(numMessages);
-            ClientStream stream = currentStreamLocked();
-            if (stream != null) {
-                stream.request(numMessages);
+            for (CallAttempt a = attempts; a != null; a = a.next) {
+                if (a.stream != null) {
+                    a.stream.request(numMessages);
+                }
             }
         }
     }
@@ -183,24 +250,48 @@ final class PreCommitStream implements PickArgs {
         }
         boolean ready;
         synchronized (lock) {
-            ClientStream stream = currentStreamLocked();
             if (done || cancelStatus != null) {
                 framed.release();
                 return;
-            } else if (stream == null) {
-                outbound.addMessage(framed, uncompressedBytes);
-                committed |= outbound.bytes() > REPLAY_LIMIT;
+            }
+            if (!committed && !reserveLocked(framed.readableBytes())) {
+                commitOnOverflowLocked();
+            }
+            committedTo = committedAttempt;
+            if (committedTo != null) {
+                write(committedTo.stream, framed, committedTo.tracers, uncompressedBytes);
             } else {
-                outbound.addMessage(framed.retain(), uncompressedBytes); // the same buffer: it notes the bounds
-                if (outbound.bytes() > REPLAY_LIMIT) {
-                    commitLocked();
-                }
-                write(stream, framed, attempt.tracers, uncompressedBytes);
+                writeToOpenAttemptsLocked(framed, uncompressedBytes);
             }
             ready = takeDeferredReadyLocked();
         }
         if (ready) {
             call.streamReady();
+        }
+    }
+
+    @GuardedBy("lock")
+    private void writeToOpenAttemptsLocked(ByteBuf framed, int uncompressedBytes) {
+        int open = 0;
+        for (CallAttempt a = attempts; a != null; a = a.next) {
+            open += a.stream != null ? 1 : 0;
+        }
+        if (open == 0) {
+            outbound.addMessage(framed, uncompressedBytes); // the first attempt to open replays it
+            return;
+        }
+        // Every open attempt's stream moves its buffer's reader index: each but the first gets its own view.
+        List<ByteBuf> views = new ArrayList<>(open - 1);
+        for (int i = 1; i < open; i++) {
+            views.add(framed.retainedDuplicate());
+        }
+        outbound.addMessage(framed.retain(), uncompressedBytes); // the same buffer: it notes the bounds
+        int view = -1;
+        for (CallAttempt a = attempts; a != null; a = a.next) {
+            if (a.stream != null) {
+                write(a.stream, view < 0 ? framed : views.get(view), a.tracers, uncompressedBytes);
+                view++;
+            }
         }
     }
 
@@ -223,9 +314,10 @@ final class PreCommitStream implements PickArgs {
         }
         synchronized (lock) {
             outbound.halfClose();
-            ClientStream stream = currentStreamLocked();
-            if (stream != null && !done) {
-                stream.halfClose();
+            for (CallAttempt a = attempts; a != null && !done; a = a.next) {
+                if (a.stream != null) {
+                    a.stream.halfClose();
+                }
             }
         }
     }
@@ -236,8 +328,12 @@ final class PreCommitStream implements PickArgs {
             return committedTo.stream.isReady();
         }
         synchronized (lock) {
-            ClientStream stream = currentStreamLocked();
-            return stream != null && !done && stream.isReady();
+            for (CallAttempt a = attempts; a != null && !done; a = a.next) {
+                if (a.stream != null && a.stream.isReady()) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 
@@ -248,35 +344,47 @@ final class PreCommitStream implements PickArgs {
             return committedTo.transport.attributes();
         }
         synchronized (lock) {
-            return attempt == null || attempt.stream == null ? Attributes.EMPTY : attempt.transport.attributes();
+            for (CallAttempt a = attempts; a != null; a = a.next) {
+                if (a.stream != null) {
+                    return a.transport.attributes();
+                }
+            }
+            return Attributes.EMPTY;
         }
     }
 
     /**
-     * Ends the call with {@code status}: the attempt's stream is reset (its close then carries
-     * this status), or the call, parked or waiting for credentials, ends at once.
+     * Ends the call with {@code status}: every attempt's stream is reset (the last close then
+     * carries this status), or the call, waiting for a pick, credentials or its next attempt,
+     * ends at once.
      *
      * @return false when the outcome was already decided, so nothing was cancelled
      */
     boolean cancel(Status status) {
-        ClientStream stream;
+        List<ClientStream> open = new ArrayList<>(1);
         synchronized (lock) {
             if (done || cancelStatus != null) {
                 return !done;
             }
             cancelStatus = status;
-            stream = currentStreamLocked();
-            if (stream == null) {
-                done = true;
-                outbound.release();
+            cancelTimerLocked();
+            picksWanted = 0;
+            for (CallAttempt a = attempts; a != null; a = a.next) {
+                if (a.stream != null) {
+                    open.add(a.stream);
+                } else {
+                    unlinkLocked(a);
+                }
+            }
+            if (open.isEmpty()) {
+                endLocked(status, new Metadata(), false);
             }
         }
-        if (stream != null) {
-            stream.cancel(status);
-        } else {
-            channel.pickerHolder().remove(this);
-            channel.awaitingCredentials().remove(this);
-            call.streamClosed(status, new Metadata(), false);
+        if (open.isEmpty()) {
+            finish();
+        }
+        for (ClientStream stream : open) {
+            stream.cancel(status); // outside the lock: the last close ends the call, and tells the application
         }
         return true;
     }
@@ -290,12 +398,15 @@ final class PreCommitStream implements PickArgs {
 
     void onAttemptHeaders(CallAttempt source, Metadata responseHeaders) {
         synchronized (lock) {
-            if (source != attempt) {
+            if (!source.linked) {
                 return;
             }
             if (committedAttempt == null) {
-                commitLocked();
+                commitLocked(source);
+            } else if (committedAttempt != source) {
+                return;
             }
+            source.cancelRecvTimer();
         }
         call.streamHeaders(responseHeaders);
     }
@@ -315,68 +426,324 @@ final class PreCommitStream implements PickArgs {
             readyDeferred = true;
             return;
         }
-        CallAttempt current;
+        boolean current;
         synchronized (lock) {
-            current = attempt;
+            current = source.linked && !done && (committedAttempt == null || committedAttempt == source);
         }
-        if (source == current && !done) {
+        if (current) {
             call.streamReady();
         }
     }
 
-    void onAttemptClosed(CallAttempt source, Status status, RpcProgress progress, Metadata trailers) {
-        Status outcome;
-        Metadata outcomeTrailers = trailers;
+    /**
+     * {@code source} ended without committing the call, or as its committed attempt: its stream
+     * closed, its pick failed, or its credentials or authority refused it. Decides what follows:
+     * the call's end, a transparent retry, a retry after backoff, or (hedging) the next hedge.
+     */
+    void attemptEnded(CallAttempt source, Status status, RpcProgress progress, Metadata trailers) {
+        boolean pick = false;
+        boolean ended;
         synchronized (lock) {
-            if (source != attempt || done) {
+            if (done || !source.linked) {
                 return;
             }
-            if (cancelStatus == null && !committed && transparentRetry.allows(progress)) {
-                attempt = null;
-                outcome = null;
-            } else {
-                done = true;
-                outbound.release();
-                outcome = deadline.explain(status);
-                if (cancelStatus != null) {
-                    outcome = cancelStatus;
-                    outcomeTrailers = new Metadata();
+            unlinkLocked(source);
+            source.cancelRecvTimer();
+            if (source == committedAttempt || (cancelStatus == null && committed && committedAttempt == null)) {
+                endWithLocked(status, progress, trailers);
+            } else if (cancelStatus != null) {
+                if (attempts == null) {
+                    endLocked(cancelStatus, new Metadata(), false);
                 }
+            } else if (committedAttempt != null) {
+                return; // it lost to the committed attempt, which goes on
+            } else if (progress != RpcProgress.COMPLETED && transparentRetry.allows(progress)) {
+                wantAttemptLocked(source.number, true);
+                channel.attempts().transparentRetry();
+                pick = true;
+            } else if (retrying != null) {
+                scheduleRetryLocked(source, status, progress, trailers);
+            } else if (hedging != null) {
+                pick = hedgeAfterFailureLocked(status, progress, trailers);
+            } else {
+                endWithLocked(status, progress, trailers);
             }
+            ended = done;
         }
-        if (outcome == null) {
+        if (ended) {
+            finish();
+        } else if (pick) {
             channel.pickerHolder().pickOrPark(this);
-        } else {
-            call.streamClosed(outcome, outcomeTrailers, progress == RpcProgress.COMPLETED && outcome == status);
         }
     }
 
     // ---- internals ----
 
-    /** Fails the call before it has a stream: a failed pick, or a picker that threw. */
-    void fail(Status status) {
+    @GuardedBy("lock")
+    private void scheduleRetryLocked(CallAttempt failed, Status status, RpcProgress progress, Metadata trailers) {
+        long delay = retrying.onFailure(failed.number, status, trailers, failed.recvTimedOut,
+                channel.attempts()::throttled);
+        if (delay == RetryingAttempts.NO_RETRY) {
+            endWithLocked(status, progress, trailers);
+            return;
+        }
+        int number = failed.number + 1;
+        timer = channel.scheduler().schedule(() -> retryNow(number), delay, TimeUnit.NANOSECONDS);
+    }
+
+    private void retryNow(int number) {
         synchronized (lock) {
-            if (done) {
+            timer = null;
+            if (done || cancelStatus != null) {
                 return;
             }
-            done = true;
-            outbound.release();
+            wantAttemptLocked(number, false);
+            channel.attempts().retry();
         }
-        call.streamClosed(status, new Metadata(), false);
+        channel.pickerHolder().pickOrPark(this);
+    }
+
+    /** A hedge failed without ending the call: returns whether to pick for a hedge sent now. */
+    @GuardedBy("lock")
+    private boolean hedgeAfterFailureLocked(Status status, RpcProgress progress, Metadata trailers) {
+        long next = hedging.onFailure(status, trailers, channel.attempts()::throttled);
+        if (next == HedgingAttempts.FATAL) {
+            endWithLocked(status, progress, trailers);
+            return false;
+        }
+        lastFailure = status;
+        lastTrailers = trailers;
+        boolean pick = false;
+        if (next == 0) {
+            cancelTimerLocked();
+            pick = takeHedgeLocked();
+        } else if (next > 0) {
+            cancelTimerLocked();
+            scheduleHedgeLocked(next);
+        } else if (!hedging.morePossible()) {
+            cancelTimerLocked();
+        }
+        if (attempts == null && timer == null && !pick) {
+            endLocked(status, trailers, false);
+        }
+        return pick;
     }
 
     @GuardedBy("lock")
-    private void commitLocked() {
+    private void scheduleHedgeLocked(long delayNanos) {
+        if (hedging.morePossible()) {
+            timer = channel.scheduler().schedule(this::hedgeNow, delayNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void hedgeNow() {
+        boolean pick;
+        boolean ended = false;
+        synchronized (lock) {
+            timer = null;
+            if (done || cancelStatus != null || committedAttempt != null) {
+                return;
+            }
+            pick = takeHedgeLocked();
+            if (!pick && attempts == null && lastFailure != null) {
+                endLocked(lastFailure, lastTrailers, false);
+                ended = true;
+            }
+        }
+        if (ended) {
+            finish();
+        } else if (pick) {
+            channel.pickerHolder().pickOrPark(this);
+        }
+    }
+
+    /** Sends the next hedge now if the policy and throttle allow, and schedules the one after. */
+    @GuardedBy("lock")
+    private boolean takeHedgeLocked() {
+        if (!hedging.takeHedge(channel.attempts()::throttled)) {
+            return false;
+        }
+        wantAttemptLocked(hedging.lastNumber(), false);
+        channel.attempts().hedge();
+        scheduleHedgeLocked(hedging.delayNanos());
+        return true;
+    }
+
+    private void onRecvTimeout(CallAttempt source) {
+        ClientStream stream;
+        synchronized (lock) {
+            if (!source.linked || committedAttempt != null || source.stream == null) {
+                return;
+            }
+            source.recvTimer = null;
+            source.recvTimedOut = true;
+            stream = source.stream;
+        }
+        stream.cancel(Status.DEADLINE_EXCEEDED.withDescription("The attempt's receive timeout passed (perAttemptRecvTimeout)"));
+    }
+
+    @GuardedBy("lock")
+    private void wantAttemptLocked(int number, boolean transparent) {
+        CallAttempt wanted = new CallAttempt(this, number, transparent);
+        linkLocked(wanted);
+        picksWanted++;
+    }
+
+    @GuardedBy("lock")
+    private @Nullable CallAttempt firstWaitingLocked() {
+        for (CallAttempt a = attempts; a != null; a = a.next) {
+            if (a.subchannel == null) {
+                return a;
+            }
+        }
+        return null;
+    }
+
+    @GuardedBy("lock")
+    private void linkLocked(CallAttempt attempt) {
+        attempt.linked = true;
+        if (attempts == null) {
+            attempts = attempt;
+            return;
+        }
+        CallAttempt last = attempts;
+        while (last.next != null) {
+            last = last.next;
+        }
+        last.next = attempt;
+    }
+
+    @GuardedBy("lock")
+    private void unlinkLocked(CallAttempt attempt) {
+        attempt.linked = false;
+        if (attempts == attempt) {
+            attempts = attempt.next;
+        } else {
+            for (CallAttempt a = attempts; a != null; a = a.next) {
+                if (a.next == attempt) {
+                    a.next = attempt.next;
+                    break;
+                }
+            }
+        }
+        attempt.next = null;
+    }
+
+    /** Whether {@code bytes} more fit in the per-call and (for a call with a policy) channel buffers. */
+    @GuardedBy("lock")
+    private boolean reserveLocked(int bytes) {
+        if (outbound.bytes() + bytes > perCallBufferLimit) {
+            return false;
+        }
+        if (retrying == null && hedging == null) {
+            return true;
+        }
+        if (!channel.retryBuffer().tryReserve(bytes)) {
+            return false;
+        }
+        channelBufferBytes += bytes;
+        return true;
+    }
+
+    /** The call sent more than its replay buffer takes: it commits to the oldest open attempt, if any. */
+    @GuardedBy("lock")
+    private void commitOnOverflowLocked() {
         committed = true;
-        if (attempt != null && attempt.stream != null) {
-            outbound.release();
-            committedAttempt = attempt;
+        for (CallAttempt a = attempts; a != null; a = a.next) {
+            if (a.stream != null) {
+                commitLocked(a);
+                return;
+            }
+        }
+    }
+
+    /** Commits to {@code winner}: the replay buffer goes, every other attempt is cancelled, none follows. */
+    @GuardedBy("lock")
+    private void commitLocked(CallAttempt winner) {
+        committed = true;
+        committedAttempt = winner;
+        releaseBufferLocked();
+        cancelTimerLocked();
+        picksWanted = 0;
+        for (CallAttempt a = attempts; a != null; ) {
+            CallAttempt next = a.next;
+            if (a != winner) {
+                unlinkLocked(a);
+                a.cancelRecvTimer();
+                if (a.stream != null) {
+                    a.stream.cancel(LOST_HEDGE); // its close is ignored: it is no longer linked
+                }
+            }
+            a = next;
+        }
+    }
+
+    /** Ends the call with an attempt's own outcome. */
+    @GuardedBy("lock")
+    private void endWithLocked(Status status, RpcProgress progress, Metadata trailers) {
+        Status outcome = deadline.explain(status);
+        endLocked(outcome, trailers, progress == RpcProgress.COMPLETED && outcome == status);
+    }
+
+    /**
+     * Decides the outcome: nothing more starts, what is left is cancelled, and {@link #finish()}
+     * (outside the lock) tells the call.
+     */
+    @GuardedBy("lock")
+    private void endLocked(Status status, Metadata trailers, boolean answered) {
+        done = true;
+        endStatus = status;
+        endTrailers = trailers;
+        endAnswered = answered;
+        picksWanted = 0;
+        cancelTimerLocked();
+        releaseBufferLocked();
+        for (CallAttempt a = attempts; a != null; ) {
+            CallAttempt next = a.next;
+            unlinkLocked(a);
+            a.cancelRecvTimer();
+            if (a.stream != null) {
+                a.stream.cancel(status); // a hedge still in flight: its close is ignored
+            }
+            a = next;
+        }
+    }
+
+    /** Tells the call the outcome {@link #endLocked} decided; once, outside the lock. */
+    private void finish() {
+        Status status;
+        Metadata trailers;
+        boolean answered;
+        synchronized (lock) {
+            status = endStatus;
+            trailers = endTrailers;
+            answered = endAnswered;
+        }
+        if (status.isOk() && throttle != null) {
+            throttle.onSuccess();
+        }
+        channel.pickerHolder().remove(this);
+        if (callOptions.getCredentials() != null) {
+            channel.awaitingCredentials().remove(this);
+        }
+        call.streamClosed(status, trailers, answered);
+    }
+
+    @GuardedBy("lock")
+    private void releaseBufferLocked() {
+        outbound.release();
+        if (channelBufferBytes > 0) {
+            channel.retryBuffer().release(channelBufferBytes);
+            channelBufferBytes = 0;
         }
     }
 
     @GuardedBy("lock")
-    private @Nullable ClientStream currentStreamLocked() {
-        return attempt == null ? null : attempt.stream;
+    private void cancelTimerLocked() {
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
     }
 
     @GuardedBy("lock")
@@ -384,6 +751,17 @@ final class PreCommitStream implements PickArgs {
         boolean ready = readyDeferred && !done;
         readyDeferred = false;
         return ready;
+    }
+
+    /** The call's headers for {@code attempt}: after the first, with {@code grpc-previous-rpc-attempts}. */
+    private Metadata headersFor(CallAttempt attempt) {
+        if (attempt.number == 0) {
+            return headers;
+        }
+        Metadata copy = new Metadata();
+        copy.merge(headers);
+        copy.put(PREVIOUS_ATTEMPTS, Integer.toString(attempt.number));
+        return copy;
     }
 
     // ---- PickArgs ----

@@ -2,6 +2,7 @@ package dev.lbchannel;
 
 import dev.lbchannel.balancer.BalancerRegistry;
 import dev.lbchannel.channelz.ChannelTrace;
+import dev.lbchannel.config.RetryThrottling;
 import dev.lbchannel.config.ServiceConfig;
 import dev.lbchannel.resolver.ResolutionResult;
 import io.grpc.Status;
@@ -25,12 +26,15 @@ final class ServiceConfigSelector {
     private final ChannelTrace trace;
     private @Nullable ServiceConfig lastGood;
     private volatile ServiceConfig current;
+    /** The retry throttle of {@link #current}'s {@code retryThrottling}; kept while that stays the same. */
+    private volatile @Nullable RetryThrottle throttle;
 
     ServiceConfigSelector(@Nullable ServiceConfig defaultConfig, BalancerRegistry balancers, ChannelTrace trace) {
         this.defaultConfig = defaultConfig;
         this.balancers = balancers;
         this.trace = trace;
         this.current = defaultConfig != null ? defaultConfig : ServiceConfig.empty();
+        this.throttle = throttleFor(current, null);
         if (defaultConfig != null) {
             warnOfUnperformedFields(defaultConfig);
         }
@@ -39,6 +43,11 @@ final class ServiceConfigSelector {
     /** The config calls use now: the default one until a resolution says otherwise. */
     ServiceConfig current() {
         return current;
+    }
+
+    /** The channel's retry throttle under the current config, or {@code null} when it has none. */
+    @Nullable RetryThrottle throttle() {
+        return throttle;
     }
 
     /**
@@ -81,8 +90,18 @@ final class ServiceConfigSelector {
             trace.info("Service config changed");
             warnOfUnperformedFields(chosen);
         }
+        throttle = throttleFor(chosen, throttle);
         current = chosen;
         return new Selection(chosen, Status.OK);
+    }
+
+    /** A6 throttles per server name: the tokens carry over while the throttling config stays the same. */
+    private static @Nullable RetryThrottle throttleFor(ServiceConfig config, @Nullable RetryThrottle previous) {
+        RetryThrottling throttling = config.retryThrottling();
+        if (throttling == null) {
+            return null;
+        }
+        return previous != null && previous.config().equals(throttling) ? previous : new RetryThrottle(throttling);
     }
 
     private void warnOfUnperformedFields(ServiceConfig config) {

@@ -18,8 +18,8 @@ import static java.util.Objects.requireNonNull;
  * @param initialBackoff        positive
  * @param maxBackoff            positive
  * @param backoffMultiplier     positive and finite
- * @param retryableStatusCodes  the non-empty set of codes that make an attempt worth retrying;
- *                              unmodifiable
+ * @param retryableStatusCodes  the codes that make an attempt worth retrying, non-empty unless
+ *                              {@code perAttemptRecvTimeout} is set; unmodifiable
  * @param perAttemptRecvTimeout when set, positive: how long one attempt may wait for the
  *                              server's response before it is cancelled and retried
  */

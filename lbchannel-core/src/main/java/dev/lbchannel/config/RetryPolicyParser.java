@@ -32,13 +32,14 @@ final class RetryPolicyParser {
         if (!(backoffMultiplier > 0)) {
             throw multiplierNode.invalid("must be greater than 0");
         }
-        ConfigNode codesNode = required(node.field("retryableStatusCodes"));
-        Set<Status.Code> retryableStatusCodes = StatusCodes.parse(codesNode);
-        if (retryableStatusCodes.isEmpty()) {
-            throw codesNode.invalid("must not be empty");
-        }
         ConfigNode recvTimeoutNode = node.field("perAttemptRecvTimeout");
         Duration perAttemptRecvTimeout = recvTimeoutNode.isPresent() ? recvTimeoutNode.asPositiveDuration() : null;
+        ConfigNode codesNode = required(node.field("retryableStatusCodes"));
+        Set<Status.Code> retryableStatusCodes = StatusCodes.parse(codesNode);
+        if (retryableStatusCodes.isEmpty() && perAttemptRecvTimeout == null) {
+            // With a receive timeout, the timeout alone may be what is retried (as grpc-java allows).
+            throw codesNode.invalid("must not be empty unless perAttemptRecvTimeout is set");
+        }
         return new RetryPolicy(maxAttempts, initialBackoff, maxBackoff, backoffMultiplier, retryableStatusCodes,
                 perAttemptRecvTimeout);
     }

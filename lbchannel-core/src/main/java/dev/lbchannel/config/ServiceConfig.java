@@ -113,14 +113,7 @@ public final class ServiceConfig {
      */
     public List<String> unperformedFields() {
         List<String> fields = new ArrayList<>();
-        if (json.get("methodConfig") instanceof List<?> methods) {
-            for (String field : List.of("retryPolicy", "hedgingPolicy")) {
-                if (methods.stream().anyMatch(m -> m instanceof Map<?, ?> method && method.containsKey(field))) {
-                    fields.add("methodConfig[]." + field);
-                }
-            }
-        }
-        for (String field : List.of("retryThrottling", "healthCheckConfig")) {
+        for (String field : List.of("healthCheckConfig")) {
             if (json.containsKey(field)) {
                 fields.add(field);
             }

@@ -42,11 +42,12 @@ public final class StreamTracers {
     /**
      * Creates the tracers for one attempt of a call whose options name at least one factory.
      *
-     * @param previousAttempts how many attempts of the call came before this one
-     * @param transparentRetry whether this attempt replays one the server refused unprocessed
+     * @param previousAttempts how many retry or hedge attempts of the call came before this one
+     * @param transparentRetry whether this attempt replays one the server never processed
+     * @param hedging whether the call's attempts are hedges (gRFC A6)
      */
     public static StreamTracers create(CallOptions callOptions, Metadata headers, int previousAttempts,
-            boolean transparentRetry) {
+            boolean transparentRetry, boolean hedging) {
         requireNonNull(callOptions, "callOptions");
         requireNonNull(headers, "headers");
         List<ClientStreamTracer.Factory> factories = callOptions.getStreamTracerFactories();
@@ -54,6 +55,7 @@ public final class StreamTracers {
                 .setCallOptions(callOptions)
                 .setPreviousAttempts(previousAttempts)
                 .setIsTransparentRetry(transparentRetry)
+                .setIsHedging(hedging)
                 .build();
         ClientStreamTracer[] tracers = new ClientStreamTracer[factories.size()];
         for (int i = 0; i < tracers.length; i++) {

@@ -117,7 +117,7 @@ class InvalidServiceConfigTests {
                 invalid(retry("backoffMultiplier", 0), at + "backoffMultiplier must be greater than 0, was 0"),
                 invalid(retry("backoffMultiplier", -2), at + "backoffMultiplier must be greater than 0, was -2"),
                 invalid(retry("backoffMultiplier", null), at + "backoffMultiplier is required"),
-                invalid(retry("retryableStatusCodes", List.of()), at + "retryableStatusCodes must not be empty, was []"),
+                invalid(retry("retryableStatusCodes", List.of()), at + "retryableStatusCodes must not be empty unless perAttemptRecvTimeout is set, was []"),
                 invalid(retry("retryableStatusCodes", null), at + "retryableStatusCodes is required"),
                 invalid(retry("retryableStatusCodes", "UNAVAILABLE"),
                         at + "retryableStatusCodes must be an array, was \"UNAVAILABLE\""),
