@@ -1,0 +1,54 @@
+package dev.lbchannel.reliability;
+
+import dev.lbchannel.LbChannelBuilder;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The clients a reliability test runs side by side, each a plaintext {@code round_robin} channel
+ * over the same backends with the same default service config, so a failure names the client
+ * that broke and grpc-java's result shows what the test expects is achievable.
+ */
+public enum ClientUnderTest {
+
+    LBCHANNEL("lbchannel") {
+        @Override
+        public ManagedChannel open(List<BackendProcess> backends, Map<String, ?> serviceConfig) {
+            return LbChannelBuilder.forTarget(target(backends)).usePlaintext()
+                    .defaultServiceConfig(serviceConfig).defaultLoadBalancingPolicy("round_robin").build();
+        }
+    },
+
+    /** grpc-java's Netty channel as shipped (retries on by default), through the same target. */
+    GRPC_JAVA("grpc-java") {
+        @Override
+        public ManagedChannel open(List<BackendProcess> backends, Map<String, ?> serviceConfig) {
+            GrpcJavaStaticResolverProvider.register();
+            return NettyChannelBuilder.forTarget(target(backends)).usePlaintext()
+                    .defaultServiceConfig(serviceConfig).defaultLoadBalancingPolicy("round_robin").build();
+        }
+    };
+
+    private final String displayName;
+
+    ClientUnderTest(String displayName) {
+        this.displayName = displayName;
+    }
+
+    /** A channel to every backend, by {@code static:///127.0.0.1:p1,127.0.0.1:p2,...}. */
+    public abstract ManagedChannel open(List<BackendProcess> backends, Map<String, ?> serviceConfig);
+
+    /** {@code static:///} and the backends' {@code host:port}s. */
+    public static String target(List<BackendProcess> backends) {
+        return backends.stream().map(BackendProcess::hostAndPort).collect(Collectors.joining(",", "static:///", ""));
+    }
+
+    @Override
+    public String toString() {
+        return displayName;
+    }
+}
