@@ -80,8 +80,9 @@ function createChannel() {
   const failed = stat('failed', 'failed');
   const perSecond = stat('rate', 'calls/s');
   const connections = stat('connections', 'connections ok / failed / dropped');
+  const attempts = stat('attempts', 'retries / transparent / hedges / throttled');
   failed.box.classList.add('stat-failed');
-  stats.append(started.box, succeeded.box, failed.box, perSecond.box, connections.box);
+  stats.append(started.box, succeeded.box, failed.box, perSecond.box, connections.box, attempts.box);
 
   const subPanel = el('div', 'panel');
   const subTitle = el('h3', null, 'Subchannels');
@@ -103,7 +104,7 @@ function createChannel() {
 
   section.append(head, stats, subPanel, tracePanel);
   parts.set(section, {
-    name, badge, policy, id, target, started, succeeded, failed, perSecond, connections,
+    name, badge, policy, id, target, started, succeeded, failed, perSecond, connections, attempts,
     table, tbody, noSubchannels, trace, rows: new Map(), traceKey: null,
   });
   return section;
@@ -112,6 +113,12 @@ function createChannel() {
 function connectionsText(connections) {
   if (!connections || typeof connections !== 'object') return '–';
   return `${count(connections.attemptsSucceeded)} / ${count(connections.attemptsFailed)} / ${count(connections.disconnections)}`;
+}
+
+function attemptsText(attempts) {
+  if (!attempts || typeof attempts !== 'object') return '–';
+  return `${count(attempts.retries)} / ${count(attempts.transparentRetries)} / ${count(attempts.hedges)}`
+    + ` / ${count(attempts.throttled)}`;
 }
 
 function updateChannel(section, channel, name, rates, now) {
@@ -134,6 +141,7 @@ function updateChannel(section, channel, name, rates, now) {
   p.failed.box.classList.toggle('nonzero', calls.failed > 0);
   setStat(p.perSecond.value, perSecond, rate(perSecond));
   setStat(p.connections.value, null, connectionsText(channel.connections));
+  setStat(p.attempts.value, null, attemptsText(channel.attempts));
   setAttr(p.started.box, 'title', calls.lastStarted ? `last call started ${calls.lastStarted}` : null);
 
   const subchannels = Array.isArray(channel.subchannels) ? channel.subchannels : [];

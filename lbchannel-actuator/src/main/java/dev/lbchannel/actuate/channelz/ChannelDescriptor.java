@@ -8,17 +8,19 @@ import java.util.List;
 /**
  * One channel as {@code GET /actuator/channelz/{name}} shows it: its name under
  * {@code lbchannel.channels}, the target as configured, connectivity state, the policy in use,
- * call counts, subchannels, recent trace, and the connection counts of all its subchannels ever.
+ * call counts, subchannels, recent trace, the connection counts of all its subchannels ever, and
+ * the retries, transparent retries and hedges its calls made.
  */
 public record ChannelDescriptor(long id, String name, String target, String state, String lbPolicy,
         CallsDescriptor calls, List<SubchannelDescriptor> subchannels, List<TraceDescriptor> trace,
-        ConnectionsDescriptor connections)
+        ConnectionsDescriptor connections, AttemptsDescriptor attempts)
         implements OperationResponseBody {
 
     static ChannelDescriptor of(String name, ChannelSnapshot channel) {
         return new ChannelDescriptor(channel.id(), name, channel.target(), channel.state().name(),
                 channel.lbPolicy(), CallsDescriptor.of(channel.calls()),
                 channel.subchannels().stream().map(SubchannelDescriptor::of).toList(),
-                TraceDescriptor.of(channel.trace()), ConnectionsDescriptor.of(channel.connections()));
+                TraceDescriptor.of(channel.trace()), ConnectionsDescriptor.of(channel.connections()),
+                AttemptsDescriptor.of(channel.attempts()));
     }
 }

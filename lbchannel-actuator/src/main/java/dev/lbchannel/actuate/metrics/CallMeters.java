@@ -15,8 +15,8 @@ import java.util.function.Supplier;
 import static java.util.Objects.requireNonNull;
 
 /**
- * The per-call meters of one channel, with the tags every call on it shares ({@code channel},
- * {@code grpc.target}). The target is looked up on the first call, because a builder customizer
+ * The per-call meters of one channel (gRFC A66, and A96 for retries), with the tags every call on
+ * it shares ({@code channel}, {@code grpc.target}). The target is looked up on the first call, because a builder customizer
  * runs before the channel (and its target) exists. Thread-safe; looking a meter up by tags is the
  * registry's cached lookup.
  */
@@ -31,6 +31,10 @@ final class CallMeters {
     private final Meter.MeterProvider<Timer> callDuration;
     private final Meter.MeterProvider<DistributionSummary> sentSize;
     private final Meter.MeterProvider<DistributionSummary> rcvdSize;
+    private final Meter.MeterProvider<DistributionSummary> retries;
+    private final Meter.MeterProvider<DistributionSummary> transparentRetries;
+    private final Meter.MeterProvider<DistributionSummary> hedges;
+    private final Meter.MeterProvider<Timer> retryDelay;
 
     CallMeters(MeterRegistry registry, String channelName, Supplier<String> target) {
         this.registry = requireNonNull(registry, "registry");
@@ -48,6 +52,19 @@ final class CallMeters {
                 .withRegistry(registry);
         this.rcvdSize = DistributionSummary.builder(GrpcMeterNames.ATTEMPT_RCVD_SIZE)
                 .description("Compressed bytes of the response messages a call attempt received").baseUnit("bytes")
+                .withRegistry(registry);
+        // Bucket boundaries as gRFC A96 recommends them, for registries that publish histograms.
+        this.retries = DistributionSummary.builder(GrpcMeterNames.CALL_RETRIES)
+                .description("Retries of a call, for calls that made any").baseUnit("retries")
+                .serviceLevelObjectives(1, 2, 3, 4, 5).withRegistry(registry);
+        this.transparentRetries = DistributionSummary.builder(GrpcMeterNames.CALL_TRANSPARENT_RETRIES)
+                .description("Transparent retries of a call, for calls that made any").baseUnit("retries")
+                .serviceLevelObjectives(1, 2, 3, 4, 5, 10).withRegistry(registry);
+        this.hedges = DistributionSummary.builder(GrpcMeterNames.CALL_HEDGES)
+                .description("Hedged attempts of a call besides the first, for calls that made any")
+                .baseUnit("hedges").serviceLevelObjectives(1, 2, 3, 4, 5).withRegistry(registry);
+        this.retryDelay = Timer.builder(GrpcMeterNames.CALL_RETRY_DELAY)
+                .description("Time a call had no attempt in flight between attempts, for calls with more than one")
                 .withRegistry(registry);
     }
 
@@ -71,9 +88,10 @@ final class CallMeters {
         attemptStarted.withTags(callTags).increment();
     }
 
-    void attemptEnded(Tags callTags, String status, long startedNanos, long sentBytes, long rcvdBytes) {
+    void attemptEnded(Tags callTags, String status, long startedNanos, long endedNanos, long sentBytes,
+            long rcvdBytes) {
         Tags tags = callTags.and(GrpcMeterNames.STATUS_TAG, status);
-        attemptDuration.withTags(tags).record(now() - startedNanos, TimeUnit.NANOSECONDS);
+        attemptDuration.withTags(tags).record(endedNanos - startedNanos, TimeUnit.NANOSECONDS);
         sentSize.withTags(tags).record(sentBytes);
         rcvdSize.withTags(tags).record(rcvdBytes);
     }
@@ -81,5 +99,25 @@ final class CallMeters {
     void callEnded(Tags callTags, String status, long createdNanos) {
         callDuration.withTags(callTags.and(GrpcMeterNames.STATUS_TAG, status))
                 .record(now() - createdNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Records how a closed call used attempts beyond its first (gRFC A96): each count only when it
+     * is not zero, and the delay between attempts only when there was more than one. Tagged
+     * without the status, as A96 asks.
+     */
+    void callAttempts(Tags callTags, int retried, int transparentlyRetried, int hedged, long delayNanos) {
+        if (retried > 0) {
+            retries.withTags(callTags).record(retried);
+        }
+        if (transparentlyRetried > 0) {
+            transparentRetries.withTags(callTags).record(transparentlyRetried);
+        }
+        if (hedged > 0) {
+            hedges.withTags(callTags).record(hedged);
+        }
+        if (retried + transparentlyRetried + hedged > 0) {
+            retryDelay.withTags(callTags).record(delayNanos, TimeUnit.NANOSECONDS);
+        }
     }
 }

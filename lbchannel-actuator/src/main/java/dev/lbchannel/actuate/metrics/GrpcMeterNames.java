@@ -1,8 +1,8 @@
 package dev.lbchannel.actuate.metrics;
 
 /**
- * Every meter and tag name this package registers, in one place. Call meters follow gRFC A66;
- * {@code grpc.subchannel.*} meters follow gRFC A94; {@code lbchannel.subchannels} is ours
+ * Every meter and tag name this package registers, in one place. Call meters follow gRFC A66,
+ * and gRFC A96 for retries; {@code grpc.subchannel.*} meters follow gRFC A94; {@code lbchannel.subchannels} is ours
  * (gRPC defines no per-state subchannel count).
  */
 public final class GrpcMeterNames {
@@ -21,6 +21,24 @@ public final class GrpcMeterNames {
 
     /** Timer: from call creation to its end, as the application sees it (A66). Tags: method, target, status, channel. */
     public static final String CALL_DURATION = "grpc.client.call.duration";
+
+    /**
+     * Distribution summary: retries of a call, recorded when it closes and only if it made any
+     * (A96). Tags: method, target, channel; no status.
+     */
+    public static final String CALL_RETRIES = "grpc.client.call.retries";
+
+    /** Distribution summary: transparent retries of a call, recorded only if it made any (A96). Tags as retries'. */
+    public static final String CALL_TRANSPARENT_RETRIES = "grpc.client.call.transparent_retries";
+
+    /** Distribution summary: a call's hedged attempts besides its first, only if any (A96). Tags as retries'. */
+    public static final String CALL_HEDGES = "grpc.client.call.hedges";
+
+    /**
+     * Timer: the time a call had no attempt in flight between its first attempt and its last,
+     * recorded only for calls with more than one attempt of any kind (A96). Tags as retries'.
+     */
+    public static final String CALL_RETRY_DELAY = "grpc.client.call.retry_delay";
 
     /** Gauge: subchannels of a channel in one connectivity state. Tags: channel, target, state. */
     public static final String SUBCHANNELS = "lbchannel.subchannels";

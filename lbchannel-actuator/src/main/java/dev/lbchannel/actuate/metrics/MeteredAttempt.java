@@ -8,8 +8,9 @@ import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 
 /**
  * One attempt's tracer: sums the compressed bytes of the messages it sent and received, and
- * records them with its duration when its stream closes. Sent sizes come from the application's
- * thread, the rest from the transport's event loop; reads no metadata.
+ * records them with its duration when its stream closes, which it also tells the call's
+ * {@link AttemptHistory}. Sent sizes come from the application's thread, the rest from the
+ * transport's event loop; reads no metadata.
  */
 final class MeteredAttempt extends ClientStreamTracer {
 
@@ -18,14 +19,16 @@ final class MeteredAttempt extends ClientStreamTracer {
 
     private final CallMeters meters;
     private final Tags callTags;
+    private final AttemptHistory history;
     private final long startedNanos;
     private volatile long sentBytes;
     private volatile long rcvdBytes; // written by the event loop only
 
-    MeteredAttempt(CallMeters meters, Tags callTags) {
+    MeteredAttempt(CallMeters meters, Tags callTags, AttemptHistory history, long startedNanos) {
         this.meters = meters;
         this.callTags = callTags;
-        this.startedNanos = meters.now();
+        this.history = history;
+        this.startedNanos = startedNanos;
     }
 
     @Override
@@ -40,6 +43,8 @@ final class MeteredAttempt extends ClientStreamTracer {
 
     @Override
     public void streamClosed(Status status) {
-        meters.attemptEnded(callTags, status.getCode().name(), startedNanos, sentBytes, rcvdBytes);
+        long now = meters.now();
+        history.attemptEnded(now);
+        meters.attemptEnded(callTags, status.getCode().name(), startedNanos, now, sentBytes, rcvdBytes);
     }
 }

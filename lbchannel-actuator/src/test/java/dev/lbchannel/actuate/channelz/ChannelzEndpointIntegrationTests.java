@@ -118,6 +118,8 @@ class ChannelzEndpointIntegrationTests {
         }
         assertThat(map(channel.get("connections"))).containsEntry("attemptsSucceeded", 2)
                 .containsEntry("attemptsFailed", 0).containsEntry("disconnections", 0);
+        assertThat(map(channel.get("attempts"))).containsEntry("retries", 0).containsEntry("transparentRetries", 0)
+                .containsEntry("hedges", 0).containsEntry("throttled", 0);
         assertThat(subchannelCalls).isEqualTo(5);
         assertThat(streams).isEqualTo(5);
         assertThat(received).isEqualTo(4);

@@ -1,6 +1,7 @@
 package dev.lbchannel.actuate.channelz;
 
 import dev.lbchannel.ChannelSnapshot;
+import dev.lbchannel.channelz.AttemptStats;
 import dev.lbchannel.channelz.CallStats;
 import dev.lbchannel.channelz.ConnectionStats;
 import dev.lbchannel.channelz.SocketSnapshot;
@@ -40,7 +41,7 @@ class ChannelzJsonShapeTests {
         assertThat(body).containsOnlyKeys("channels");
         Map<String, Object> channel = first(body.get("channels"));
         assertThat(channel).containsOnlyKeys("id", "name", "target", "state", "lbPolicy", "calls", "subchannels", "trace",
-                "connections");
+                "connections", "attempts");
         assertThat(channel).containsEntry("id", 1).containsEntry("name", "orders")
                 .containsEntry("target", "dns:///orders.internal:8443").containsEntry("state", "READY")
                 .containsEntry("lbPolicy", "round_robin");
@@ -50,6 +51,9 @@ class ChannelzJsonShapeTests {
         assertThat(map(channel.get("connections"))).containsOnlyKeys("attemptsSucceeded", "attemptsFailed",
                 "disconnections").containsEntry("attemptsSucceeded", 4).containsEntry("attemptsFailed", 2)
                 .containsEntry("disconnections", 3);
+        assertThat(map(channel.get("attempts"))).containsOnlyKeys("retries", "transparentRetries", "hedges",
+                "throttled").containsEntry("retries", 5).containsEntry("transparentRetries", 6)
+                .containsEntry("hedges", 7).containsEntry("throttled", 8);
         Map<String, Object> trace = first(channel.get("trace"));
         assertThat(trace).containsOnlyKeys("time", "severity", "description")
                 .containsEntry("time", "2026-11-24T10:00:00Z").containsEntry("severity", "INFO")
@@ -105,6 +109,8 @@ class ChannelzJsonShapeTests {
 
         assertThat(map(channel.get("calls"))).containsEntry("lastStarted", null);
         assertThat(map(channel.get("connections"))).containsEntry("attemptsSucceeded", 0);
+        assertThat(map(channel.get("attempts"))).containsEntry("retries", 0).containsEntry("transparentRetries", 0)
+                .containsEntry("hedges", 0).containsEntry("throttled", 0);
         Map<String, Object> socket = first(first(channel.get("subchannels")).get("sockets"));
         assertThat(socket).containsEntry("local", null).containsEntry("security", null)
                 .containsEntry("tls", null);
@@ -122,7 +128,8 @@ class ChannelzJsonShapeTests {
                 new ConnectionStats(2, 1, 1));
         return new ChannelSnapshot(1, "dns:///orders.internal:8443", ConnectivityState.READY, "round_robin",
                 new CallStats(10, 9, 1, T0), List.of(subchannel),
-                List.of(new TraceEvent(T0, TraceEvent.Severity.INFO, "Channel created")), new ConnectionStats(4, 2, 3));
+                List.of(new TraceEvent(T0, TraceEvent.Severity.INFO, "Channel created")), new ConnectionStats(4, 2, 3),
+                new AttemptStats(5, 6, 7, 8));
     }
 
     @SuppressWarnings("unchecked")

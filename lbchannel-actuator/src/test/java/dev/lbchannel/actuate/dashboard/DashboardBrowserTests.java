@@ -46,9 +46,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The dashboard in a real headless Chromium against real grpc-java backends: a round_robin channel
- * over three backends shows three READY subchannels with call counters and rates; killing one
- * backend turns its subchannel away from READY on the page by itself; the page loads nothing from
- * anywhere but the application and logs no error. Screenshots go to {@code target/}.
+ * over three backends shows three READY subchannels with call counters, rates and the channel's
+ * retry counts; killing one backend turns its subchannel away from READY on the page by itself;
+ * the page loads nothing from anywhere but the application and logs no error. Screenshots go to
+ * {@code target/}.
  */
 @SpringBootTest(classes = ActuatorTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT, properties = {
         "management.endpoints.web.exposure.include=channelz",
@@ -115,6 +116,8 @@ class DashboardBrowserTests {
             for (WebElement row : subchannels(driver, "READY")) {
                 assertThat(value(row, "td[data-stat=started]")).as(row.getDomAttribute("data-address")).isPositive();
             }
+            assertThat(channelSection(driver).findElement(By.cssSelector("[data-stat=attempts] .stat-value")).getText())
+                    .as("retries / transparent / hedges / throttled").matches("\\d+ / \\d+ / \\d+ / \\d+");
             assertThat(channelSection(driver).findElements(By.cssSelector(".trace .trace-line"))).isNotEmpty();
             screenshot(driver, "dashboard.png");
 

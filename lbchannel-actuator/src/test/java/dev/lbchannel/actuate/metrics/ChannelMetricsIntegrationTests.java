@@ -34,7 +34,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Meters over real HTTP ({@code /actuator/metrics}): call and attempt meters carry the channel,
- * method, canonical target and status; subchannel gauges count states per channel.
+ * method, canonical target and status; a call without retries records no retry meter;
+ * subchannel gauges count states per channel.
  */
 @SpringBootTest(classes = ActuatorTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT, properties = {
         "management.endpoints.web.exposure.include=metrics",
@@ -119,6 +120,20 @@ class ChannelMetricsIntegrationTests {
         Map<String, Object> attempts = http.get("/actuator/metrics/grpc.client.attempt.duration" + tags).json();
         assertThat(attempts.get("baseUnit")).isEqualTo("seconds");
         assertThat(statistic(attempts, "COUNT")).isEqualTo(1.0);
+    }
+
+    @Test
+    void aCallWithoutRetriesRecordsNoRetryMeters() {
+        TestServiceGrpc.newBlockingStub(channels.get("payments")).emptyCall(Empty.getDefaultInstance());
+        ActuatorHttp http = new ActuatorHttp(port);
+
+        assertThat(statistic(http.get("/actuator/metrics/grpc.client.call.duration?tag=channel:payments"
+                + "&tag=grpc.method:grpc.testing.TestService/EmptyCall").json(), "COUNT")).isEqualTo(1.0);
+        for (String name : List.of(GrpcMeterNames.CALL_RETRIES, GrpcMeterNames.CALL_TRANSPARENT_RETRIES,
+                GrpcMeterNames.CALL_HEDGES, GrpcMeterNames.CALL_RETRY_DELAY)) {
+            assertThat(http.get("/actuator/metrics/" + name + "?tag=channel:payments").status()).as(name)
+                    .isEqualTo(404);
+        }
     }
 
     @Test

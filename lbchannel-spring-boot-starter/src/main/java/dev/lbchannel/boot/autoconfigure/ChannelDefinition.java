@@ -110,6 +110,22 @@ final class ChannelDefinition {
         return pick("inbound.metadata.max-size", p -> p.getInbound().getMetadata().getMaxSize());
     }
 
+    Setting<Boolean> retryEnabled() {
+        return pick("retry.enabled", p -> p.getRetry().getEnabled());
+    }
+
+    Setting<Integer> retryMaxAttempts() {
+        return pick("retry.max-attempts", p -> p.getRetry().getMaxAttempts());
+    }
+
+    Setting<DataSize> retryBufferSize() {
+        return pick("retry.buffer-size", p -> p.getRetry().getBufferSize());
+    }
+
+    Setting<DataSize> retryPerRpcBufferLimit() {
+        return pick("retry.per-rpc-buffer-limit", p -> p.getRetry().getPerRpcBufferLimit());
+    }
+
     Setting<List<String>> interceptors() {
         return pick("interceptors", ChannelProperties::getInterceptors);
     }

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 
 /**
  * Builds one {@link LbChannel} from a {@link ChannelDefinition}: checks every setting against the
@@ -68,6 +69,7 @@ final class ChannelFactory {
         applyTimeouts(channel, builder);
         applySize(channel.inboundMessageMaxSize(), builder::maxInboundMessageSize);
         applySize(channel.inboundMetadataMaxSize(), builder::maxInboundMetadataSize);
+        applyRetry(channel, builder);
         if (executor != null) {
             builder.executor(executor);
         }
@@ -161,6 +163,42 @@ final class ChannelFactory {
                     "The size must be from 1B to 2GB - 1B", "Set " + setting.property() + " to a size such as 4MB.");
         }
         target.accept((int) bytes);
+    }
+
+    private static void applyRetry(ChannelDefinition channel, LbChannelBuilder builder) {
+        Setting<Boolean> enabled = channel.retryEnabled();
+        if (enabled.isSet()) {
+            if (enabled.value()) {
+                builder.enableRetry();
+            } else {
+                builder.disableRetry();
+            }
+        }
+        Setting<Integer> maxAttempts = channel.retryMaxAttempts();
+        if (maxAttempts.isSet()) {
+            int attempts = maxAttempts.value();
+            if (attempts < 1) {
+                throw new LbChannelConfigurationException(maxAttempts.property(), attempts,
+                        "The most attempts must be at least 1, the first attempt included",
+                        "Set " + maxAttempts.property() + " to 1 to allow no retries or hedges, or to a limit such as 5"
+                                + " (policies above it are capped).");
+            }
+            builder.maxRetryAttempts(attempts).maxHedgedAttempts(attempts);
+        }
+        applyBytes(channel.retryBufferSize(), builder::retryBufferSize);
+        applyBytes(channel.retryPerRpcBufferLimit(), builder::perRpcBufferLimit);
+    }
+
+    private static void applyBytes(Setting<DataSize> setting, LongConsumer target) {
+        if (!setting.isSet()) {
+            return;
+        }
+        long bytes = setting.value().toBytes();
+        if (bytes <= 0) {
+            throw new LbChannelConfigurationException(setting.property(), setting.value(), "The size must be positive",
+                    "Set " + setting.property() + " to a size such as 1MB.");
+        }
+        target.accept(bytes);
     }
 
     private static long saturatedNanos(Duration duration) {

@@ -52,6 +52,8 @@ public class ChannelProperties {
 
     private final Inbound inbound = new Inbound();
 
+    private final Retry retry = new Retry();
+
     public @Nullable Boolean getEnabled() {
         return enabled;
     }
@@ -142,6 +144,10 @@ public class ChannelProperties {
 
     public Inbound getInbound() {
         return inbound;
+    }
+
+    public Retry getRetry() {
+        return retry;
     }
 
     /** TLS material. */
@@ -280,6 +286,54 @@ public class ChannelProperties {
             public void setMaxSize(@Nullable DataSize maxSize) {
                 this.maxSize = maxSize;
             }
+        }
+    }
+
+    /** Retries and hedging of calls: whether the service config's policies apply, and the channel's limits on them. */
+    public static class Retry {
+
+        /** Whether the service config's retryPolicy and hedgingPolicy apply; transparent retries happen either way. Default: true. */
+        private @Nullable Boolean enabled;
+
+        /** The most attempts a retry or hedging policy may make, the first included; a policy's larger maxAttempts is capped at this. Default: 5. */
+        private @Nullable Integer maxAttempts;
+
+        /** Request bytes all calls of the channel may keep for retries and hedges at once; a call that would exceed it stops retrying. Default: 16MB. */
+        private @Nullable DataSize bufferSize;
+
+        /** Request bytes one call may keep for retries and hedges; a call that would exceed it stops retrying. Default: 1MB. */
+        private @Nullable DataSize perRpcBufferLimit;
+
+        public @Nullable Boolean getEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(@Nullable Boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public @Nullable Integer getMaxAttempts() {
+            return maxAttempts;
+        }
+
+        public void setMaxAttempts(@Nullable Integer maxAttempts) {
+            this.maxAttempts = maxAttempts;
+        }
+
+        public @Nullable DataSize getBufferSize() {
+            return bufferSize;
+        }
+
+        public void setBufferSize(@Nullable DataSize bufferSize) {
+            this.bufferSize = bufferSize;
+        }
+
+        public @Nullable DataSize getPerRpcBufferLimit() {
+            return perRpcBufferLimit;
+        }
+
+        public void setPerRpcBufferLimit(@Nullable DataSize perRpcBufferLimit) {
+            this.perRpcBufferLimit = perRpcBufferLimit;
         }
     }
 }
