@@ -2,6 +2,8 @@ package dev.lbchannel;
 
 import dev.lbchannel.config.RetryThrottling;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -28,7 +30,9 @@ final class RetryThrottle {
         this.config = config;
         this.maxTokens = config.maxTokens() * MILLI;
         this.threshold = maxTokens / 2;
-        this.tokenRatio = (int) Math.round(config.tokenRatio() * MILLI);
+        // Decimal arithmetic: 0.546 must give 546, not 545 through binary rounding; places past 3 drop (A6).
+        this.tokenRatio = BigDecimal.valueOf(config.tokenRatio()).movePointRight(3).setScale(0, RoundingMode.DOWN)
+                .intValueExact();
         this.tokens = new AtomicInteger(maxTokens);
     }
 
