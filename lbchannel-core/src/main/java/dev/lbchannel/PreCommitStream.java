@@ -166,6 +166,10 @@ final class PreCommitStream implements PickArgs {
             openAttempt(next, headersFor(next));
         } else {
             channel.awaitingCredentials().add(this); // shutdownNow ends calls whose credentials never answer
+            if (done) {
+                channel.awaitingCredentials().remove(this); // ended meanwhile: finish() may have looked already
+                return;
+            }
             AttemptCredentials.apply(credentials, this, next, method, callOptions, headersFor(next), channel);
         }
     }
