@@ -43,6 +43,7 @@ final class ChannelCall<ReqT, RespT> extends ClientCall<ReqT, RespT> implements 
     private final Executor callExecutor;
     private final Context context;
     private final CallDeadline deadline;
+    private final CallPolicy policy;
 
     // The application's thread.
     private @Nullable ListenerDispatcher<RespT> dispatcher;
@@ -59,7 +60,8 @@ final class ChannelCall<ReqT, RespT> extends ClientCall<ReqT, RespT> implements 
     private volatile @Nullable PreCommitStream stream;
     private volatile int closed;
 
-    ChannelCall(MethodDescriptor<ReqT, RespT> method, CallOptions callOptions, LbChannel channel) {
+    ChannelCall(MethodDescriptor<ReqT, RespT> method, CallOptions callOptions, LbChannel channel, CallPolicy policy) {
+        this.policy = policy;
         this.method = method;
         this.callOptions = callOptions;
         this.channel = channel;
@@ -106,7 +108,7 @@ final class ChannelCall<ReqT, RespT> extends ClientCall<ReqT, RespT> implements 
                     new Metadata(), false);
             return;
         }
-        PreCommitStream created = new PreCommitStream(this, channel, method, callOptions, headers, deadline);
+        PreCommitStream created = new PreCommitStream(this, channel, method, callOptions, headers, deadline, policy);
         stream = created;
         context.addListener(this, DirectExecutor.INSTANCE); // nothing to add to the root context
         if (deadline.isSet()) {
@@ -242,6 +244,11 @@ final class ChannelCall<ReqT, RespT> extends ClientCall<ReqT, RespT> implements 
     }
 
     // ---- from the PreCommitStream ----
+
+    /** Whether the call sends one message, then half-closes: its stream flushes only at the half-close. */
+    boolean sendsOneMessage() {
+        return method.getType().clientSendsOneMessage();
+    }
 
     void streamHeaders(Metadata headers) {
         requireNonNull(dispatcher, "dispatcher").headers(headers);

@@ -78,8 +78,8 @@ public final class LbChannel extends ManagedChannel {
                 () -> serializer.execute(lifecycle::onPendingChanged), lifecycle::panic);
         this.subchannelContext = new SubchannelContext(serializer, scheduler, settings.transportFactory(),
                 settings.backoffPolicy(), inUse, this::onSubchannelTerminated, connections);
-        Channel configured = ClientInterceptors.intercept(new CallFactory(), new MethodConfigInterceptor(configs, settings.retryLimits().enabled()));
-        this.interceptedChannel = ClientInterceptors.intercept(configured, settings.interceptors());
+        this.interceptedChannel = ClientInterceptors.intercept(
+                new CallFactory(this, configs, settings.retryLimits().enabled()), settings.interceptors());
         trace.info("Channel created for target " + settings.targetText());
     }
 
@@ -297,18 +297,5 @@ public final class LbChannel extends ManagedChannel {
     @Override
     public String toString() {
         return "LbChannel{id=" + id + ", target=" + settings.targetText() + "}";
-    }
-
-    /** The innermost channel, under the interceptors: every call becomes a {@link ChannelCall}. */
-    private final class CallFactory extends Channel {
-        @Override
-        public <ReqT, RespT> ClientCall<ReqT, RespT> newCall(MethodDescriptor<ReqT, RespT> method, CallOptions options) {
-            return new ChannelCall<>(method, options, LbChannel.this);
-        }
-
-        @Override
-        public String authority() {
-            return settings.authority();
-        }
     }
 }

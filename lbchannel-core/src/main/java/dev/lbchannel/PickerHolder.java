@@ -69,6 +69,7 @@ final class PickerHolder {
                 if (refusal == null && current == seen) {
                     first = pending.isEmpty();
                     pending.add(call);
+                    call.parked();
                 }
             }
             if (refusal != null) {

@@ -2,8 +2,6 @@ package dev.lbchannel;
 
 import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.lbchannel.balancer.PickArgs;
-import dev.lbchannel.config.HedgingPolicy;
-import dev.lbchannel.config.RetryPolicy;
 import dev.lbchannel.transport.ClientStream;
 import dev.lbchannel.transport.ClientTransport;
 import dev.lbchannel.transport.MessageFramer;
@@ -21,34 +19,30 @@ import org.jspecify.annotations.Nullable;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The call's pre-commit stream: one call's stream as the call sees it, made of one or more
  * {@link CallAttempt}s until the call commits to one (gRFC A6). It asks the {@link PickerHolder}
  * for a subchannel per attempt, applies the call's credentials, opens the attempt's stream, and
- * keeps what the call sent in an {@link OutboundBuffer} so that another attempt can replay it:
- * after a stream the server never processed (transparent retry), after a retryable failure
- * ({@link RetryingAttempts}), or as a hedge ({@link HedgingAttempts}). The call commits to an
- * attempt when its response headers arrive, or when what it sent outgrows the per-call or
+ * keeps what the call sent in an {@link OutboundBuffer} so that another attempt can replay it;
+ * which attempt follows a failed one is its {@link AttemptRecovery}'s decision. The call commits
+ * to an attempt when its response headers arrive, or when what it sent outgrows the per-call or
  * channel-wide replay buffer; then the other attempts are cancelled and no more start.
  *
  * <p>Until then its state is guarded by a small lock; afterwards the application's calls go
- * straight to the committed attempt's stream through one volatile read. A call without a retry
- * or hedging policy has one attempt and pays for none of this but the lock it takes to open it.
- * It tells its {@link ChannelCall} the outcome exactly once, whatever races it.
+ * straight to the committed attempt's stream through one volatile read. A call that never fails
+ * has one attempt and takes the lock once to open it. It tells its {@link ChannelCall} the
+ * outcome exactly once, whatever races it.
  */
 final class PreCommitStream implements PickArgs {
 
-    /** Where the method config's policies and the channel's throttle travel to the call. */
-    static final CallOptions.Key<RetryPolicy> RETRY_POLICY = CallOptions.Key.create("lbchannel.retryPolicy");
-    static final CallOptions.Key<HedgingPolicy> HEDGING_POLICY = CallOptions.Key.create("lbchannel.hedgingPolicy");
-    static final CallOptions.Key<RetryThrottle> THROTTLE = CallOptions.Key.create("lbchannel.retryThrottle");
     /** Sent on every attempt after the first (gRFC A6), with the number of attempts before it. */
     static final Metadata.Key<String> PREVIOUS_ATTEMPTS =
             Metadata.Key.of("grpc-previous-rpc-attempts", Metadata.ASCII_STRING_MARSHALLER);
-    private static final Status LOST_HEDGE = Status.CANCELLED.withDescription("Another attempt of the call won");
+    private static final Status LOST_ATTEMPT = Status.CANCELLED.withDescription("Another attempt of the call won");
+    private static final Status RECEIVE_TIMEOUT =
+            Status.DEADLINE_EXCEEDED.withDescription("The attempt's receive timeout passed (perAttemptRecvTimeout)");
 
     private final ChannelCall<?, ?> call;
     private final LbChannel channel;
@@ -56,14 +50,11 @@ final class PreCommitStream implements PickArgs {
     private final CallOptions callOptions;
     private final Metadata headers;
     private final CallDeadline deadline;
-    private final boolean singleRequest;
+    private final CallPolicy policy;
     private final boolean traced;
-    private final long perCallBufferLimit;
-    private final @Nullable RetryThrottle throttle;
-    private final @Nullable RetryingAttempts retrying;
-    private final @Nullable HedgingAttempts hedging;
+    /** The outbound buffer, which only this stream sees, doubles as its lock: one object less per call. */
+    private final Object lock;
 
-    private final Object lock = new Object();
     /** The attempts still going, oldest first: waiting for a pick, for credentials, or streaming. */
     @GuardedBy("lock")
     private @Nullable CallAttempt attempts;
@@ -79,49 +70,28 @@ final class PreCommitStream implements PickArgs {
     @GuardedBy("lock")
     private boolean readyDeferred;
     @GuardedBy("lock")
-    private final TransparentRetry transparentRetry = new TransparentRetry();
-    /** The retry backoff or the next hedge. */
-    @GuardedBy("lock")
-    private @Nullable ScheduledFuture<?> timer;
-    /** A hedged call's last failure: what it ends with when no attempt is left. */
-    @GuardedBy("lock")
-    private @Nullable Status lastFailure;
-    @GuardedBy("lock")
-    private Metadata lastTrailers = new Metadata();
-    /** The outcome, once {@link #done}; handed to the call outside the lock. */
-    @GuardedBy("lock")
-    private @Nullable Status endStatus;
-    @GuardedBy("lock")
-    private Metadata endTrailers = new Metadata();
-    @GuardedBy("lock")
-    private boolean endAnswered;
+    private @Nullable AttemptRecovery recovery;
     /** Attempts waiting for a subchannel; written under the lock. */
     private volatile int picksWanted;
     /** The outcome was decided; written under the lock. */
     private volatile boolean done;
+    /** The PickerHolder parked this stream at least once; only then must its end unpark it. */
+    private volatile boolean everParked;
     /** The attempt the call committed to, with its stream; the lock-free path after commit. */
     private volatile @Nullable CallAttempt committedAttempt;
 
     PreCommitStream(ChannelCall<?, ?> call, LbChannel channel, MethodDescriptor<?, ?> method,
-            CallOptions callOptions, Metadata headers, CallDeadline deadline) {
+            CallOptions callOptions, Metadata headers, CallDeadline deadline, CallPolicy policy) {
         this.call = call;
         this.channel = channel;
         this.method = method;
         this.callOptions = callOptions;
         this.headers = headers;
         this.deadline = deadline;
-        this.singleRequest = method.getType().clientSendsOneMessage();
+        this.policy = policy;
         this.traced = !callOptions.getStreamTracerFactories().isEmpty();
         this.outbound = new OutboundBuffer(traced);
-        RetryLimits limits = channel.retryLimits();
-        this.perCallBufferLimit = limits.perRpcBufferLimit();
-        this.throttle = callOptions.getOption(THROTTLE);
-        RetryPolicy retryPolicy = callOptions.getOption(RETRY_POLICY);
-        HedgingPolicy hedgingPolicy = callOptions.getOption(HEDGING_POLICY);
-        this.retrying = retryPolicy == null ? null : new RetryingAttempts(retryPolicy,
-                Math.min(retryPolicy.maxAttempts(), limits.maxRetryAttempts()), throttle);
-        this.hedging = hedgingPolicy == null ? null : new HedgingAttempts(hedgingPolicy,
-                Math.min(hedgingPolicy.maxAttempts(), limits.maxHedgedAttempts()), throttle);
+        this.lock = outbound;
         // Not yet shared with another thread: the first attempt needs no lock.
         CallAttempt first = new CallAttempt(this, 0, false);
         first.linked = true;
@@ -131,12 +101,17 @@ final class PreCommitStream implements PickArgs {
 
     /** Picks a subchannel and opens the first attempt, or parks until a picker can serve it. */
     void start() {
-        if (hedging != null) {
+        if (policy.hedging() != null) {
             synchronized (lock) {
-                scheduleHedgeLocked(hedging.delayNanos());
+                recoveryLocked().startHedging();
             }
         }
         channel.pickerHolder().pickOrPark(this);
+    }
+
+    /** The PickerHolder parked this stream; under its lock. */
+    void parked() {
+        everParked = true;
     }
 
     /** Whether an attempt waits for a subchannel; a parked stream that wants none is forgotten. */
@@ -148,7 +123,10 @@ final class PreCommitStream implements PickArgs {
 
     /** A picker chose {@code subchannel}, READY on {@code transport}, for the oldest attempt waiting. */
     void startAttempt(DefaultSubchannel subchannel, ClientTransport transport) {
+        String authority = callOptions.getAuthority();
+        CallCredentials credentials = callOptions.getCredentials();
         CallAttempt next;
+        boolean ready = false;
         synchronized (lock) {
             next = done ? null : firstWaitingLocked();
             if (next == null) {
@@ -156,10 +134,18 @@ final class PreCommitStream implements PickArgs {
             }
             next.picked(subchannel, transport);
             picksWanted--;
+            if (authority == null && credentials == null) {
+                ready = openLocked(next, headersFor(next)); // the common case: picked and opened under one lock
+                next = null;
+            }
         }
-        String authority = callOptions.getAuthority();
+        if (next == null) {
+            if (ready) {
+                call.streamReady();
+            }
+            return;
+        }
         Status unverified = authority == null ? null : transport.verifyAuthority(authority);
-        CallCredentials credentials = callOptions.getCredentials();
         if (unverified != null) {
             attemptEnded(next, unverified, RpcProgress.PROCESSED, new Metadata());
         } else if (credentials == null) {
@@ -167,7 +153,7 @@ final class PreCommitStream implements PickArgs {
         } else {
             channel.awaitingCredentials().add(this); // shutdownNow ends calls whose credentials never answer
             if (done) {
-                channel.awaitingCredentials().remove(this); // ended meanwhile: finish() may have looked already
+                channel.awaitingCredentials().remove(this); // ended meanwhile: its end may have looked already
                 return;
             }
             AttemptCredentials.apply(credentials, this, next, method, callOptions, headersFor(next), channel);
@@ -193,38 +179,40 @@ final class PreCommitStream implements PickArgs {
             if (done) {
                 return;
             }
-            endLocked(status, new Metadata(), false);
+            endLocked();
         }
-        finish();
+        finish(status, new Metadata(), false);
     }
 
-    /**
-     * Opens {@code source}'s stream with {@code attemptHeaders} and brings it up to date with
-     * what the call sent so far, unless the call moved on meanwhile. Any thread.
-     */
+    /** Opens {@code source}'s stream once its credentials answered, unless the call moved on. Any thread. */
     void openAttempt(CallAttempt source, Metadata attemptHeaders) {
         boolean ready;
         synchronized (lock) {
-            if (done || !source.linked || cancelStatus != null) {
-                return;
-            }
-            // Our own non-blocking stream, called under the lock to keep the replay in order.
-            ClientStream stream = source.open(method, attemptHeaders, callOptions, traced, hedging != null,
-                    deadline.remainingNanos());
-            outbound.replayInto(stream, source.tracers);
-            if (committed && committedAttempt == null) {
-                commitLocked(source);
-            }
-            Long recvTimeout = retrying == null ? null : retrying.perAttemptRecvTimeoutNanos();
-            if (recvTimeout != null && committedAttempt == null) {
-                source.recvTimer = channel.scheduler().schedule(() -> onRecvTimeout(source), recvTimeout,
-                        TimeUnit.NANOSECONDS);
-            }
-            ready = takeDeferredReadyLocked();
+            ready = openLocked(source, attemptHeaders);
         }
         if (ready) {
             call.streamReady();
         }
+    }
+
+    /** Opens {@code source}'s stream and replays into it; returns whether a deferred onReady is due. */
+    @GuardedBy("lock")
+    private boolean openLocked(CallAttempt source, Metadata attemptHeaders) {
+        if (done || !source.linked || cancelStatus != null) {
+            return false;
+        }
+        // Our own non-blocking stream, called under the lock to keep the replay in order.
+        ClientStream stream = source.open(method, attemptHeaders, callOptions, traced, policy.hedging() != null,
+                deadline.remainingNanos());
+        outbound.replayInto(stream, source.tracers);
+        if (committed && committedAttempt == null) {
+            commitLocked(source);
+        }
+        if (policy.retry() != null && policy.retry().perAttemptRecvTimeout() != null && committedAttempt == null) {
+            source.recvTimer = channel.scheduler().schedule(() -> onRecvTimeout(source),
+                    policy.retry().perAttemptRecvTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        }
+        return takeDeferredReadyLocked();
     }
 
     // ---- From the call (the application's thread; cancel and request from any) ----
@@ -284,8 +272,8 @@ final class PreCommitStream implements PickArgs {
             outbound.addMessage(framed, uncompressedBytes); // the first attempt to open replays it
             return;
         }
-        // Every open attempt's stream moves its buffer's reader index: each but the first gets its own view.
-        List<ByteBuf> views = new ArrayList<>(open - 1);
+        // Each open stream moves its buffer's reader index: all but the first get a view of their own.
+        List<ByteBuf> views = open == 1 ? List.of() : new ArrayList<>(open - 1);
         for (int i = 1; i < open; i++) {
             views.add(framed.retainedDuplicate());
         }
@@ -302,7 +290,7 @@ final class PreCommitStream implements PickArgs {
     private void write(ClientStream stream, ByteBuf framed, @Nullable StreamTracers tracers, int uncompressed) {
         int wireBytes = framed.readableBytes() - MessageFramer.HEADER_LENGTH;
         stream.writeMessage(framed);
-        if (!singleRequest) {
+        if (!call.sendsOneMessage()) {
             stream.flush();
         }
         if (tracers != null) {
@@ -371,21 +359,25 @@ final class PreCommitStream implements PickArgs {
                 return !done;
             }
             cancelStatus = status;
-            cancelTimerLocked();
             picksWanted = 0;
-            for (CallAttempt a = attempts; a != null; a = a.next) {
+            if (recovery != null) {
+                recovery.stop();
+            }
+            for (CallAttempt a = attempts; a != null; ) {
+                CallAttempt next = a.next;
                 if (a.stream != null) {
                     open.add(a.stream);
                 } else {
                     unlinkLocked(a);
                 }
+                a = next;
             }
             if (open.isEmpty()) {
-                endLocked(status, new Metadata(), false);
+                endLocked();
             }
         }
         if (open.isEmpty()) {
-            finish();
+            finish(status, new Metadata(), false);
         }
         for (ClientStream stream : open) {
             stream.cancel(status); // outside the lock: the last close ends the call, and tells the application
@@ -398,7 +390,7 @@ final class PreCommitStream implements PickArgs {
         return committedAttempt != null;
     }
 
-    // ---- From the attempts' streams (event loop) ----
+    // ---- From the attempts' streams (event loop) and the recovery's timers ----
 
     void onAttemptHeaders(CallAttempt source, Metadata responseHeaders) {
         synchronized (lock) {
@@ -440,137 +432,76 @@ final class PreCommitStream implements PickArgs {
     }
 
     /**
-     * {@code source} ended without committing the call, or as its committed attempt: its stream
-     * closed, its pick failed, or its credentials or authority refused it. Decides what follows:
-     * the call's end, a transparent retry, a retry after backoff, or (hedging) the next hedge.
+     * {@code source} ended: its stream closed, its pick failed, or its credentials or authority
+     * refused it. As the committed attempt it ends the call; otherwise the recovery decides what
+     * follows: a transparent retry, a retry after backoff, the next hedge, or the call's end.
      */
     void attemptEnded(CallAttempt source, Status status, RpcProgress progress, Metadata trailers) {
-        boolean pick = false;
-        boolean ended;
+        AttemptRecovery.Next next;
+        Status outcome = status;
+        Metadata outcomeTrailers = trailers;
         synchronized (lock) {
             if (done || !source.linked) {
                 return;
             }
             unlinkLocked(source);
             source.cancelRecvTimer();
-            if (source == committedAttempt || (cancelStatus == null && committed && committedAttempt == null)) {
-                endWithLocked(status, progress, trailers);
-            } else if (cancelStatus != null) {
-                if (attempts == null) {
-                    endLocked(cancelStatus, new Metadata(), false);
-                }
+            if (cancelStatus != null) { // a cancel wins, whatever its streams closed with
+                next = attempts == null ? AttemptRecovery.Next.END : AttemptRecovery.Next.WAIT;
+                outcome = cancelStatus;
+                outcomeTrailers = new Metadata();
+            } else if (source == committedAttempt || (committed && committedAttempt == null)) {
+                next = AttemptRecovery.Next.END;
             } else if (committedAttempt != null) {
                 return; // it lost to the committed attempt, which goes on
-            } else if (progress != RpcProgress.COMPLETED && transparentRetry.allows(progress)) {
-                wantAttemptLocked(source.number, true);
-                channel.attempts().transparentRetry();
-                pick = true;
-            } else if (retrying != null) {
-                scheduleRetryLocked(source, status, progress, trailers);
-            } else if (hedging != null) {
-                pick = hedgeAfterFailureLocked(status, progress, trailers);
             } else {
-                endWithLocked(status, progress, trailers);
+                next = recoveryLocked().afterFailure(source, status, progress, trailers, attempts == null);
             }
-            ended = done;
+            if (next == AttemptRecovery.Next.END) {
+                endLocked();
+            }
         }
-        if (ended) {
-            finish();
-        } else if (pick) {
+        if (next == AttemptRecovery.Next.END) {
+            finishWith(outcome, outcomeTrailers, progress, status);
+        } else if (next == AttemptRecovery.Next.PICK) {
             channel.pickerHolder().pickOrPark(this);
         }
     }
 
-    // ---- internals ----
-
-    @GuardedBy("lock")
-    private void scheduleRetryLocked(CallAttempt failed, Status status, RpcProgress progress, Metadata trailers) {
-        long delay = retrying.onFailure(failed.number, status, trailers, failed.recvTimedOut,
-                channel.attempts()::throttled);
-        if (delay == RetryingAttempts.NO_RETRY) {
-            endWithLocked(status, progress, trailers);
-            return;
-        }
-        int number = failed.number + 1;
-        timer = channel.scheduler().schedule(() -> retryNow(number), delay, TimeUnit.NANOSECONDS);
-    }
-
-    private void retryNow(int number) {
+    /** A retry's backoff passed; from the recovery's timer. */
+    void onRetryDue(int number) {
         synchronized (lock) {
-            timer = null;
             if (done || cancelStatus != null) {
                 return;
             }
-            wantAttemptLocked(number, false);
-            channel.attempts().retry();
+            recoveryLocked().retryDue(number);
         }
         channel.pickerHolder().pickOrPark(this);
     }
 
-    /** A hedge failed without ending the call: returns whether to pick for a hedge sent now. */
-    @GuardedBy("lock")
-    private boolean hedgeAfterFailureLocked(Status status, RpcProgress progress, Metadata trailers) {
-        long next = hedging.onFailure(status, trailers, channel.attempts()::throttled);
-        if (next == HedgingAttempts.FATAL) {
-            endWithLocked(status, progress, trailers);
-            return false;
-        }
-        lastFailure = status;
-        lastTrailers = trailers;
-        boolean pick = false;
-        if (next == 0) {
-            cancelTimerLocked();
-            pick = takeHedgeLocked();
-        } else if (next > 0) {
-            cancelTimerLocked();
-            scheduleHedgeLocked(next);
-        } else if (!hedging.morePossible()) {
-            cancelTimerLocked();
-        }
-        if (attempts == null && timer == null && !pick) {
-            endLocked(status, trailers, false);
-        }
-        return pick;
-    }
-
-    @GuardedBy("lock")
-    private void scheduleHedgeLocked(long delayNanos) {
-        if (hedging.morePossible()) {
-            timer = channel.scheduler().schedule(this::hedgeNow, delayNanos, TimeUnit.NANOSECONDS);
-        }
-    }
-
-    private void hedgeNow() {
-        boolean pick;
-        boolean ended = false;
+    /** The next hedge is due; from the recovery's timer. */
+    void onHedgeDue() {
+        Status lastFailure = null;
+        Metadata lastTrailers = null;
         synchronized (lock) {
-            timer = null;
             if (done || cancelStatus != null || committedAttempt != null) {
                 return;
             }
-            pick = takeHedgeLocked();
-            if (!pick && attempts == null && lastFailure != null) {
-                endLocked(lastFailure, lastTrailers, false);
-                ended = true;
+            AttemptRecovery hedging = recoveryLocked();
+            if (!hedging.hedgeDue()) {
+                if (attempts != null || hedging.lastFailure() == null) {
+                    return;
+                }
+                lastFailure = hedging.lastFailure();
+                lastTrailers = hedging.lastTrailers();
+                endLocked(); // no hedge follows, none is in flight: the last failure is the outcome
             }
         }
-        if (ended) {
-            finish();
-        } else if (pick) {
+        if (lastFailure != null) {
+            finish(lastFailure, lastTrailers, false);
+        } else {
             channel.pickerHolder().pickOrPark(this);
         }
-    }
-
-    /** Sends the next hedge now if the policy and throttle allow, and schedules the one after. */
-    @GuardedBy("lock")
-    private boolean takeHedgeLocked() {
-        if (!hedging.takeHedge(channel.attempts()::throttled)) {
-            return false;
-        }
-        wantAttemptLocked(hedging.lastNumber(), false);
-        channel.attempts().hedge();
-        scheduleHedgeLocked(hedging.delayNanos());
-        return true;
     }
 
     private void onRecvTimeout(CallAttempt source) {
@@ -583,14 +514,25 @@ final class PreCommitStream implements PickArgs {
             source.recvTimedOut = true;
             stream = source.stream;
         }
-        stream.cancel(Status.DEADLINE_EXCEEDED.withDescription("The attempt's receive timeout passed (perAttemptRecvTimeout)"));
+        stream.cancel(RECEIVE_TIMEOUT);
     }
 
+    /** Adds an attempt that waits for a pick; for the recovery, under the lock. */
     @GuardedBy("lock")
-    private void wantAttemptLocked(int number, boolean transparent) {
+    void wantAttemptLocked(int number, boolean transparent) {
         CallAttempt wanted = new CallAttempt(this, number, transparent);
         linkLocked(wanted);
         picksWanted++;
+    }
+
+    // ---- internals ----
+
+    @GuardedBy("lock")
+    private AttemptRecovery recoveryLocked() {
+        if (recovery == null) {
+            recovery = new AttemptRecovery(this, channel, policy);
+        }
+        return recovery;
     }
 
     @GuardedBy("lock")
@@ -636,10 +578,10 @@ final class PreCommitStream implements PickArgs {
     /** Whether {@code bytes} more fit in the per-call and (for a call with a policy) channel buffers. */
     @GuardedBy("lock")
     private boolean reserveLocked(int bytes) {
-        if (outbound.bytes() + bytes > perCallBufferLimit) {
+        if (outbound.bytes() + bytes > channel.retryLimits().perRpcBufferLimit()) {
             return false;
         }
-        if (retrying == null && hedging == null) {
+        if (policy.retry() == null && policy.hedging() == null) {
             return true;
         }
         if (!channel.retryBuffer().tryReserve(bytes)) {
@@ -667,7 +609,9 @@ final class PreCommitStream implements PickArgs {
         committed = true;
         committedAttempt = winner;
         releaseBufferLocked();
-        cancelTimerLocked();
+        if (recovery != null) {
+            recovery.stop();
+        }
         picksWanted = 0;
         for (CallAttempt a = attempts; a != null; ) {
             CallAttempt next = a.next;
@@ -675,58 +619,51 @@ final class PreCommitStream implements PickArgs {
                 unlinkLocked(a);
                 a.cancelRecvTimer();
                 if (a.stream != null) {
-                    a.stream.cancel(LOST_HEDGE); // its close is ignored: it is no longer linked
+                    a.stream.cancel(LOST_ATTEMPT); // its close is ignored: it is no longer linked
                 }
             }
             a = next;
         }
     }
 
-    /** Ends the call with an attempt's own outcome. */
+    /** The outcome is decided: nothing more starts, and what is left is cancelled. */
     @GuardedBy("lock")
-    private void endWithLocked(Status status, RpcProgress progress, Metadata trailers) {
-        Status outcome = deadline.explain(status);
-        endLocked(outcome, trailers, progress == RpcProgress.COMPLETED && outcome == status);
-    }
-
-    /**
-     * Decides the outcome: nothing more starts, what is left is cancelled, and {@link #finish()}
-     * (outside the lock) tells the call.
-     */
-    @GuardedBy("lock")
-    private void endLocked(Status status, Metadata trailers, boolean answered) {
+    private void endLocked() {
         done = true;
-        endStatus = status;
-        endTrailers = trailers;
-        endAnswered = answered;
         picksWanted = 0;
-        cancelTimerLocked();
+        if (recovery != null) {
+            recovery.stop();
+        }
         releaseBufferLocked();
         for (CallAttempt a = attempts; a != null; ) {
             CallAttempt next = a.next;
             unlinkLocked(a);
             a.cancelRecvTimer();
             if (a.stream != null) {
-                a.stream.cancel(status); // a hedge still in flight: its close is ignored
+                a.stream.cancel(LOST_ATTEMPT); // a hedge still in flight: its close is ignored
             }
             a = next;
         }
     }
 
-    /** Tells the call the outcome {@link #endLocked} decided; once, outside the lock. */
-    private void finish() {
-        Status status;
-        Metadata trailers;
-        boolean answered;
-        synchronized (lock) {
-            status = endStatus;
-            trailers = endTrailers;
-            answered = endAnswered;
+    /** Ends with an attempt's own outcome, unless {@code outcome} already replaced it (a cancel). */
+    private void finishWith(Status outcome, Metadata trailers, RpcProgress progress, Status attemptStatus) {
+        if (outcome != attemptStatus) {
+            finish(outcome, trailers, false);
+            return;
         }
-        if (status.isOk() && throttle != null) {
-            throttle.onSuccess();
+        Status explained = deadline.explain(attemptStatus);
+        finish(explained, trailers, progress == RpcProgress.COMPLETED && explained == attemptStatus);
+    }
+
+    /** Tells the call the outcome; once, outside the lock, by the thread that decided it. */
+    private void finish(Status status, Metadata trailers, boolean answered) {
+        if (status.isOk() && policy.throttle() != null) {
+            policy.throttle().onSuccess();
         }
-        channel.pickerHolder().remove(this);
+        if (everParked) {
+            channel.pickerHolder().remove(this);
+        }
         if (callOptions.getCredentials() != null) {
             channel.awaitingCredentials().remove(this);
         }
@@ -739,14 +676,6 @@ final class PreCommitStream implements PickArgs {
         if (channelBufferBytes > 0) {
             channel.retryBuffer().release(channelBufferBytes);
             channelBufferBytes = 0;
-        }
-    }
-
-    @GuardedBy("lock")
-    private void cancelTimerLocked() {
-        if (timer != null) {
-            timer.cancel(false);
-            timer = null;
         }
     }
 

@@ -5,6 +5,8 @@ import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 
 import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The clients compared, each a channel to one loopback port with otherwise default settings:
@@ -27,6 +29,14 @@ enum ClientKind {
             return LbChannelBuilder.forTarget("passthrough:///127.0.0.1:" + port).usePlaintext().build();
         }
     },
+    /** lbchannel as {@link #LBCHANNEL}, with a retry policy on every method that never fires. */
+    LBCHANNEL_RETRY("lbchannel-retry", "lbchannel, directExecutor(), a retryPolicy that never fires") {
+        @Override
+        ManagedChannel open(int port) {
+            return LbChannelBuilder.forTarget("passthrough:///127.0.0.1:" + port).usePlaintext().directExecutor()
+                    .defaultServiceConfig(RETRY_CONFIG).build();
+        }
+    },
     /** grpc-java's Netty channel exactly as shipped: callbacks on its cached thread pool. */
     GRPC_SHIPPED("grpc-java", "grpc-java NettyChannelBuilder, as shipped") {
         @Override
@@ -41,7 +51,24 @@ enum ClientKind {
             return NettyChannelBuilder.forAddress(new InetSocketAddress("127.0.0.1", port))
                     .usePlaintext().directExecutor().build();
         }
+    },
+    /** grpc-java as {@link #GRPC_DIRECT}, with the same retry policy as {@link #LBCHANNEL_RETRY}. */
+    GRPC_DIRECT_RETRY("grpc-java-direct-retry", "grpc-java NettyChannelBuilder, directExecutor(), the same retryPolicy") {
+        @Override
+        ManagedChannel open(int port) {
+            return NettyChannelBuilder.forAddress(new InetSocketAddress("127.0.0.1", port))
+                    .usePlaintext().directExecutor().defaultServiceConfig(RETRY_CONFIG).enableRetry().build();
+        }
     };
+
+    /**
+     * A retry policy for every method of the benchmark's service, for an UNAVAILABLE that the
+     * benchmark never sees: what a policy costs a call that does not need it.
+     */
+    static final Map<String, ?> RETRY_CONFIG = Map.of("methodConfig", List.of(Map.of(
+            "name", List.of(Map.of("service", "grpc.testing.TestService")),
+            "retryPolicy", Map.of("maxAttempts", 3.0, "initialBackoff", "0.1s", "maxBackoff", "1s",
+                    "backoffMultiplier", 2.0, "retryableStatusCodes", List.of("UNAVAILABLE")))));
 
     private final String id;
     private final String description;
@@ -63,7 +90,7 @@ enum ClientKind {
     }
 
     boolean isLbChannel() {
-        return this == LBCHANNEL || this == LBCHANNEL_DEFAULT;
+        return this == LBCHANNEL || this == LBCHANNEL_DEFAULT || this == LBCHANNEL_RETRY;
     }
 
     static ClientKind byId(String id) {
@@ -73,6 +100,6 @@ enum ClientKind {
             }
         }
         throw new IllegalArgumentException("Unknown client '" + id + "'; known: lbchannel, lbchannel-default, "
-                + "grpc-java, grpc-java-direct");
+                + "lbchannel-retry, grpc-java, grpc-java-direct, grpc-java-direct-retry");
     }
 }

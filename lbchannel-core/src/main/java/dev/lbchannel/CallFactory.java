@@ -4,7 +4,6 @@ import dev.lbchannel.config.MethodConfig;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
-import io.grpc.ClientInterceptor;
 import io.grpc.Deadline;
 import io.grpc.MethodDescriptor;
 
@@ -12,41 +11,41 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Applies the service config's {@code methodConfig} to each call, innermost, so it sees what the
- * application's interceptors set: the timeout tightens the deadline, {@code waitForReady}
- * overrides the call's, and the message limits tighten the call's. With retries enabled, the
- * method's {@code retryPolicy} or {@code hedgingPolicy} and the config's retry throttle travel to
- * the call in its options. A method with no config gets its call options untouched, at the cost
- * of one map lookup.
+ * The innermost channel, under the application's interceptors, which makes every call a
+ * {@link ChannelCall}. It applies the service config's {@code methodConfig} first, so that it sees
+ * what the interceptors set: the timeout tightens the deadline, {@code waitForReady} overrides
+ * the call's, the message limits tighten the call's. With retries enabled, the method's
+ * {@code retryPolicy} or {@code hedgingPolicy} and the channel's retry throttle go to the call as
+ * its {@link CallPolicy}. A method with no config costs one map lookup and nothing else.
  */
-final class MethodConfigInterceptor implements ClientInterceptor {
+final class CallFactory extends Channel {
 
+    private final LbChannel channel;
     private final ServiceConfigSelector configs;
     private final boolean retryEnabled;
 
-    MethodConfigInterceptor(ServiceConfigSelector configs, boolean retryEnabled) {
+    CallFactory(LbChannel channel, ServiceConfigSelector configs, boolean retryEnabled) {
+        this.channel = channel;
         this.configs = configs;
         this.retryEnabled = retryEnabled;
     }
 
     @Override
-    public <ReqT, RespT> ClientCall<ReqT, RespT> interceptCall(MethodDescriptor<ReqT, RespT> method,
-            CallOptions callOptions, Channel next) {
+    public <ReqT, RespT> ClientCall<ReqT, RespT> newCall(MethodDescriptor<ReqT, RespT> method, CallOptions callOptions) {
         MethodConfig methodConfig = configs.current().methodConfig(method.getFullMethodName());
         RetryThrottle throttle = configs.throttle();
         if (methodConfig == MethodConfig.EMPTY && throttle == null) {
-            return next.newCall(method, callOptions);
+            return new ChannelCall<>(method, callOptions, channel, CallPolicy.NONE);
         }
-        CallOptions options = apply(methodConfig, callOptions);
-        if (throttle != null) {
-            options = options.withOption(PreCommitStream.THROTTLE, throttle);
-        }
-        if (retryEnabled && methodConfig.retryPolicy() != null) {
-            options = options.withOption(PreCommitStream.RETRY_POLICY, methodConfig.retryPolicy());
-        } else if (retryEnabled && methodConfig.hedgingPolicy() != null) {
-            options = options.withOption(PreCommitStream.HEDGING_POLICY, methodConfig.hedgingPolicy());
-        }
-        return next.newCall(method, options);
+        CallPolicy policy = retryEnabled && (methodConfig.retryPolicy() != null || methodConfig.hedgingPolicy() != null)
+                ? new CallPolicy(methodConfig.retryPolicy(), methodConfig.hedgingPolicy(), throttle)
+                : throttle == null ? CallPolicy.NONE : new CallPolicy(null, null, throttle);
+        return new ChannelCall<>(method, apply(methodConfig, callOptions), channel, policy);
+    }
+
+    @Override
+    public String authority() {
+        return channel.authority();
     }
 
     static CallOptions apply(MethodConfig config, CallOptions options) {
