@@ -41,6 +41,11 @@ final class AttemptCredentials extends CallCredentials.MetadataApplier {
      */
     static void apply(CallCredentials credentials, PreCommitStream stream, CallAttempt attempt,
             MethodDescriptor<?, ?> method, CallOptions callOptions, Metadata headers, LbChannel channel) {
+        channel.awaitingCredentials().add(stream); // shutdownNow ends calls whose credentials never answer
+        if (stream.isDone()) {
+            channel.awaitingCredentials().remove(stream); // ended meanwhile: its end may have looked already
+            return;
+        }
         AttemptCredentials applier = new AttemptCredentials(stream, attempt, headers);
         Executor executor = callOptions.getExecutor() != null ? callOptions.getExecutor() : channel.executor();
         String authority = callOptions.getAuthority() != null ? callOptions.getAuthority() : channel.authority();

@@ -3,6 +3,7 @@ package dev.lbchannel;
 import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.lbchannel.config.HedgingPolicy;
 import dev.lbchannel.config.RetryPolicy;
+import dev.lbchannel.transport.ClientStream;
 import dev.lbchannel.transport.RpcProgress;
 import io.grpc.Metadata;
 import io.grpc.Status;
@@ -18,10 +19,13 @@ import java.util.concurrent.TimeUnit;
  * a call the first time an attempt of it fails, or at its start when it hedges: most calls never
  * need one.
  *
- * <p>Runs under its {@link PreCommitStream}'s lock, which it shares ({@code "owner.lock"});
- * its timers hop back into the stream.
+ * <p>Runs under its {@link PreCommitStream}'s lock, which it shares ({@code "owner.lock"}); its
+ * timers take that lock, and ask the picker holder for a subchannel once they let go of it.
  */
 final class AttemptRecovery {
+
+    private static final Status RECEIVE_TIMEOUT =
+            Status.DEADLINE_EXCEEDED.withDescription("The attempt's receive timeout passed (perAttemptRecvTimeout)");
 
     /** What follows a failed attempt. */
     enum Next {
@@ -83,6 +87,13 @@ final class AttemptRecovery {
         return Next.END;
     }
 
+    /** {@code attempt}'s stream opened: it has {@code perAttemptRecvTimeout} to receive response headers. */
+    @GuardedBy("owner.lock")
+    void startReceiveTimeout(CallAttempt attempt) {
+        attempt.recvTimer = channel.scheduler().schedule(() -> onRecvTimeout(attempt),
+                policy.retry().perAttemptRecvTimeout().toNanos(), TimeUnit.NANOSECONDS);
+    }
+
     /** The call is over or committed: no retry or hedge follows. */
     @GuardedBy("owner.lock")
     void stop() {
@@ -111,16 +122,21 @@ final class AttemptRecovery {
             return Next.END;
         }
         int number = failed.number + 1;
-        timer = channel.scheduler().schedule(() -> owner.onRetryDue(number), delay, TimeUnit.NANOSECONDS);
+        timer = channel.scheduler().schedule(() -> onRetryDue(number), delay, TimeUnit.NANOSECONDS);
         return Next.WAIT;
     }
 
-    /** The backoff passed: the retry goes now unless the call ended meanwhile. */
-    @GuardedBy("owner.lock")
-    void retryDue(int number) {
-        timer = null;
-        owner.wantAttemptLocked(number, false);
-        channel.attempts().retry();
+    /** A retry's backoff passed: the retry goes now unless the call ended meanwhile. */
+    private void onRetryDue(int number) {
+        synchronized (owner.lock) {
+            if (owner.overLocked()) {
+                return;
+            }
+            timer = null;
+            owner.wantAttemptLocked(number, false);
+            channel.attempts().retry();
+        }
+        owner.pickNext();
     }
 
     private Next hedgeAfter(Status status, Metadata trailers, boolean noAttemptLeft) {
@@ -147,22 +163,47 @@ final class AttemptRecovery {
     }
 
     /**
-     * The hedge timer fired: returns whether a hedge was added; when none was and nothing is in
-     * flight, {@link #lastFailure()} is what the call ends with.
+     * The hedge timer fired: the next hedge goes, if the policy and throttle allow; when none does
+     * and nothing is in flight, the call ends with its last failure.
      */
-    @GuardedBy("owner.lock")
-    boolean hedgeDue() {
-        timer = null;
-        return takeHedge();
+    private void onHedgeDue() {
+        Status failure;
+        Metadata trailers;
+        synchronized (owner.lock) {
+            if (owner.overLocked() || owner.lock.committed() != null) {
+                return;
+            }
+            timer = null;
+            if (takeHedge()) {
+                failure = null;
+                trailers = null;
+            } else if (owner.lock.isEmpty() && lastFailure != null) {
+                failure = lastFailure;
+                trailers = lastTrailers;
+                owner.endLocked();
+            } else {
+                return;
+            }
+        }
+        if (failure == null) {
+            owner.pickNext();
+        } else {
+            owner.finish(failure, trailers, false);
+        }
     }
 
-    /** The status a hedged call ends with when its last attempt failed and no hedge follows. */
-    @Nullable Status lastFailure() {
-        return lastFailure;
-    }
-
-    Metadata lastTrailers() {
-        return lastTrailers == null ? new Metadata() : lastTrailers;
+    /** {@code attempt}'s receive timeout passed before its response headers: its stream is cancelled. */
+    private void onRecvTimeout(CallAttempt attempt) {
+        ClientStream stream;
+        synchronized (owner.lock) {
+            if (!attempt.linked || owner.lock.committed() != null || attempt.stream == null) {
+                return;
+            }
+            attempt.recvTimer = null;
+            attempt.recvTimedOut = true;
+            stream = attempt.stream;
+        }
+        stream.cancel(RECEIVE_TIMEOUT); // outside the lock: its close comes back as the attempt's end
     }
 
     /** Sends the next hedge now if the policy and throttle allow, and schedules the one after. */
@@ -178,7 +219,7 @@ final class AttemptRecovery {
 
     private void scheduleHedge(long delayNanos) {
         if (hedging.morePossible()) {
-            timer = channel.scheduler().schedule(owner::onHedgeDue, delayNanos, TimeUnit.NANOSECONDS);
+            timer = channel.scheduler().schedule(this::onHedgeDue, delayNanos, TimeUnit.NANOSECONDS);
         }
     }
 }

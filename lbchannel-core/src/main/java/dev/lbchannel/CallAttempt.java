@@ -28,6 +28,10 @@ import java.util.concurrent.ScheduledFuture;
  */
 final class CallAttempt implements ClientStreamListener {
 
+    /** Sent on every attempt after the first (gRFC A6), with the number of attempts before it. */
+    static final Metadata.Key<String> PREVIOUS_ATTEMPTS =
+            Metadata.Key.of("grpc-previous-rpc-attempts", Metadata.ASCII_STRING_MARSHALLER);
+
     private final PreCommitStream owner;
     /** How many retry or hedge attempts of the call came before this one (gRFC A6's previous attempts). */
     final int number;
@@ -50,6 +54,17 @@ final class CallAttempt implements ClientStreamListener {
         this.owner = owner;
         this.number = number;
         this.transparentRetry = transparentRetry;
+    }
+
+    /** The call's {@code headers} as this attempt sends them: after the first, with {@code grpc-previous-rpc-attempts}. */
+    Metadata headers(Metadata callHeaders) {
+        if (number == 0) {
+            return callHeaders;
+        }
+        Metadata copy = new Metadata();
+        copy.merge(callHeaders);
+        copy.put(PREVIOUS_ATTEMPTS, Integer.toString(number));
+        return copy;
     }
 
     /** A picker chose {@code chosen}, whose READY connection is {@code connection}. */

@@ -6,6 +6,7 @@ import io.grpc.Channel;
 import io.grpc.ClientCall;
 import io.grpc.Deadline;
 import io.grpc.MethodDescriptor;
+import org.jspecify.annotations.Nullable;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -23,6 +24,8 @@ final class CallFactory extends Channel {
     private final LbChannel channel;
     private final ServiceConfigSelector configs;
     private final boolean retryEnabled;
+    /** The call policy made last: calls of one method under one config share it. */
+    private volatile @Nullable CallPolicy lastPolicy;
 
     CallFactory(LbChannel channel, ServiceConfigSelector configs, boolean retryEnabled) {
         this.channel = channel;
@@ -32,15 +35,29 @@ final class CallFactory extends Channel {
 
     @Override
     public <ReqT, RespT> ClientCall<ReqT, RespT> newCall(MethodDescriptor<ReqT, RespT> method, CallOptions callOptions) {
-        MethodConfig methodConfig = configs.current().methodConfig(method.getFullMethodName());
+        MethodConfig methodConfig = configs.current().methodConfig(method.getFullMethodName(), method.getServiceName());
         RetryThrottle throttle = configs.throttle();
         if (methodConfig == MethodConfig.EMPTY && throttle == null) {
             return new ChannelCall<>(method, callOptions, channel, CallPolicy.NONE);
         }
-        CallPolicy policy = retryEnabled && (methodConfig.retryPolicy() != null || methodConfig.hedgingPolicy() != null)
-                ? new CallPolicy(methodConfig.retryPolicy(), methodConfig.hedgingPolicy(), throttle)
-                : throttle == null ? CallPolicy.NONE : new CallPolicy(null, null, throttle);
-        return new ChannelCall<>(method, apply(methodConfig, callOptions), channel, policy);
+        return new ChannelCall<>(method, apply(methodConfig, callOptions), channel, policyFor(methodConfig, throttle));
+    }
+
+    /** The call policy for a method's config and the throttle; the last one made is reused, not made per call. */
+    private CallPolicy policyFor(MethodConfig methodConfig, @Nullable RetryThrottle throttle) {
+        boolean retries = retryEnabled && (methodConfig.retryPolicy() != null || methodConfig.hedgingPolicy() != null);
+        if (!retries && throttle == null) {
+            return CallPolicy.NONE;
+        }
+        CallPolicy last = lastPolicy;
+        if (last != null && last.throttle() == throttle && last.retry() == (retries ? methodConfig.retryPolicy() : null)
+                && last.hedging() == (retries ? methodConfig.hedgingPolicy() : null)) {
+            return last;
+        }
+        CallPolicy made = retries ? new CallPolicy(methodConfig.retryPolicy(), methodConfig.hedgingPolicy(), throttle)
+                : new CallPolicy(null, null, throttle);
+        lastPolicy = made;
+        return made;
     }
 
     @Override

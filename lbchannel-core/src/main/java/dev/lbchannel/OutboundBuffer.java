@@ -32,6 +32,8 @@ final class OutboundBuffer {
     private int requested;
     private boolean halfClosed;
     private final @Nullable SentSizes sizes;
+    /** Bytes of this buffer counted in the channel's {@link RetryBuffer} (calls with a retry or hedging policy). */
+    private long channelBytes;
 
     OutboundBuffer(boolean traced) {
         this.sizes = traced ? new SentSizes() : null;
@@ -77,6 +79,34 @@ final class OutboundBuffer {
 
     long bytes() {
         return bytes;
+    }
+
+    /**
+     * Whether {@code more} bytes may still be kept: they fit under {@code perCallLimit} and, for a
+     * call with a policy ({@code channelBuffer} set), in the channel's buffer, where they are then
+     * counted until {@link #release(RetryBuffer)}.
+     */
+    boolean fits(int more, long perCallLimit, @Nullable RetryBuffer channelBuffer) {
+        if (bytes + more > perCallLimit) {
+            return false;
+        }
+        if (channelBuffer == null) {
+            return true;
+        }
+        if (!channelBuffer.tryReserve(more)) {
+            return false;
+        }
+        channelBytes += more;
+        return true;
+    }
+
+    /** Drops the kept messages, giving their share of the channel's buffer back. */
+    void release(@Nullable RetryBuffer channelBuffer) {
+        release();
+        if (channelBuffer != null && channelBytes > 0) {
+            channelBuffer.release(channelBytes);
+            channelBytes = 0;
+        }
     }
 
     /**

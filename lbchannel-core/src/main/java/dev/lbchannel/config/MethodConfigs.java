@@ -31,13 +31,22 @@ final class MethodConfigs {
     /** The config for {@code pkg.Service/Method}; a leading {@code /} is ignored. */
     MethodConfig lookup(String fullMethodName) {
         String name = fullMethodName.startsWith("/") ? fullMethodName.substring(1) : fullMethodName;
-        MethodConfig config = byMethod.get(name);
+        int slash = name.lastIndexOf('/');
+        return lookup(name, byService.isEmpty() ? null : slash < 0 ? name : name.substring(0, slash));
+    }
+
+    /**
+     * The config for {@code fullMethodName} ({@code pkg.Service/Method}, no leading {@code /}) of
+     * {@code serviceName}, which the caller already has (a {@code MethodDescriptor} keeps it), so
+     * that the per-call lookup cuts no string.
+     */
+    MethodConfig lookup(String fullMethodName, @Nullable String serviceName) {
+        MethodConfig config = byMethod.get(fullMethodName);
         if (config != null) {
             return config;
         }
-        if (!byService.isEmpty()) {
-            int slash = name.lastIndexOf('/');
-            config = byService.get(slash < 0 ? name : name.substring(0, slash));
+        if (serviceName != null && !byService.isEmpty()) {
+            config = byService.get(serviceName);
             if (config != null) {
                 return config;
             }

@@ -92,6 +92,14 @@ public final class ServiceConfig {
         return methodConfigs.lookup(requireNonNull(fullMethodName, "fullMethodName"));
     }
 
+    /**
+     * The same for a method whose service name the caller has ({@code MethodDescriptor}'s, or
+     * {@code null} when it has none): the lookup of every call, which allocates nothing.
+     */
+    public MethodConfig methodConfig(String fullMethodName, @Nullable String serviceName) {
+        return methodConfigs.lookup(requireNonNull(fullMethodName, "fullMethodName"), serviceName);
+    }
+
     /** The channel-wide retry throttle, or {@code null} when retries are not throttled. */
     public @Nullable RetryThrottling retryThrottling() {
         return retryThrottling;
