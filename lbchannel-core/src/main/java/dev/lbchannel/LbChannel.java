@@ -69,7 +69,10 @@ public final class LbChannel extends ManagedChannel {
         this.settings = settings;
         this.serializer = new Serializer(this::uncaughtInSerializer);
         this.scheduler = settings.transportFactory().options().eventLoopGroup().next();
-        this.lbPolicy = settings.defaultPolicy();
+        // Until a resolver says otherwise, the policy an idle channel will use is its default service config's.
+        ServiceConfig defaultConfig = settings.defaultServiceConfig();
+        this.lbPolicy = defaultConfig != null && defaultConfig.lbPolicy() != null
+                ? defaultConfig.lbPolicy().policyName() : settings.defaultPolicy();
         this.retryBuffer = new RetryBuffer(settings.retryLimits().bufferSize());
         this.configs = new ServiceConfigSelector(settings.defaultServiceConfig(), settings.balancers(), trace);
         this.lifecycle = new ChannelLifecycle(this, settings, configs);

@@ -7,10 +7,12 @@ import dev.lbchannel.boot.LbChannelBuilderCustomizer;
 import dev.lbchannel.resolver.ResolverRegistry;
 import io.grpc.ClientInterceptor;
 import org.jspecify.annotations.Nullable;
+import org.springframework.boot.convert.DurationStyle;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.util.unit.DataSize;
 
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -29,6 +31,11 @@ import java.util.function.LongConsumer;
  * interceptors and the customizers, in that order. Used only during start-up, on one thread.
  */
 final class ChannelFactory {
+
+    /** The policy when neither the YAML nor a service config names one: Spring Boot's. */
+    static final String DEFAULT_POLICY = "round_robin";
+    private static final Duration MIN_IDLE_TIMEOUT = Duration.ofSeconds(1);
+    private static final Duration MIN_KEEPALIVE_TIME = Duration.ofSeconds(10);
 
     private final ResolverRegistry resolvers;
     private final BalancerRegistry balancers;
@@ -102,6 +109,8 @@ final class ChannelFactory {
     private void applyPolicy(ChannelDefinition channel, LbChannelBuilder builder) {
         Setting<String> policy = channel.loadBalancingPolicy();
         if (!policy.isSet()) {
+            // Spring Boot's gRPC client balances by default; the core builder keeps gRPC's pick_first.
+            builder.defaultLoadBalancingPolicy(DEFAULT_POLICY);
             return;
         }
         if (balancers.get(policy.value()) == null) {
@@ -115,6 +124,11 @@ final class ChannelFactory {
     }
 
     private static void applyTimeouts(ChannelDefinition channel, LbChannelBuilder builder) {
+        // The builder raises shorter values silently, as gRPC's builders do; from YAML they are a mistake to name.
+        requireAtLeast(channel.idleTimeout(), MIN_IDLE_TIMEOUT, "1s",
+                "a shorter idle timeout would drop and re-open connections between calls");
+        requireAtLeast(channel.keepaliveTime(), MIN_KEEPALIVE_TIME, "10s",
+                "servers answer more frequent pings with GOAWAY ENHANCE_YOUR_CALM, and gRPC never pings more often");
         applyDuration(channel.idleTimeout(), nanos -> builder.idleTimeout(nanos, TimeUnit.NANOSECONDS));
         applyDuration(channel.keepaliveTime(), nanos -> builder.keepAliveTime(nanos, TimeUnit.NANOSECONDS));
         applyDuration(channel.keepaliveTimeout(), nanos -> builder.keepAliveTimeout(nanos, TimeUnit.NANOSECONDS));
@@ -133,6 +147,20 @@ final class ChannelFactory {
         Collections.reverse(ordered);
         chain.addAll(ordered);
         builder.intercept(chain);
+    }
+
+    private static void requireAtLeast(Setting<Duration> setting, Duration minimum, String shown, String why) {
+        if (setting.isSet() && !setting.value().isNegative() && !setting.value().isZero() && setting.value().compareTo(minimum) < 0) {
+            throw new LbChannelConfigurationException(setting.property(), shown(setting.value()),
+                    "The duration is below the minimum of " + shown + ": " + why,
+                    "Set " + setting.property() + " to " + shown + " or more (a bare number is seconds), or remove it"
+                            + " to keep the default.");
+        }
+    }
+
+    /** A duration as a user would write it in YAML: {@code 5s}, {@code 500ms}. */
+    private static String shown(Duration value) {
+        return DurationStyle.SIMPLE.print(value, value.toMillis() % 1000 == 0 ? ChronoUnit.SECONDS : ChronoUnit.MILLIS);
     }
 
     private static void apply(Setting<String> setting, Consumer<String> target) {

@@ -1,9 +1,11 @@
 package dev.lbchannel.boot.autoconfigure;
 
 import org.jspecify.annotations.Nullable;
+import org.springframework.boot.convert.DurationUnit;
 import org.springframework.util.unit.DataSize;
 
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 
@@ -168,10 +170,11 @@ public class ChannelProperties {
     /** What calls get when nothing else says. */
     public static class Default {
 
-        /** The deadline of every call that has none of its own. Default: none. */
+        /** The deadline of every call that has none of its own; a bare number is seconds, as in Spring Boot. Default: none. */
+        @DurationUnit(ChronoUnit.SECONDS)
         private @Nullable Duration deadline;
 
-        /** The load-balancing policy when no service config names one. Default: pick_first. */
+        /** The load-balancing policy when no service config names one. Default: round_robin, as in Spring Boot. */
         private @Nullable String loadBalancingPolicy;
 
         public @Nullable Duration getDeadline() {
@@ -194,7 +197,11 @@ public class ChannelProperties {
     /** Idleness. */
     public static class Idle {
 
-        /** How long without calls before the channel drops its connections and stops resolving. Default: 30m. */
+        /**
+         * How long without calls before the channel drops its connections and stops resolving; at least 1s; a bare
+         * number is seconds. Default: 30m.
+         */
+        @DurationUnit(ChronoUnit.SECONDS)
         private @Nullable Duration timeout;
 
         public @Nullable Duration getTimeout() {
@@ -209,10 +216,12 @@ public class ChannelProperties {
     /** HTTP/2 keepalive pings. */
     public static class Keepalive {
 
-        /** How long without reads before a keepalive ping; at least 10s. Default: no pings. */
+        /** How long without reads before a keepalive ping; at least 10s; a bare number is seconds. Default: no pings. */
+        @DurationUnit(ChronoUnit.SECONDS)
         private @Nullable Duration time;
 
-        /** How long to wait for a ping's acknowledgement before closing the connection. Default: 20s. */
+        /** How long to wait for a ping's acknowledgement before closing the connection; a bare number is seconds. Default: 20s. */
+        @DurationUnit(ChronoUnit.SECONDS)
         private @Nullable Duration timeout;
 
         /** Whether to ping while no call is in flight. Default: false. */
