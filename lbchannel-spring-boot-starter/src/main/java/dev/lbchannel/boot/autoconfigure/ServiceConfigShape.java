@@ -4,18 +4,19 @@ import org.jspecify.annotations.Nullable;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The shape of gRPC's service config (service_config.md, service_config.proto) as far as the
  * YAML conversion needs it: which fields are objects, lists, booleans, numbers, byte counts,
  * durations or status codes, so that Spring's bound strings, flattened lists and empty values
- * become the JSON types gRPC expects. A field the shape does not know keeps the value it was
- * bound with. Immutable; the schema is built once.
+ * become the JSON types gRPC expects, and which fields exist, so that a misspelt one is named
+ * rather than ignored. Immutable; the schema is built once.
  */
 final class ServiceConfigShape {
 
     enum Kind {
-        /** An object with known fields; unknown fields pass through. */
+        /** An object with known fields; an unknown field is a mistake to name. */
         OBJECT,
         /** A list whose elements have {@link #element()}'s shape. */
         LIST,
@@ -102,9 +103,14 @@ final class ServiceConfigShape {
         return kind;
     }
 
-    /** The shape of a field of this object; {@link #RAW} for a field gRPC's schema does not have. */
-    ServiceConfigShape field(String camelCaseName) {
-        return fields.getOrDefault(camelCaseName, RAW);
+    /** The shape of a field of this object, or {@code null} for a field gRPC's schema does not have. */
+    @Nullable ServiceConfigShape field(String camelCaseName) {
+        return fields.get(camelCaseName);
+    }
+
+    /** The fields this object has, in camelCase. */
+    Set<String> fieldNames() {
+        return fields.keySet();
     }
 
     ServiceConfigShape element() {

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -100,7 +101,11 @@ final class ServiceConfigYaml {
             if (earlier != null) {
                 throw invalid(path, source, null, "sets '" + field + "' twice, as '" + earlier + "' and as '" + key + "'");
             }
-            json.put(field, convert(entry.getValue(), shape.field(field), child(path, field), source + "." + key));
+            ServiceConfigShape fieldShape = shape.field(field);
+            if (fieldShape == null) {
+                throw unknownField(shape, path, source + "." + key, key, entry.getValue());
+            }
+            json.put(field, convert(entry.getValue(), fieldShape, child(path, field), source + "." + key));
         }
         return json;
     }
@@ -349,6 +354,34 @@ final class ServiceConfigYaml {
 
     private static String child(String path, String key) {
         return path.isEmpty() ? key : path + "." + key;
+    }
+
+    /** gRPC ignores fields it does not know; from YAML one is almost always a typo that silently loses a setting. */
+    private static LbChannelConfigurationException unknownField(ServiceConfigShape shape, String path, String source,
+            String key, @Nullable Object value) {
+        String where = path.isEmpty() ? "The service config" : path;
+        String nearest = NearestName.to(key, shape.fieldNames());
+        String fields = shape.fieldNames().isEmpty() ? "none" : String.join(", ", new TreeSet<>(shape.fieldNames()));
+        String fix = nearest == null
+                ? "Remove " + source + ", or name one of the fields " + where + " has: " + fields + "."
+                : "Did you mean '" + nearest + "'? Rename " + source + " to " + source.substring(0, source.length() - key.length())
+                        + kebabCase(nearest) + " (or " + nearest + ").";
+        Object shown = value instanceof Collection<?> || value instanceof Map<?, ?> map && isIndexed(map) ? "[…]"
+                : value instanceof Map<?, ?> ? "{…}" : value;
+        return new LbChannelConfigurationException(source, shown,
+                where + " has no field '" + camelCase(key) + "'; its fields are: " + fields, fix);
+    }
+
+    private static String kebabCase(String camelCase) {
+        StringBuilder out = new StringBuilder();
+        for (char c : camelCase.toCharArray()) {
+            if (Character.isUpperCase(c)) {
+                out.append('-').append(Character.toLowerCase(c));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
     }
 
     private LbChannelConfigurationException invalid(String path, String source, @Nullable Object value, String rule) {

@@ -110,9 +110,43 @@ class ServiceConfigYamlTests {
     }
 
     @Test
-    void unknownFieldsAreCamelCasedAndKeptForForwardCompatibility() {
-        assertThat(json("future-field: { some-thing: [ a, b ] }"))
-                .isEqualTo("{\"futureField\":{\"some-thing\":[\"a\",\"b\"]}}");
+    void aMisspeltTopLevelFieldIsNamedWithTheNearestValidOne() {
+        // gRPC would ignore it, and the channel would silently run without the policy it names.
+        assertThatThrownBy(() -> convert("load-balancing-configs: [ { round_robin: {} } ]"))
+                .isInstanceOfSatisfying(LbChannelConfigurationException.class, e -> {
+                    assertThat(e.getName()).isEqualTo(PREFIX + ".load-balancing-configs");
+                    assertThat(e.getValue()).isEqualTo("[…]");
+                    assertThat(e.getReason()).startsWith("The service config has no field 'loadBalancingConfigs'; its fields are: "
+                            + "healthCheckConfig, loadBalancingConfig, loadBalancingPolicy, methodConfig, retryThrottling");
+                    assertThat(e.getAction()).isEqualTo("Did you mean 'loadBalancingConfig'? Rename " + PREFIX
+                            + ".load-balancing-configs to " + PREFIX + ".load-balancing-config (or loadBalancingConfig).");
+                });
+    }
+
+    @Test
+    void aMisspeltNestedFieldIsNamedWhereItIs() {
+        assertThatThrownBy(() -> convert("method-config: [ { name: [ {} ], timout: 2s } ]"))
+                .isInstanceOfSatisfying(LbChannelConfigurationException.class, e -> {
+                    assertThat(e.getName()).isEqualTo(PREFIX + ".method-config[0].timout");
+                    assertThat(e.getValue()).isEqualTo("2s");
+                    assertThat(e.getReason()).startsWith("methodConfig[0] has no field 'timout'");
+                    assertThat(e.getAction()).startsWith("Did you mean 'timeout'?");
+                });
+    }
+
+    @Test
+    void aFieldFarFromAnyValidOneListsTheValidOnes() {
+        assertThatThrownBy(() -> convert("retry-throttling: { max-tokens: 10, token-ratio: 0.1, burst: 3 }"))
+                .isInstanceOfSatisfying(LbChannelConfigurationException.class, e -> assertThat(e.getAction())
+                        .isEqualTo("Remove " + PREFIX + ".retry-throttling.burst, or name one of the fields "
+                                + "retryThrottling has: maxTokens, tokenRatio."));
+    }
+
+    @Test
+    void aBuiltInPolicysBlockTakesOnlyItsOwnFields() {
+        assertThatThrownBy(() -> convert("loadBalancingConfig: [ { pick_first: { shuffle-adress-list: true } } ]"))
+                .isInstanceOfSatisfying(LbChannelConfigurationException.class,
+                        e -> assertThat(e.getAction()).startsWith("Did you mean 'shuffleAddressList'?"));
     }
 
     @ParameterizedTest
