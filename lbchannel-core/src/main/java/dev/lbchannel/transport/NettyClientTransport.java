@@ -63,6 +63,8 @@ final class NettyClientTransport implements ClientTransport {
     private @Nullable TransportListener listener;
     private @Nullable Status shutdownStatus;
     private @Nullable Status closeCause;
+    /** Whether the server sent anything; only tracked on plaintext connections, where silence says "TLS". */
+    private boolean peerAnswered;
     private @Nullable ScheduledFuture<?> connectTimeout;
     private @Nullable ChannelFuture connectFuture;
     private boolean ready;
@@ -101,7 +103,7 @@ final class NettyClientTransport implements ClientTransport {
                     protected void initChannel(Channel ch) {
                         SslContext ssl = options.sslContext();
                         if (ssl == null) {
-                            ch.pipeline().addLast(handler);
+                            ch.pipeline().addLast(new PlaintextPeerCheck(NettyClientTransport.this), handler);
                         } else {
                             ch.pipeline().addLast(newSslHandler(ssl, ch));
                             ch.pipeline().addLast(new TlsHandshakeHandler(NettyClientTransport.this, handler));
@@ -229,10 +231,18 @@ final class NettyClientTransport implements ClientTransport {
         }
     }
 
+    /** The server's first bytes arrived on this connection. */
+    void peerAnswered() {
+        peerAnswered = true;
+    }
+
     /** The status streams fail with when the connection closes under them. */
     Status closeStatus() {
         if (closeCause != null) {
             return closeCause;
+        }
+        if (!peerAnswered && scheme == RequestHeaders.HTTP && shutdownStatus == null) {
+            return PlaintextPeerCheck.closedUnanswered(this);
         }
         return Status.UNAVAILABLE.withDescription(shutdownStatus == null
                 ? "Connection to " + SocketAddresses.text(address) + " closed"

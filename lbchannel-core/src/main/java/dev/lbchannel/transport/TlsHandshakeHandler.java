@@ -7,6 +7,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 
 import java.util.ArrayList;
@@ -38,8 +39,7 @@ final class TlsHandshakeHandler extends ChannelInboundHandlerAdapter {
         }
         done = true;
         if (!event.isSuccess()) {
-            fail(ctx, Status.UNAVAILABLE.withDescription("TLS handshake with " + SocketAddresses.text(transport.remoteAddress())
-                    + " failed: " + event.cause().getMessage()).withCause(event.cause()));
+            fail(ctx, handshakeFailed(event.cause()));
             return;
         }
         SslHandler ssl = ctx.pipeline().get(SslHandler.class);
@@ -65,8 +65,24 @@ final class TlsHandshakeHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof NotSslRecordException || cause.getCause() instanceof NotSslRecordException) {
+            fail(ctx, handshakeFailed(cause));
+            return;
+        }
         fail(ctx, Status.UNAVAILABLE.withDescription("TLS connection to " + SocketAddresses.text(transport.remoteAddress())
                 + " failed: " + cause.getMessage()).withCause(cause));
+    }
+
+    private Status handshakeFailed(Throwable cause) {
+        String peer = SocketAddresses.text(transport.remoteAddress());
+        if (cause instanceof NotSslRecordException || cause.getCause() instanceof NotSslRecordException) {
+            // The usual cause: a plaintext (h2c) server, which answers the ClientHello with an HTTP/2 GOAWAY.
+            return Status.UNAVAILABLE.withDescription("TLS handshake with " + peer + " failed: the server does not speak"
+                    + " TLS (its answer was not a TLS record). If it serves plaintext HTTP/2, set plaintext: true in the"
+                    + " channel's settings (usePlaintext() on the builder).").withCause(cause);
+        }
+        return Status.UNAVAILABLE.withDescription("TLS handshake with " + peer + " failed: " + cause.getMessage())
+                .withCause(cause);
     }
 
     @Override

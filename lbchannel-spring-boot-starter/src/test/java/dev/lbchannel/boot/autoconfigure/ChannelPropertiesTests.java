@@ -73,8 +73,12 @@ class ChannelPropertiesTests {
                 .withPropertyValues("lbchannel.channels.orders.target=static:///127.0.0.1:" + first.port())
                 .run(context -> assertThatThrownBy(() -> stub(context.getBean(LbChannels.class))
                         .withDeadlineAfter(10, TimeUnit.SECONDS).emptyCall(Empty.getDefaultInstance()))
-                        .isInstanceOfSatisfying(StatusRuntimeException.class,
-                                e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE)));
+                        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+                            // The status names the setting to change, not just the handshake's error.
+                            assertThat(e.getStatus().getDescription()).contains("does not speak TLS")
+                                    .contains("plaintext: true");
+                        }));
     }
 
     @Test
