@@ -1,5 +1,6 @@
 package dev.lbchannel.boot.autoconfigure;
 
+import dev.lbchannel.LbChannel;
 import dev.lbchannel.boot.ImportLbChannelStubs;
 import dev.lbchannel.boot.LbChannels;
 import org.springframework.beans.factory.BeanFactory;
@@ -9,6 +10,7 @@ import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.context.annotation.ImportBeanDefinitionRegistrar;
 import org.springframework.core.annotation.AnnotationAttributes;
 import org.springframework.core.type.AnnotationMetadata;
+import org.springframework.util.ClassUtils;
 
 /**
  * Registers a bean for every stub type named by {@link ImportLbChannelStubs} on the importing
@@ -25,25 +27,39 @@ public final class LbChannelStubsRegistrar implements ImportBeanDefinitionRegist
     public void registerBeanDefinitions(AnnotationMetadata metadata, BeanDefinitionRegistry registry) {
         for (AnnotationAttributes attributes : metadata.getMergedRepeatableAnnotationAttributes(
                 ImportLbChannelStubs.class, ImportLbChannelStubs.List.class, false)) {
-            register(attributes, registry);
+            register(attributes, metadata.getClassName(), registry);
         }
     }
 
-    private static void register(AnnotationAttributes annotation, BeanDefinitionRegistry registry) {
+    private static void register(AnnotationAttributes annotation, String importer, BeanDefinitionRegistry registry) {
         String channel = annotation.getString("channel");
         for (Class<?> stubType : annotation.getClassArray("value")) {
             String beanName = channel + stubType.getSimpleName();
             if (!registry.containsBeanDefinition(beanName)) {
-                registry.registerBeanDefinition(beanName, definition(StubFactory.forType(stubType), channel, registry));
+                registry.registerBeanDefinition(beanName,
+                        definition(StubFactory.forType(stubType), channel, importer, registry));
             }
         }
     }
 
-    private static <T> AbstractBeanDefinition definition(StubFactory<T> factory, String channel,
+    private static <T> AbstractBeanDefinition definition(StubFactory<T> factory, String channel, String importer,
             BeanDefinitionRegistry registry) {
         BeanFactory beanFactory = (BeanFactory) registry;
         return BeanDefinitionBuilder.genericBeanDefinition(factory.stubType(),
-                        () -> factory.create(beanFactory.getBean(LbChannels.class).get(channel)))
+                        () -> factory.create(channel(beanFactory.getBean(LbChannels.class), channel, importer)))
                 .getBeanDefinition();
+    }
+
+    /** The channel a stub is for; a name no YAML configures is a start-up failure analysis, not a bare exception. */
+    private static LbChannel channel(LbChannels channels, String name, String importer) {
+        return channels.find(name).orElseThrow(() -> {
+            String configured = channels.names().isEmpty() ? "none" : String.join(", ", channels.names());
+            String simpleName = ClassUtils.getShortName(importer);
+            return new LbChannelConfigurationException("lbchannel.channels." + name + ".target", null,
+                    "@ImportLbChannelStubs on " + importer + " names channel '" + name
+                            + "', which is not configured; configured channels: " + configured,
+                    "Configure the channel (lbchannel.channels." + name + ".target), or name a configured one in"
+                            + " @ImportLbChannelStubs(channel = ...) on " + simpleName + ".");
+        });
     }
 }

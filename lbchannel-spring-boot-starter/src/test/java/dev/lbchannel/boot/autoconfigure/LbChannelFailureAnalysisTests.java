@@ -1,6 +1,8 @@
 package dev.lbchannel.boot.autoconfigure;
 
 import dev.lbchannel.balancer.BalancerProvider;
+import dev.lbchannel.boot.ImportLbChannelStubs;
+import io.grpc.testing.integration.TestServiceGrpc;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -9,6 +11,7 @@ import org.springframework.beans.factory.support.DefaultListableBeanFactory;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.diagnostics.FailureAnalyzer;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.io.support.SpringFactoriesLoader;
@@ -216,6 +219,22 @@ class LbChannelFailureAnalysisTests {
         FailureAnalysis first = analyzers.stream().map(analyzer -> analyzer.analyze(failure))
                 .filter(a -> a != null).findFirst().orElseThrow();
         assertThat(first.getAction()).contains("declare a ResolverProvider bean whose scheme() is 'nope'");
+    }
+
+    @Test
+    void stubsImportedForAnUnconfiguredChannelNameTheChannelAndTheConfiguredOnes() {
+        FailureAnalysis analysis = analyze(RUNNER.withUserConfiguration(StubsForAMisspeltChannel.class),
+                "lbchannel.channels.orders.target=static:///127.0.0.1:1");
+        assertThat(analysis.getDescription()).startsWith("The lbchannel property 'lbchannel.channels.orderz.target' is not"
+                + " set, which cannot work:").contains("@ImportLbChannelStubs on " + StubsForAMisspeltChannel.class.getName()
+                + " names channel 'orderz', which is not configured; configured channels: orders");
+        assertThat(analysis.getAction()).isEqualTo("Configure the channel (lbchannel.channels.orderz.target), or name a"
+                + " configured one in @ImportLbChannelStubs(channel = ...) on LbChannelFailureAnalysisTests.StubsForAMisspeltChannel.");
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ImportLbChannelStubs(channel = "orderz", value = TestServiceGrpc.TestServiceBlockingStub.class)
+    static class StubsForAMisspeltChannel {
     }
 
     private static FailureAnalysis analyze(String... properties) {
