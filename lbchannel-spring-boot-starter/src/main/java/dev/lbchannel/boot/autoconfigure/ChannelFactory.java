@@ -43,10 +43,12 @@ final class ChannelFactory {
     private final ChannelInterceptors interceptors;
     private final List<LbChannelBuilderCustomizer> customizers;
     private final @Nullable Executor executor;
+    private final YamlOrigins written;
 
     ChannelFactory(ResolverRegistry resolvers, BalancerRegistry balancers, @Nullable SslBundles sslBundles,
             ChannelInterceptors interceptors, List<LbChannelBuilderCustomizer> customizers,
-            @Nullable Executor executor) {
+            @Nullable Executor executor, YamlOrigins written) {
+        this.written = written;
         this.resolvers = resolvers;
         this.balancers = balancers;
         this.sslBundles = sslBundles;
@@ -71,7 +73,7 @@ final class ChannelFactory {
         applyPolicy(channel, builder);
         ServiceConfigSource serviceConfig = channel.serviceConfig();
         if (serviceConfig != null) {
-            builder.defaultServiceConfig(ServiceConfigErrors.resolve(serviceConfig, balancers));
+            builder.defaultServiceConfig(ServiceConfigErrors.resolve(serviceConfig, balancers, written));
         }
         applyTimeouts(channel, builder);
         applySize(channel.inboundMessageMaxSize(), builder::maxInboundMessageSize);

@@ -71,7 +71,7 @@ public final class LbChannelAutoConfiguration {
         ChannelFactory factory = new ChannelFactory(resolvers, balancers, sslBundles.getIfAvailable(),
                 ChannelInterceptors.of(interceptors.orderedStream().toList(),
                         beanFactory.getBeansOfType(ClientInterceptor.class)),
-                customizers.orderedStream().toList(), executor.executor());
+                customizers.orderedStream().toList(), executor.executor(), new YamlOrigins(environment));
         try {
             LbChannels channels = LbChannels.of(factory.createAll(definitions));
             return new LbChannelsLifecycle(channels, executor, connectOnStartup,

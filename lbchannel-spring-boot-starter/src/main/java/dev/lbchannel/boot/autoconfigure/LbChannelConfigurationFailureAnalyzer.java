@@ -1,10 +1,6 @@
 package dev.lbchannel.boot.autoconfigure;
 
 import org.jspecify.annotations.Nullable;
-import org.springframework.boot.context.properties.source.ConfigurationProperty;
-import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
-import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
-import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.origin.Origin;
@@ -21,18 +17,18 @@ import org.springframework.core.env.Environment;
 final class LbChannelConfigurationFailureAnalyzer extends AbstractFailureAnalyzer<LbChannelConfigurationException>
         implements Ordered {
 
-    private final @Nullable Environment environment;
+    private final YamlOrigins origins;
 
     LbChannelConfigurationFailureAnalyzer(@Nullable Environment environment) {
-        this.environment = environment;
+        this.origins = new YamlOrigins(environment);
     }
 
     @Override
     protected FailureAnalysis analyze(Throwable rootFailure, LbChannelConfigurationException cause) {
         StringBuilder description = new StringBuilder("The lbchannel property '").append(cause.getName()).append("'");
         Object value = cause.getValue();
-        description.append(value != null ? " has the value '" + value + "'" : " is not set");
-        Origin origin = origin(cause.getName());
+        description.append(value != null ? " has the value '" + YamlText.flow(value) + "'" : " is not set");
+        Origin origin = origins.originOf(cause.getName());
         if (origin != null) {
             description.append(" (from ").append(origin).append(")");
         }
@@ -43,26 +39,5 @@ final class LbChannelConfigurationFailureAnalyzer extends AbstractFailureAnalyze
     @Override
     public int getOrder() {
         return Ordered.HIGHEST_PRECEDENCE;
-    }
-
-    private @Nullable Origin origin(String property) {
-        if (environment == null) {
-            return null;
-        }
-        ConfigurationPropertyName name = ConfigurationPropertyName.ofIfValid(property);
-        if (name == null) {
-            try {
-                name = ConfigurationPropertyName.adapt(property, '.');
-            } catch (RuntimeException e) {
-                return null; // the origin is a courtesy; the analysis stands without it
-            }
-        }
-        for (ConfigurationPropertySource source : ConfigurationPropertySources.get(environment)) {
-            ConfigurationProperty found = source.getConfigurationProperty(name);
-            if (found != null) {
-                return found.getOrigin();
-            }
-        }
-        return null;
     }
 }

@@ -28,9 +28,9 @@ final class ServiceConfigErrors {
      * @throws LbChannelConfigurationException for a value of the wrong type, JSON that does not
      *     parse, or a config that breaks a rule of gRPC's schema
      */
-    static Map<String, ?> resolve(ServiceConfigSource source, BalancerRegistry balancers) {
+    static Map<String, ?> resolve(ServiceConfigSource source, BalancerRegistry balancers, YamlOrigins written) {
         if (source.yaml() != null) {
-            ConvertedServiceConfig converted = ServiceConfigYaml.convert(source.yaml(), source.property());
+            ConvertedServiceConfig converted = ServiceConfigYaml.convert(source.yaml(), source.property(), written);
             try {
                 ServiceConfig.parse(converted.json(), balancers);
             } catch (InvalidServiceConfigException e) {

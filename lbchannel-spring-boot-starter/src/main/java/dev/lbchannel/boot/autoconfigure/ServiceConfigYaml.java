@@ -47,9 +47,11 @@ final class ServiceConfigYaml {
     private static final Pattern INDEX = Pattern.compile("0|[1-9]\\d{0,8}");
 
     private final String property;
+    private final YamlOrigins written;
     private final Map<String, Origin> origins = new LinkedHashMap<>();
 
-    private ServiceConfigYaml(String property) {
+    private ServiceConfigYaml(String property, YamlOrigins written) {
+        this.written = written;
         this.property = property;
     }
 
@@ -61,7 +63,15 @@ final class ServiceConfigYaml {
      * @throws LbChannelConfigurationException naming the property of a value of the wrong type
      */
     static ConvertedServiceConfig convert(Map<String, ?> bound, String property) {
-        ServiceConfigYaml converter = new ServiceConfigYaml(property);
+        return convert(bound, property, YamlOrigins.NONE);
+    }
+
+    /**
+     * Converts a bound {@code service-config}, reading the YAML as written where the binder lost
+     * the difference between an empty list, an empty object and an empty string.
+     */
+    static ConvertedServiceConfig convert(Map<String, ?> bound, String property, YamlOrigins written) {
+        ServiceConfigYaml converter = new ServiceConfigYaml(property, written);
         @SuppressWarnings("unchecked")
         Map<String, Object> json = (Map<String, Object>) converter.convert(bound, ServiceConfigShape.ROOT, "", property);
         return new ConvertedServiceConfig(json, Map.copyOf(converter.origins), property);
@@ -194,7 +204,19 @@ final class ServiceConfigYaml {
             }
             return json;
         }
+        if (value instanceof String text && text.isEmpty()) {
+            return emptyAsWritten(source);
+        }
         return value instanceof String text ? literal(text) : value;
+    }
+
+    /** A policy's own block keeps what the user wrote: {@code []} is an empty list, {@code {}} an empty object. */
+    private Object emptyAsWritten(String source) {
+        return switch (written.emptyAsWritten(source)) {
+            case LIST -> new ArrayList<>();
+            case OBJECT -> new LinkedHashMap<String, Object>();
+            case STRING, UNKNOWN -> "";
+        };
     }
 
     /**
@@ -311,6 +333,11 @@ final class ServiceConfigYaml {
         return null;
     }
 
+    /** The elements of a map Spring bound from a YAML list (its keys are the indexes), or {@code null}. */
+    static @Nullable List<?> indexedElements(Map<?, ?> map) {
+        return isIndexed(map) ? elements(map) : null;
+    }
+
     private static boolean isIndexed(Map<?, ?> map) {
         if (map.isEmpty()) {
             return false;
@@ -366,9 +393,7 @@ final class ServiceConfigYaml {
                 ? "Remove " + source + ", or name one of the fields " + where + " has: " + fields + "."
                 : "Did you mean '" + nearest + "'? Rename " + source + " to " + source.substring(0, source.length() - key.length())
                         + kebabCase(nearest) + " (or " + nearest + ").";
-        Object shown = value instanceof Collection<?> || value instanceof Map<?, ?> map && isIndexed(map) ? "[…]"
-                : value instanceof Map<?, ?> ? "{…}" : value;
-        return new LbChannelConfigurationException(source, shown,
+        return new LbChannelConfigurationException(source, value,
                 where + " has no field '" + camelCase(key) + "'; its fields are: " + fields, fix);
     }
 

@@ -1,6 +1,8 @@
 package dev.lbchannel.boot.autoconfigure;
 
 import dev.lbchannel.LbChannel;
+import dev.lbchannel.balancer.Balancer;
+import dev.lbchannel.balancer.BalancerHelper;
 import dev.lbchannel.balancer.BalancerProvider;
 import dev.lbchannel.balancer.BalancerRegistry;
 import dev.lbchannel.boot.LbChannelBuilderCustomizer;
@@ -18,8 +20,10 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -30,6 +34,42 @@ class LbChannelAutoConfigurationTests {
 
     static final ApplicationContextRunner RUNNER = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class, LbChannelAutoConfiguration.class));
+
+    @Test
+    void aCustomPolicyGetsAnEmptyYamlListAsAnEmptyList() {
+        List<Map<String, ?>> configs = new CopyOnWriteArrayList<>();
+        BalancerProvider probe = new BalancerProvider() {
+            @Override
+            public String policyName() {
+                return "list_probe";
+            }
+
+            @Override
+            public Balancer newBalancer(BalancerHelper helper) {
+                throw new UnsupportedOperationException("only its config is looked at");
+            }
+
+            @Override
+            public Object parseConfig(Map<String, ?> rawConfig) {
+                configs.add(rawConfig);
+                return rawConfig;
+            }
+        };
+        RUNNER.withBean("listProbe", BalancerProvider.class, () -> probe).withInitializer(Yaml.initializer("""
+                lbchannel:
+                  channels:
+                    orders:
+                      target: static:///127.0.0.1:1
+                      service-config:
+                        load-balancing-config: [ { list_probe: { subnets: [], zone: '' } } ]
+                """)).run(context -> {
+                    assertThat(context.getStartupFailure()).isNull();
+                    assertThat(configs).isNotEmpty().allSatisfy(config -> {
+                        assertThat(config.get("subnets")).isEqualTo(List.of());
+                        assertThat(config.get("zone")).isEqualTo("");
+                    });
+                });
+    }
 
     @Test
     void createsOneChannelPerConfiguredName() {

@@ -222,6 +222,27 @@ class LbChannelFailureAnalysisTests {
     }
 
     @Test
+    void aBlockValuedMistakeShowsTheYamlAsWrittenAndWhereItIs() {
+        String yaml = """
+                lbchannel:
+                  channels:
+                    orders:
+                      target: static:///127.0.0.1:1
+                      service-config:
+                        method-config:
+                          name: [ { service: orders.v1.Orders } ]
+                """;
+        Throwable failure = startupFailure(RUNNER.withInitializer(Yaml.initializer(yaml)));
+        StandardEnvironment environment = new StandardEnvironment();
+        environment.getPropertySources().addFirst(Yaml.source(yaml));
+        FailureAnalysis analysis = new LbChannelConfigurationFailureAnalyzer(environment).analyze(failure);
+        assertThat(analysis.getDescription()).startsWith("The lbchannel property "
+                + "'lbchannel.channels.orders.service-config.method-config' has the value "
+                + "'{ name: [ { service: orders.v1.Orders } ] }' (from class path resource [application.yml] - 7:30)")
+                .contains("methodConfig must be a list");
+    }
+
+    @Test
     void stubsImportedForAnUnconfiguredChannelNameTheChannelAndTheConfiguredOnes() {
         FailureAnalysis analysis = analyze(RUNNER.withUserConfiguration(StubsForAMisspeltChannel.class),
                 "lbchannel.channels.orders.target=static:///127.0.0.1:1");
