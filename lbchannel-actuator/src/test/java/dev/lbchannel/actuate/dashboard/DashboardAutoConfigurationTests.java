@@ -30,7 +30,8 @@ class DashboardAutoConfigurationTests {
 
     private static final AutoConfigurations CONFIGURATIONS = AutoConfigurations.of(LbChannelAutoConfiguration.class,
             EndpointAutoConfiguration.class, WebEndpointAutoConfiguration.class,
-            ChannelzEndpointAutoConfiguration.class, DashboardAutoConfiguration.class);
+            ChannelzEndpointAutoConfiguration.class, DashboardAutoConfiguration.class,
+            DashboardExposureAutoConfiguration.class);
 
     private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
             .withConfiguration(CONFIGURATIONS)
@@ -53,15 +54,30 @@ class DashboardAutoConfigurationTests {
     }
 
     @Test
-    void notServedWhenChannelzIsNotExposedOverHttp() {
+    void notServedWhenChannelzIsNotExposedOverHttpAndSaysWhichLineExposesIt() {
         runner.withPropertyValues("lbchannel.dashboard.enabled=true", "management.endpoints.web.exposure.include=health")
-                .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(DashboardHandlerMapping.class));
+                .run(context -> {
+                    assertThat(context).hasNotFailed().doesNotHaveBean(DashboardHandlerMapping.class);
+                    assertThat(context.getBean(DashboardNotServed.class).reason())
+                            .contains("management.endpoints.web.exposure.include=health,channelz");
+                });
+    }
+
+    @Test
+    void bootsDefaultExposureLeavesTheDashboardOutAndSaysWhy() {
+        new WebApplicationContextRunner().withConfiguration(CONFIGURATIONS)
+                .withPropertyValues("lbchannel.dashboard.enabled=true")
+                .run(context -> assertThat(context.getBean(DashboardNotServed.class).reason())
+                        .contains("not exposed over HTTP"));
     }
 
     @Test
     void notServedWhenChannelzIsSwitchedOff() {
         runner.withPropertyValues("lbchannel.dashboard.enabled=true", "management.endpoint.channelz.access=NONE")
-                .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(DashboardHandlerMapping.class));
+                .run(context -> {
+                    assertThat(context).hasNotFailed().doesNotHaveBean(DashboardHandlerMapping.class);
+                    assertThat(context.getBean(DashboardNotServed.class).reason()).contains("switched off");
+                });
     }
 
     @Test
