@@ -40,6 +40,9 @@ abstract class PreCommitState implements PickArgs {
     boolean readyDeferred;
     @GuardedBy("lock")
     private @Nullable AttemptRecovery recovery;
+    /** The attempt whose end ended the call, if one did: its connection's attributes stay the call's. */
+    @GuardedBy("lock")
+    @Nullable CallAttempt endedOn;
     /** The outcome was decided; written under the lock. */
     volatile boolean done;
     /** The PickerHolder parked this stream at least once; only then must its end unpark it. */

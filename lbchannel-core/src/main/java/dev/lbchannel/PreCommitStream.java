@@ -234,6 +234,9 @@ final class PreCommitStream extends PreCommitState {
             return committedTo.transport.attributes();
         }
         synchronized (lock) {
+            if (lock.isEmpty() && endedOn != null && endedOn.transport != null) {
+                return endedOn.transport.attributes(); // as grpc-java, a call closed by an attempt keeps its connection's
+            }
             return lock.attributes();
         }
     }
@@ -339,6 +342,7 @@ final class PreCommitStream extends PreCommitState {
                 next = recoveryLocked().afterFailure(source, status, progress, trailers, lock.isEmpty());
             }
             if (next == AttemptRecovery.Next.END) {
+                endedOn = source;
                 endLocked();
             }
         }

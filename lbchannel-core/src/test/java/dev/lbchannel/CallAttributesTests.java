@@ -83,6 +83,23 @@ class CallAttributesTests {
     }
 
     @Test
+    void aCallClosedTrailersOnlyStillSeesTheConnectionItWasOn() {
+        // As grpc-java: the attempt that ended the call commits it, so interceptors (observations,
+        // logs) reading the peer in onClose find it even without response headers.
+        connect(false);
+        ClientCall<Empty, Empty> call = channel.newCall(TestServiceGrpc.getUnimplementedCallMethod(),
+                CallOptions.DEFAULT.withDeadlineAfter(20, TimeUnit.SECONDS));
+        RecordingCallListener<Empty> listener = new RecordingCallListener<>();
+        call.start(listener, new Metadata());
+        call.request(1);
+        call.sendMessage(Empty.getDefaultInstance());
+        call.halfClose();
+
+        assertThat(listener.awaitStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED);
+        assertThat(call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR)).isEqualTo(backend.address());
+    }
+
+    @Test
     void aTlsCallSeesItsSessionAndPrivacyAndTracersSeeTheSame() {
         connect(true);
         RecordingStreamTracer.Factory tracers = RecordingStreamTracer.factory();

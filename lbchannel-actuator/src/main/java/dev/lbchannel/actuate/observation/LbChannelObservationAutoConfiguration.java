@@ -18,8 +18,8 @@ import org.springframework.context.annotation.Bean;
  * Observes every call of every channel when the application has an {@link ObservationRegistry}
  * (Spring Boot makes one with Actuator): Spring's tracing then sees each call as a span whose
  * context travels in the request headers, and the metrics handler times it as {@code grpc.client}
- * with a {@code channel} tag. A {@link GrpcClientObservationConvention} bean replaces the naming and
- * tags for all channels; {@code management.observations.enable.grpc.client=false} turns the
+ * with a {@code channel} tag; its peer is the address and port of the backend the call went to. A
+ * {@link GrpcClientObservationConvention} bean replaces the naming and tags for all channels; {@code management.observations.enable.grpc.client=false} turns the
  * observations off (Boot's own switch by name prefix).
  */
 @AutoConfiguration(after = {LbChannelAutoConfiguration.class, ObservationAutoConfiguration.class})
@@ -35,6 +35,8 @@ public final class LbChannelObservationAutoConfiguration {
         return (channelName, builder) -> {
             ObservationGrpcClientInterceptor interceptor = new ObservationGrpcClientInterceptor(registry.getObject());
             interceptor.setCustomConvention(convention.getIfAvailable(() -> new ChannelObservationConvention(channelName)));
+            // The builder runs the last interceptor first: the observation opens around the peer's recorder.
+            builder.intercept(new PeerAddressInterceptor(registry.getObject()));
             builder.intercept(interceptor);
         };
     }

@@ -40,7 +40,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * metrics handler times the call as {@code grpc.client} with the channel's name.
  */
 @SpringBootTest(classes = ActuatorTestApplication.class, properties = {
-        "lbchannel.channels.orders.plaintext=true"})
+        "lbchannel.channels.orders.plaintext=true", "lbchannel.channels.orders.authority=orders.example.com"})
 @Import(ChannelObservationIntegrationTests.TracingStandIn.class)
 @DirtiesContext
 @Timeout(60)
@@ -84,6 +84,11 @@ class ChannelObservationIntegrationTests {
                 .containsExactly("grpc.testing.TestService/EmptyCall", "grpc.testing.TestService/UnimplementedCall");
         assertThat(handler.stopped).extracting(GrpcClientObservationContext::getStatusCode)
                 .containsExactly(Status.Code.OK, Status.Code.UNIMPLEMENTED);
+        // The peer is the backend the call went to, not the authority the channel names (orders.example.com).
+        assertThat(handler.stopped).allSatisfy(context -> {
+            assertThat(context.getPeerName()).isEqualTo("127.0.0.1");
+            assertThat(context.getPeerPort()).isEqualTo(BACKEND.port());
+        });
         assertThat(BACKEND.lastHeaders()).isNotNull();
         assertThat(BACKEND.lastHeaders().get(TRACEPARENT)).isEqualTo(TRACE);
 
