@@ -24,17 +24,35 @@ import static java.util.Objects.requireNonNull;
 public final class LbChannels implements Iterable<LbChannel> {
 
     private final Map<String, LbChannel> channels;
+    private final Set<String> connectOnStartup;
 
-    private LbChannels(Map<String, LbChannel> channels) {
+    private LbChannels(Map<String, LbChannel> channels, Set<String> connectOnStartup) {
         this.channels = channels;
+        this.connectOnStartup = connectOnStartup;
     }
 
     /** Channels by name, in the map's iteration order. */
     public static LbChannels of(Map<String, LbChannel> channels) {
+        return of(channels, Set.of());
+    }
+
+    /**
+     * Channels by name, in the map's iteration order, of which those named in
+     * {@code connectOnStartup} were asked to connect when the application starts.
+     */
+    public static LbChannels of(Map<String, LbChannel> channels, Set<String> connectOnStartup) {
         requireNonNull(channels, "channels");
         Map<String, LbChannel> copy = new LinkedHashMap<>();
         channels.forEach((name, channel) -> copy.put(requireNonNull(name, "name"), requireNonNull(channel, name)));
-        return new LbChannels(Collections.unmodifiableMap(copy));
+        return new LbChannels(Collections.unmodifiableMap(copy), Set.copyOf(connectOnStartup));
+    }
+
+    /**
+     * Whether channel {@code name} connects at start-up ({@code connect-on-startup: true}): health
+     * then reports it out of service until it has connected once, so readiness can wait for it.
+     */
+    public boolean connectsOnStartup(String name) {
+        return connectOnStartup.contains(name);
     }
 
     /**

@@ -16,27 +16,34 @@ import static java.util.Objects.requireNonNull;
 /**
  * The health of one channel, from its connectivity state: READY and IDLE are UP (an idle channel
  * connects on its next call), CONNECTING is UNKNOWN, TRANSIENT_FAILURE is DOWN with the last error,
- * SHUTDOWN is OUT_OF_SERVICE. Details name the state, target, policy and each subchannel's state.
- * Never asks the channel to connect; thread-safe.
+ * SHUTDOWN is OUT_OF_SERVICE. A channel that connects on start-up is OUT_OF_SERVICE until it has
+ * connected once, so that a readiness group including it waits for that; {@code everConnected}
+ * tells "never connected" from "connected, now idle" for every channel. Details name the state,
+ * target, policy and each subchannel's state. Never asks the channel to connect; thread-safe.
  */
 final class ChannelHealthIndicator implements HealthIndicator {
 
     private final LbChannel channel;
+    private final boolean connectsOnStartup;
 
-    ChannelHealthIndicator(LbChannel channel) {
+    ChannelHealthIndicator(LbChannel channel, boolean connectsOnStartup) {
         this.channel = requireNonNull(channel, "channel");
+        this.connectsOnStartup = connectsOnStartup;
     }
 
     @Override
     public Health health() {
         ChannelSnapshot snapshot = channel.snapshot();
+        boolean everConnected = snapshot.connections().attemptsSucceeded() > 0;
         Health.Builder health = switch (snapshot.state()) {
-            case READY, IDLE -> Health.up();
-            case CONNECTING -> Health.unknown();
+            case READY -> Health.up();
+            case IDLE, CONNECTING -> connectsOnStartup && !everConnected ? Health.outOfService()
+                    : snapshot.state() == ConnectivityState.IDLE ? Health.up() : Health.unknown();
             case TRANSIENT_FAILURE -> Health.down();
             case SHUTDOWN -> Health.outOfService();
         };
         health.withDetail("state", snapshot.state().name())
+                .withDetail("everConnected", everConnected)
                 .withDetail("target", snapshot.target())
                 .withDetail("lbPolicy", snapshot.lbPolicy())
                 .withDetail("subchannels", subchannels(snapshot));

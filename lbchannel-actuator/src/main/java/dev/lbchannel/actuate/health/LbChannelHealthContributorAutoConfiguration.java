@@ -2,6 +2,9 @@ package dev.lbchannel.actuate.health;
 
 import dev.lbchannel.boot.LbChannels;
 import dev.lbchannel.boot.autoconfigure.LbChannelAutoConfiguration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -16,7 +19,9 @@ import org.springframework.context.annotation.Bean;
  * {@link ChannelHealthIndicator} per channel ({@code components.lbchannel.components.<name>}).
  * Boot's liveness group includes only the liveness state unless configured otherwise, so a
  * failing backend never restarts the application; to make a channel gate readiness, add
- * {@code management.endpoint.health.group.readiness.include=readinessState,lbchannel/orders}.
+ * {@code management.endpoint.health.group.readiness.include=readinessState,lbchannel/orders}; with
+ * {@code connect-on-startup} the channel is out of service until it has connected once, so
+ * readiness waits for its first connection.
  * Switched off with {@code management.health.lbchannel.enabled=false}.
  */
 @AutoConfiguration(after = LbChannelAutoConfiguration.class)
@@ -28,6 +33,9 @@ public final class LbChannelHealthContributorAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean(name = "lbchannelHealthContributor")
     CompositeHealthContributor lbchannelHealthContributor(LbChannels channels) {
-        return CompositeHealthContributor.fromMap(channels.asMap(), ChannelHealthIndicator::new);
+        Map<String, ChannelHealthIndicator> indicators = new LinkedHashMap<>();
+        channels.asMap().forEach((name, channel) ->
+                indicators.put(name, new ChannelHealthIndicator(channel, channels.connectsOnStartup(name))));
+        return CompositeHealthContributor.fromMap(indicators);
     }
 }

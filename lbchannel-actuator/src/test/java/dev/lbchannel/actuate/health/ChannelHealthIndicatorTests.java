@@ -4,6 +4,7 @@ import dev.lbchannel.LbChannel;
 import dev.lbchannel.LbChannelBuilder;
 import dev.lbchannel.testing.Await;
 import dev.lbchannel.testing.RefusedPort;
+import dev.lbchannel.testing.TestBackend;
 import io.grpc.ConnectivityState;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -41,10 +42,32 @@ class ChannelHealthIndicatorTests {
     void anIdleChannelIsUp() {
         channel = plaintext("static:///127.0.0.1:1");
 
-        Health health = new ChannelHealthIndicator(channel).health();
+        Health health = new ChannelHealthIndicator(channel, false).health();
 
         assertThat(health.getStatus()).isEqualTo(Status.UP);
-        assertThat(health.getDetails()).containsEntry("state", "IDLE").containsEntry("target", "static:///127.0.0.1:1");
+        assertThat(health.getDetails()).containsEntry("state", "IDLE").containsEntry("target", "static:///127.0.0.1:1")
+                .containsEntry("everConnected", false);
+    }
+
+    @Test
+    void aChannelThatConnectsOnStartUpIsOutOfServiceUntilItHasConnectedOnceThenUpEvenIdle() throws Exception {
+        TestBackend backend = TestBackend.plaintext();
+        try {
+            channel = plaintext("static:///127.0.0.1:" + backend.port());
+            assertThat(new ChannelHealthIndicator(channel, true).health().getStatus()).as("never connected")
+                    .isEqualTo(Status.OUT_OF_SERVICE);
+
+            channel.getState(true);
+            Await.until("the channel READY", () -> channel.getState(false) == ConnectivityState.READY);
+            channel.enterIdle();
+            Await.until("the channel IDLE again", () -> channel.getState(false) == ConnectivityState.IDLE);
+
+            Health health = new ChannelHealthIndicator(channel, true).health();
+            assertThat(health.getStatus()).as("connected once, now idle").isEqualTo(Status.UP);
+            assertThat(health.getDetails()).containsEntry("state", "IDLE").containsEntry("everConnected", true);
+        } finally {
+            backend.close();
+        }
     }
 
     @Test
@@ -54,7 +77,7 @@ class ChannelHealthIndicatorTests {
             channel.getState(true);
             Await.until("the channel CONNECTING", () -> channel.getState(false) == ConnectivityState.CONNECTING);
 
-            Health health = new ChannelHealthIndicator(channel).health();
+            Health health = new ChannelHealthIndicator(channel, false).health();
 
             assertThat(health.getStatus()).isEqualTo(Status.UNKNOWN);
             assertThat(health.getDetails()).containsEntry("state", "CONNECTING").doesNotContainKey("lastError");
@@ -70,7 +93,7 @@ class ChannelHealthIndicatorTests {
             Await.until("the channel in TRANSIENT_FAILURE",
                     () -> channel.getState(false) == ConnectivityState.TRANSIENT_FAILURE);
 
-            Health health = new ChannelHealthIndicator(channel).health();
+            Health health = new ChannelHealthIndicator(channel, false).health();
 
             assertThat(health.getStatus()).isEqualTo(Status.DOWN);
             assertThat(health.getDetails()).containsEntry("state", "TRANSIENT_FAILURE").containsKey("lastError");
@@ -83,7 +106,7 @@ class ChannelHealthIndicatorTests {
         channel = plaintext("static:///127.0.0.1:1");
         channel.shutdown();
 
-        Health health = new ChannelHealthIndicator(channel).health();
+        Health health = new ChannelHealthIndicator(channel, false).health();
 
         assertThat(health.getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
         assertThat(health.getDetails()).containsEntry("state", "SHUTDOWN");

@@ -73,7 +73,7 @@ public final class LbChannelAutoConfiguration {
                         beanFactory.getBeansOfType(ClientInterceptor.class)),
                 customizers.orderedStream().toList(), executor.executor(), new YamlOrigins(environment));
         try {
-            LbChannels channels = LbChannels.of(factory.createAll(definitions));
+            LbChannels channels = LbChannels.of(factory.createAll(definitions), connectOnStartup);
             return new LbChannelsLifecycle(channels, executor, connectOnStartup,
                     properties.getStartup().getConnectTimeout(), properties.getShutdown().getGracePeriod());
         } catch (RuntimeException e) {
