@@ -2,6 +2,7 @@ package dev.lbchannel.actuate.health;
 
 import dev.lbchannel.ChannelSnapshot;
 import dev.lbchannel.LbChannel;
+import dev.lbchannel.channelz.SubchannelHealth;
 import dev.lbchannel.channelz.SubchannelSnapshot;
 import io.grpc.ConnectivityState;
 import org.springframework.boot.health.contributor.Health;
@@ -16,7 +17,9 @@ import static java.util.Objects.requireNonNull;
 /**
  * The health of one channel, from its connectivity state: READY and IDLE are UP (an idle channel
  * connects on its next call), CONNECTING is UNKNOWN, TRANSIENT_FAILURE is DOWN with the last error,
- * SHUTDOWN is OUT_OF_SERVICE. Details name the state, target, policy and each subchannel's state.
+ * SHUTDOWN is OUT_OF_SERVICE. Details name the state, target, policy, how many subchannels are
+ * connected but unhealthy by client-side health checking (gRFC A17), and each subchannel's state
+ * (and health, when it is checked).
  * Never asks the channel to connect; thread-safe.
  */
 final class ChannelHealthIndicator implements HealthIndicator {
@@ -39,12 +42,19 @@ final class ChannelHealthIndicator implements HealthIndicator {
         health.withDetail("state", snapshot.state().name())
                 .withDetail("target", snapshot.target())
                 .withDetail("lbPolicy", snapshot.lbPolicy())
+                .withDetail("unhealthySubchannels", unhealthy(snapshot))
                 .withDetail("subchannels", subchannels(snapshot));
         Map<String, Object> lastError = LastError.of(snapshot);
         if (lastError != null && snapshot.state() == ConnectivityState.TRANSIENT_FAILURE) {
             health.withDetail("lastError", lastError);
         }
         return health.build();
+    }
+
+    /** Connected, yet kept out of the picker because the backend says it is not serving. */
+    private static long unhealthy(ChannelSnapshot snapshot) {
+        return snapshot.subchannels().stream()
+                .filter(s -> s.state() == ConnectivityState.READY && s.health().isUnhealthy()).count();
     }
 
     private static List<Map<String, Object>> subchannels(ChannelSnapshot snapshot) {
@@ -55,6 +65,9 @@ final class ChannelHealthIndicator implements HealthIndicator {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("addresses", subchannel.addresses());
         details.put("state", subchannel.state().name());
+        if (subchannel.health().state() != SubchannelHealth.State.NOT_CHECKED) {
+            details.put("health", subchannel.health().state().name());
+        }
         return details;
     }
 }
