@@ -156,13 +156,14 @@ public final class HealthWatcher implements SubchannelStateListener {
         streamAnswered = true;
         backoff.reset();
         String name = Objects.requireNonNull(serviceName);
+        // The balancer hears first, so that a snapshot showing the verdict implies the picker has it.
         if (status == ServingStatus.SERVING) {
-            health(new SubchannelHealth(SubchannelHealth.State.SERVING, name, null));
             conclude(ConnectivityStateInfo.forNonError(ConnectivityState.READY));
+            health(new SubchannelHealth(SubchannelHealth.State.SERVING, name, null));
         } else {
             String why = "Health service answered " + status + " for '" + name + "'";
-            health(new SubchannelHealth(SubchannelHealth.State.NOT_SERVING, name, why));
             conclude(ConnectivityStateInfo.forTransientFailure(Status.UNAVAILABLE.withDescription(why)));
+            health(new SubchannelHealth(SubchannelHealth.State.NOT_SERVING, name, why));
         }
     }
 
@@ -182,8 +183,8 @@ public final class HealthWatcher implements SubchannelStateListener {
         }
         String why = "Health-check stream for '" + name + "' failed: " + status.getCode()
                 + (status.getDescription() == null ? "" : " " + status.getDescription());
-        health(new SubchannelHealth(SubchannelHealth.State.STREAM_FAILED, name, why));
         conclude(ConnectivityStateInfo.forTransientFailure(Status.UNAVAILABLE.withDescription(why)));
+        health(new SubchannelHealth(SubchannelHealth.State.STREAM_FAILED, name, why));
         // A17: after an answer the backoff was reset and the stream restarts at once.
         if (streamAnswered) {
             startStream(from.transport());
@@ -197,12 +198,12 @@ public final class HealthWatcher implements SubchannelStateListener {
         unimplemented = true;
         String why = "The server does not implement grpc.health.v1.Health; health checking is off for this"
                 + " connection, which counts as healthy";
+        conclude(connection);
         health(new SubchannelHealth(SubchannelHealth.State.UNIMPLEMENTED, name, why));
         if (!loggedUnimplemented) {
             loggedUnimplemented = true;
             logger.warning(subchannel + ": " + why);
         }
-        conclude(connection);
     }
 
     private void onRetryTimer() {

@@ -98,6 +98,11 @@ public final class HealthBackends implements AutoCloseable {
         return recorders.get(i).lastCallNanos.get();
     }
 
+    /** How many application calls (not health checks) backend {@code i} has begun. */
+    public int calls(int i) {
+        return recorders.get(i).calls.get();
+    }
+
     /** How many {@code grpc.health.v1.Health/Watch} calls backend {@code i} has seen. */
     public int watches(int i) {
         return recorders.get(i).watches.get();
@@ -112,6 +117,7 @@ public final class HealthBackends implements AutoCloseable {
     private static final class CallRecorder implements ServerInterceptor {
         final AtomicLong lastCallNanos = new AtomicLong();
         final AtomicInteger watches = new AtomicInteger();
+        final AtomicInteger calls = new AtomicInteger();
 
         @Override
         public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
@@ -120,6 +126,7 @@ public final class HealthBackends implements AutoCloseable {
                 watches.incrementAndGet();
             } else if (!call.getMethodDescriptor().getServiceName().equals(HealthGrpc.SERVICE_NAME)) {
                 lastCallNanos.set(System.nanoTime());
+                calls.incrementAndGet();
             }
             return next.startCall(call, headers);
         }
