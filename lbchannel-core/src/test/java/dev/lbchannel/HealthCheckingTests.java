@@ -161,8 +161,9 @@ class HealthCheckingTests {
             assertThat(backends.watches(1)).as("UNIMPLEMENTED is not retried").isEqualTo(1);
             assertThat(subchannel(1).trace()).anySatisfy(e -> assertThat(e.description())
                     .startsWith("Health check UNIMPLEMENTED"));
-            assertThat(logged).singleElement().satisfies(r -> assertThat(r.getMessage())
-                    .contains("127.0.0.1:" + backends.port(1)).contains("does not implement grpc.health.v1.Health"));
+            assertThat(logged).filteredOn(r -> r.getMessage().contains("127.0.0.1:" + backends.port(1)))
+                    .singleElement().satisfies(r -> assertThat(r.getMessage())
+                            .contains("does not implement grpc.health.v1.Health"));
         } finally {
             logger.removeHandler(handler);
         }
@@ -223,6 +224,28 @@ class HealthCheckingTests {
 
         assertThat(backends.served(0)).isBetween(40, 60);
         assertThat(backends.watches(0)).isZero();
+    }
+
+    @Test
+    void aServiceConfigWithoutHealthCheckConfigTurnsTheCheckOffOnLiveSubchannels() {
+        start(HealthBackends.withHealthStatusManagers(2), ROUND_ROBIN);
+        backends.setStatus(0, SERVICE, ServingStatus.NOT_SERVING);
+        backends.setStatus(1, SERVICE, ServingStatus.SERVING);
+        awaitHealth(0, SubchannelHealth.State.NOT_SERVING);
+        awaitHealth(1, SubchannelHealth.State.SERVING);
+        callsUntil(20);
+        assertThat(backends.served(0)).isZero();
+        long subchannelId = subchannel(0).id();
+
+        resolver.update(ManualResolverProvider.endpoints(backends.ports()),
+                Map.of("loadBalancingConfig", List.of(Map.of("round_robin", Map.of()))));
+        awaitHealth(0, SubchannelHealth.State.NOT_CHECKED);
+        backends.resetCounts();
+        callsUntil(20);
+
+        assertThat(backends.served(0)).isBetween(8, 12);
+        assertThat(subchannel(0).id()).as("the same subchannel, not a new one").isEqualTo(subchannelId);
+        assertThat(channel.snapshot().trace()).noneSatisfy(e -> assertThat(e.description()).contains("not acted on"));
     }
 
     /** Fails every Watch call with UNAVAILABLE until told it is healthy, then answers SERVING; notes when each began. */

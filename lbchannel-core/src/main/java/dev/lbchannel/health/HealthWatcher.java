@@ -128,10 +128,10 @@ public final class HealthWatcher implements SubchannelStateListener {
         }
         stopStream("Health check no longer needed");
         backoff.reset();
+        conclude(connection);
         if (!unimplemented || serviceName == null) {
             health(SubchannelHealth.NOT_CHECKED);
         }
-        conclude(connection);
     }
 
     private void startStream(ClientTransport transport) {
