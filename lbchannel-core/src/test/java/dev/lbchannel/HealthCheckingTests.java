@@ -158,9 +158,12 @@ class HealthCheckingTests {
             callsUntil(300);
 
             assertThat(backends.served(1)).isBetween(75, 125);
-            assertThat(backends.watches(1)).as("UNIMPLEMENTED is not retried").isEqualTo(1);
-            assertThat(subchannel(1).trace()).anySatisfy(e -> assertThat(e.description())
-                    .startsWith("Health check UNIMPLEMENTED"));
+            SubchannelSnapshot unchecked = subchannel(1);
+            assertThat(unchecked.sockets()).singleElement().satisfies(socket ->
+                    assertThat(socket.stats().streamsStarted()).as("the calls and one Watch, not retried")
+                            .isEqualTo(backends.served(1) + 1));
+            assertThat(unchecked.trace()).filteredOn(e -> e.description().startsWith("Health check UNIMPLEMENTED"))
+                    .hasSize(1);
             assertThat(logged).filteredOn(r -> r.getMessage().contains("127.0.0.1:" + backends.port(1)))
                     .singleElement().satisfies(r -> assertThat(r.getMessage())
                             .contains("does not implement grpc.health.v1.Health"));
