@@ -5,15 +5,16 @@ import java.util.function.DoubleSupplier;
 
 /**
  * One sequence of backoff delays under a {@link BackoffPolicy}; {@link #reset()} starts over.
- * Not thread-safe: owned by one subchannel or resolver bridge on the serializer.
+ * Not thread-safe: owned by one subchannel, resolver bridge or health watcher on the serializer.
+ * Public for the channel's own sub-packages (the health watcher); not an API for applications.
  */
-final class Backoff {
+public final class Backoff {
 
     private final BackoffPolicy policy;
     private final DoubleSupplier random;
     private long nextNanos;
 
-    Backoff(BackoffPolicy policy) {
+    public Backoff(BackoffPolicy policy) {
         this(policy, () -> ThreadLocalRandom.current().nextDouble());
     }
 
@@ -25,7 +26,7 @@ final class Backoff {
     }
 
     /** The wait before the next attempt, jittered, and advances the sequence. */
-    long nextDelayNanos() {
+    public long nextDelayNanos() {
         long current = nextNanos;
         long max = policy.max().toNanos();
         nextNanos = (long) Math.min(current * policy.multiplier(), max);
@@ -38,7 +39,7 @@ final class Backoff {
         return Math.max(nextNanos, policy.minConnectTimeout().toNanos());
     }
 
-    void reset() {
+    public void reset() {
         nextNanos = policy.initial().toNanos();
     }
 }

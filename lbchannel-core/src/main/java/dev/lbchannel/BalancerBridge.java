@@ -7,6 +7,7 @@ import dev.lbchannel.balancer.Picker;
 import dev.lbchannel.balancer.ResolvedEndpoints;
 import dev.lbchannel.serializer.Serializer;
 import dev.lbchannel.balancer.Subchannel;
+import dev.lbchannel.balancer.SubchannelOptions;
 import dev.lbchannel.resolver.Endpoint;
 import io.grpc.ConnectivityState;
 import io.grpc.Status;
@@ -66,11 +67,16 @@ final class BalancerBridge implements BalancerHelper {
 
     @Override
     public Subchannel createSubchannel(Endpoint endpoint) {
+        return createSubchannel(endpoint, SubchannelOptions.DEFAULT);
+    }
+
+    @Override
+    public Subchannel createSubchannel(Endpoint endpoint, SubchannelOptions options) {
         channel.serializer().assertInContext();
         if (shutdown) {
             throw new IllegalStateException("The balancer was shut down; it may not create subchannels");
         }
-        return channel.newSubchannel(endpoint);
+        return channel.newSubchannel(endpoint, options);
     }
 
     @Override

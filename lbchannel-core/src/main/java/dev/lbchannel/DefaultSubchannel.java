@@ -2,6 +2,7 @@ package dev.lbchannel;
 
 import dev.lbchannel.serializer.Serializer;
 import dev.lbchannel.balancer.Subchannel;
+import dev.lbchannel.balancer.SubchannelOptions;
 import dev.lbchannel.balancer.SubchannelStateListener;
 import dev.lbchannel.channelz.SocketAddresses;
 import dev.lbchannel.channelz.CallCounter;
@@ -9,8 +10,10 @@ import dev.lbchannel.channelz.ChannelTrace;
 import dev.lbchannel.channelz.ChannelzIds;
 import dev.lbchannel.channelz.ConnectionCounter;
 import dev.lbchannel.channelz.SocketSnapshot;
+import dev.lbchannel.channelz.SubchannelHealth;
 import dev.lbchannel.channelz.SubchannelSnapshot;
 import dev.lbchannel.channelz.TraceEvent;
+import dev.lbchannel.health.HealthWatcher;
 import dev.lbchannel.resolver.Endpoint;
 import dev.lbchannel.transport.ClientTransport;
 import dev.lbchannel.transport.SocketStats;
@@ -31,7 +34,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The one {@link Subchannel} implementation (the seed's addrConn): connects its endpoint's
  * addresses in order, reports IDLE → CONNECTING → READY / TRANSIENT_FAILURE, waits out
- * connection backoff between failed passes, and drains its connections when shut down.
+ * connection backoff between failed passes, and drains its connections when shut down. A
+ * health-checked one reports through its {@link HealthWatcher} (gRFC A17).
  *
  * <p>Runs on the channel's serializer, except {@link #readyTransport()}, which RPCs call from
  * any thread (two volatile reads), and the snapshot methods.
@@ -46,6 +50,8 @@ final class DefaultSubchannel implements Subchannel {
     private final ConnectionCounter connections;
     private final ChannelTrace trace = new ChannelTrace();
     private final Backoff backoff;
+    /** Client-side health checking (gRFC A17), for a subchannel whose policy asked for it. */
+    private final @Nullable HealthWatcher health;
 
     private volatile Endpoint endpoint;
     private int addressIndex;
@@ -59,13 +65,20 @@ final class DefaultSubchannel implements Subchannel {
     private volatile Map<ClientTransport, Long> transportsView = Map.of();
     private boolean shutdown;
 
-    DefaultSubchannel(Endpoint endpoint, String authority, SubchannelContext context) {
+    /**
+     * @param healthServiceName the service config's health-check service name now, used only
+     *     when {@code options} ask for health checking
+     */
+    DefaultSubchannel(Endpoint endpoint, String authority, SubchannelContext context, SubchannelOptions options,
+            @Nullable String healthServiceName) {
         this.endpoint = endpoint;
         this.authority = authority;
         this.context = context;
         this.serializer = context.serializer();
         this.backoff = new Backoff(context.backoffPolicy());
         this.connections = context.connections().forSubchannel();
+        this.health = options.healthChecked() ? new HealthWatcher(this, healthServiceName, serializer,
+                context.scheduler(), context.backoffPolicy(), this::readyTransport, trace) : null;
         trace.info("Subchannel created for " + endpoint);
     }
 
@@ -84,7 +97,19 @@ final class DefaultSubchannel implements Subchannel {
         if (listener != null) {
             throw new IllegalStateException("Subchannel already started");
         }
-        listener = stateListener;
+        if (health != null) {
+            health.start(stateListener);
+            listener = health;   // the balancer hears the health-checked states
+        } else {
+            listener = stateListener;
+        }
+    }
+
+    /** The service config's health-check service name changed; {@code null} for none. */
+    void healthServiceName(@Nullable String serviceName) {
+        if (health != null) {
+            health.serviceName(serviceName);
+        }
     }
 
     @Override
@@ -150,6 +175,9 @@ final class DefaultSubchannel implements Subchannel {
             return;
         }
         shutdown = true;
+        if (health != null) {
+            health.shutdown();   // its stream would keep the connection from draining
+        }
         cancelReconnect();
         setState(ConnectivityStateInfo.forNonError(ConnectivityState.SHUTDOWN));
         activeTransport = null;
@@ -304,7 +332,7 @@ final class DefaultSubchannel implements Subchannel {
         });
         List<String> addresses = endpoint.addresses().stream().map(SocketAddresses::text).toList();
         return new SubchannelSnapshot(id, addresses, state.getState(), calls.snapshot(), sockets, trace.events(),
-                connections.snapshot());
+                connections.snapshot(), health == null ? SubchannelHealth.NOT_CHECKED : health.health());
     }
 
     /** {@code host:port}, {@code [v6]:port}, or the address's own text for other kinds. */

@@ -1,6 +1,7 @@
 package dev.lbchannel;
 
 import dev.lbchannel.balancer.Picker;
+import dev.lbchannel.balancer.SubchannelOptions;
 import dev.lbchannel.channelz.AttemptCounter;
 import dev.lbchannel.channelz.CallCounter;
 import dev.lbchannel.channelz.ChannelTrace;
@@ -19,10 +20,12 @@ import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
+import org.jspecify.annotations.Nullable;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -64,6 +67,8 @@ public final class LbChannel extends ManagedChannel {
 
     private volatile List<DefaultSubchannel> subchannelsView = List.of();
     private volatile String lbPolicy;
+    /** The current service config's health-check service name; serializer only. */
+    private @Nullable String healthServiceName;
 
     LbChannel(ChannelSettings settings) {
         this.settings = settings;
@@ -245,11 +250,25 @@ public final class LbChannel extends ManagedChannel {
 
     // ---- on the serializer ---------------------------------------------------------------------
 
-    DefaultSubchannel newSubchannel(Endpoint endpoint) {
-        DefaultSubchannel subchannel = new DefaultSubchannel(endpoint, settings.authority(), subchannelContext);
+    DefaultSubchannel newSubchannel(Endpoint endpoint, SubchannelOptions options) {
+        DefaultSubchannel subchannel = new DefaultSubchannel(endpoint, settings.authority(), subchannelContext,
+                options, healthServiceName);
         subchannels.add(subchannel);
         subchannelsView = List.copyOf(subchannels);
         return subchannel;
+    }
+
+    /**
+     * The chosen service config's {@code healthCheckConfig.serviceName} ({@code null} for none),
+     * before its balancer hears of the resolution; health-checked subchannels follow it.
+     */
+    void healthServiceName(@Nullable String serviceName) {
+        if (!Objects.equals(serviceName, healthServiceName)) {
+            healthServiceName = serviceName;
+            for (DefaultSubchannel subchannel : subchannels) {
+                subchannel.healthServiceName(serviceName);
+            }
+        }
     }
 
     void updateBalancingState(ConnectivityState state, Picker picker) {

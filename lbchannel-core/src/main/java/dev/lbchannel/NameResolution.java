@@ -67,6 +67,7 @@ final class NameResolution {
             failIfNeverResolved(selection.status());
             return selection.status();
         }
+        channel.healthServiceName(config.healthCheckServiceName());
         LbPolicySelection policy = config.lbPolicy();
         BalancerProvider provider = settings.balancers().require(
                 policy != null ? policy.policyName() : settings.defaultPolicy());

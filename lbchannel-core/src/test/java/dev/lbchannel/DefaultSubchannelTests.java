@@ -1,6 +1,7 @@
 package dev.lbchannel;
 
 import dev.lbchannel.serializer.Serializer;
+import dev.lbchannel.balancer.SubchannelOptions;
 import dev.lbchannel.channelz.ConnectionCounter;
 import dev.lbchannel.channelz.ConnectionStats;
 import dev.lbchannel.resolver.Endpoint;
@@ -51,7 +52,7 @@ class DefaultSubchannelTests {
     private final DefaultSubchannel subchannel = new DefaultSubchannel(
             new Endpoint(List.of(A, B), Attributes.EMPTY), "authority",
             new SubchannelContext(serializer, clock, transports, BackoffPolicy.DEFAULT, inUse, terminated::add,
-                    channelConnections));
+                    channelConnections), SubchannelOptions.DEFAULT, null);
 
     @AfterEach
     void noUncaughtExceptions() {

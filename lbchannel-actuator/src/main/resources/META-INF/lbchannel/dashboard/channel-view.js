@@ -178,7 +178,8 @@ function createSubchannelRow() {
   cells.more = el('span', 'more');
   cells.address.append(cells.addressText, cells.more);
   cells.badge = el('span', 'badge');
-  cells.state.append(cells.badge);
+  cells.health = el('span', 'health');
+  cells.state.append(cells.badge, cells.health);
   parts.set(row, { cells, socketsKey: null });
   return row;
 }
@@ -197,6 +198,7 @@ function updateSubchannel(row, subchannel, channelName, key, rates, now) {
   setAttr(cells.address, 'title', addresses.length > 1 ? addresses.join('\n') : null);
   setText(cells.badge, state);
   setAttr(cells.badge, 'data-state', state);
+  updateHealth(row, cells.health, subchannel.health);
 
   const calls = subchannel.calls ?? {};
   const perSecond = rates.sample(`s:${channelName}:${key}`, calls.started, now);
@@ -209,6 +211,16 @@ function updateSubchannel(row, subchannel, channelName, key, rates, now) {
   setText(cells.rate, rate(perSecond));
   setText(cells.connections, connectionsText(subchannel.connections));
   updateSockets(parts.get(row), cells.sockets, Array.isArray(subchannel.sockets) ? subchannel.sockets : []);
+}
+
+// Client-side health checking (gRFC A17): shown only for a checked subchannel, with why in the tooltip.
+function updateHealth(row, cell, health) {
+  const checked = health && typeof health === 'object' && health.state && health.state !== 'NOT_CHECKED';
+  const state = checked ? String(health.state) : null;
+  setAttr(row, 'data-health', state);
+  setAttr(cell, 'data-health', state);
+  setText(cell, state ? `health ${state}` : '');
+  setAttr(cell, 'title', checked && health.description ? String(health.description) : null);
 }
 
 function tlsText(socket) {

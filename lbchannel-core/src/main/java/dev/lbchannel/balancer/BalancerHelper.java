@@ -19,6 +19,28 @@ public interface BalancerHelper {
     Subchannel createSubchannel(Endpoint endpoint);
 
     /**
+     * Creates a subchannel for one endpoint as {@code options} say; with
+     * {@link SubchannelOptions#HEALTH_CHECKED} its listener hears the health-checked state
+     * (gRFC A17) while the service config names a health-check service. The channel applies the
+     * current service config's {@code healthCheckConfig} to the subchannel, now and on every
+     * change, so a policy needs nothing more than this choice.
+     *
+     * <p>A helper that wraps another (for a parent policy) must forward this method; the default
+     * serves only {@link SubchannelOptions#DEFAULT}, so that a forgotten override fails loudly
+     * instead of turning health checking off unseen.
+     *
+     * @throws UnsupportedOperationException from the default, for any other options
+     */
+    default Subchannel createSubchannel(Endpoint endpoint, SubchannelOptions options) {
+        if (options.healthChecked()) {
+            throw new UnsupportedOperationException(getClass().getName()
+                    + " does not support health-checked subchannels; a wrapping helper must forward"
+                    + " createSubchannel(Endpoint, SubchannelOptions)");
+        }
+        return createSubchannel(endpoint);
+    }
+
+    /**
      * Publishes the balancer's aggregate state and the picker for new RPCs. The picker replaces
      * the previous one at once; RPCs queued for lack of a usable pick are picked again.
      */

@@ -4,22 +4,34 @@ import io.grpc.ConnectivityState;
 
 import java.util.List;
 
+import static java.util.Objects.requireNonNull;
+
 /**
  * One subchannel at one moment: its endpoint's addresses ({@code host:port}, {@code [::1]:port}),
- * state, call counts, open connections, recent trace, and connection counts (gRFC A94).
+ * state, call counts, open connections, recent trace, connection counts (gRFC A94), and what
+ * client-side health checking knows of it (gRFC A17). {@code state} is the connection's: a READY
+ * subchannel whose {@code health} is unhealthy is connected but gets no calls.
  */
 public record SubchannelSnapshot(long id, List<String> addresses, ConnectivityState state,
-        CallStats calls, List<SocketSnapshot> sockets, List<TraceEvent> trace, ConnectionStats connections) {
+        CallStats calls, List<SocketSnapshot> sockets, List<TraceEvent> trace, ConnectionStats connections,
+        SubchannelHealth health) {
+
+    /** A snapshot without health, as before health was checked. */
+    public SubchannelSnapshot(long id, List<String> addresses, ConnectivityState state,
+            CallStats calls, List<SocketSnapshot> sockets, List<TraceEvent> trace, ConnectionStats connections) {
+        this(id, addresses, state, calls, sockets, trace, connections, SubchannelHealth.NOT_CHECKED);
+    }
 
     /** A snapshot without connection counts, as before they were kept. */
     public SubchannelSnapshot(long id, List<String> addresses, ConnectivityState state,
             CallStats calls, List<SocketSnapshot> sockets, List<TraceEvent> trace) {
-        this(id, addresses, state, calls, sockets, trace, ConnectionStats.NONE);
+        this(id, addresses, state, calls, sockets, trace, ConnectionStats.NONE, SubchannelHealth.NOT_CHECKED);
     }
 
     public SubchannelSnapshot {
         addresses = List.copyOf(addresses);
         sockets = List.copyOf(sockets);
         trace = List.copyOf(trace);
+        requireNonNull(health, "health");
     }
 }

@@ -22,6 +22,9 @@ public final class ServiceConfig {
     private static final ServiceConfig EMPTY =
             new ServiceConfig(Map.of(), null, MethodConfigs.NONE, null, null);
 
+    /** Top-level fields validated but not acted on: none since health checking (A17) is performed. */
+    private static final List<String> UNPERFORMED_FIELDS = List.of();
+
     private final Map<String, ?> json;
     private final @Nullable LbPolicySelection lbPolicy;
     private final MethodConfigs methodConfigs;
@@ -115,13 +118,13 @@ public final class ServiceConfig {
     }
 
     /**
-     * The fields of this config that lbchannel accepts and validates but does not act on yet,
-     * such as {@code methodConfig[].retryPolicy}; empty when it acts on all of them. The channel
+     * The fields of this config that lbchannel accepts and validates but does not act on yet;
+     * empty when it acts on all of them, as it now does on every field it knows. The channel
      * traces them as a warning, so that none is silently ignored.
      */
     public List<String> unperformedFields() {
         List<String> fields = new ArrayList<>();
-        for (String field : List.of("healthCheckConfig")) {
+        for (String field : UNPERFORMED_FIELDS) {
             if (json.containsKey(field)) {
                 fields.add(field);
             }

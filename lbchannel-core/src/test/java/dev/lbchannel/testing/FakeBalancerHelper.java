@@ -6,6 +6,7 @@ import dev.lbchannel.balancer.PickResult;
 import dev.lbchannel.balancer.Picker;
 import dev.lbchannel.serializer.Serializer;
 import dev.lbchannel.balancer.Subchannel;
+import dev.lbchannel.balancer.SubchannelOptions;
 import dev.lbchannel.resolver.Endpoint;
 import io.grpc.CallOptions;
 import io.grpc.ConnectivityState;
@@ -29,6 +30,7 @@ public final class FakeBalancerHelper implements BalancerHelper {
     private final Serializer serializer = new Serializer((t, e) -> uncaught.add(e));
     private final FakeScheduler clock = new FakeScheduler();
     private final List<FakeSubchannel> subchannels = new ArrayList<>();
+    private final List<SubchannelOptions> subchannelOptions = new ArrayList<>();
     private final List<ConnectivityState> states = new ArrayList<>();
     private ConnectivityState state;
     private Picker picker;
@@ -40,6 +42,11 @@ public final class FakeBalancerHelper implements BalancerHelper {
 
     public List<FakeSubchannel> subchannels() {
         return subchannels;
+    }
+
+    /** The options each subchannel was created with, in creation order. */
+    public List<SubchannelOptions> subchannelOptions() {
+        return subchannelOptions;
     }
 
     /** Every state published, in order. */
@@ -68,7 +75,13 @@ public final class FakeBalancerHelper implements BalancerHelper {
 
     @Override
     public Subchannel createSubchannel(Endpoint endpoint) {
+        return createSubchannel(endpoint, SubchannelOptions.DEFAULT);
+    }
+
+    @Override
+    public Subchannel createSubchannel(Endpoint endpoint, SubchannelOptions options) {
         serializer.assertInContext();
+        subchannelOptions.add(options);
         FakeSubchannel subchannel = new FakeSubchannel(this, endpoint);
         subchannels.add(subchannel);
         return subchannel;

@@ -2,6 +2,7 @@ package dev.lbchannel.actuate.health;
 
 import dev.lbchannel.ChannelSnapshot;
 import dev.lbchannel.LbChannel;
+import dev.lbchannel.channelz.SubchannelHealth;
 import dev.lbchannel.channelz.SubchannelSnapshot;
 import io.grpc.ConnectivityState;
 import org.springframework.boot.health.contributor.Health;
@@ -19,7 +20,9 @@ import static java.util.Objects.requireNonNull;
  * SHUTDOWN is OUT_OF_SERVICE. A channel that connects on start-up is OUT_OF_SERVICE until it has
  * connected once, so that a readiness group including it waits for that; {@code everConnected}
  * tells "never connected" from "connected, now idle" for every channel. Details name the state,
- * target, policy and each subchannel's state. Never asks the channel to connect; thread-safe.
+ * target, policy, how many subchannels are connected but unhealthy by client-side health checking
+ * (gRFC A17), and each subchannel's state (and health, when it is checked). Never asks the channel
+ * to connect; thread-safe.
  */
 final class ChannelHealthIndicator implements HealthIndicator {
 
@@ -46,12 +49,19 @@ final class ChannelHealthIndicator implements HealthIndicator {
                 .withDetail("everConnected", everConnected)
                 .withDetail("target", snapshot.target())
                 .withDetail("lbPolicy", snapshot.lbPolicy())
+                .withDetail("unhealthySubchannels", unhealthy(snapshot))
                 .withDetail("subchannels", subchannels(snapshot));
         Map<String, Object> lastError = LastError.of(snapshot);
         if (lastError != null && snapshot.state() == ConnectivityState.TRANSIENT_FAILURE) {
             health.withDetail("lastError", lastError);
         }
         return health.build();
+    }
+
+    /** Connected, yet kept out of the picker because the backend says it is not serving. */
+    private static long unhealthy(ChannelSnapshot snapshot) {
+        return snapshot.subchannels().stream()
+                .filter(s -> s.state() == ConnectivityState.READY && s.health().isUnhealthy()).count();
     }
 
     private static List<Map<String, Object>> subchannels(ChannelSnapshot snapshot) {
@@ -62,6 +72,9 @@ final class ChannelHealthIndicator implements HealthIndicator {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("addresses", subchannel.addresses());
         details.put("state", subchannel.state().name());
+        if (subchannel.health().state() != SubchannelHealth.State.NOT_CHECKED) {
+            details.put("health", subchannel.health().state().name());
+        }
         return details;
     }
 }

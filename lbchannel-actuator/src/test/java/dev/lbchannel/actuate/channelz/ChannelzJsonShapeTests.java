@@ -5,6 +5,7 @@ import dev.lbchannel.channelz.AttemptStats;
 import dev.lbchannel.channelz.CallStats;
 import dev.lbchannel.channelz.ConnectionStats;
 import dev.lbchannel.channelz.SocketSnapshot;
+import dev.lbchannel.channelz.SubchannelHealth;
 import dev.lbchannel.channelz.SubchannelSnapshot;
 import dev.lbchannel.channelz.TraceEvent;
 import dev.lbchannel.transport.SocketStats;
@@ -65,8 +66,8 @@ class ChannelzJsonShapeTests {
         Map<String, Object> channel = toMap(ChannelDescriptor.of("orders", snapshot()));
 
         Map<String, Object> subchannel = first(channel.get("subchannels"));
-        assertThat(subchannel).containsOnlyKeys("id", "addresses", "state", "calls", "sockets", "trace", "connections")
-                .containsEntry("id", 2).containsEntry("addresses", List.of("10.0.0.7:8443"))
+        assertThat(subchannel).containsOnlyKeys("id", "addresses", "state", "calls", "sockets", "trace", "connections",
+                "health").containsEntry("id", 2).containsEntry("addresses", List.of("10.0.0.7:8443"))
                 .containsEntry("state", "READY");
         assertThat(map(subchannel.get("calls"))).containsEntry("started", 5).containsEntry("succeeded", 5)
                 .containsEntry("failed", 0);
@@ -74,6 +75,9 @@ class ChannelzJsonShapeTests {
         assertThat(map(subchannel.get("connections"))).containsOnlyKeys("attemptsSucceeded", "attemptsFailed",
                 "disconnections").containsEntry("attemptsSucceeded", 2).containsEntry("attemptsFailed", 1)
                 .containsEntry("disconnections", 1);
+        assertThat(map(subchannel.get("health"))).containsOnlyKeys("state", "serviceName", "description")
+                .containsEntry("state", "NOT_SERVING").containsEntry("serviceName", "orders.v1.Orders")
+                .containsEntry("description", "Health service answered NOT_SERVING for 'orders.v1.Orders'");
 
         Map<String, Object> socket = first(subchannel.get("sockets"));
         assertThat(socket).containsOnlyKeys("id", "local", "remote", "streams", "messages", "keepAlivesSent",
@@ -108,6 +112,8 @@ class ChannelzJsonShapeTests {
         Map<String, Object> channel = toMap(ChannelDescriptor.of("inventory", idle));
 
         assertThat(map(channel.get("calls"))).containsEntry("lastStarted", null);
+        assertThat(map(first(channel.get("subchannels")).get("health"))).containsEntry("state", "NOT_CHECKED")
+                .containsEntry("serviceName", null).containsEntry("description", null);
         assertThat(map(channel.get("connections"))).containsEntry("attemptsSucceeded", 0);
         assertThat(map(channel.get("attempts"))).containsEntry("retries", 0).containsEntry("transparentRetries", 0)
                 .containsEntry("hedges", 0).containsEntry("throttled", 0);
@@ -125,7 +131,8 @@ class ChannelzJsonShapeTests {
         SubchannelSnapshot subchannel = new SubchannelSnapshot(2, List.of("10.0.0.7:8443"), ConnectivityState.READY,
                 new CallStats(5, 5, 0, T0), List.of(new SocketSnapshot(3, stats)),
                 List.of(new TraceEvent(T0, TraceEvent.Severity.WARNING, "Connection lost")),
-                new ConnectionStats(2, 1, 1));
+                new ConnectionStats(2, 1, 1), new SubchannelHealth(SubchannelHealth.State.NOT_SERVING,
+                        "orders.v1.Orders", "Health service answered NOT_SERVING for 'orders.v1.Orders'"));
         return new ChannelSnapshot(1, "dns:///orders.internal:8443", ConnectivityState.READY, "round_robin",
                 new CallStats(10, 9, 1, T0), List.of(subchannel),
                 List.of(new TraceEvent(T0, TraceEvent.Severity.INFO, "Channel created")), new ConnectionStats(4, 2, 3),

@@ -3,9 +3,11 @@ package dev.lbchannel.actuate.health;
 import dev.lbchannel.LbChannel;
 import dev.lbchannel.LbChannelBuilder;
 import dev.lbchannel.testing.Await;
+import dev.lbchannel.testing.HealthBackends;
 import dev.lbchannel.testing.RefusedPort;
 import dev.lbchannel.testing.TestBackend;
 import io.grpc.ConnectivityState;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -24,7 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Each connectivity state of a real channel maps to its documented health: IDLE up, CONNECTING
  * unknown (against a peer that accepts TCP but never speaks HTTP/2), TRANSIENT_FAILURE down with the
- * last error (nothing listening), SHUTDOWN out of service.
+ * last error (nothing listening), SHUTDOWN out of service; a subchannel connected to a backend
+ * that reports NOT_SERVING is counted as unhealthy.
  */
 @Timeout(60)
 class ChannelHealthIndicatorTests {
@@ -102,6 +105,33 @@ class ChannelHealthIndicatorTests {
     }
 
     @Test
+    void connectedButUnhealthySubchannelsAreCountedWhileTheChannelStaysUp() {
+        try (HealthBackends backends = HealthBackends.withHealthStatusManagers(2)) {
+            backends.setStatus(0, "orders", ServingStatus.SERVING);
+            backends.setStatus(1, "orders", ServingStatus.NOT_SERVING);
+            channel = LbChannelBuilder.forTarget("static:///127.0.0.1:" + backends.port(0) + ",127.0.0.1:"
+                    + backends.port(1)).usePlaintext().defaultServiceConfig(Map.of(
+                    "loadBalancingConfig", List.of(Map.of("round_robin", Map.of())),
+                    "healthCheckConfig", Map.of("serviceName", "orders"))).build();
+            channel.getState(true);
+            Await.until("one subchannel connected but unhealthy", () -> channel.snapshot().subchannels().stream()
+                    .anyMatch(s -> s.state() == ConnectivityState.READY && s.health().isUnhealthy()));
+            Await.until("the channel READY", () -> channel.getState(false) == ConnectivityState.READY);
+
+            Health health = new ChannelHealthIndicator(channel, false).health();
+
+            assertThat(health.getStatus()).isEqualTo(Status.UP);
+            assertThat(health.getDetails()).containsEntry("unhealthySubchannels", 1L);
+            assertThat(subchannelStates(health)).containsExactly("READY", "READY");
+            assertThat(subchannelDetail(health, "health")).containsExactlyInAnyOrder("SERVING", "NOT_SERVING");
+            channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
     void aShutDownChannelIsOutOfService() {
         channel = plaintext("static:///127.0.0.1:1");
         channel.shutdown();
@@ -116,9 +146,13 @@ class ChannelHealthIndicatorTests {
         return LbChannelBuilder.forTarget(target).usePlaintext().build();
     }
 
-    @SuppressWarnings("unchecked")
     private static List<String> subchannelStates(Health health) {
+        return subchannelDetail(health, "state");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> subchannelDetail(Health health, String name) {
         return ((List<Map<String, Object>>) health.getDetails().get("subchannels")).stream()
-                .map(subchannel -> (String) subchannel.get("state")).toList();
+                .map(subchannel -> (String) subchannel.get(name)).toList();
     }
 }

@@ -6,6 +6,7 @@ import dev.lbchannel.balancer.Picker;
 import dev.lbchannel.balancer.ResolvedEndpoints;
 import dev.lbchannel.serializer.Serializer;
 import dev.lbchannel.balancer.Subchannel;
+import dev.lbchannel.balancer.SubchannelOptions;
 import dev.lbchannel.resolver.Endpoint;
 import io.grpc.Attributes;
 import io.grpc.ConnectivityState;
@@ -107,6 +108,12 @@ final class BenchmarkBalancerHelper implements BalancerHelper {
         } catch (java.net.UnknownHostException e) {
             throw new IllegalArgumentException(e);
         }
+    }
+
+    /** Health checking has nothing to do here: the subchannels never connect. */
+    @Override
+    public Subchannel createSubchannel(Endpoint endpoint, SubchannelOptions options) {
+        return createSubchannel(endpoint);
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.lbchannel.balancer.PickResult;
 import dev.lbchannel.balancer.Picker;
 import dev.lbchannel.balancer.ResolvedEndpoints;
 import dev.lbchannel.balancer.Subchannel;
+import dev.lbchannel.balancer.SubchannelOptions;
 import dev.lbchannel.resolver.Endpoint;
 import io.grpc.ConnectivityState;
 import io.grpc.ConnectivityStateInfo;
@@ -23,7 +24,9 @@ import java.util.Map;
  * One subchannel per endpoint, connected as soon as it is created and again whenever it goes
  * idle; removed (and drained) when its endpoint disappears. The aggregate state is READY if any
  * subchannel is, else CONNECTING if any is connecting or idle, else TRANSIENT_FAILURE; a
- * subchannel that failed counts as failed until it is READY again. Runs on the serializer.
+ * subchannel that failed counts as failed until it is READY again. Subchannels are
+ * {@linkplain SubchannelOptions#HEALTH_CHECKED health-checked} (gRFC A17): one the backend calls
+ * unhealthy reports TRANSIENT_FAILURE and leaves the picker. Runs on the serializer.
  *
  * <p>An update that changes one endpoint of many creates or removes one subchannel; the picker
  * is rebuilt only when the READY set or the aggregate state changes.
@@ -86,7 +89,7 @@ public final class BaseBalancer implements Balancer {
     }
 
     private Child create(Endpoint endpoint) {
-        Subchannel subchannel = helper.createSubchannel(endpoint);
+        Subchannel subchannel = helper.createSubchannel(endpoint, SubchannelOptions.HEALTH_CHECKED);
         Child child = new Child(subchannel);
         subchannel.start(info -> onStateChange(child, info));
         subchannel.requestConnection();

@@ -3,6 +3,7 @@ package dev.lbchannel.balancer.base;
 import dev.lbchannel.balancer.PickResult;
 import dev.lbchannel.balancer.ResolvedEndpoints;
 import dev.lbchannel.balancer.Subchannel;
+import dev.lbchannel.balancer.SubchannelOptions;
 import dev.lbchannel.resolver.Endpoint;
 import dev.lbchannel.testing.FakeBalancerHelper;
 import dev.lbchannel.testing.FakeSubchannel;
@@ -58,6 +59,26 @@ class BaseBalancerTests {
         assertThat(helper.subchannels()).hasSize(3).allSatisfy(s -> assertThat(s.connectRequests()).isEqualTo(1));
         assertThat(helper.state()).isEqualTo(ConnectivityState.CONNECTING);
         assertThat(helper.pick().subchannel()).isNull();
+    }
+
+    @Test
+    void subchannelsAreHealthChecked() {
+        accept(List.of(endpoint(1), endpoint(2)));
+        assertThat(helper.subchannelOptions()).containsOnly(SubchannelOptions.HEALTH_CHECKED);
+    }
+
+    @Test
+    void unhealthyChildLeavesThePickerWithTheHealthStatusAsItsError() {
+        accept(List.of(endpoint(1), endpoint(2)));
+        sub(0).report(READY);
+        sub(1).report(READY);
+        Status unhealthy = Status.UNAVAILABLE.withDescription("Health service answered NOT_SERVING for ''");
+        sub(1).report(ConnectivityStateInfo.forTransientFailure(unhealthy));
+        assertThat(built).last().isEqualTo(List.of(sub(0)));
+        sub(0).report(ConnectivityStateInfo.forTransientFailure(unhealthy));
+        assertThat(helper.pick().status().getDescription()).contains("NOT_SERVING");
+        sub(1).report(READY);   // A17: TRANSIENT_FAILURE straight to READY
+        assertThat(built).last().isEqualTo(List.of(sub(1)));
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.lbchannel.balancer.pickfirst;
 
 import dev.lbchannel.balancer.Balancer;
 import dev.lbchannel.balancer.ResolvedEndpoints;
+import dev.lbchannel.balancer.SubchannelOptions;
 import dev.lbchannel.resolver.Endpoint;
 import dev.lbchannel.testing.FakeBalancerHelper;
 import dev.lbchannel.testing.FakeSubchannel;
@@ -42,6 +43,12 @@ class PickFirstBalancerTests {
         });
         assertThat(helper.state()).isEqualTo(ConnectivityState.CONNECTING);
         assertThat(helper.pick().subchannel()).isNull();
+    }
+
+    @Test
+    void subchannelIsNotHealthCheckedAsInGrpc() {
+        accept(endpoint(1));
+        assertThat(helper.subchannelOptions()).containsExactly(SubchannelOptions.DEFAULT);
     }
 
     @Test

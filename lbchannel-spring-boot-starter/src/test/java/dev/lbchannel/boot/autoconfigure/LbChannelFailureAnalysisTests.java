@@ -101,6 +101,30 @@ class LbChannelFailureAnalysisTests {
     }
 
     @Test
+    void healthCheckConfigThatIsNotAnObjectNamesTheProperty() {
+        FailureAnalysis analysis = analyze("lbchannel.channels.orders.target=static:///127.0.0.1:1",
+                "lbchannel.channels.orders.service-config.health-check-config=orders.v1.Orders");
+        assertThat(analysis.getDescription())
+                .contains("'lbchannel.channels.orders.service-config.health-check-config' has the value 'orders.v1.Orders'")
+                .contains("healthCheckConfig must be an object");
+    }
+
+    @Test
+    void healthCheckServiceNameThatIsNotAStringNamesTheProperty() {
+        FailureAnalysis analysis = analyzeYaml("""
+                lbchannel:
+                  channels:
+                    orders:
+                      target: static:///127.0.0.1:1
+                      service-config:
+                        health-check-config: { service-name: [ orders, inventory ] }
+                """);
+        assertThat(analysis.getDescription())
+                .contains("'lbchannel.channels.orders.service-config.health-check-config.service-name'")
+                .contains("healthCheckConfig.serviceName must be a string");
+    }
+
+    @Test
     void theAnalysisQuotesWhereTheValueCameFrom() {
         String yaml = """
                 lbchannel:
