@@ -65,7 +65,7 @@ class LbChannelFailureAnalysisTests {
         FailureAnalysis analysis = analyze("lbchannel.channels.orders.target=static:///127.0.0.1:1",
                 "lbchannel.channels.orders.default.load-balancing-policy=round_robbin");
         assertThat(analysis.getDescription()).contains("'lbchannel.channels.orders.default.load-balancing-policy' "
-                + "has the value 'round_robbin'").contains("registered policies: pick_first, round_robin");
+                + "has the value 'round_robbin'").contains("registered policies: outlier_detection, pick_first, round_robin");
         assertThat(analysis.getAction()).contains("declare a BalancerProvider bean whose policyName() is 'round_robbin'");
     }
 
@@ -76,7 +76,7 @@ class LbChannelFailureAnalysisTests {
         assertThat(analysis.getDescription())
                 .contains("'lbchannel.channels.orders.service-config.load-balancing-config'")
                 .contains("Invalid service config: loadBalancingConfig names no registered policy");
-        assertThat(analysis.getAction()).contains("Name one of the registered policies (pick_first, round_robin)");
+        assertThat(analysis.getAction()).contains("Name one of the registered policies (outlier_detection, pick_first, round_robin)");
     }
 
     @Test
