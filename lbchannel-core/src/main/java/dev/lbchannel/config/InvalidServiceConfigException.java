@@ -31,6 +31,17 @@ public final class InvalidServiceConfigException extends IllegalArgumentExceptio
         this.path = path;
     }
 
+    /**
+     * For a policy's own config block, which it parses in {@code BalancerProvider.parseConfig}:
+     * {@code field}, a path within the block ({@code failurePercentageEjection.threshold}),
+     * breaks {@code rule} (which should end with {@code ", was <value>"}). The channel puts the
+     * block's path in front, so the error names the field from the service config's root, and a
+     * Spring failure analysis the very property.
+     */
+    public static InvalidServiceConfigException ofField(String field, String rule) {
+        return new InvalidServiceConfigException(field, rule);
+    }
+
     /** This error found inside the config block at {@code parentPath}: the same rule, the full path. */
     InvalidServiceConfigException under(String parentPath) {
         String full = parentPath + "." + path;

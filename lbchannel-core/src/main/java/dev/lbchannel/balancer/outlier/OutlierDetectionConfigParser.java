@@ -3,6 +3,7 @@ package dev.lbchannel.balancer.outlier;
 import dev.lbchannel.balancer.BalancerRegistry;
 import dev.lbchannel.balancer.outlier.OutlierDetectionConfig.FailurePercentageEjection;
 import dev.lbchannel.balancer.outlier.OutlierDetectionConfig.SuccessRateEjection;
+import dev.lbchannel.config.InvalidServiceConfigException;
 import dev.lbchannel.config.JsonDuration;
 import dev.lbchannel.config.LbPolicySelection;
 import org.jspecify.annotations.Nullable;
@@ -14,12 +15,11 @@ import java.util.Map;
  * Reads an {@code outlier_detection} block with gRFC A50's defaults and validation: durations
  * are proto3 JSON strings of zero or more ({@code interval} more than zero, or the sweep would
  * spin), percentages at most 100, counts whole and not negative. Every error names the field,
- * the rule and the value. Unknown fields are ignored, as everywhere in a service config.
+ * the rule and the value, with a path the channel completes from the config's root. Unknown
+ * fields are ignored, as everywhere in a service config.
  * Stateless.
  */
 final class OutlierDetectionConfigParser {
-
-    private static final String POLICY = OutlierDetectionBalancerProvider.POLICY_NAME;
 
     private OutlierDetectionConfigParser() {
     }
@@ -34,7 +34,7 @@ final class OutlierDetectionConfigParser {
         int maxPercent = number(raw, "", "maxEjectionPercent", 10, true);
         Object childList = raw.get("childPolicy");
         if (childList == null) {
-            throw new IllegalArgumentException(POLICY + ".childPolicy is required: the policy to wrap, such as"
+            throw InvalidServiceConfigException.ofField("childPolicy", "is required: the policy to wrap, such as"
                     + " [{\"round_robin\": {}}]");
         }
         LbPolicySelection child = LbPolicySelection.fromList("childPolicy", childList, balancers);
@@ -127,8 +127,10 @@ final class OutlierDetectionConfigParser {
         return (int) number;
     }
 
-    private static IllegalArgumentException invalid(String field, String rule, @Nullable Object value) {
-        String shown = value instanceof String s ? "\"" + s + "\"" : String.valueOf(value);
-        return new IllegalArgumentException(POLICY + "." + field + " " + rule + ", was " + shown);
+    private static InvalidServiceConfigException invalid(String field, String rule, @Nullable Object value) {
+        String shown = value instanceof String s ? "\"" + s + "\""
+                : value instanceof Double d && d == Math.rint(d) && !d.isInfinite() ? Long.toString(d.longValue())
+                : String.valueOf(value);
+        return InvalidServiceConfigException.ofField(field, rule + ", was " + shown);
     }
 }

@@ -65,30 +65,31 @@ class OutlierDetectionConfigTests {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', textBlock = """
-            {"maxEjectionPercent": 150}  | outlier_detection.maxEjectionPercent must be a percentage from 0 to 100, was 150
-            {"maxEjectionPercent": -1}   | outlier_detection.maxEjectionPercent must be a whole number of 0 or more, was -1
-            {"interval": "-1s"}          | outlier_detection.interval must not be negative, was "-1s"
-            {"interval": "0s"}           | outlier_detection.interval must be greater than 0s, was "0s"
-            {"baseEjectionTime": "30"}   | outlier_detection.baseEjectionTime must be a duration such as "10s" or "0.5s", was "30"
-            {"failurePercentageEjection": {"threshold": 101}} | outlier_detection.failurePercentageEjection.threshold must be a percentage from 0 to 100, was 101
-            {"successRateEjection": {"enforcementPercentage": 1.5}} | outlier_detection.successRateEjection.enforcementPercentage must be a whole number of 0 or more, was 1.5
-            {"successRateEjection": {"minimumHosts": "many"}} | outlier_detection.successRateEjection.minimumHosts must be a whole number, was "many"
-            {"successRateEjection": true} | outlier_detection.successRateEjection must be an object (use {} for the defaults), was true
+            {"maxEjectionPercent": 150}  | maxEjectionPercent | must be a percentage from 0 to 100, was 150
+            {"maxEjectionPercent": -1}   | maxEjectionPercent | must be a whole number of 0 or more, was -1
+            {"interval": "-1s"}          | interval | must not be negative, was "-1s"
+            {"interval": "0s"}           | interval | must be greater than 0s, was "0s"
+            {"baseEjectionTime": "30"}   | baseEjectionTime | must be a duration such as "10s" or "0.5s", was "30"
+            {"failurePercentageEjection": {"threshold": 101}} | failurePercentageEjection.threshold | must be a percentage from 0 to 100, was 101
+            {"successRateEjection": {"enforcementPercentage": 1.5}} | successRateEjection.enforcementPercentage | must be a whole number of 0 or more, was 1.5
+            {"successRateEjection": {"minimumHosts": "many"}} | successRateEjection.minimumHosts | must be a whole number, was "many"
+            {"successRateEjection": true} | successRateEjection | must be an object (use {} for the defaults), was true
             """)
-    void invalidValuesNameTheFieldAndTheRule(String fields, String message) {
+    void invalidValuesNameTheFieldAndTheRule(String fields, String field, String rule) {
         String json = fields.substring(0, fields.length() - 1) + ", \"childPolicy\": [{\"round_robin\": {}}]}";
+        String path = "loadBalancingConfig[0].outlier_detection." + field;
         assertThatThrownBy(() -> parse(json))
                 .isInstanceOf(InvalidServiceConfigException.class)
-                .hasMessage("Invalid service config: loadBalancingConfig[0].outlier_detection: " + message)
+                .hasMessage("Invalid service config: " + path + " " + rule)
                 .extracting(e -> ((InvalidServiceConfigException) e).path())
-                .isEqualTo("loadBalancingConfig[0].outlier_detection");
+                .isEqualTo(path);
     }
 
     @Test
     void childPolicyIsRequired() {
         assertThatThrownBy(() -> parse("{\"failurePercentageEjection\": {}}"))
-                .hasMessageContaining("outlier_detection.childPolicy is required: the policy to wrap, such as"
-                        + " [{\"round_robin\": {}}]");
+                .hasMessage("Invalid service config: loadBalancingConfig[0].outlier_detection.childPolicy is required:"
+                        + " the policy to wrap, such as [{\"round_robin\": {}}]");
     }
 
     @Test
