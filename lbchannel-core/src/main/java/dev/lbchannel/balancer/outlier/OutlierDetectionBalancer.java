@@ -17,6 +17,7 @@ import org.jspecify.annotations.Nullable;
 import java.net.SocketAddress;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -90,8 +91,8 @@ final class OutlierDetectionBalancer implements Balancer {
         for (Set<SocketAddress> key : keys) {
             trackers.computeIfAbsent(key, k -> new EndpointTracker());
         }
-        for (OutlierSubchannel subchannel : subchannels) {
-            retrack(subchannel);
+        for (OutlierSubchannel subchannel : List.copyOf(subchannels)) {
+            retrack(subchannel); // may tell the child of an ejection, which may change the set
         }
     }
 

@@ -91,6 +91,9 @@ final class OutlierSubchannel extends ForwardingSubchannel implements CallOutcom
     public void start(SubchannelStateListener listener) {
         childListener = listener;
         delegate.start(this::onStateChange);
+        if (ejected) {
+            listener.onStateChange(ConnectivityStateInfo.forTransientFailure(EJECTED)); // made for an ejected endpoint
+        }
     }
 
     private void onStateChange(ConnectivityStateInfo state) {

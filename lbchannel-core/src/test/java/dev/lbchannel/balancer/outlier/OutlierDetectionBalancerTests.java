@@ -253,10 +253,26 @@ class OutlierDetectionBalancerTests {
         od.start(5, FAILURE_PERCENTAGE);
         healthyAndOneFailing(0, 100);
         od.forwardSeconds(10);
-        // switching the child policy makes new subchannels for the same endpoints
-        od.accept(List.of(endpoint(1), endpoint(2), endpoint(3), endpoint(4), endpoint(5)),
-                FAILURE_PERCENTAGE.replace("round_robin", "pick_first"));
-        assertThat(od.ejectedNow).isEmpty(); // pick_first's one subchannel spans every address: not tracked
-        assertThat(od.fake.subchannels()).hasSizeGreaterThan(5);
+        // A new child (a pass-through outlier_detection over round_robin) makes new subchannels
+        // for the same endpoints; the one for the ejected endpoint starts ejected.
+        od.accept(List.of(endpoint(1), endpoint(2), endpoint(3), endpoint(4), endpoint(5)), FAILURE_PERCENTAGE.replace(
+                "[{\"round_robin\": {}}]", "[{\"outlier_detection\": {\"childPolicy\": [{\"round_robin\": {}}]}}]"));
+        assertThat(od.fake.subchannels()).hasSize(10);
+        od.fake.subchannels().subList(5, 10).forEach(s -> s.report(
+                io.grpc.ConnectivityStateInfo.forNonError(ConnectivityState.READY)));
+        assertThat(od.picked()).containsExactlyInAnyOrder(1, 2, 3, 4);
+        assertThat(od.ejectedNow).hasSize(1);
+    }
+
+    @Test
+    void aChildSubchannelSpanningSeveralEndpointsIsNotTracked() {
+        od.start(5, FAILURE_PERCENTAGE.replace("round_robin", "pick_first"));
+        PickResult result = od.fake.pick();
+        assertThat(result.subchannel().endpoint().addresses()).hasSize(5);
+        for (int i = 0; i < 200; i++) {
+            result.outcomeListener().onCallEnded(OutlierFixture.FAIL);
+        }
+        od.forwardSeconds(10);
+        assertThat(od.ejectedNow).isEmpty();
     }
 }
