@@ -101,8 +101,8 @@ final class OutlierDetectionBalancer implements Balancer {
     }
 
     private Balancer childFor(OutlierDetectionConfig next) {
-        if (child != null && next.childPolicy().equals(childPolicy)) {
-            return child;
+        if (child != null && childPolicy != null && next.childPolicy().policyName().equals(childPolicy.policyName())) {
+            return child; // same policy, by name as the channel's own switch compares them
         }
         if (child != null) {
             child.shutdown();

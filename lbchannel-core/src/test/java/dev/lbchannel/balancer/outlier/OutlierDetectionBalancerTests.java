@@ -132,7 +132,9 @@ class OutlierDetectionBalancerTests {
 
     @Test
     void maxEjectionPercentCountsEndpointsAlreadyEjected() {
-        od.start(5, FAILURE_PERCENTAGE.replace("\"maxEjectionPercent\": 20", "\"maxEjectionPercent\": 40"));
+        od.start(5, """
+                {"interval": "10s", "maxEjectionPercent": 40, "failurePercentageEjection": {"minimumHosts": 4},
+                 "childPolicy": [{"round_robin": {}}]}""");
         healthyAndOneFailing(0, 100);
         od.forwardSeconds(10);
         assertThat(od.ejectedNow).hasSize(1);
@@ -140,9 +142,10 @@ class OutlierDetectionBalancerTests {
         od.calls(2, 0, 100);
         od.calls(3, 100, 0);
         od.calls(4, 100, 0);
-        // endpoint 5 is ejected: no volume, so only four endpoints count and minimumHosts 5 is not met
-        od.forwardSeconds(10);
-        assertThat(od.ejectedNow).hasSize(1);
+        od.forwardSeconds(10); // one of 5 out already: one more makes 40 %, the third is over the cap
+        assertThat(od.ejectedNow).hasSize(2);
+        assertThat(od.count("unenforced failure_percentage max_ejection_overflow")).isEqualTo(1);
+        assertThat(od.picked()).hasSize(3);
     }
 
     @Test
