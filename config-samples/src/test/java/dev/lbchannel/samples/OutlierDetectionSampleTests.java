@@ -46,7 +46,7 @@ class OutlierDetectionSampleTests {
         }
         backends.add(TestBackend.start(false, builder -> builder.intercept(new FailEveryCall())));
         String addresses = backends.stream().map(b -> "127.0.0.1:" + b.port()).collect(Collectors.joining(","));
-        sample = Sample.start("outlier-detection", "inventory.addresses=" + addresses, "outlier.interval=500ms");
+        sample = Sample.start("outlier-detection", "inventory.addresses=" + addresses, "outlier.interval=2s");
         LbChannel inventory = sample.channel("inventory");
         inventory.getState(true);
         ChannelConditions.awaitReadySubchannels(inventory, 5);

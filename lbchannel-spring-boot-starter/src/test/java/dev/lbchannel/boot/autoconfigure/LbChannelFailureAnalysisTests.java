@@ -130,7 +130,8 @@ class LbChannelFailureAnalysisTests {
                         load-balancing-config: [ { outlier_detection: { interval: 5s } } ]
                 """);
         assertThat(analysis.getDescription())
-                .contains("'lbchannel.channels.orders.service-config.load-balancing-config[0].outlier_detection'")
+                .startsWith("The lbchannel property 'lbchannel.channels.orders.service-config.load-balancing-config[0]"
+                        + ".outlier_detection.childPolicy' is not set")
                 .contains("outlier_detection.childPolicy is required: the policy to wrap, such as [{\"round_robin\": {}}]");
     }
 
