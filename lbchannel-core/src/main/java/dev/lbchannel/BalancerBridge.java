@@ -3,6 +3,7 @@ package dev.lbchannel;
 import dev.lbchannel.balancer.Balancer;
 import dev.lbchannel.balancer.BalancerHelper;
 import dev.lbchannel.balancer.BalancerProvider;
+import dev.lbchannel.balancer.EjectionReporter;
 import dev.lbchannel.balancer.Picker;
 import dev.lbchannel.balancer.ResolvedEndpoints;
 import dev.lbchannel.serializer.Serializer;
@@ -108,5 +109,10 @@ final class BalancerBridge implements BalancerHelper {
     @Override
     public ScheduledExecutorService scheduler() {
         return channel.scheduler();
+    }
+
+    @Override
+    public EjectionReporter ejectionReporter() {
+        return channel.ejections();
     }
 }

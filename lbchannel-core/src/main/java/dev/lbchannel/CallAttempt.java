@@ -1,5 +1,6 @@
 package dev.lbchannel;
 
+import dev.lbchannel.balancer.CallOutcomeListener;
 import dev.lbchannel.transport.ClientStream;
 import dev.lbchannel.transport.ClientStreamListener;
 import dev.lbchannel.transport.ClientTransport;
@@ -13,6 +14,8 @@ import org.jspecify.annotations.Nullable;
 
 import java.io.InputStream;
 import java.util.concurrent.ScheduledFuture;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * One try of a call. It is registered with its {@link PreCommitStream} before it is picked onto a
@@ -28,6 +31,8 @@ import java.util.concurrent.ScheduledFuture;
  */
 final class CallAttempt implements ClientStreamListener {
 
+    private static final Logger logger = Logger.getLogger(CallAttempt.class.getName());
+
     /** Sent on every attempt after the first (gRFC A6), with the number of attempts before it. */
     static final Metadata.Key<String> PREVIOUS_ATTEMPTS =
             Metadata.Key.of("grpc-previous-rpc-attempts", Metadata.ASCII_STRING_MARSHALLER);
@@ -41,6 +46,8 @@ final class CallAttempt implements ClientStreamListener {
     // Guarded by the owner's lock.
     @Nullable DefaultSubchannel subchannel;
     @Nullable ClientTransport transport;
+    /** The picker's listener for this attempt's outcome; told once, when its stream closes. */
+    @Nullable CallOutcomeListener outcome;
     @Nullable ClientStream stream;
     @Nullable StreamTracers tracers;
     /** In the owner's list of attempts still going. */
@@ -68,9 +75,10 @@ final class CallAttempt implements ClientStreamListener {
     }
 
     /** A picker chose {@code chosen}, whose READY connection is {@code connection}. */
-    void picked(DefaultSubchannel chosen, ClientTransport connection) {
+    void picked(DefaultSubchannel chosen, ClientTransport connection, @Nullable CallOutcomeListener listener) {
         this.subchannel = chosen;
         this.transport = connection;
+        this.outcome = listener;
     }
 
     /**
@@ -118,7 +126,20 @@ final class CallAttempt implements ClientStreamListener {
     @Override
     public void onClose(Status status, RpcProgress progress, Metadata trailers) {
         subchannel.calls().finished(status.isOk());
+        CallOutcomeListener listener = outcome;
+        if (listener != null) {
+            reportOutcome(listener, status);
+        }
         owner.attemptEnded(this, status, progress, trailers);
+    }
+
+    /** A policy's listener must not throw; if it does, the call still ends as it should. */
+    private static void reportOutcome(CallOutcomeListener listener, Status status) {
+        try {
+            listener.onCallEnded(status);
+        } catch (RuntimeException e) {
+            logger.log(Level.WARNING, "A balancer's call-outcome listener threw", e);
+        }
     }
 
     @Override

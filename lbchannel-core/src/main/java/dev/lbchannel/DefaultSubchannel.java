@@ -1,6 +1,7 @@
 package dev.lbchannel;
 
 import dev.lbchannel.serializer.Serializer;
+import dev.lbchannel.balancer.ForwardingSubchannel;
 import dev.lbchannel.balancer.Subchannel;
 import dev.lbchannel.balancer.SubchannelOptions;
 import dev.lbchannel.balancer.SubchannelStateListener;
@@ -82,9 +83,13 @@ final class DefaultSubchannel implements Subchannel {
         trace.info("Subchannel created for " + endpoint);
     }
 
-    /** The subchannel behind one a balancer returned from a pick. */
+    /** The subchannel behind one a balancer returned from a pick, through any parent policy's wrappers. */
     static DefaultSubchannel unwrap(Subchannel subchannel) {
-        if (subchannel instanceof DefaultSubchannel own) {
+        Subchannel current = subchannel;
+        while (current instanceof ForwardingSubchannel wrapper) {
+            current = wrapper.delegate();
+        }
+        if (current instanceof DefaultSubchannel own) {
             return own;
         }
         throw new IllegalStateException("A picker returned a subchannel " + subchannel
@@ -224,6 +229,11 @@ final class DefaultSubchannel implements Subchannel {
 
     CallCounter calls() {
         return calls;
+    }
+
+    /** Its channelz id. */
+    long id() {
+        return id;
     }
 
     ConnectivityState state() {

@@ -50,6 +50,7 @@ public final class LbChannel extends ManagedChannel {
     private final Channel interceptedChannel;
     private final CallCounter calls = new CallCounter();
     private final AttemptCounter attempts = new AttemptCounter();
+    private final ChannelEjections ejections = new ChannelEjections();
     private final RetryBuffer retryBuffer;
     private final ConnectionCounter connections = new ConnectionCounter();
     private final ChannelTrace trace = new ChannelTrace();
@@ -175,7 +176,8 @@ public final class LbChannel extends ManagedChannel {
             subs.add(subchannel.snapshot());
         }
         return new ChannelSnapshot(id, settings.targetText(), stateManager.state(), lbPolicy,
-                calls.snapshot(), subs, trace.events(), connections.snapshot(), attempts.snapshot());
+                calls.snapshot(), subs, trace.events(), connections.snapshot(), attempts.snapshot(),
+                ejections.snapshot());
     }
 
     // ---- for the channel's insides -------------------------------------------------------------
@@ -214,6 +216,10 @@ public final class LbChannel extends ManagedChannel {
 
     AttemptCounter attempts() {
         return attempts;
+    }
+
+    ChannelEjections ejections() {
+        return ejections;
     }
 
     RetryLimits retryLimits() {

@@ -113,7 +113,7 @@ final class PickerHolder {
             if (transport == null) {
                 return false; // it lost its connection (or it is going away): wait for the next picker
             }
-            call.startAttempt(subchannel, transport);
+            call.startAttempt(subchannel, transport, result.outcomeListener());
             return true;
         }
         Status status = result.status();

@@ -1,6 +1,7 @@
 package dev.lbchannel;
 
 import com.google.errorprone.annotations.concurrent.GuardedBy;
+import dev.lbchannel.balancer.CallOutcomeListener;
 import dev.lbchannel.transport.ClientStream;
 import dev.lbchannel.transport.ClientTransport;
 import dev.lbchannel.transport.RpcProgress;
@@ -60,8 +61,11 @@ final class PreCommitStream extends PreCommitState {
 
     // ---- From the PickerHolder (any thread, never under the lock) ----
 
-    /** A picker chose {@code subchannel}, READY on {@code transport}, for the oldest attempt waiting. */
-    void startAttempt(DefaultSubchannel subchannel, ClientTransport transport) {
+    /**
+     * A picker chose {@code subchannel}, READY on {@code transport}, for the oldest attempt
+     * waiting; {@code outcome}, if any, hears how that attempt ends.
+     */
+    void startAttempt(DefaultSubchannel subchannel, ClientTransport transport, @Nullable CallOutcomeListener outcome) {
         String authority = callOptions.getAuthority();
         CallCredentials credentials = callOptions.getCredentials();
         CallAttempt next;
@@ -71,7 +75,7 @@ final class PreCommitStream extends PreCommitState {
             if (next == null) {
                 return;
             }
-            next.picked(subchannel, transport);
+            next.picked(subchannel, transport, outcome);
             if (authority == null && credentials == null) {
                 ready = openLocked(next, next.headers(headers)); // the common case: picked and opened under one lock
                 next = null;

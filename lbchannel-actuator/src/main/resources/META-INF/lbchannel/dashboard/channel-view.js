@@ -81,8 +81,9 @@ function createChannel() {
   const perSecond = stat('rate', 'calls/s');
   const connections = stat('connections', 'connections ok / failed / dropped');
   const attempts = stat('attempts', 'retries / transparent / hedges / throttled');
+  const ejections = stat('ejections', 'ejected now / ejections / unenforced');
   failed.box.classList.add('stat-failed');
-  stats.append(started.box, succeeded.box, failed.box, perSecond.box, connections.box, attempts.box);
+  stats.append(started.box, succeeded.box, failed.box, perSecond.box, connections.box, attempts.box, ejections.box);
 
   const subPanel = el('div', 'panel');
   const subTitle = el('h3', null, 'Subchannels');
@@ -104,7 +105,7 @@ function createChannel() {
 
   section.append(head, stats, subPanel, tracePanel);
   parts.set(section, {
-    name, badge, policy, id, target, started, succeeded, failed, perSecond, connections, attempts,
+    name, badge, policy, id, target, started, succeeded, failed, perSecond, connections, attempts, ejections,
     table, tbody, noSubchannels, trace, rows: new Map(), traceKey: null,
   });
   return section;
@@ -119,6 +120,14 @@ function attemptsText(attempts) {
   if (!attempts || typeof attempts !== 'object') return '–';
   return `${count(attempts.retries)} / ${count(attempts.transparentRetries)} / ${count(attempts.hedges)}`
     + ` / ${count(attempts.throttled)}`;
+}
+
+/** Outlier detection (gRFC A50): subchannels ejected now, ejections enforced, outliers left in service. */
+function ejectionsText(outlier) {
+  if (!outlier || typeof outlier !== 'object') return '–';
+  const sum = (values) => Object.values(values ?? {}).reduce((a, b) => a + (typeof b === 'number' ? b : sum(b)), 0);
+  const ejectedNow = Array.isArray(outlier.ejectedSubchannels) ? outlier.ejectedSubchannels.length : 0;
+  return `${count(ejectedNow)} / ${count(sum(outlier.ejectionsEnforced))} / ${count(sum(outlier.ejectionsUnenforced))}`;
 }
 
 function updateChannel(section, channel, name, rates, now) {
@@ -142,6 +151,8 @@ function updateChannel(section, channel, name, rates, now) {
   setStat(p.perSecond.value, perSecond, rate(perSecond));
   setStat(p.connections.value, null, connectionsText(channel.connections));
   setStat(p.attempts.value, null, attemptsText(channel.attempts));
+  setStat(p.ejections.value, null, ejectionsText(channel.outlierDetection));
+  const ejected = new Set((channel.outlierDetection?.ejectedSubchannels ?? []).map(String));
   setAttr(p.started.box, 'title', calls.lastStarted ? `last call started ${calls.lastStarted}` : null);
 
   const subchannels = Array.isArray(channel.subchannels) ? channel.subchannels : [];
@@ -153,6 +164,7 @@ function updateChannel(section, channel, name, rates, now) {
       p.rows.set(key, row);
     }
     updateSubchannel(row, subchannel, name, key, rates, now);
+    markEjected(row, ejected.has(String(subchannel.id)));
     return row;
   });
   const wanted = new Set(rows);
@@ -179,7 +191,10 @@ function createSubchannelRow() {
   cells.address.append(cells.addressText, cells.more);
   cells.badge = el('span', 'badge');
   cells.health = el('span', 'health');
-  cells.state.append(cells.badge, cells.health);
+  cells.ejected = el('span', 'badge ejected-mark', 'EJECTED');
+  cells.ejected.title = 'Ejected by outlier detection: connected, but gets no calls until the ejection time is up';
+  cells.ejected.hidden = true;
+  cells.state.append(cells.badge, cells.ejected, cells.health);
   parts.set(row, { cells, socketsKey: null });
   return row;
 }
@@ -221,6 +236,12 @@ function updateHealth(row, cell, health) {
   setAttr(cell, 'data-health', state);
   setText(cell, state ? `health ${state}` : '');
   setAttr(cell, 'title', checked && health.description ? String(health.description) : null);
+}
+
+function markEjected(row, ejected) {
+  const { cells } = parts.get(row);
+  setAttr(row, 'data-ejected', ejected ? 'true' : null);
+  cells.ejected.hidden = !ejected;
 }
 
 function tlsText(socket) {

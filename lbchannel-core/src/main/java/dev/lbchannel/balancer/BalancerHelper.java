@@ -57,4 +57,12 @@ public interface BalancerHelper {
 
     /** For balancer timers; hop into {@link #serializer()} before touching balancer state. */
     ScheduledExecutorService scheduler();
+
+    /**
+     * Where a policy reports its outlier ejections (gRFC A50) for channelz and meters. A helper
+     * that wraps another forwards this; the default reports nothing.
+     */
+    default EjectionReporter ejectionReporter() {
+        return EjectionReporter.NONE;
+    }
 }

@@ -23,4 +23,16 @@ public interface BalancerProvider {
     default Object parseConfig(Map<String, ?> rawConfig) {
         return rawConfig;
     }
+
+    /**
+     * As {@link #parseConfig(Map)}, for a policy whose config names other policies (a parent
+     * such as {@code outlier_detection} with its {@code childPolicy}): {@code balancers} are the
+     * policies of the channel whose config this is. The channel calls this one; the default
+     * ignores {@code balancers}.
+     *
+     * @throws IllegalArgumentException naming the field and the rule it breaks
+     */
+    default Object parseConfig(Map<String, ?> rawConfig, BalancerRegistry balancers) {
+        return parseConfig(rawConfig);
+    }
 }

@@ -1,5 +1,6 @@
 package dev.lbchannel.balancer;
 
+import dev.lbchannel.balancer.outlier.OutlierDetectionBalancerProvider;
 import dev.lbchannel.balancer.pickfirst.PickFirstBalancerProvider;
 import dev.lbchannel.balancer.roundrobin.RoundRobinBalancerProvider;
 import org.jspecify.annotations.Nullable;
@@ -30,7 +31,8 @@ public final class BalancerRegistry {
     public static BalancerRegistry builtIns() {
         return new BalancerRegistry(new TreeMap<>())
                 .with(new PickFirstBalancerProvider())
-                .with(new RoundRobinBalancerProvider());
+                .with(new RoundRobinBalancerProvider())
+                .with(new OutlierDetectionBalancerProvider());
     }
 
     /** A registry with {@code provider} added, replacing any provider of the same name. */

@@ -33,6 +33,11 @@ final class ConfigNode {
         return new ConfigNode("", json);
     }
 
+    /** A value found at {@code path} by a caller that read its way there itself. */
+    static ConfigNode at(String path, @Nullable Object value) {
+        return new ConfigNode(path, value);
+    }
+
     String path() {
         return path;
     }

@@ -11,17 +11,42 @@ public final class InvalidServiceConfigException extends IllegalArgumentExceptio
 
     private static final long serialVersionUID = 1L;
 
+    private static final String PREFIX = "Invalid service config: ";
+
     private final String path;
 
     InvalidServiceConfigException(String path, String detail) {
-        super("Invalid service config: " + path + " " + detail);
+        super(PREFIX + path + " " + detail);
         this.path = path;
     }
 
     /** For a balancer's own config error: the path, a colon, and the balancer's message. */
     InvalidServiceConfigException(String path, IllegalArgumentException cause) {
-        super("Invalid service config: " + path + ": " + cause.getMessage(), cause);
+        super(PREFIX + path + ": " + cause.getMessage(), cause);
         this.path = path;
+    }
+
+    private InvalidServiceConfigException(String path, String message, InvalidServiceConfigException cause) {
+        super(message, cause);
+        this.path = path;
+    }
+
+    /**
+     * For a policy's own config block, which it parses in {@code BalancerProvider.parseConfig}:
+     * {@code field}, a path within the block ({@code failurePercentageEjection.threshold}),
+     * breaks {@code rule} (which should end with {@code ", was <value>"}). The channel puts the
+     * block's path in front, so the error names the field from the service config's root, and a
+     * Spring failure analysis the very property.
+     */
+    public static InvalidServiceConfigException ofField(String field, String rule) {
+        return new InvalidServiceConfigException(field, rule);
+    }
+
+    /** This error found inside the config block at {@code parentPath}: the same rule, the full path. */
+    InvalidServiceConfigException under(String parentPath) {
+        String full = parentPath + "." + path;
+        String detail = getMessage().substring(PREFIX.length() + path.length());
+        return new InvalidServiceConfigException(full, PREFIX + full + detail, this);
     }
 
     /** Where in the config the problem is, e.g. {@code methodConfig[1].retryPolicy.maxAttempts}. */

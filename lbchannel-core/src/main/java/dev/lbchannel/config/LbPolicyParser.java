@@ -41,10 +41,10 @@ final class LbPolicyParser {
             throw policyNode.invalid("must name a registered policy (" + String.join(", ", balancers.policyNames())
                     + ")");
         }
-        return new LbPolicySelection(policyName, parseConfig(provider, Map.of(), policyNode.path()));
+        return new LbPolicySelection(policyName, parseConfig(provider, Map.of(), policyNode.path(), balancers));
     }
 
-    private static LbPolicySelection fromList(ConfigNode list, List<ConfigNode> entries, BalancerRegistry balancers) {
+    static LbPolicySelection fromList(ConfigNode list, List<ConfigNode> entries, BalancerRegistry balancers) {
         LbPolicySelection selection = null;
         List<String> given = new ArrayList<>();
         for (ConfigNode entry : entries) {
@@ -58,7 +58,7 @@ final class LbPolicyParser {
             given.add(policyName);
             BalancerProvider provider = balancers.get(policyName);
             if (selection == null && provider != null) {
-                selection = new LbPolicySelection(policyName, parseConfig(provider, rawConfig, block.path()));
+                selection = new LbPolicySelection(policyName, parseConfig(provider, rawConfig, block.path(), balancers));
             }
         }
         if (selection == null) {
@@ -68,10 +68,13 @@ final class LbPolicyParser {
         return selection;
     }
 
-    private static Object parseConfig(BalancerProvider provider, Map<String, ?> rawConfig, String path) {
+    private static Object parseConfig(BalancerProvider provider, Map<String, ?> rawConfig, String path,
+            BalancerRegistry balancers) {
         Object config;
         try {
-            config = provider.parseConfig(rawConfig);
+            config = provider.parseConfig(rawConfig, balancers);
+        } catch (InvalidServiceConfigException e) {
+            throw e.under(path); // a parent policy's child list: one path from the root
         } catch (IllegalArgumentException e) {
             throw new InvalidServiceConfigException(path, e);
         }

@@ -1,5 +1,7 @@
 package dev.lbchannel.config;
 
+import dev.lbchannel.balancer.BalancerRegistry;
+
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -16,5 +18,18 @@ public record LbPolicySelection(String policyName, Object config) {
     public LbPolicySelection {
         requireNonNull(policyName, "policyName");
         requireNonNull(config, "config");
+    }
+
+    /**
+     * Chooses among a list shaped like {@code loadBalancingConfig}, for a parent policy's child
+     * (such as {@code outlier_detection.childPolicy}): the first registered policy wins and its
+     * block goes through its provider, as at the top level.
+     *
+     * @param field the list's name within the parent's block, for error paths
+     * @throws InvalidServiceConfigException naming {@code field}'s path, the rule and the value
+     */
+    public static LbPolicySelection fromList(String field, Object list, BalancerRegistry balancers) {
+        ConfigNode node = ConfigNode.at(requireNonNull(field, "field"), requireNonNull(list, "list"));
+        return LbPolicyParser.fromList(node, node.elements(), balancers);
     }
 }

@@ -30,9 +30,9 @@ class InvalidServiceConfigTests {
                 // gRFC A21's own examples of invalid configs
                 invalid("{\"loadBalancingConfig\": [{\"UnknownPolicy1\": {}}, {\"UnknownPolicy2\": {}}]}",
                         "loadBalancingConfig names no registered policy, was [\"UnknownPolicy1\",\"UnknownPolicy2\"];"
-                                + " registered policies: pick_first, round_robin, test_policy"),
+                                + " registered policies: outlier_detection, pick_first, round_robin, test_policy"),
                 invalid("{\"loadBalancingPolicy\": \"UnknownPolicy\"}",
-                        "loadBalancingPolicy must name a registered policy (pick_first, round_robin, test_policy),"
+                        "loadBalancingPolicy must name a registered policy (outlier_detection, pick_first, round_robin, test_policy),"
                                 + " was \"UnknownPolicy\""),
                 invalid("{\"loadBalancingPolicy\": 1}", "loadBalancingPolicy must be a string, was 1"),
                 invalid("{\"loadBalancingConfig\": {\"round_robin\": {}}}",

@@ -2,8 +2,8 @@ package dev.lbchannel.actuate.metrics;
 
 /**
  * Every meter and tag name this package registers, in one place. Call meters follow gRFC A66,
- * and gRFC A96 for retries; {@code grpc.subchannel.*} meters follow gRFC A94; {@code lbchannel.subchannels} is ours
- * (gRPC defines no per-state subchannel count).
+ * and gRFC A96 for retries; {@code grpc.subchannel.*} meters follow gRFC A94; outlier detection's
+ * follow gRFC A91; {@code lbchannel.subchannels} is ours (gRPC defines no per-state subchannel count).
  */
 public final class GrpcMeterNames {
 
@@ -54,6 +54,21 @@ public final class GrpcMeterNames {
 
     /** Function counter: READY connections of a channel that were lost (A94). Tags: channel, target. */
     public static final String DISCONNECTIONS = "grpc.subchannel.disconnections";
+
+    /** Function counter: endpoints outlier detection ejected (A91). Tags: channel, target, detection method. */
+    public static final String OUTLIER_EJECTIONS_ENFORCED = "grpc.lb.outlier_detection.ejections_enforced";
+
+    /**
+     * Function counter: outliers detected but left in service (A91). Tags: channel, target,
+     * detection method, unenforced reason.
+     */
+    public static final String OUTLIER_EJECTIONS_UNENFORCED = "grpc.lb.outlier_detection.ejections_unenforced";
+
+    /** Tag: {@code success_rate} or {@code failure_percentage} (A91). */
+    public static final String DETECTION_METHOD_TAG = "grpc.lb.outlier_detection.detection_method";
+
+    /** Tag: {@code enforcement_percentage} or {@code max_ejection_overflow} (A91). */
+    public static final String UNENFORCED_REASON_TAG = "grpc.lb.outlier_detection.unenforced_reason";
 
     /** Tag: {@code pkg.Service/Method} for generated methods, else {@link #OTHER_METHOD}. */
     public static final String METHOD_TAG = "grpc.method";

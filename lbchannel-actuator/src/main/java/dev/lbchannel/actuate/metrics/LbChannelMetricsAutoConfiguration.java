@@ -16,7 +16,8 @@ import org.springframework.context.annotation.Bean;
 /**
  * Meters every channel when Micrometer and a {@link MeterRegistry} are present: a
  * {@link LbChannelBuilderCustomizer} adds the call-metering interceptor to each channel's builder
- * (the channel's name becomes the {@code channel} tag), and a binder adds subchannel gauges.
+ * (the channel's name becomes the {@code channel} tag), a binder adds subchannel gauges, and
+ * another outlier detection's ejection counters.
  */
 @AutoConfiguration(after = {LbChannelAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class,
         SimpleMetricsExportAutoConfiguration.class})
@@ -36,5 +37,11 @@ public final class LbChannelMetricsAutoConfiguration {
     @ConditionalOnMissingBean
     SubchannelMeterBinder lbChannelSubchannelMeterBinder(LbChannels channels) {
         return new SubchannelMeterBinder(channels);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    OutlierDetectionMeterBinder lbChannelOutlierDetectionMeterBinder(LbChannels channels) {
+        return new OutlierDetectionMeterBinder(channels);
     }
 }

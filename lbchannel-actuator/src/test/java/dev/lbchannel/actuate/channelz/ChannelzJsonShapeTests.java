@@ -4,10 +4,13 @@ import dev.lbchannel.ChannelSnapshot;
 import dev.lbchannel.channelz.AttemptStats;
 import dev.lbchannel.channelz.CallStats;
 import dev.lbchannel.channelz.ConnectionStats;
+import dev.lbchannel.channelz.DetectionMethod;
+import dev.lbchannel.channelz.EjectionCounter;
 import dev.lbchannel.channelz.SocketSnapshot;
 import dev.lbchannel.channelz.SubchannelHealth;
 import dev.lbchannel.channelz.SubchannelSnapshot;
 import dev.lbchannel.channelz.TraceEvent;
+import dev.lbchannel.channelz.UnenforcedReason;
 import dev.lbchannel.transport.SocketStats;
 import dev.lbchannel.transport.TlsSession;
 import io.grpc.ConnectivityState;
@@ -42,7 +45,7 @@ class ChannelzJsonShapeTests {
         assertThat(body).containsOnlyKeys("channels");
         Map<String, Object> channel = first(body.get("channels"));
         assertThat(channel).containsOnlyKeys("id", "name", "target", "state", "lbPolicy", "calls", "subchannels", "trace",
-                "connections", "attempts");
+                "connections", "attempts", "outlierDetection");
         assertThat(channel).containsEntry("id", 1).containsEntry("name", "orders")
                 .containsEntry("target", "dns:///orders.internal:8443").containsEntry("state", "READY")
                 .containsEntry("lbPolicy", "round_robin");
@@ -97,6 +100,32 @@ class ChannelzJsonShapeTests {
                 .containsEntry("lastReceived", "2026-11-24T10:00:01.250Z");
         assertThat(map(socket.get("flowControl"))).containsOnlyKeys("localWindow", "remoteWindow")
                 .containsEntry("localWindow", 1048576).containsEntry("remoteWindow", 65535);
+    }
+
+    @Test
+    void outlierDetectionPinsEjectionsByA91Labels() {
+        EjectionCounter counter = new EjectionCounter();
+        counter.ejected(2, true);
+        counter.enforced(DetectionMethod.FAILURE_PERCENTAGE);
+        counter.enforced(DetectionMethod.FAILURE_PERCENTAGE);
+        counter.unenforced(DetectionMethod.SUCCESS_RATE, UnenforcedReason.MAX_EJECTION_OVERFLOW);
+        ChannelSnapshot base = snapshot();
+        ChannelSnapshot ejecting = new ChannelSnapshot(base.id(), base.target(), base.state(), base.lbPolicy(),
+                base.calls(), base.subchannels(), base.trace(), base.connections(), base.attempts(), counter.snapshot());
+
+        Map<String, Object> outlier = map(toMap(ChannelDescriptor.of("orders", ejecting)).get("outlierDetection"));
+
+        assertThat(outlier).containsOnlyKeys("ejectedSubchannels", "ejectionsEnforced", "ejectionsUnenforced")
+                .containsEntry("ejectedSubchannels", List.of(2));
+        assertThat(map(outlier.get("ejectionsEnforced"))).containsOnlyKeys("success_rate", "failure_percentage")
+                .containsEntry("success_rate", 0).containsEntry("failure_percentage", 2);
+        Map<String, Object> unenforced = map(outlier.get("ejectionsUnenforced"));
+        assertThat(unenforced).containsOnlyKeys("success_rate", "failure_percentage");
+        assertThat(map(unenforced.get("success_rate"))).containsOnlyKeys("enforcement_percentage",
+                "max_ejection_overflow").containsEntry("enforcement_percentage", 0)
+                .containsEntry("max_ejection_overflow", 1);
+        Map<String, Object> none = map(toMap(ChannelDescriptor.of("orders", base)).get("outlierDetection"));
+        assertThat(none).containsEntry("ejectedSubchannels", List.of());
     }
 
     @Test

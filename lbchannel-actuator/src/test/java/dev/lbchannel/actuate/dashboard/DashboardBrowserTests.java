@@ -118,6 +118,9 @@ class DashboardBrowserTests {
             }
             assertThat(channelSection(driver).findElement(By.cssSelector("[data-stat=attempts] .stat-value")).getText())
                     .as("retries / transparent / hedges / throttled").matches("\\d+ / \\d+ / \\d+ / \\d+");
+            assertThat(channelSection(driver).findElement(By.cssSelector("[data-stat=ejections] .stat-value")).getText())
+                    .as("ejected now / ejections / unenforced").isEqualTo("0 / 0 / 0");
+            assertThat(channelSection(driver).findElements(By.cssSelector(".subchannel[data-ejected]"))).isEmpty();
             assertThat(channelSection(driver).findElements(By.cssSelector(".trace .trace-line"))).isNotEmpty();
             screenshot(driver, "dashboard.png");
 

@@ -37,6 +37,25 @@ enum ClientKind {
                     .defaultServiceConfig(RETRY_CONFIG).build();
         }
     },
+    /** lbchannel as {@link #LBCHANNEL}, with round_robin: the baseline of {@link #LBCHANNEL_OUTLIER}. */
+    LBCHANNEL_ROUND_ROBIN("lbchannel-rr", "lbchannel, directExecutor(), round_robin") {
+        @Override
+        ManagedChannel open(int port) {
+            return LbChannelBuilder.forTarget("passthrough:///127.0.0.1:" + port).usePlaintext().directExecutor()
+                    .defaultLoadBalancingPolicy("round_robin").build();
+        }
+    },
+    /**
+     * lbchannel as {@link #LBCHANNEL_ROUND_ROBIN}, under outlier_detection with both algorithms on:
+     * every call's outcome counted (issue 13: at most 15 % more client CPU per call).
+     */
+    LBCHANNEL_OUTLIER("lbchannel-outlier", "lbchannel, directExecutor(), outlier_detection over round_robin") {
+        @Override
+        ManagedChannel open(int port) {
+            return LbChannelBuilder.forTarget("passthrough:///127.0.0.1:" + port).usePlaintext().directExecutor()
+                    .defaultServiceConfig(OUTLIER_CONFIG).build();
+        }
+    },
     /** grpc-java's Netty channel exactly as shipped: callbacks on its cached thread pool. */
     GRPC_SHIPPED("grpc-java", "grpc-java NettyChannelBuilder, as shipped") {
         @Override
@@ -70,6 +89,11 @@ enum ClientKind {
             "retryPolicy", Map.of("maxAttempts", 3.0, "initialBackoff", "0.1s", "maxBackoff", "1s",
                     "backoffMultiplier", 2.0, "retryableStatusCodes", List.of("UNAVAILABLE")))));
 
+    /** outlier_detection (gRFC A50) with A50's defaults and both algorithms, over round_robin. */
+    static final Map<String, ?> OUTLIER_CONFIG = Map.of("loadBalancingConfig", List.of(Map.of("outlier_detection",
+            Map.of("successRateEjection", Map.of(), "failurePercentageEjection", Map.of(),
+                    "childPolicy", List.of(Map.of("round_robin", Map.of()))))));
+
     private final String id;
     private final String description;
 
@@ -90,7 +114,8 @@ enum ClientKind {
     }
 
     boolean isLbChannel() {
-        return this == LBCHANNEL || this == LBCHANNEL_DEFAULT || this == LBCHANNEL_RETRY;
+        return this == LBCHANNEL || this == LBCHANNEL_DEFAULT || this == LBCHANNEL_RETRY
+                || this == LBCHANNEL_ROUND_ROBIN || this == LBCHANNEL_OUTLIER;
     }
 
     static ClientKind byId(String id) {
@@ -100,6 +125,6 @@ enum ClientKind {
             }
         }
         throw new IllegalArgumentException("Unknown client '" + id + "'; known: lbchannel, lbchannel-default, "
-                + "lbchannel-retry, grpc-java, grpc-java-direct, grpc-java-direct-retry");
+                + "lbchannel-retry, lbchannel-rr, lbchannel-outlier, grpc-java, grpc-java-direct, grpc-java-direct-retry");
     }
 }

@@ -81,6 +81,10 @@ final class MarkdownReport {
                 Metric.CLIENT_CPU, 0.8, true, ClientKind.LBCHANNEL_RETRY, ClientKind.GRPC_DIRECT_RETRY);
         target(md, "client bytes per unary call, lbchannel-retry / grpc-java-direct-retry", Workload.unary(64, 16),
                 Metric.CLIENT_ALLOC, 0.4, true, ClientKind.LBCHANNEL_RETRY, ClientKind.GRPC_DIRECT_RETRY);
+        md.append("\n### Outlier detection (issue 13; run with `--clients lbchannel-rr,lbchannel-outlier`)\n\n");
+        md.append("| target | workload | measured | goal | |\n|---|---|---:|---:|---|\n");
+        target(md, "client CPU per unary call, lbchannel-outlier / lbchannel-rr", Workload.unary(64, 16),
+                Metric.CLIENT_CPU, 1.15, true, ClientKind.LBCHANNEL_OUTLIER, ClientKind.LBCHANNEL_ROUND_ROBIN);
         md.append("\nThe picker and resolver-update targets are JMH's: see the JMH section.\n");
         return md.toString();
     }

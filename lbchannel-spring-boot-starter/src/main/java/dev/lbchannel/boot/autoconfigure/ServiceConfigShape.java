@@ -74,7 +74,24 @@ final class ServiceConfigShape {
         ROOT = object(root);
         POLICY_CONFIGS = Map.of(
                 "pick_first", object(Map.of("shuffleAddressList", scalar(Kind.BOOLEAN))),
-                "round_robin", object(Map.of()));
+                "round_robin", object(Map.of()),
+                "outlier_detection", outlierDetection());
+    }
+
+    /** gRFC A50's block; its {@code childPolicy} is a policy list like {@code loadBalancingConfig}. */
+    private static ServiceConfigShape outlierDetection() {
+        ServiceConfigShape number = scalar(Kind.NUMBER);
+        Map<String, ServiceConfigShape> block = new LinkedHashMap<>();
+        block.put("interval", scalar(Kind.DURATION));
+        block.put("baseEjectionTime", scalar(Kind.DURATION));
+        block.put("maxEjectionTime", scalar(Kind.DURATION));
+        block.put("maxEjectionPercent", number);
+        block.put("successRateEjection", object(Map.of("stdevFactor", number, "enforcementPercentage", number,
+                "minimumHosts", number, "requestVolume", number)));
+        block.put("failurePercentageEjection", object(Map.of("threshold", number, "enforcementPercentage", number,
+                "minimumHosts", number, "requestVolume", number)));
+        block.put("childPolicy", scalar(Kind.POLICIES));
+        return object(block);
     }
 
     private final Kind kind;

@@ -68,7 +68,7 @@ class LbChannelFailureAnalysisTests {
         FailureAnalysis analysis = analyze("lbchannel.channels.orders.target=static:///127.0.0.1:1",
                 "lbchannel.channels.orders.default.load-balancing-policy=round_robbin");
         assertThat(analysis.getDescription()).contains("'lbchannel.channels.orders.default.load-balancing-policy' "
-                + "has the value 'round_robbin'").contains("registered policies: pick_first, round_robin");
+                + "has the value 'round_robbin'").contains("registered policies: outlier_detection, pick_first, round_robin");
         assertThat(analysis.getAction()).contains("declare a BalancerProvider bean whose policyName() is 'round_robbin'");
     }
 
@@ -79,7 +79,7 @@ class LbChannelFailureAnalysisTests {
         assertThat(analysis.getDescription())
                 .contains("'lbchannel.channels.orders.service-config.load-balancing-config'")
                 .contains("Invalid service config: loadBalancingConfig names no registered policy");
-        assertThat(analysis.getAction()).contains("Name one of the registered policies (pick_first, round_robin)");
+        assertThat(analysis.getAction()).contains("Name one of the registered policies (outlier_detection, pick_first, round_robin)");
     }
 
     @Test
@@ -122,6 +122,71 @@ class LbChannelFailureAnalysisTests {
         assertThat(analysis.getDescription())
                 .contains("'lbchannel.channels.orders.service-config.health-check-config.service-name'")
                 .contains("healthCheckConfig.serviceName must be a string");
+    }
+
+    @Test
+    void invalidOutlierDetectionValueNamesItsProperty() {
+        FailureAnalysis analysis = analyzeYaml("""
+                lbchannel:
+                  channels:
+                    orders:
+                      target: static:///127.0.0.1:1
+                      service-config:
+                        load-balancing-config:
+                          - outlier_detection:
+                              max-ejection-percent: 150
+                              failure-percentage-ejection: {}
+                              child-policy: [ { round_robin: {} } ]
+                """);
+        assertThat(analysis.getDescription()).startsWith("The lbchannel property 'lbchannel.channels.orders.service-config"
+                + ".load-balancing-config[0].outlier_detection.max-ejection-percent' has the value '150'")
+                .contains("Invalid service config: loadBalancingConfig[0].outlier_detection.maxEjectionPercent must be"
+                        + " a percentage from 0 to 100, was 150");
+        assertThat(analysis.getAction()).startsWith("Correct lbchannel.channels.orders.service-config"
+                + ".load-balancing-config[0].outlier_detection.max-ejection-percent as the reason says.");
+    }
+
+    @Test
+    void outlierDetectionWithoutAChildPolicySaysWhatToAdd() {
+        FailureAnalysis analysis = analyzeYaml("""
+                lbchannel:
+                  channels:
+                    orders:
+                      target: static:///127.0.0.1:1
+                      service-config:
+                        load-balancing-config: [ { outlier_detection: { interval: 5s } } ]
+                """);
+        assertThat(analysis.getDescription())
+                .startsWith("The lbchannel property 'lbchannel.channels.orders.service-config.load-balancing-config[0]"
+                        + ".outlier_detection.childPolicy' is not set")
+                .contains("outlier_detection.childPolicy is required: the policy to wrap, such as [{\"round_robin\": {}}]");
+    }
+
+    @Test
+    void unknownOutlierDetectionChildPolicyListsTheRegisteredPolicies() {
+        FailureAnalysis analysis = analyzeYaml("""
+                lbchannel:
+                  channels:
+                    orders:
+                      target: static:///127.0.0.1:1
+                      service-config:
+                        load-balancing-config:
+                          - outlier_detection: { child-policy: [ { round_robbin: {} } ] }
+                """);
+        assertThat(analysis.getDescription())
+                .contains("'lbchannel.channels.orders.service-config.load-balancing-config[0].outlier_detection.child-policy'")
+                .contains("outlier_detection.childPolicy names no registered policy, was [\"round_robbin\"]");
+        assertThat(analysis.getAction()).contains("Name one of the registered policies (outlier_detection, pick_first,"
+                + " round_robin)");
+    }
+
+    @Test
+    void outlierDetectionIntervalOfTheWrongTypeNamesTheProperty() {
+        FailureAnalysis analysis = analyze("lbchannel.channels.orders.target=static:///127.0.0.1:1",
+                "lbchannel.channels.orders.service-config.load-balancing-config[0].outlier_detection.interval=soon");
+        assertThat(analysis.getDescription()).contains("'lbchannel.channels.orders.service-config"
+                + ".load-balancing-config[0].outlier_detection.interval' has the value 'soon'")
+                .contains("must be a duration");
     }
 
     @Test

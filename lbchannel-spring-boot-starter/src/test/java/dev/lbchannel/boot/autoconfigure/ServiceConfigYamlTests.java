@@ -62,6 +62,25 @@ class ServiceConfigYamlTests {
     }
 
     @Test
+    void outlierDetectionBlockIsTypedAndItsChildPolicyIsAPolicyList() {
+        String json = json("""
+                load-balancing-config:
+                  - outlier_detection:
+                      interval: 500ms
+                      base-ejection-time: 2s
+                      max-ejection-time: PT1M
+                      max-ejection-percent: "20"
+                      success-rate-ejection: {}
+                      failure-percentage-ejection: { threshold: 50, request-volume: "10" }
+                      child-policy: [ { round_robin: {} } ]
+                """);
+        assertThat(json).isEqualTo("{\"loadBalancingConfig\":[{\"outlier_detection\":{\"interval\":\"0.500s\","
+                + "\"baseEjectionTime\":\"2s\",\"maxEjectionTime\":\"60s\",\"maxEjectionPercent\":20,"
+                + "\"successRateEjection\":{},\"failurePercentageEjection\":{\"threshold\":50,\"requestVolume\":10},"
+                + "\"childPolicy\":[{\"round_robin\":{}}]}}]}");
+    }
+
+    @Test
     void hedgingPolicyFieldsAreTyped() {
         String json = json("""
                 method-config:

@@ -1,0 +1,229 @@
+package dev.lbchannel.balancer.outlier;
+
+import dev.lbchannel.balancer.Balancer;
+import dev.lbchannel.balancer.BalancerHelper;
+import dev.lbchannel.balancer.BalancerProvider;
+import dev.lbchannel.balancer.EjectionReporter;
+import dev.lbchannel.balancer.PickResult;
+import dev.lbchannel.balancer.Picker;
+import dev.lbchannel.balancer.ResolvedEndpoints;
+import dev.lbchannel.balancer.Subchannel;
+import dev.lbchannel.resolver.Endpoint;
+import dev.lbchannel.serializer.Serializer;
+import io.grpc.ConnectivityState;
+import io.grpc.Status;
+import org.jspecify.annotations.Nullable;
+
+import java.net.SocketAddress;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
+
+/**
+ * gRFC A50's {@code outlier_detection}: keeps a tracker per resolved endpoint (keyed by its
+ * addresses, attributes ignored), hands the child wrapped subchannels, counts each picked call's
+ * outcome, and sweeps once per interval on a timer that hops into the serializer. With neither
+ * algorithm configured it only passes through: no counting, no timer, nothing ejected. A change
+ * of child policy replaces the child at once (its subchannels reconnect). Runs on the
+ * serializer.
+ */
+final class OutlierDetectionBalancer implements Balancer {
+
+    private final BalancerHelper helper;
+    private final LongSupplier nanoClock;
+    private final IntSupplier percentRoll;
+    private final Map<Set<SocketAddress>, EndpointTracker> trackers = new HashMap<>();
+    private final Set<OutlierSubchannel> subchannels = new LinkedHashSet<>();
+    private @Nullable OutlierDetectionConfig config;
+    private @Nullable Balancer child;
+    private @Nullable OutlierChildHelper childHelper;
+    private @Nullable BalancerProvider childPolicy;
+    private ConnectivityState childState = ConnectivityState.CONNECTING;
+    private Picker childPicker = args -> PickResult.withNoResult();
+    private Serializer.@Nullable ScheduledHandle timer;
+    private boolean timerStarted;
+    private long timerStartNanos;
+    private boolean shutdown;
+
+    OutlierDetectionBalancer(BalancerHelper helper, LongSupplier nanoClock, IntSupplier percentRoll) {
+        this.helper = helper;
+        this.nanoClock = nanoClock;
+        this.percentRoll = percentRoll;
+    }
+
+    @Override
+    public Status acceptResolvedEndpoints(ResolvedEndpoints resolved) {
+        helper.serializer().assertInContext();
+        if (!(resolved.config() instanceof OutlierDetectionConfig next)) {
+            Status error = Status.UNAVAILABLE.withDescription("outlier_detection needs its config block, with a"
+                    + " childPolicy; set it in the service config's loadBalancingConfig");
+            helper.updateState(ConnectivityState.TRANSIENT_FAILURE, args -> PickResult.withError(error));
+            return error;
+        }
+        boolean detectionChanged = config == null || config.detects() != next.detects();
+        config = next;
+        updateTrackers(resolved);
+        if (next.detects()) {
+            startTimer(next);
+        } else {
+            stopDetecting();
+        }
+        Balancer target = childFor(next);
+        if (detectionChanged) {
+            publish(); // counting starts or stops with detection
+        }
+        return target.acceptResolvedEndpoints(
+                new ResolvedEndpoints(resolved.endpoints(), next.childConfig(), resolved.attributes()));
+    }
+
+    /** A50: a tracker per endpoint of this resolution, none for the rest. */
+    private void updateTrackers(ResolvedEndpoints resolved) {
+        Set<Set<SocketAddress>> keys = new LinkedHashSet<>();
+        for (Endpoint endpoint : resolved.endpoints()) {
+            keys.add(key(endpoint));
+        }
+        trackers.keySet().retainAll(keys);
+        for (Set<SocketAddress> key : keys) {
+            trackers.computeIfAbsent(key, k -> new EndpointTracker());
+        }
+        for (OutlierSubchannel subchannel : List.copyOf(subchannels)) {
+            retrack(subchannel); // may tell the child of an ejection, which may change the set
+        }
+    }
+
+    private static Set<SocketAddress> key(Endpoint endpoint) {
+        return Set.copyOf(endpoint.addresses());
+    }
+
+    private Balancer childFor(OutlierDetectionConfig next) {
+        if (child != null && childPolicy != null && next.childPolicy().policyName().equals(childPolicy.policyName())) {
+            return child; // same policy, by name as the channel's own switch compares them
+        }
+        if (child != null) {
+            child.shutdown();
+        }
+        childPolicy = next.childPolicy();
+        childHelper = new OutlierChildHelper(helper, this);
+        child = next.childPolicy().newBalancer(childHelper);
+        return child;
+    }
+
+    /** A50: the first start waits a full interval on fresh counters; a restart keeps the phase. */
+    private void startTimer(OutlierDetectionConfig next) {
+        long delay;
+        if (!timerStarted) {
+            timerStarted = true;
+            timerStartNanos = nanoClock.getAsLong();
+            delay = next.interval().toNanos();
+            for (EndpointTracker tracker : trackers.values()) {
+                tracker.outcomes.reset();
+            }
+        } else {
+            delay = Math.max(0, next.interval().toNanos() - (nanoClock.getAsLong() - timerStartNanos));
+        }
+        cancelTimer();
+        timer = helper.serializer().schedule(this::sweep, delay, TimeUnit.NANOSECONDS, helper.scheduler());
+    }
+
+    /** A50: detection off un-ejects everything and forgets past ejections. */
+    private void stopDetecting() {
+        cancelTimer();
+        timerStarted = false;
+        for (EndpointTracker tracker : trackers.values()) {
+            if (tracker.isEjected()) {
+                tracker.uneject();
+            }
+            tracker.resetMultiplier();
+        }
+    }
+
+    private void sweep() {
+        OutlierDetectionConfig current = config;
+        if (shutdown || current == null || !current.detects()) {
+            return;
+        }
+        timerStartNanos = nanoClock.getAsLong();
+        new EjectionSweep(current, trackers.values(), percentRoll, reporter(), timerStartNanos).run();
+        timer = helper.serializer().schedule(this::sweep, current.interval().toNanos(), TimeUnit.NANOSECONDS,
+                helper.scheduler());
+    }
+
+    private void cancelTimer() {
+        if (timer != null) {
+            timer.cancel();
+            timer = null;
+        }
+    }
+
+    // ---- from the child helper and the wrapped subchannels --------------------------------------
+
+    OutlierSubchannel wrap(Subchannel created) {
+        OutlierSubchannel wrapped = new OutlierSubchannel(created, this);
+        subchannels.add(wrapped);
+        retrack(wrapped);
+        return wrapped;
+    }
+
+    /** A50's address-update rules: the subchannel follows its endpoint's tracker, if there is one. */
+    void retrack(OutlierSubchannel subchannel) {
+        subchannel.track(trackers.get(key(subchannel.endpoint())));
+    }
+
+    /** A wrapped subchannel shut down. */
+    void forget(OutlierSubchannel subchannel) {
+        subchannels.remove(subchannel);
+        EndpointTracker tracker = subchannel.tracker();
+        if (tracker != null) {
+            tracker.remove(subchannel);
+        }
+    }
+
+    void childState(OutlierChildHelper source, ConnectivityState state, Picker picker) {
+        if (source != childHelper || shutdown) {
+            return; // a replaced child
+        }
+        childState = state;
+        childPicker = picker;
+        publish();
+    }
+
+    EjectionReporter reporter() {
+        return helper.ejectionReporter();
+    }
+
+    private void publish() {
+        boolean counting = config != null && config.detects();
+        helper.updateState(childState, counting ? new CountingPicker(childPicker, this) : childPicker);
+    }
+
+    @Override
+    public void handleResolutionError(Status error) {
+        if (child != null) {
+            child.handleResolutionError(error);
+        } else {
+            helper.updateState(ConnectivityState.TRANSIENT_FAILURE, args -> PickResult.withError(error));
+        }
+    }
+
+    @Override
+    public void requestConnection() {
+        if (child != null) {
+            child.requestConnection();
+        }
+    }
+
+    @Override
+    public void shutdown() {
+        shutdown = true;
+        cancelTimer();
+        if (child != null) {
+            child.shutdown();
+            child = null;
+        }
+    }
+}

@@ -1,0 +1,185 @@
+package dev.lbchannel.balancer.outlier;
+
+import dev.lbchannel.balancer.Balancer;
+import dev.lbchannel.balancer.BalancerHelper;
+import dev.lbchannel.balancer.BalancerRegistry;
+import dev.lbchannel.balancer.EjectionReporter;
+import dev.lbchannel.balancer.PickResult;
+import dev.lbchannel.balancer.Picker;
+import dev.lbchannel.balancer.ResolvedEndpoints;
+import dev.lbchannel.balancer.Subchannel;
+import dev.lbchannel.balancer.SubchannelOptions;
+import dev.lbchannel.channelz.DetectionMethod;
+import dev.lbchannel.channelz.UnenforcedReason;
+import dev.lbchannel.config.Json;
+import dev.lbchannel.resolver.Endpoint;
+import dev.lbchannel.serializer.Serializer;
+import dev.lbchannel.testing.FakeBalancerHelper;
+import dev.lbchannel.testing.FakeSubchannel;
+import io.grpc.Attributes;
+import io.grpc.ConnectivityState;
+import io.grpc.ConnectivityStateInfo;
+import io.grpc.Status;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import static dev.lbchannel.testing.FakeBalancerHelper.endpoint;
+
+/**
+ * An {@code outlier_detection} balancer over {@code round_robin} on fake subchannels and a fake
+ * clock, with a dice the test sets and a record of what it reported for channelz and meters.
+ */
+final class OutlierFixture implements EjectionReporter {
+
+    static final Status OK = Status.OK;
+    static final Status FAIL = Status.UNAVAILABLE.withDescription("test failure");
+
+    final FakeBalancerHelper fake = new FakeBalancerHelper();
+    /** What the dice shows next, in [0, 100). */
+    int roll;
+    final Set<Subchannel> ejectedNow = new HashSet<>();
+    final Map<String, Integer> counts = new LinkedHashMap<>();
+    private final BalancerHelper helper = new Reporting();
+    private final OutlierDetectionBalancerProvider provider =
+            new OutlierDetectionBalancerProvider(() -> fake.clock().nowNanos(), () -> roll);
+    private final Balancer balancer = provider.newBalancer(helper);
+    private List<Endpoint> endpoints = List.of();
+
+    /** Resolves {@code n} endpoints with the config {@code json}, and makes every subchannel READY. */
+    OutlierFixture start(int n, String json) {
+        List<Endpoint> list = new ArrayList<>();
+        for (int i = 1; i <= n; i++) {
+            list.add(endpoint(i));
+        }
+        accept(list, json);
+        for (FakeSubchannel sub : fake.subchannels()) {
+            sub.report(ConnectivityStateInfo.forNonError(ConnectivityState.READY));
+        }
+        return this;
+    }
+
+    Status accept(List<Endpoint> list, String json) {
+        endpoints = list;
+        Object config = provider.parseConfig(Json.parseObject(json), BalancerRegistry.builtIns());
+        Status[] result = new Status[1];
+        fake.serializer().execute(() -> result[0] =
+                balancer.acceptResolvedEndpoints(new ResolvedEndpoints(list, config, Attributes.EMPTY)));
+        return result[0];
+    }
+
+    /** The counted pick result of endpoint {@code n} (1-based), found by picking round the ring. */
+    PickResult resultOf(int n) {
+        Endpoint wanted = endpoint(n);
+        for (int i = 0; i < 4 * endpoints.size(); i++) {
+            PickResult result = fake.pick();
+            if (result.subchannel() != null && result.subchannel().endpoint().equals(wanted)) {
+                return result;
+            }
+        }
+        throw new AssertionError("endpoint " + n + " is never picked");
+    }
+
+    /** {@code ok} successes and {@code failed} failures ended on endpoint {@code n}. */
+    void calls(int n, int ok, int failed) {
+        PickResult result = resultOf(n);
+        for (int i = 0; i < ok; i++) {
+            result.outcomeListener().onCallEnded(OK);
+        }
+        for (int i = 0; i < failed; i++) {
+            result.outcomeListener().onCallEnded(FAIL);
+        }
+    }
+
+    /** The endpoints (1-based) picks reach now, over two turns of the ring. */
+    Set<Integer> picked() {
+        Set<Integer> seen = new HashSet<>();
+        for (int i = 0; i < 2 * endpoints.size(); i++) {
+            PickResult result = fake.pick();
+            if (result.subchannel() != null) {
+                seen.add(endpoints.indexOf(result.subchannel().endpoint()) + 1);
+            }
+        }
+        return seen;
+    }
+
+    void forwardSeconds(long seconds) {
+        fake.clock().forward(seconds, TimeUnit.SECONDS);
+    }
+
+    int count(String what) {
+        return counts.getOrDefault(what, 0);
+    }
+
+    void shutdown() {
+        fake.serializer().execute(balancer::shutdown);
+    }
+
+    @Override
+    public void ejectionChanged(Subchannel subchannel, boolean ejected) {
+        if (ejected) {
+            ejectedNow.add(subchannel);
+        } else {
+            ejectedNow.remove(subchannel);
+        }
+    }
+
+    @Override
+    public void ejectionEnforced(DetectionMethod method) {
+        counts.merge("enforced " + method.label(), 1, Integer::sum);
+    }
+
+    @Override
+    public void ejectionUnenforced(DetectionMethod method, UnenforcedReason reason) {
+        counts.merge("unenforced " + method.label() + " " + reason.label(), 1, Integer::sum);
+    }
+
+    /** The fake helper, reporting ejections to this fixture. */
+    private final class Reporting implements BalancerHelper {
+        @Override
+        public Subchannel createSubchannel(Endpoint endpoint) {
+            return fake.createSubchannel(endpoint);
+        }
+
+        @Override
+        public Subchannel createSubchannel(Endpoint endpoint, SubchannelOptions options) {
+            return fake.createSubchannel(endpoint, options);
+        }
+
+        @Override
+        public void updateState(ConnectivityState state, Picker picker) {
+            fake.updateState(state, picker);
+        }
+
+        @Override
+        public void refreshNameResolution() {
+            fake.refreshNameResolution();
+        }
+
+        @Override
+        public String authority() {
+            return fake.authority();
+        }
+
+        @Override
+        public Serializer serializer() {
+            return fake.serializer();
+        }
+
+        @Override
+        public ScheduledExecutorService scheduler() {
+            return fake.scheduler();
+        }
+
+        @Override
+        public EjectionReporter ejectionReporter() {
+            return OutlierFixture.this;
+        }
+    }
+}
