@@ -58,6 +58,8 @@ final class DefaultSubchannel implements Subchannel {
     private final Map<ClientTransport, Long> transports = new LinkedHashMap<>();
     private volatile Map<ClientTransport, Long> transportsView = Map.of();
     private boolean shutdown;
+    /** Replacing the READY connection with a fresh one; see {@link #replaceConnection}. */
+    private @Nullable ConnectionHandoff handoff;
 
     DefaultSubchannel(Endpoint endpoint, String authority, SubchannelContext context) {
         this.endpoint = endpoint;
@@ -126,6 +128,7 @@ final class DefaultSubchannel implements Subchannel {
 
     /** The connected address left the endpoint: RPCs stop using it now, and it drains. */
     private void dropActive(ClientTransport active) {
+        abandonHandoff("the address left the endpoint");
         activeTransport = null;
         addressIndex = 0;
         connections.disconnected();
@@ -171,6 +174,28 @@ final class DefaultSubchannel implements Subchannel {
         }
     }
 
+    /**
+     * Moves onto a fresh connection made with the transport factory's current settings (a new TLS
+     * context): READY, through a {@link ConnectionHandoff}, so no RPC waits or fails; CONNECTING,
+     * by starting the attempt over. IDLE or in backoff, the next attempt uses them anyway.
+     */
+    void replaceConnection(String reason) {
+        serializer.assertInContext();
+        ClientTransport active = activeTransport;
+        ClientTransport pending = pendingTransport;
+        if (!shutdown && active != null) {
+            abandonHandoff("a newer replacement supersedes it");
+            ClientTransport replacement = open(active.remoteAddress());
+            handoff = new ConnectionHandoff(active, replacement, reason, trace, connections);
+            replacement.start(new Events(replacement));
+        } else if (!shutdown && pending != null) {
+            trace.info("Restarting the connection attempt to " + SocketAddresses.text(pending.remoteAddress()) + ": " + reason);
+            pendingTransport = null;
+            pending.shutdown(Status.UNAVAILABLE.withDescription("Connection attempt restarted: " + reason));
+            connectNext();
+        }
+    }
+
     /** Skips the wait of a subchannel in backoff and connects now. */
     void resetBackoff() {
         serializer.assertInContext();
@@ -191,6 +216,10 @@ final class DefaultSubchannel implements Subchannel {
         ClientTransport transport = activeTransport;
         // A GOAWAY turns the transport away on its event loop at once; this subchannel hears it
         // only when the serializer gets round to it, and no new call may be handed over meanwhile.
+        if (transport != null && transport.isShutdown()) {
+            // Unless a handoff retired it: its replacement was published before it began going away.
+            transport = activeTransport;
+        }
         return transport == null || transport.isShutdown() ? null : transport;
     }
 
@@ -210,15 +239,27 @@ final class DefaultSubchannel implements Subchannel {
         if (addressIndex >= addresses.size()) {
             addressIndex = 0;
         }
-        SocketAddress address = addresses.get(addressIndex);
-        ClientTransport transport = context.transports().newTransport(address, authority, backoff.connectTimeoutNanos());
+        ClientTransport transport = open(addresses.get(addressIndex));
         pendingTransport = transport;
-        transports.put(transport, ChannelzIds.next());
-        transportsView = Map.copyOf(transports);
         transport.start(new Events(transport));
     }
 
+    /** An unstarted transport, tracked (channelz, termination) until it terminates. */
+    private ClientTransport open(SocketAddress address) {
+        ClientTransport transport = context.transports().newTransport(address, authority, backoff.connectTimeoutNanos());
+        transports.put(transport, ChannelzIds.next());
+        transportsView = Map.copyOf(transports);
+        return transport;
+    }
+
     private void onTransportReady(ClientTransport transport) {
+        ConnectionHandoff replacing = handoff;
+        if (!shutdown && replacing != null && transport == replacing.replacement()) {
+            handoff = null;
+            activeTransport = transport; // before the old connection starts turning picks away
+            replacing.complete();
+            return;
+        }
         if (shutdown || transport != pendingTransport) {
             transport.shutdown(Status.UNAVAILABLE.withDescription("Connection no longer needed"));
             return;
@@ -235,7 +276,12 @@ final class DefaultSubchannel implements Subchannel {
         if (shutdown) {
             return;
         }
-        if (transport == activeTransport) {
+        ConnectionHandoff replacing = handoff;
+        if (replacing != null && transport == replacing.replacement()) {
+            handoff = null;
+            replacing.failed(reason);
+        } else if (transport == activeTransport) {
+            abandonHandoff("the connection it was to replace is gone");
             activeTransport = null;
             addressIndex = 0;
             connections.disconnected();
@@ -269,6 +315,13 @@ final class DefaultSubchannel implements Subchannel {
         context.inUse().update(transport, false);
         if (shutdown && transports.isEmpty()) {
             context.onTerminated().accept(this);
+        }
+    }
+
+    private void abandonHandoff(String why) {
+        if (handoff != null) {
+            handoff.abandon(why);
+            handoff = null;
         }
     }
 
