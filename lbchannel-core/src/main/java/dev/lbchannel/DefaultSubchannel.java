@@ -10,15 +10,12 @@ import dev.lbchannel.channelz.CallCounter;
 import dev.lbchannel.channelz.ChannelTrace;
 import dev.lbchannel.channelz.ChannelzIds;
 import dev.lbchannel.channelz.ConnectionCounter;
-import dev.lbchannel.channelz.SocketSnapshot;
 import dev.lbchannel.channelz.SubchannelHealth;
 import dev.lbchannel.channelz.SubchannelSnapshot;
 import dev.lbchannel.channelz.TraceEvent;
 import dev.lbchannel.health.HealthWatcher;
 import dev.lbchannel.resolver.Endpoint;
 import dev.lbchannel.transport.ClientTransport;
-import dev.lbchannel.transport.SocketStats;
-import dev.lbchannel.transport.TransportListener;
 import io.grpc.ConnectivityState;
 import io.grpc.ConnectivityStateInfo;
 import io.grpc.Status;
@@ -26,10 +23,7 @@ import org.jspecify.annotations.Nullable;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -61,10 +55,11 @@ final class DefaultSubchannel implements Subchannel {
     private Serializer.@Nullable ScheduledHandle reconnectTimer;
     private @Nullable ClientTransport pendingTransport;
     private volatile @Nullable ClientTransport activeTransport;
-    /** Every transport not yet terminated, with its channelz socket id. */
-    private final Map<ClientTransport, Long> transports = new LinkedHashMap<>();
-    private volatile Map<ClientTransport, Long> transportsView = Map.of();
+    /** Every transport not yet terminated. */
+    private final SubchannelSockets transports = new SubchannelSockets();
     private boolean shutdown;
+    /** Replacing the READY connection with a fresh one; see {@link #replaceConnection}. */
+    private @Nullable ConnectionHandoff handoff;
 
     /**
      * @param healthServiceName the service config's health-check service name now, used only
@@ -156,6 +151,7 @@ final class DefaultSubchannel implements Subchannel {
 
     /** The connected address left the endpoint: RPCs stop using it now, and it drains. */
     private void dropActive(ClientTransport active) {
+        abandonHandoff("the address left the endpoint");
         activeTransport = null;
         addressIndex = 0;
         connections.disconnected();
@@ -188,7 +184,7 @@ final class DefaultSubchannel implements Subchannel {
         activeTransport = null;
         pendingTransport = null;
         Status reason = Status.UNAVAILABLE.withDescription("Subchannel shut down");
-        for (ClientTransport transport : List.copyOf(transports.keySet())) {
+        for (ClientTransport transport : transports.all()) {
             transport.shutdown(reason);
         }
         if (transports.isEmpty()) {
@@ -199,8 +195,30 @@ final class DefaultSubchannel implements Subchannel {
     /** Fails every RPC on this subchannel's connections; for the channel's {@code shutdownNow}. */
     void shutdownNow(Status reason) {
         shutdown();
-        for (ClientTransport transport : List.copyOf(transports.keySet())) {
+        for (ClientTransport transport : transports.all()) {
             transport.shutdownNow(reason);
+        }
+    }
+
+    /**
+     * Moves onto a fresh connection made with the transport factory's current settings (a new TLS
+     * context): READY, through a {@link ConnectionHandoff}, so no RPC waits or fails; CONNECTING,
+     * by starting the attempt over. IDLE or in backoff, the next attempt uses them anyway.
+     */
+    void replaceConnection(String reason) {
+        serializer.assertInContext();
+        ClientTransport active = activeTransport;
+        ClientTransport pending = pendingTransport;
+        if (!shutdown && active != null) {
+            abandonHandoff("a newer replacement supersedes it");
+            ClientTransport replacement = open(active.remoteAddress());
+            handoff = new ConnectionHandoff(active, replacement, reason, trace, connections);
+            replacement.start(new SubchannelTransportEvents(this, serializer, replacement));
+        } else if (!shutdown && pending != null) {
+            trace.info("Restarting the connection attempt to " + SocketAddresses.text(pending.remoteAddress()) + ": " + reason);
+            pendingTransport = null;
+            pending.shutdown(Status.UNAVAILABLE.withDescription("Connection attempt restarted: " + reason));
+            connectNext();
         }
     }
 
@@ -224,6 +242,10 @@ final class DefaultSubchannel implements Subchannel {
         ClientTransport transport = activeTransport;
         // A GOAWAY turns the transport away on its event loop at once; this subchannel hears it
         // only when the serializer gets round to it, and no new call may be handed over meanwhile.
+        if (transport != null && transport.isShutdown()) {
+            // Unless a handoff retired it: its replacement was published before it began going away.
+            transport = activeTransport;
+        }
         return transport == null || transport.isShutdown() ? null : transport;
     }
 
@@ -248,15 +270,29 @@ final class DefaultSubchannel implements Subchannel {
         if (addressIndex >= addresses.size()) {
             addressIndex = 0;
         }
-        SocketAddress address = addresses.get(addressIndex);
-        ClientTransport transport = context.transports().newTransport(address, authority, backoff.connectTimeoutNanos());
+        ClientTransport transport = open(addresses.get(addressIndex));
         pendingTransport = transport;
-        transports.put(transport, ChannelzIds.next());
-        transportsView = Map.copyOf(transports);
-        transport.start(new Events(transport));
+        transport.start(new SubchannelTransportEvents(this, serializer, transport));
     }
 
-    private void onTransportReady(ClientTransport transport) {
+    /** An unstarted transport, tracked (channelz, termination) until it terminates. */
+    private ClientTransport open(SocketAddress address) {
+        ClientTransport transport = context.transports().newTransport(address, authority, backoff.connectTimeoutNanos());
+        transports.add(transport);
+        return transport;
+    }
+
+    void onTransportReady(ClientTransport transport) {
+        ConnectionHandoff replacing = handoff;
+        if (!shutdown && replacing != null && transport == replacing.replacement()) {
+            handoff = null;
+            activeTransport = transport; // before the old connection starts turning picks away
+            if (health != null) {
+                health.connectionReplaced();
+            }
+            replacing.complete();
+            return;
+        }
         if (shutdown || transport != pendingTransport) {
             transport.shutdown(Status.UNAVAILABLE.withDescription("Connection no longer needed"));
             return;
@@ -269,11 +305,16 @@ final class DefaultSubchannel implements Subchannel {
         setState(ConnectivityStateInfo.forNonError(ConnectivityState.READY));
     }
 
-    private void onTransportShutdown(ClientTransport transport, Status reason) {
+    void onTransportShutdown(ClientTransport transport, Status reason) {
         if (shutdown) {
             return;
         }
-        if (transport == activeTransport) {
+        ConnectionHandoff replacing = handoff;
+        if (replacing != null && transport == replacing.replacement()) {
+            handoff = null;
+            replacing.failed(reason);
+        } else if (transport == activeTransport) {
+            abandonHandoff("the connection it was to replace is gone");
             activeTransport = null;
             addressIndex = 0;
             connections.disconnected();
@@ -301,12 +342,22 @@ final class DefaultSubchannel implements Subchannel {
         }
     }
 
-    private void onTransportTerminated(ClientTransport transport) {
+    void onTransportTerminated(ClientTransport transport) {
         transports.remove(transport);
-        transportsView = Map.copyOf(transports);
         context.inUse().update(transport, false);
         if (shutdown && transports.isEmpty()) {
             context.onTerminated().accept(this);
+        }
+    }
+
+    void onTransportInUse(ClientTransport transport, boolean inUse) {
+        context.inUse().update(transport, inUse);
+    }
+
+    private void abandonHandoff(String why) {
+        if (handoff != null) {
+            handoff.abandon(why);
+            handoff = null;
         }
     }
 
@@ -333,50 +384,14 @@ final class DefaultSubchannel implements Subchannel {
 
     /** This subchannel for channelz; safe from any thread. */
     SubchannelSnapshot snapshot() {
-        List<SocketSnapshot> sockets = new ArrayList<>();
-        transportsView.forEach((transport, socketId) -> {
-            SocketStats stats = transport.stats();
-            if (stats != null) {
-                sockets.add(new SocketSnapshot(socketId, stats));
-            }
-        });
         List<String> addresses = endpoint.addresses().stream().map(SocketAddresses::text).toList();
-        return new SubchannelSnapshot(id, addresses, state.getState(), calls.snapshot(), sockets, trace.events(),
-                connections.snapshot(), health == null ? SubchannelHealth.NOT_CHECKED : health.health());
+        return new SubchannelSnapshot(id, addresses, state.getState(), calls.snapshot(), transports.snapshots(),
+                trace.events(), connections.snapshot(), health == null ? SubchannelHealth.NOT_CHECKED : health.health());
     }
 
     /** {@code host:port}, {@code [v6]:port}, or the address's own text for other kinds. */
     @Override
     public String toString() {
         return "Subchannel{" + id + " " + endpoint + "}";
-    }
-
-    /** Hops a transport's events from its event loop into the serializer. */
-    private final class Events implements TransportListener {
-        private final ClientTransport transport;
-
-        Events(ClientTransport transport) {
-            this.transport = transport;
-        }
-
-        @Override
-        public void transportReady() {
-            serializer.execute(() -> onTransportReady(transport));
-        }
-
-        @Override
-        public void transportShutdown(Status reason) {
-            serializer.execute(() -> onTransportShutdown(transport, reason));
-        }
-
-        @Override
-        public void transportTerminated() {
-            serializer.execute(() -> onTransportTerminated(transport));
-        }
-
-        @Override
-        public void transportInUse(boolean inUse) {
-            serializer.execute(() -> context.inUse().update(transport, inUse));
-        }
     }
 }

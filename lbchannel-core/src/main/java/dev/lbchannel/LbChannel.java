@@ -20,6 +20,7 @@ import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
+import io.netty.handler.ssl.SslContext;
 import org.jspecify.annotations.Nullable;
 
 import java.util.ArrayList;
@@ -31,6 +32,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+
+import static java.util.Objects.requireNonNull;
 
 /**
  * A gRPC channel with client-side name resolution and load balancing (the seed's ClientConn).
@@ -167,6 +170,33 @@ public final class LbChannel extends ManagedChannel {
     @Override
     public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
         return lifecycle.awaitTermination(timeout, unit);
+    }
+
+    /**
+     * Switches this TLS channel to a new client context without a restart, for a rotated
+     * certificate, key or trust store: every connection opened from now on uses it. Each READY
+     * connection is replaced by a new one to the same address, and drains (no new RPCs, in-flight
+     * ones finish) only once its replacement is READY, so no RPC fails or waits and balancers see
+     * no state change; a connection attempt in progress starts over. If a replacement cannot
+     * connect (a context the server refuses), the old connection stays in use and the subchannel's
+     * trace says why. Returns at once; the channel's trace records the switch. Any thread.
+     *
+     * <p>grpc-java has no equivalent; its users rotate with a custom {@code ProtocolNegotiator}
+     * or a reloading {@code KeyManager}, and existing connections keep the old material.
+     *
+     * @param sslContext a client context, configured for gRPC as by
+     *     {@link dev.lbchannel.transport.TlsContexts#configure}
+     * @throws IllegalStateException if the channel uses plaintext
+     * @throws IllegalArgumentException if {@code sslContext} is a server context
+     */
+    public void updateSslContext(SslContext sslContext) {
+        settings.transportFactory().updateSslContext(requireNonNull(sslContext, "sslContext"));
+        serializer.execute(() -> {
+            trace.info("TLS context updated: connections are replaced with ones that use it");
+            for (DefaultSubchannel subchannel : List.copyOf(subchannels)) {
+                subchannel.replaceConnection("TLS context updated");
+            }
+        });
     }
 
     /** What channelz shows of this channel now. Safe from any thread. */

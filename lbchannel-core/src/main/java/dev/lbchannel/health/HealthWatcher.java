@@ -103,6 +103,21 @@ public final class HealthWatcher implements SubchannelStateListener {
         adjust();
     }
 
+    /**
+     * The subchannel moved to a replacement connection (a rotated TLS context) without leaving
+     * READY. The Watch moves along with it, keeping the verdict meanwhile: left on the old
+     * connection, it would be the one call that keeps that connection from ever draining.
+     */
+    public void connectionReplaced() {
+        serializer.assertInContext();
+        ClientTransport transport = readyTransport.get();
+        if (shutdown || stream == null || transport == null || transport == stream.transport()) {
+            return;   // no stream: a pending retry or the next READY opens it on the new connection
+        }
+        stopStream("Connection replaced");
+        openStream(transport);   // the verdict stands until the new stream answers
+    }
+
     /** Stops checking for good: the subchannel shuts down and its connection must be free to drain. */
     public void shutdown() {
         serializer.assertInContext();
@@ -142,10 +157,14 @@ public final class HealthWatcher implements SubchannelStateListener {
         if (!health.isUnhealthy()) {   // an unhealthy verdict stands until an answer replaces it
             health(new SubchannelHealth(SubchannelHealth.State.CHECKING, name, null));
         }
+        openStream(transport);
+    }
+
+    private void openStream(ClientTransport transport) {
         WatchStream started = new WatchStream(this, serializer, transport);
         stream = started;
         streamAnswered = false;
-        started.start(name);
+        started.start(Objects.requireNonNull(serviceName));
     }
 
     void onResponse(WatchStream from, ServingStatus status) {

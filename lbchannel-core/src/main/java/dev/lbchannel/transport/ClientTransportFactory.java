@@ -1,5 +1,7 @@
 package dev.lbchannel.transport;
 
+import io.netty.handler.ssl.SslContext;
+
 import java.net.SocketAddress;
 
 /**
@@ -20,6 +22,17 @@ public interface ClientTransportFactory {
 
     /** The options every transport of this factory uses. */
     TransportOptions options();
+
+    /**
+     * Makes the transports this factory creates from now on use {@code sslContext}; those already
+     * created keep the context they were created with. For rotating certificates, keys and trust
+     * without a restart.
+     *
+     * @throws IllegalStateException if this factory speaks plaintext, or cannot change its context
+     */
+    default void updateSslContext(SslContext sslContext) {
+        throw new IllegalStateException("This transport factory's TLS context cannot change");
+    }
 
     /** Creates the Netty HTTP/2 factory. */
     static ClientTransportFactory netty(TransportOptions options) {

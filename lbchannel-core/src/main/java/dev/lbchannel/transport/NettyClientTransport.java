@@ -46,6 +46,8 @@ final class NettyClientTransport implements ClientTransport {
     private final String authority;
     private final AsciiString authorityHeader;
     private final AsciiString scheme;
+    /** The context this connection was created with, or {@code null} for plaintext. */
+    private final @Nullable SslContext sslContext;
     private final long connectTimeoutNanos;
     private final EventLoop eventLoop;
     private final TransportStats stats = new TransportStats();
@@ -77,7 +79,8 @@ final class NettyClientTransport implements ClientTransport {
         this.address = address;
         this.authority = authority;
         this.authorityHeader = AsciiString.of(authority);
-        this.scheme = options.sslContext() == null ? RequestHeaders.HTTP : RequestHeaders.HTTPS;
+        this.sslContext = factory.sslContext();
+        this.scheme = sslContext == null ? RequestHeaders.HTTP : RequestHeaders.HTTPS;
         this.connectTimeoutNanos = connectTimeoutNanos;
         this.eventLoop = options.eventLoopGroup().next();
         this.handler = GrpcClientHandler.create(this, options, keepAliveTimeNanos, stats);
@@ -101,7 +104,7 @@ final class NettyClientTransport implements ClientTransport {
                 .handler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        SslContext ssl = options.sslContext();
+                        SslContext ssl = sslContext;
                         if (ssl == null) {
                             ch.pipeline().addLast(new PlaintextPeerCheck(NettyClientTransport.this), handler);
                         } else {

@@ -1,6 +1,7 @@
 package dev.lbchannel.transport;
 
 import io.grpc.MethodDescriptor;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.AsciiString;
 import org.jspecify.annotations.Nullable;
 
@@ -16,8 +17,8 @@ import static java.util.Objects.requireNonNull;
  * Opens {@link NettyClientTransport}s with one channel's {@link TransportOptions}, and keeps what
  * its transports share: the request header constants (user agent, accepted encodings), a cache of
  * {@code :path} values by method, the keepalive time, which doubles each time a server answers
- * GOAWAY {@code too_many_pings} (gRFC A8), and the resolver that looks host names up on the
- * offload executor. Thread-safe.
+ * GOAWAY {@code too_many_pings} (gRFC A8), the TLS context new connections use (it may be
+ * rotated), and the resolver that looks host names up on the offload executor. Thread-safe.
  */
 final class NettyTransportFactory implements ClientTransportFactory {
 
@@ -31,10 +32,13 @@ final class NettyTransportFactory implements ClientTransportFactory {
     private final AsciiString userAgent;
     private final @Nullable AsciiString acceptEncoding;
     private final @Nullable OffloadAddressResolverGroup addressResolver;
+    /** Read once by each new transport, so a connection keeps the context it was opened with. */
+    private volatile @Nullable SslContext sslContext;
 
     NettyTransportFactory(TransportOptions options) {
         this.options = requireNonNull(options, "options");
         this.keepAliveTimeNanos = new AtomicLong(options.keepAliveTimeNanos());
+        this.sslContext = options.sslContext();
         String custom = options.userAgent();
         this.userAgent = AsciiString.of(custom == null || custom.isEmpty() ? USER_AGENT : custom + " " + USER_AGENT);
         Set<String> encodings = options.decompressorRegistry().getAdvertisedMessageEncodings();
@@ -56,6 +60,23 @@ final class NettyTransportFactory implements ClientTransportFactory {
     @Override
     public TransportOptions options() {
         return options;
+    }
+
+    @Override
+    public void updateSslContext(SslContext newContext) {
+        requireNonNull(newContext, "sslContext");
+        if (!newContext.isClient()) {
+            throw new IllegalArgumentException("The TLS context must be a client context");
+        }
+        if (sslContext == null) {
+            throw new IllegalStateException("The channel uses plaintext; a TLS context cannot be applied to it");
+        }
+        sslContext = newContext;
+    }
+
+    /** The TLS context for a new transport, or {@code null} for plaintext. */
+    @Nullable SslContext sslContext() {
+        return sslContext;
     }
 
     /** The keepalive time new transports get; grows after {@code too_many_pings}. */

@@ -70,7 +70,10 @@ public final class TransportOptions {
         return channelType;
     }
 
-    /** The TLS context (ALPN h2), or {@code null} for plaintext h2c with prior knowledge. */
+    /**
+     * The TLS context (ALPN h2) connections start with, or {@code null} for plaintext h2c with
+     * prior knowledge; see {@link ClientTransportFactory#updateSslContext}.
+     */
     public @Nullable SslContext sslContext() {
         return sslContext;
     }

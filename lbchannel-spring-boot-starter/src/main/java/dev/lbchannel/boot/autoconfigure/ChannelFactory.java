@@ -86,14 +86,20 @@ final class ChannelFactory {
         for (LbChannelBuilderCustomizer customizer : customizers) {
             customizer.customize(channel.name(), builder);
         }
+        LbChannel built;
         try {
-            return builder.build();
+            built = builder.build();
         } catch (IllegalArgumentException e) {
             Setting<String> setting = channel.target();
             throw new LbChannelConfigurationException(setting.property(), setting.value(), e.getMessage(),
                     "Set " + setting.property() + " to a usable target, " + TargetCheck.EXAMPLES
                             + " (or correct what an LbChannelBuilderCustomizer sets).", e);
         }
+        Setting<String> bundle = channel.sslBundle();
+        if (!channel.plaintext() && bundle.isSet() && sslBundles != null) {
+            SslBundleRotation.register(channel.name(), bundle.value(), sslBundles, built);
+        }
+        return built;
     }
 
     private void applySecurity(ChannelDefinition channel, LbChannelBuilder builder) {
