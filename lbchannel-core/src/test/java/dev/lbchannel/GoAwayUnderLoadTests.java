@@ -1,6 +1,7 @@
 package dev.lbchannel;
 
 import dev.lbchannel.testing.Await;
+import dev.lbchannel.testing.CallTally;
 import dev.lbchannel.testing.RawHttp2Server;
 import dev.lbchannel.testing.RawMethods;
 import dev.lbchannel.testing.RecordingListener;
@@ -11,12 +12,9 @@ import io.grpc.ClientCall;
 import io.grpc.Metadata;
 import io.grpc.ManagedChannel;
 import io.grpc.ServerTransportFilter;
-import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCalls;
-import io.grpc.stub.StreamObserver;
 import io.grpc.testing.integration.Messages.SimpleRequest;
-import io.grpc.testing.integration.Messages.SimpleResponse;
 import io.grpc.testing.integration.TestServiceGrpc;
 import io.netty.handler.codec.http2.Http2Error;
 import org.junit.jupiter.api.AfterEach;
@@ -27,10 +25,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -87,10 +81,10 @@ class GoAwayUnderLoadTests {
                 .defaultLoadBalancingPolicy(policy)
                 .build();
         try {
-            Outcome outcome = runLoad(channel);
+            CallTally outcome = runLoad(channel);
             long connected = channel.snapshot().connections().attemptsSucceeded();
-            assertThat(outcome.failures).as("lbchannel (%s): calls failed while connections were aged out; "
-                    + "%d of %d calls, by status: %s", policy, outcome.failures.size(), outcome.calls, outcome.byStatus())
+            assertThat(outcome.failures()).as("lbchannel (%s): calls failed while connections were aged out; "
+                    + "%d of %d calls, by status: %s", policy, outcome.failures().size(), outcome.started(), outcome.failuresByStatus())
                     .isEmpty();
             assertThat(connected).as("connections the channel made (snapshot)").isGreaterThan(1);
             assertThat(connections.get()).as("connections the server saw").isGreaterThan(1);
@@ -108,9 +102,9 @@ class GoAwayUnderLoadTests {
                 .defaultLoadBalancingPolicy("pick_first")
                 .build();
         try {
-            Outcome outcome = runLoad(channel);
-            assertThat(outcome.failures).as("grpc-java: %d of %d calls failed, by status: %s",
-                    outcome.failures.size(), outcome.calls, outcome.byStatus()).isEmpty();
+            CallTally outcome = runLoad(channel);
+            assertThat(outcome.failures()).as("grpc-java: %d of %d calls failed, by status: %s",
+                    outcome.failures().size(), outcome.started(), outcome.failuresByStatus()).isEmpty();
             assertThat(connections.get()).as("connections the server saw").isGreaterThan(1);
         } finally {
             channel.shutdownNow();
@@ -209,58 +203,22 @@ class GoAwayUnderLoadTests {
      * the moments a GOAWAY arrives mostly idle), for {@value #LOAD_MILLIS} ms, then waits
      * (bounded) for all to end.
      */
-    private Outcome runLoad(io.grpc.Channel channel) throws Exception {
-        Outcome outcome = new Outcome();
-        long periodMicros = 1_000_000L / CALLS_PER_SECOND;
+    private CallTally runLoad(io.grpc.Channel channel) throws Exception {
+        CallTally tally = new CallTally();
         long calls = LOAD_MILLIS * CALLS_PER_SECOND / 1000;
-        AtomicInteger started = new AtomicInteger();
+        AtomicInteger scheduled = new AtomicInteger();
         ScheduledFuture<?> load = pacer.scheduleAtFixedRate(() -> {
-            if (started.getAndIncrement() < calls) {
+            if (scheduled.getAndIncrement() < calls) {
                 ClientCalls.asyncUnaryCall(channel.newCall(TestServiceGrpc.getUnaryCallMethod(),
-                        CallOptions.DEFAULT.withDeadlineAfter(20, TimeUnit.SECONDS)), REQUEST, outcome.observer());
+                        CallOptions.DEFAULT.withDeadlineAfter(20, TimeUnit.SECONDS)), REQUEST, tally.start());
             }
-        }, 0, periodMicros, TimeUnit.MICROSECONDS);
+        }, 0, 1_000_000L / CALLS_PER_SECOND, TimeUnit.MICROSECONDS);
         try {
-            Await.until("every call started", Duration.ofMillis(LOAD_MILLIS * 3), () -> started.get() >= calls);
+            Await.until("every call started", Duration.ofMillis(LOAD_MILLIS * 3), () -> tally.started() >= calls);
         } finally {
             load.cancel(false);
         }
-        outcome.calls = (int) calls;
-        Await.until("every call ended", Duration.ofSeconds(30), () -> outcome.ended.get() == calls);
-        return outcome;
-    }
-
-    private static final class Outcome {
-        final AtomicInteger ended = new AtomicInteger();
-        final ConcurrentLinkedQueue<Status> failures = new ConcurrentLinkedQueue<>();
-        int calls;
-
-        StreamObserver<SimpleResponse> observer() {
-            return new StreamObserver<>() {
-                @Override
-                public void onNext(SimpleResponse value) {
-                }
-
-                @Override
-                public void onError(Throwable t) {
-                    failures.add(Status.fromThrowable(t));
-                    ended.incrementAndGet();
-                }
-
-                @Override
-                public void onCompleted() {
-                    ended.incrementAndGet();
-                }
-            };
-        }
-
-        /** Failures counted by code and description, for the failure message. */
-        Map<String, Integer> byStatus() {
-            Map<String, Integer> counts = new TreeMap<>();
-            for (Status status : List.copyOf(failures)) {
-                counts.merge(status.getCode() + " " + status.getDescription(), 1, Integer::sum);
-            }
-            return counts;
-        }
+        tally.awaitAllEnded(Duration.ofSeconds(30));
+        return tally;
     }
 }

@@ -4,6 +4,7 @@ import dev.lbchannel.channelz.SubchannelHealth;
 import dev.lbchannel.channelz.SubchannelSnapshot;
 import dev.lbchannel.channelz.TraceEvent;
 import dev.lbchannel.testing.Await;
+import dev.lbchannel.testing.CallTally;
 import dev.lbchannel.testing.MutualTlsBackend;
 import dev.lbchannel.transport.TlsContexts;
 import io.grpc.CallOptions;
@@ -13,7 +14,6 @@ import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
 import io.grpc.testing.integration.Messages.ResponseParameters;
 import io.grpc.testing.integration.Messages.SimpleRequest;
-import io.grpc.testing.integration.Messages.SimpleResponse;
 import io.grpc.testing.integration.Messages.StreamingOutputCallRequest;
 import io.grpc.testing.integration.Messages.StreamingOutputCallResponse;
 import io.grpc.testing.integration.TestServiceGrpc;
@@ -59,9 +59,7 @@ class SslContextRotationTests {
         thread.setDaemon(true);
         return thread;
     });
-    private final ConcurrentLinkedQueue<Status> failures = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger started = new AtomicInteger();
-    private final AtomicInteger ended = new AtomicInteger();
+    private final CallTally calls = new CallTally();
     private LbChannel channel;
 
     @AfterEach
@@ -90,7 +88,7 @@ class SslContextRotationTests {
         load.cancel(false);
         awaitEveryCallEnded();
 
-        assertThat(failures).as("calls failed during the rotation").isEmpty();
+        assertThat(calls.failures()).as("calls failed during the rotation").isEmpty();
         assertThat(inFlight.awaitStatus()).as("a call in flight on the old connection finishes on it")
                 .matches(Status::isOk);
         assertThat(inFlight.responses()).isEqualTo(LongCall.RESPONSES);
@@ -130,7 +128,7 @@ class SslContextRotationTests {
         load.cancel(false);
         awaitEveryCallEnded();
 
-        assertThat(failures).as("calls failed during the rotation").isEmpty();
+        assertThat(calls.failures()).as("calls failed during the rotation").isEmpty();
         SubchannelSnapshot subchannel = channel.snapshot().subchannels().get(0);
         assertThat(subchannel.health().state()).isEqualTo(SubchannelHealth.State.SERVING);
         assertThat(stateChanges(subchannel)).containsExactly("Entering CONNECTING", "Entering READY");
@@ -154,7 +152,7 @@ class SslContextRotationTests {
         load.cancel(false);
         awaitEveryCallEnded();
 
-        assertThat(failures).as("calls failed").isEmpty();
+        assertThat(calls.failures()).as("calls failed").isEmpty();
         assertThat(backend.connections().get(0).clientSubject()).isEqualTo("CN=client-a");
         assertThat(stateChanges(channel.snapshot().subchannels().get(0)))
                 .containsExactly("Entering CONNECTING", "Entering READY");
@@ -215,30 +213,13 @@ class SslContextRotationTests {
 
     /** {@value #CALLS_PER_SECOND} unary calls a second, evenly spaced, each with a 20 s deadline. */
     private ScheduledFuture<?> startLoad() {
-        return pacer.scheduleAtFixedRate(() -> {
-            started.incrementAndGet();
-            ClientCalls.asyncUnaryCall(channel.newCall(TestServiceGrpc.getUnaryCallMethod(),
-                    CallOptions.DEFAULT.withDeadlineAfter(20, TimeUnit.SECONDS)), REQUEST, new StreamObserver<>() {
-                        @Override
-                        public void onNext(SimpleResponse value) {
-                        }
-
-                        @Override
-                        public void onError(Throwable t) {
-                            failures.add(Status.fromThrowable(t));
-                            ended.incrementAndGet();
-                        }
-
-                        @Override
-                        public void onCompleted() {
-                            ended.incrementAndGet();
-                        }
-                    });
-        }, 0, 1_000_000 / CALLS_PER_SECOND, TimeUnit.MICROSECONDS);
+        return pacer.scheduleAtFixedRate(() -> ClientCalls.asyncUnaryCall(channel.newCall(
+                        TestServiceGrpc.getUnaryCallMethod(), CallOptions.DEFAULT.withDeadlineAfter(20, TimeUnit.SECONDS)),
+                REQUEST, calls.start()), 0, 1_000_000 / CALLS_PER_SECOND, TimeUnit.MICROSECONDS);
     }
 
     private void awaitEveryCallEnded() {
-        Await.until("every call ended", Duration.ofSeconds(30), () -> ended.get() == started.get());
+        calls.awaitAllEnded(Duration.ofSeconds(30));
     }
 
     private static List<String> stateChanges(SubchannelSnapshot subchannel) {

@@ -2,13 +2,11 @@ package dev.lbchannel.boot.autoconfigure;
 
 import dev.lbchannel.boot.LbChannels;
 import dev.lbchannel.testing.Await;
+import dev.lbchannel.testing.CallTally;
 import dev.lbchannel.testing.MutualTlsBackend;
 import io.grpc.CallOptions;
-import io.grpc.Status;
 import io.grpc.stub.ClientCalls;
-import io.grpc.stub.StreamObserver;
 import io.grpc.testing.integration.Messages.SimpleRequest;
-import io.grpc.testing.integration.Messages.SimpleResponse;
 import io.grpc.testing.integration.TestServiceGrpc;
 import io.netty.pkitesting.X509Bundle;
 import org.junit.jupiter.api.AfterAll;
@@ -29,12 +27,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -78,14 +74,13 @@ class SslBundleRotationTests {
     @Test
     void rotatedPemFilesAreUsedByNewConnectionsAndNoCallFails() {
         ScheduledExecutorService pacer = Executors.newSingleThreadScheduledExecutor();
-        ConcurrentLinkedQueue<Status> failures = new ConcurrentLinkedQueue<>();
-        AtomicInteger started = new AtomicInteger();
-        AtomicInteger ended = new AtomicInteger();
+        CallTally calls = new CallTally();
         try {
-            ScheduledFuture<?> load = pacer.scheduleAtFixedRate(() -> {
-                started.incrementAndGet();
-                call(failures, ended);
-            }, 0, 1_000_000 / CALLS_PER_SECOND, TimeUnit.MICROSECONDS);
+            ScheduledFuture<?> load = pacer.scheduleAtFixedRate(() -> ClientCalls.asyncUnaryCall(
+                    channels.get("orders").newCall(TestServiceGrpc.getUnaryCallMethod(),
+                            CallOptions.DEFAULT.withDeadlineAfter(20, TimeUnit.SECONDS)),
+                    SimpleRequest.newBuilder().setResponseSize(16).build(), calls.start()),
+                    0, 1_000_000 / CALLS_PER_SECOND, TimeUnit.MICROSECONDS);
             Await.until("calls with the first certificate", () -> BACKEND.calls("client-a") >= 50);
 
             writeKeyPair(BACKEND.clientCertificate("client-b"));
@@ -94,35 +89,14 @@ class SslBundleRotationTests {
                     () -> BACKEND.calls("client-b") >= 100);
             Await.until("the old connection drained", () -> BACKEND.connections().get(0).isClosed());
             load.cancel(false);
-            Await.until("every call ended", Duration.ofSeconds(30), () -> ended.get() == started.get());
+            calls.awaitAllEnded(Duration.ofSeconds(30));
         } finally {
             pacer.shutdownNow();
         }
 
-        assertThat(failures).as("calls failed while the certificate rotated").isEmpty();
+        assertThat(calls.failures()).as("calls failed while the certificate rotated").isEmpty();
         assertThat(BACKEND.connections()).extracting(MutualTlsBackend.Connection::clientSubject)
                 .as("the client certificate each connection presented").containsExactly("CN=client-a", "CN=client-b");
-    }
-
-    private void call(ConcurrentLinkedQueue<Status> failures, AtomicInteger ended) {
-        ClientCalls.asyncUnaryCall(channels.get("orders").newCall(TestServiceGrpc.getUnaryCallMethod(),
-                CallOptions.DEFAULT.withDeadlineAfter(20, TimeUnit.SECONDS)),
-                SimpleRequest.newBuilder().setResponseSize(16).build(), new StreamObserver<SimpleResponse>() {
-                    @Override
-                    public void onNext(SimpleResponse value) {
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {
-                        failures.add(Status.fromThrowable(t));
-                        ended.incrementAndGet();
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                        ended.incrementAndGet();
-                    }
-                });
     }
 
     /** Replaces the key pair files as a certificate manager does: each written aside, then moved in. */
