@@ -1,5 +1,6 @@
 package dev.lbchannel;
 
+import dev.lbchannel.testing.RawExchange;
 import dev.lbchannel.testing.RawHttp2Server;
 import dev.lbchannel.testing.RawMethods;
 import dev.lbchannel.testing.RecordingStreamTracer;
@@ -143,7 +144,7 @@ class HedgingPolicyTests {
         assertThat(p99Millis()).as("p99 in ms without hedging").isGreaterThanOrEqualTo(2000);
     }
 
-    private void scripted(java.util.function.IntFunction<java.util.function.Consumer<RawHttp2Server.Exchange>> answer,
+    private void scripted(java.util.function.IntFunction<java.util.function.Consumer<RawExchange>> answer,
             Map<String, ?> config) {
         AtomicInteger requests = new AtomicInteger();
         server = RawHttp2Server.start(exchange -> answer.apply(requests.getAndIncrement()).accept(exchange));
@@ -151,7 +152,7 @@ class HedgingPolicyTests {
                 .defaultServiceConfig(config).build();
     }
 
-    private static java.util.function.Consumer<RawHttp2Server.Exchange> trailersOnly(int code) {
+    private static java.util.function.Consumer<RawExchange> trailersOnly(int code) {
         return exchange -> {
             Http2Headers headers = RawHttp2Server.grpcHeaders().add("grpc-status", Integer.toString(code));
             exchange.headers(headers, true);

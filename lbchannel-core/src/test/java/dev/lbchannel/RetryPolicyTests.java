@@ -1,8 +1,8 @@
 package dev.lbchannel;
 
 import dev.lbchannel.testing.Await;
+import dev.lbchannel.testing.RawExchange;
 import dev.lbchannel.testing.RawHttp2Server;
-import dev.lbchannel.testing.RawHttp2Server.Exchange;
 import dev.lbchannel.testing.RawMethods;
 import dev.lbchannel.testing.RecordingCallListener;
 import dev.lbchannel.testing.RecordingStreamTracer;
@@ -58,7 +58,7 @@ class RetryPolicyTests {
     }
 
     /** Answers request {@code n} (0 first, over all connections) with {@code answer.apply(n)}'s script. */
-    private void serve(java.util.function.IntFunction<Consumer<Exchange>> answer) {
+    private void serve(java.util.function.IntFunction<Consumer<RawExchange>> answer) {
         server = RawHttp2Server.start(exchange -> {
             requestHeaders.add(exchange.requestHeaders());
             answer.apply(requests.getAndIncrement()).accept(exchange);
@@ -77,7 +77,7 @@ class RetryPolicyTests {
                 "maxBackoff", "0.05s", "backoffMultiplier", 2.0, "retryableStatusCodes", List.of(codes)));
     }
 
-    private static Consumer<Exchange> fail(int code, String... trailers) {
+    private static Consumer<RawExchange> fail(int code, String... trailers) {
         return exchange -> {
             Http2Headers headers = RawHttp2Server.grpcHeaders().add("grpc-status", Integer.toString(code));
             for (int i = 0; i < trailers.length; i += 2) {
@@ -87,7 +87,7 @@ class RetryPolicyTests {
         };
     }
 
-    private static Consumer<Exchange> ok() {
+    private static Consumer<RawExchange> ok() {
         return exchange -> exchange.okResponse(exchange.streamId(), ANSWER);
     }
 

@@ -98,6 +98,7 @@ final class ResponseStatus {
             case CANCEL -> Status.Code.CANCELLED;
             case ENHANCE_YOUR_CALM -> Status.Code.RESOURCE_EXHAUSTED;
             case INADEQUATE_SECURITY -> Status.Code.PERMISSION_DENIED;
+            case HTTP_1_1_REQUIRED -> Status.Code.UNKNOWN;   // as grpc-java; gRPC's table stops before it
             default -> Status.Code.INTERNAL;
         };
         return Status.fromCode(code).withDescription("Stream reset by server: "

@@ -46,14 +46,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>{@link #builder()} makes a misbehaving or stingy server: one that never ACKs PINGs, or that
  * announces a small stream window and opens it only when a test says so
- * ({@link Exchange#openWindow(int)}).
+ * ({@link RawExchange#openWindow(int)}).
  */
 public final class RawHttp2Server implements AutoCloseable {
 
     /** Answers one request. */
     @FunctionalInterface
     public interface Script {
-        void onRequest(Exchange exchange) throws Exception;
+        void onRequest(RawExchange exchange) throws Exception;
     }
 
     /** One DATA frame the server received. */
@@ -63,6 +63,7 @@ public final class RawHttp2Server implements AutoCloseable {
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final AtomicInteger requests = new AtomicInteger();
     private final AtomicInteger pings = new AtomicInteger();
+    private final AtomicInteger connections = new AtomicInteger();
     private final List<DataFrame> dataFrames = new CopyOnWriteArrayList<>();
     private final Channel serverChannel;
 
@@ -73,6 +74,7 @@ public final class RawHttp2Server implements AutoCloseable {
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        connections.incrementAndGet();
                         ScriptListener listener = new ScriptListener(script, builder.answerAtEnd, builder.endScript);
                         Http2Settings settings = Http2Settings.defaultSettings();
                         if (builder.maxHeaderListSize >= 0) {
@@ -162,6 +164,11 @@ public final class RawHttp2Server implements AutoCloseable {
         return requests.get();
     }
 
+    /** Connections accepted so far. */
+    public int connections() {
+        return connections.get();
+    }
+
     /** PINGs received so far (not ACKs), over all connections. */
     public int pings() {
         return pings.get();
@@ -203,101 +210,6 @@ public final class RawHttp2Server implements AutoCloseable {
         out[4] = (byte) message.length;
         System.arraycopy(message, 0, out, 5, message.length);
         return out;
-    }
-
-    /** One request and the means to answer it. Event-loop confined. */
-    public static final class Exchange {
-        private final ChannelHandlerContext ctx;
-        private final Http2ConnectionHandler handler;
-        private final int streamId;
-        private final Http2Headers requestHeaders;
-        private final int index;
-
-        Exchange(ChannelHandlerContext ctx, Http2ConnectionHandler handler, int streamId,
-                Http2Headers requestHeaders, int index) {
-            this.ctx = ctx;
-            this.handler = handler;
-            this.streamId = streamId;
-            this.requestHeaders = requestHeaders;
-            this.index = index;
-        }
-
-        public int streamId() {
-            return streamId;
-        }
-
-        public Http2Headers requestHeaders() {
-            return requestHeaders;
-        }
-
-        /** 0 for the first request on this connection, 1 for the second, and so on. */
-        public int index() {
-            return index;
-        }
-
-        public Exchange headers(Http2Headers headers, boolean endStream) {
-            return headers(streamId, headers, endStream);
-        }
-
-        public Exchange headers(int stream, Http2Headers headers, boolean endStream) {
-            handler.encoder().writeHeaders(ctx, stream, headers, 0, endStream, ctx.newPromise());
-            return this;
-        }
-
-        public Exchange data(byte[] bytes, boolean endStream) {
-            return data(streamId, bytes, endStream);
-        }
-
-        public Exchange data(int stream, byte[] bytes, boolean endStream) {
-            handler.encoder().writeData(ctx, stream, Unpooled.wrappedBuffer(bytes), 0, endStream, ctx.newPromise());
-            return this;
-        }
-
-        /** A complete OK response carrying {@code message}. */
-        public Exchange okResponse(int stream, byte[] message) {
-            headers(stream, grpcHeaders(), false);
-            data(stream, frame(false, message), false);
-            return headers(stream, grpcTrailers(0), true);
-        }
-
-        public Exchange rst(Http2Error error) {
-            handler.resetStream(ctx, streamId, error.code(), ctx.newPromise());
-            return this;
-        }
-
-        /** Closes the TCP connection at once, without GOAWAY. */
-        public Exchange closeConnection() {
-            handler.flush(ctx);
-            ctx.close(); // from the handler's context: skips its graceful GOAWAY-and-wait close
-            return this;
-        }
-
-        public Exchange goAway(int lastStreamId, Http2Error error, String debugData) {
-            handler.goAway(ctx, lastStreamId, error.code(),
-                    Unpooled.copiedBuffer(debugData, StandardCharsets.UTF_8), ctx.newPromise());
-            return this;
-        }
-
-        /**
-         * Lets the client send {@code bytes} more on this stream and on the connection
-         * (WINDOW_UPDATE for both). Unlike the other methods, callable from any thread: it hops
-         * to the server's event loop and flushes.
-         */
-        public void openWindow(int bytes) {
-            ctx.executor().execute(() -> {
-                Http2LocalFlowController flow = handler.decoder().flowController();
-                Http2Stream stream = handler.connection().stream(streamId);
-                try {
-                    if (stream != null) {
-                        flow.incrementWindowSize(stream, bytes);
-                    }
-                    flow.incrementWindowSize(handler.connection().connectionStream(), bytes);
-                } catch (Http2Exception e) {
-                    throw new IllegalStateException(e);
-                }
-                handler.flush(ctx);
-            });
-        }
     }
 
     /** Netty's server handler builder, with its protected switch for PING auto-ACK within reach. */
@@ -367,7 +279,7 @@ public final class RawHttp2Server implements AutoCloseable {
 
         private void run(Script toRun, ChannelHandlerContext ctx, int streamId, Http2Headers headers) {
             try {
-                toRun.onRequest(new Exchange(ctx, handler, streamId, headers, count++));
+                toRun.onRequest(new RawExchange(ctx, handler, streamId, headers, count++));
             } catch (Exception e) {
                 handler.resetStream(ctx, streamId, Http2Error.INTERNAL_ERROR.code(), ctx.newPromise());
             }

@@ -1,10 +1,10 @@
 package dev.lbchannel.transport;
 
 import dev.lbchannel.testing.Await;
+import dev.lbchannel.testing.RawExchange;
+import dev.lbchannel.testing.RawHttp2Server.DataFrame;
 import dev.lbchannel.testing.RawHttp2Server;
 import dev.lbchannel.testing.RawMethods;
-import dev.lbchannel.testing.RawHttp2Server.DataFrame;
-import dev.lbchannel.testing.RawHttp2Server.Exchange;
 import dev.lbchannel.transport.TransportFixture.Connected;
 import io.grpc.CallOptions;
 import io.grpc.Metadata;
@@ -81,7 +81,7 @@ class OutboundFlowTests {
 
     @Test
     void halfCloseRidesOnTheLastMessageEvenWhenABatchRanInBetween() throws Exception {
-        AtomicReference<Exchange> exchange = new AtomicReference<>();
+        AtomicReference<RawExchange> exchange = new AtomicReference<>();
         server = RawHttp2Server.builder().answerAtEndOfRequest().start(e -> {
             exchange.set(e);
             e.okResponse(e.streamId(), new byte[] {1});
@@ -102,7 +102,7 @@ class OutboundFlowTests {
 
     @Test
     void halfCloseAfterAFlushedMessageSendsAnEmptyEndStream() throws Exception {
-        AtomicReference<Exchange> exchange = new AtomicReference<>();
+        AtomicReference<RawExchange> exchange = new AtomicReference<>();
         server = RawHttp2Server.start(exchange::set);
         Connected connected = fixture.connect(fixture.options().build(), server.address(), "localhost");
         RecordingStreamListener listener = new RecordingStreamListener();
@@ -122,7 +122,7 @@ class OutboundFlowTests {
 
     @Test
     void notReadyWhileTheServerWindowIsClosedThenOnReadyWhenItOpens() throws Exception {
-        AtomicReference<Exchange> exchange = new AtomicReference<>();
+        AtomicReference<RawExchange> exchange = new AtomicReference<>();
         server = RawHttp2Server.builder().initialWindowSize(0).start(exchange::set);
         Connected connected = fixture.connect(fixture.options().build(), server.address(), "localhost");
         RecordingStreamListener listener = new RecordingStreamListener();
@@ -157,7 +157,7 @@ class OutboundFlowTests {
 
     @Test
     void theCallsOnReadyThresholdDecidesReadiness() throws Exception {
-        AtomicReference<Exchange> exchange = new AtomicReference<>();
+        AtomicReference<RawExchange> exchange = new AtomicReference<>();
         server = RawHttp2Server.builder().initialWindowSize(0).start(exchange::set);
         Connected connected = fixture.connect(fixture.options().build(), server.address(), "localhost");
         RecordingStreamListener listener = new RecordingStreamListener();
