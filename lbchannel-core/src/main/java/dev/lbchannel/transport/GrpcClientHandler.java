@@ -146,8 +146,10 @@ final class GrpcClientHandler extends Http2ConnectionHandler {
             super.exceptionCaught(ctx, cause);
             return;
         }
+        // A TLS alert after the handshake (a refused client certificate) gets the handshake's explanation.
+        String why = TlsFailures.isTls(cause) ? TlsFailures.describe(cause, transport.authority()) : cause.getMessage();
         transport.recordCloseCause(Status.UNAVAILABLE.withDescription("Connection to "
-                + SocketAddresses.text(transport.remoteAddress()) + " failed: " + cause.getMessage()).withCause(cause));
+                + SocketAddresses.text(transport.remoteAddress()) + " failed: " + why).withCause(cause));
         ctx.close();
     }
 
@@ -266,6 +268,7 @@ final class GrpcClientHandler extends Http2ConnectionHandler {
     void settingsReceived() {
         if (!ready) {
             ready = true;
+            transport.peerAnswered();
             incrementConnectionWindow();
             if (keepAlive != null) {
                 keepAlive.start();

@@ -176,6 +176,11 @@ final class NettyClientTransport implements ClientTransport {
         writeQueue.enqueueAndFlush(() -> handler.shutdownNow(reason));
     }
 
+    /** The authority the connection's certificate must cover. */
+    String authority() {
+        return authority;
+    }
+
     @Override
     public SocketAddress remoteAddress() {
         return address;
@@ -246,6 +251,15 @@ final class NettyClientTransport implements ClientTransport {
         }
         if (!peerAnswered && scheme == RequestHeaders.HTTP && shutdownStatus == null) {
             return PlaintextPeerCheck.closedUnanswered(this);
+        }
+        if (!peerAnswered && tlsSession != null && shutdownStatus == null) {
+            // A TLS 1.3 server checks the client's certificate after the client's side of the
+            // handshake is done; refusing it, it closes before its first HTTP/2 frame.
+            return Status.UNAVAILABLE.withDescription("Connection to " + SocketAddresses.text(address) + " was closed by"
+                    + " the server after the TLS handshake, before its first HTTP/2 frame; a server that requires a"
+                    + " client certificate (mutual TLS) does this when the channel presents none or one it does not"
+                    + " trust: give the channel a key and certificate (the SSL bundle's keystore, or keyManager(...)"
+                    + " of the SslContext)");
         }
         return Status.UNAVAILABLE.withDescription(shutdownStatus == null
                 ? "Connection to " + SocketAddresses.text(address) + " closed"

@@ -81,8 +81,8 @@ final class TlsHandshakeHandler extends ChannelInboundHandlerAdapter {
                     + " TLS (its answer was not a TLS record). If it serves plaintext HTTP/2, set plaintext: true in the"
                     + " channel's settings (usePlaintext() on the builder).").withCause(cause);
         }
-        return Status.UNAVAILABLE.withDescription("TLS handshake with " + peer + " failed: " + cause.getMessage())
-                .withCause(cause);
+        return Status.UNAVAILABLE.withDescription("TLS handshake with " + peer + " failed: "
+                + TlsFailures.describe(cause, transport.authority())).withCause(cause);
     }
 
     @Override
