@@ -12,7 +12,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A TCP relay on loopback in front of a test server, so that a test can cut connections the way
- * a crashed host does: {@link #kill()} resets every relayed socket without a word of HTTP/2.
+ * a crashed host does: {@link #kill()} resets every relayed socket without a word of HTTP/2, and
+ * {@link #blackHole()} makes every connection half-open: bytes are still accepted from both sides
+ * and never delivered, as when a host or a network path disappears without a reset.
  * One thread per direction; for tests only.
  */
 public final class TcpProxy implements AutoCloseable {
@@ -20,6 +22,7 @@ public final class TcpProxy implements AutoCloseable {
     private final InetSocketAddress backend;
     private final ServerSocket server;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    private volatile boolean blackHoled;
 
     public TcpProxy(InetSocketAddress backend) throws IOException {
         this.backend = backend;
@@ -65,7 +68,9 @@ public final class TcpProxy implements AutoCloseable {
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int n;
                 while ((n = in.read(buffer)) >= 0) {
-                    out.write(buffer, 0, n);
+                    if (!blackHoled) {
+                        out.write(buffer, 0, n);
+                    }
                 }
             } catch (IOException e) {
                 // one side went away; the other side is closed below
@@ -75,6 +80,11 @@ public final class TcpProxy implements AutoCloseable {
         }, "tcp-proxy-relay");
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /** From now on nothing is delivered either way; connections stay open, silent. */
+    public void blackHole() {
+        blackHoled = true;
     }
 
     /** Resets every relayed connection (TCP RST), as a crashed server would. New connections are still relayed. */
