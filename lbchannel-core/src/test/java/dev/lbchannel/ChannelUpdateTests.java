@@ -1,9 +1,11 @@
 package dev.lbchannel;
 
 import dev.lbchannel.LoadBalancingTests.LoadGenerator;
+import dev.lbchannel.balancer.BalancerRegistry;
 import dev.lbchannel.channelz.SocketSnapshot;
 import dev.lbchannel.channelz.SubchannelSnapshot;
 import dev.lbchannel.channelz.TraceEvent;
+import dev.lbchannel.config.ServiceConfig;
 import dev.lbchannel.testing.Await;
 import dev.lbchannel.testing.BackendPool;
 import io.grpc.ConnectivityState;
@@ -76,6 +78,28 @@ class ChannelUpdateTests {
             assertThat(load.failures()).as("calls failed during the switch").isEmpty();
         }
         assertThat(descriptions(channel)).contains("Default service config updated");
+    }
+
+    @Test
+    void aNewMethodConfigWithTheSamePolicyKeepsEveryConnection() {
+        channel = build(target(0, 1), true, "round_robin");
+        channel.getState(true);
+        Await.until("two READY subchannels", () -> channel.snapshot().subchannels().stream()
+                .filter(s -> s.state() == ConnectivityState.READY).count() == 2);
+        List<Long> before = socketIds();
+        Map<String, ?> config = Map.of("methodConfig", List.of(Map.of(
+                "name", List.of(Map.of("service", "grpc.testing.TestService")), "timeout", "5s")));
+
+        channel.updateDefaultServiceConfig(config, "round_robin");
+
+        Await.until("the new config in use", () -> channel.serviceConfig()
+                .equals(ServiceConfig.parse(config, BalancerRegistry.builtIns())));
+        call();
+        assertThat(socketIds()).isEqualTo(before);
+        assertThat(channel.snapshot().lbPolicy()).isEqualTo("round_robin");
+        assertThat(descriptions(channel)).contains("Default service config updated")
+                .filteredOn(d -> d.startsWith("Load-balancing policy")).as("no new balancer")
+                .containsExactly("Load-balancing policy round_robin created");
     }
 
     @Test
@@ -204,6 +228,11 @@ class ChannelUpdateTests {
         String address = "127.0.0.1:" + backends.port(backend);
         return channel.snapshot().subchannels().stream().filter(s -> s.addresses().contains(address))
                 .findFirst().orElseThrow();
+    }
+
+    private List<Long> socketIds() {
+        return channel.snapshot().subchannels().stream().flatMap(s -> s.sockets().stream())
+                .map(SocketSnapshot::id).sorted().toList();
     }
 
     private static SocketSnapshot onlySocket(SubchannelSnapshot subchannel) {
