@@ -170,6 +170,26 @@ final class ChannelLifecycle {
         }
     }
 
+    /** The channel's target changed: a running resolution resolves it instead; an idle channel will when it leaves idle. */
+    void targetChanged(ChannelTarget target) {
+        if (resolution != null) {
+            resolution.replaceResolver(target);
+        }
+    }
+
+    /**
+     * The default service config or policy changed: a running resolution applies its last result
+     * again (a new policy takes over through the graceful switch); an idle channel shows the
+     * policy it will use.
+     */
+    void defaultsChanged() {
+        if (resolution != null) {
+            resolution.reapplyLastResult();
+        } else {
+            channel.policyInUse(configs.policyName(configs.current()));
+        }
+    }
+
     void resetResolutionBackoff() {
         if (resolution != null) {
             resolution.resetBackoff();
@@ -273,7 +293,7 @@ final class ChannelLifecycle {
         panic = status;
         PHASE.compareAndSet(this, Phase.IDLE, Phase.PANIC);
         PHASE.compareAndSet(this, Phase.ACTIVE, Phase.PANIC);
-        logger.log(Level.SEVERE, "Channel " + settings.targetText() + " panicked: every call fails until it is shut down",
+        logger.log(Level.SEVERE, "Channel " + channel.target() + " panicked: every call fails until it is shut down",
                 error);
         channel.trace().add(TraceEvent.Severity.ERROR, "Panic, entering TRANSIENT_FAILURE: " + status.getDescription());
         cancelIdleTimer();

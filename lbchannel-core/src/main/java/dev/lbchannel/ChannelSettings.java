@@ -2,8 +2,7 @@ package dev.lbchannel;
 
 import dev.lbchannel.balancer.BalancerRegistry;
 import dev.lbchannel.config.ServiceConfig;
-import dev.lbchannel.resolver.ResolverProvider;
-import dev.lbchannel.target.Target;
+import dev.lbchannel.resolver.ResolverRegistry;
 import dev.lbchannel.transport.ClientTransportFactory;
 import io.grpc.ClientInterceptor;
 import io.grpc.CompressorRegistry;
@@ -17,6 +16,12 @@ import java.util.concurrent.ExecutorService;
 /**
  * Everything {@link LbChannelBuilder#build()} settled, handed to the channel in one piece.
  *
+ * @param target the target the channel was built for; {@link LbChannel#updateTarget} may change it
+ * @param resolvers the resolvers by scheme, for a later target
+ * @param authorityOverridden whether {@code authority} was set on the builder rather than derived
+ *     from the target: only then may a new target derive another
+ * @param defaultPolicy the policy when no service config names one, as built; it may be updated
+ * @param defaultServiceConfig the default service config as built; it may be updated
  * @param ownedEventLoopGroup the shared group this channel must release when it terminates, or
  *     {@code null} when the builder was given a group it does not own
  * @param executor the call executor: where callbacks run when a call names none
@@ -26,11 +31,11 @@ import java.util.concurrent.ExecutorService;
  *     pool, which this channel releases when it terminates, and never the call executor
  */
 record ChannelSettings(
-        String targetText,
-        Target target,
-        ResolverProvider resolverProvider,
+        ChannelTarget target,
+        ResolverRegistry resolvers,
         int defaultPort,
         String authority,
+        boolean authorityOverridden,
         BalancerRegistry balancers,
         String defaultPolicy,
         @Nullable ServiceConfig defaultServiceConfig,

@@ -26,6 +26,7 @@ import org.jspecify.annotations.Nullable;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -60,6 +61,7 @@ public final class LbChannel extends ManagedChannel {
     private final ConnectivityStateManager stateManager = new ConnectivityStateManager();
     private final ServiceConfigSelector configs;
     private final ChannelLifecycle lifecycle;
+    private final ChannelUpdates updates;
     private final InUseAggregator inUse;
     private final PickerHolder pickerHolder;
     private final SubchannelContext subchannelContext;
@@ -78,13 +80,13 @@ public final class LbChannel extends ManagedChannel {
         this.settings = settings;
         this.serializer = new Serializer(this::uncaughtInSerializer);
         this.scheduler = settings.transportFactory().options().eventLoopGroup().next();
-        // Until a resolver says otherwise, the policy an idle channel will use is its default service config's.
-        ServiceConfig defaultConfig = settings.defaultServiceConfig();
-        this.lbPolicy = defaultConfig != null && defaultConfig.lbPolicy() != null
-                ? defaultConfig.lbPolicy().policyName() : settings.defaultPolicy();
         this.retryBuffer = new RetryBuffer(settings.retryLimits().bufferSize());
-        this.configs = new ServiceConfigSelector(settings.defaultServiceConfig(), settings.balancers(), trace);
+        this.configs = new ServiceConfigSelector(settings.defaultServiceConfig(), settings.defaultPolicy(),
+                settings.balancers(), trace);
+        // Until a resolver says otherwise, the policy an idle channel will use is its default service config's.
+        this.lbPolicy = configs.policyName(configs.current());
         this.lifecycle = new ChannelLifecycle(this, settings, configs);
+        this.updates = new ChannelUpdates(this, settings, configs, lifecycle);
         this.inUse = new InUseAggregator(lifecycle::cancelIdleTimer, lifecycle::scheduleIdleTimer);
         this.pickerHolder = new PickerHolder(lifecycle.idlePicker(),
                 () -> serializer.execute(lifecycle::onPendingChanged), lifecycle::panic);
@@ -92,7 +94,7 @@ public final class LbChannel extends ManagedChannel {
                 settings.backoffPolicy(), inUse, this::onSubchannelTerminated, connections);
         this.interceptedChannel = ClientInterceptors.intercept(
                 new CallFactory(this, configs, settings.retryLimits().enabled()), settings.interceptors());
-        trace.info("Channel created for target " + settings.targetText());
+        trace.info("Channel created for target " + settings.target().text());
     }
 
     @Override
@@ -105,9 +107,9 @@ public final class LbChannel extends ManagedChannel {
         return settings.authority();
     }
 
-    /** The target as configured. */
+    /** The target as configured, or as last updated by {@link #updateTarget}. */
     public String target() {
-        return settings.targetText();
+        return updates.target().text();
     }
 
     @Override
@@ -199,13 +201,45 @@ public final class LbChannel extends ManagedChannel {
         });
     }
 
+    /**
+     * Resolves {@code target} from now on, without a restart: the channel's resolver is shut down
+     * and one for the new target starts, while the balancer keeps serving from what it has until
+     * the new resolver reports; subchannels of endpoints it reports again keep their connections.
+     * The authority stays: a target whose scheme derives another one is refused, unless the
+     * channel was built with {@code overrideAuthority}. Returns at once; the channel's trace
+     * records the change. Ignored once the channel is shut down. Any thread.
+     *
+     * @throws IllegalArgumentException for a malformed target, an unknown scheme, a target its
+     *     scheme rejects, or one that would change the authority; nothing changes then
+     */
+    public void updateTarget(String target) {
+        updates.updateTarget(target);
+    }
+
+    /**
+     * Replaces the default service config and the default policy, as set on the builder by
+     * {@code defaultServiceConfig} and {@code defaultLoadBalancingPolicy}, without a restart. The
+     * last resolution is applied again with them (a service config from the resolver still wins),
+     * so a new policy takes over through the graceful switch: the old balancer keeps serving
+     * until the new one is READY, and no call fails for the change. Returns at once; the channel's
+     * trace records the change. Ignored once the channel is shut down. Any thread.
+     *
+     * @param serviceConfig gRPC's service config in its JSON shape, or {@code null} for none
+     * @param defaultLoadBalancingPolicy the policy when no service config names one
+     * @throws IllegalArgumentException for an invalid service config (the message names the
+     *     field) or an unknown policy; nothing changes then
+     */
+    public void updateDefaultServiceConfig(@Nullable Map<String, ?> serviceConfig, String defaultLoadBalancingPolicy) {
+        updates.updateDefaultServiceConfig(serviceConfig, defaultLoadBalancingPolicy);
+    }
+
     /** What channelz shows of this channel now. Safe from any thread. */
     public ChannelSnapshot snapshot() {
         List<SubchannelSnapshot> subs = new ArrayList<>();
         for (DefaultSubchannel subchannel : subchannelsView) {
             subs.add(subchannel.snapshot());
         }
-        return new ChannelSnapshot(id, settings.targetText(), stateManager.state(), lbPolicy,
+        return new ChannelSnapshot(id, target(), stateManager.state(), lbPolicy,
                 calls.snapshot(), subs, trace.events(), connections.snapshot(), attempts.snapshot(),
                 ejections.snapshot());
     }
@@ -272,6 +306,10 @@ public final class LbChannel extends ManagedChannel {
 
     Set<PreCommitStream> awaitingCredentials() {
         return awaitingCredentials;
+    }
+
+    ChannelTarget currentTarget() {
+        return updates.target();
     }
 
     /** The policy serving RPCs changed; for channelz. */
@@ -354,6 +392,6 @@ public final class LbChannel extends ManagedChannel {
 
     @Override
     public String toString() {
-        return "LbChannel{id=" + id + ", target=" + settings.targetText() + "}";
+        return "LbChannel{id=" + id + ", target=" + target() + "}";
     }
 }

@@ -2,12 +2,9 @@ package dev.lbchannel;
 
 import dev.lbchannel.balancer.BalancerProvider;
 import dev.lbchannel.balancer.BalancerRegistry;
-import dev.lbchannel.serializer.Serializer;
 import dev.lbchannel.config.ServiceConfig;
-import dev.lbchannel.resolver.ResolverArgs;
 import dev.lbchannel.resolver.ResolverProvider;
 import dev.lbchannel.resolver.ResolverRegistry;
-import dev.lbchannel.target.Target;
 import dev.lbchannel.transport.ClientTransportFactory;
 import dev.lbchannel.transport.TlsContexts;
 import dev.lbchannel.transport.TransportOptions;
@@ -309,13 +306,10 @@ public final class LbChannelBuilder {
      *     the message names the problem
      */
     public LbChannel build() {
-        Target parsed = resolvers.parseTarget(target);
-        ResolverProvider resolverProvider = resolvers.providerFor(parsed);
         balancers.require(defaultPolicy);
         ServiceConfig defaultConfig = defaultServiceConfig == null ? null
                 : ServiceConfig.parse(defaultServiceConfig, balancers);
         int defaultPort = plaintext ? 80 : 443;
-        String channelAuthority = authority != null ? authority : resolverProvider.defaultAuthority(parsed);
         SslContext ssl = plaintext ? null : sslContext != null ? sslContext : TlsContexts.forClient();
         EventLoopGroup group = eventLoopGroup;
         EventLoopGroup owned = null;
@@ -328,11 +322,8 @@ public final class LbChannelBuilder {
         ExecutorService offload = SharedOffloadExecutor.acquire();
         try {
             Executor callExecutor = executor != null ? executor : requireNonNull(ownedExecutor, "ownedExecutor");
-            // Creating a resolver validates the target's endpoint; it starts no work until start(),
-            // so the serializer it is given here never runs anything.
-            Serializer unused = new Serializer((thread, error) -> { });
-            resolverProvider.newResolver(parsed, new ResolverArgs(defaultPort, group.next(), offload, group, unused))
-                    .shutdown();
+            ChannelTarget resolved = ChannelTarget.resolve(target, resolvers, defaultPort, group, offload);
+            String channelAuthority = authority != null ? authority : resolved.defaultAuthority();
             TransportOptions options = TransportOptions.builder(group, requireNonNull(type, "channelType"))
                     .sslContext(ssl)
                     .userAgent(userAgent)
@@ -344,8 +335,8 @@ public final class LbChannelBuilder {
                     .decompressorRegistry(decompressorRegistry)
                     .offloadExecutor(offload)
                     .build();
-            ChannelSettings settings = new ChannelSettings(target, parsed, resolverProvider, defaultPort,
-                    channelAuthority, balancers, defaultPolicy, defaultConfig,
+            ChannelSettings settings = new ChannelSettings(resolved, resolvers, defaultPort,
+                    channelAuthority, authority != null, balancers, defaultPolicy, defaultConfig,
                     ClientTransportFactory.netty(options), owned, callExecutor, ownedExecutor, offload,
                     compressorRegistry, List.copyOf(interceptors), idleTimeoutNanos, backoffPolicy, retryLimits);
             return new LbChannel(settings);

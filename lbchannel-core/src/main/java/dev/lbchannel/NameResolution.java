@@ -14,7 +14,9 @@ import io.grpc.Status;
 /**
  * The channel's working half while it is not idle: one resolver (through its bridge) feeding
  * service config selection and the balancers (through the graceful switch). Created when the
- * channel leaves idle, shut down when it enters idle or shuts down. Runs on the serializer.
+ * channel leaves idle, shut down when it enters idle or shuts down. A new target gets a new
+ * resolver while the balancers stay, so subchannels of endpoints the new resolver reports again
+ * keep their connections. Runs on the serializer.
  */
 final class NameResolution {
 
@@ -22,7 +24,7 @@ final class NameResolution {
     private final ChannelSettings settings;
     private final ServiceConfigSelector configs;
     private final GracefulSwitch balancers;
-    private final ResolverBridge resolver;
+    private ResolverBridge resolver;
     private boolean resolvedOnce;
     private int lastEndpointCount = -1;
 
@@ -31,10 +33,14 @@ final class NameResolution {
         this.settings = settings;
         this.configs = configs;
         this.balancers = new GracefulSwitch(channel);
-        Resolver created = settings.resolverProvider().newResolver(settings.target(),
+        this.resolver = bridge(channel.currentTarget());
+    }
+
+    private ResolverBridge bridge(ChannelTarget target) {
+        Resolver created = target.provider().newResolver(target.target(),
                 new ResolverArgs(settings.defaultPort(), channel.scheduler(), settings.offloadExecutor(),
                         settings.transportFactory().options().eventLoopGroup(), channel.serializer()));
-        this.resolver = new ResolverBridge(created, channel.serializer(), channel.scheduler(),
+        return new ResolverBridge(created, channel.serializer(), channel.scheduler(),
                 settings.backoffPolicy(), this::onResult, this::onError);
     }
 
@@ -48,6 +54,22 @@ final class NameResolution {
 
     void resetBackoff() {
         resolver.resetBackoff();
+    }
+
+    /**
+     * Resolves {@code target} from now on: the old resolver stops and a new one starts. The
+     * balancers keep what they have until the new resolver reports.
+     */
+    void replaceResolver(ChannelTarget target) {
+        ResolverBridge next = bridge(target);
+        resolver.shutdown();
+        resolver = next;
+        next.start();
+    }
+
+    /** The defaults changed: the last result goes through config selection and the balancers again. */
+    void reapplyLastResult() {
+        resolver.redeliverLast();
     }
 
     void requestConnection() {
@@ -70,7 +92,7 @@ final class NameResolution {
         channel.healthServiceName(config.healthCheckServiceName());
         LbPolicySelection policy = config.lbPolicy();
         BalancerProvider provider = settings.balancers().require(
-                policy != null ? policy.policyName() : settings.defaultPolicy());
+                configs.policyName(config));
         Object lbConfig = policy != null ? policy.config() : null;
         balancers.switchTo(provider);
         Status accepted = balancers.accept(new ResolvedEndpoints(result.endpoints(), lbConfig, result.attributes()));

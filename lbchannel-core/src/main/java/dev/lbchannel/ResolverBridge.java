@@ -15,7 +15,8 @@ import java.util.function.Function;
 /**
  * Delivers one resolver's results into the channel (the seed's ccResolverWrapper): results and
  * errors hop onto the serializer; when the channel rejects a result or the resolver fails, it
- * asks the resolver again with growing backoff, again and again, until a result is accepted.
+ * asks the resolver again with growing backoff, again and again, until a result is accepted. It
+ * keeps the last result, which the channel has delivered again when its defaults change.
  */
 final class ResolverBridge implements ResolverListener {
 
@@ -26,6 +27,7 @@ final class ResolverBridge implements ResolverListener {
     private final Consumer<Status> onError;
     private final Backoff backoff;
     private Serializer.@Nullable ScheduledHandle retryTimer;
+    private @Nullable ResolutionResult lastResult;
     private boolean shutdown;
 
     /**
@@ -50,17 +52,32 @@ final class ResolverBridge implements ResolverListener {
     @Override
     public void onResult(ResolutionResult result) {
         serializer.execute(() -> {
-            if (shutdown) {
-                return;
-            }
-            Status accepted = onResult.apply(result);
-            if (accepted.isOk()) {
-                backoff.reset();
-                cancelRetry();
-            } else {
-                scheduleRetry();
+            if (!shutdown) {
+                deliver(result);
             }
         });
+    }
+
+    /**
+     * Delivers the last result again, as if the resolver had just reported it, so that a changed
+     * default service config or policy applies to it; does nothing before the first result.
+     */
+    void redeliverLast() {
+        serializer.assertInContext();
+        if (!shutdown && lastResult != null) {
+            deliver(lastResult);
+        }
+    }
+
+    private void deliver(ResolutionResult result) {
+        lastResult = result;
+        Status accepted = onResult.apply(result);
+        if (accepted.isOk()) {
+            backoff.reset();
+            cancelRetry();
+        } else {
+            scheduleRetry();
+        }
     }
 
     @Override

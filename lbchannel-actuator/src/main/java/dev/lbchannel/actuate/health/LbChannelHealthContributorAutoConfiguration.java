@@ -2,9 +2,6 @@ package dev.lbchannel.actuate.health;
 
 import dev.lbchannel.boot.LbChannels;
 import dev.lbchannel.boot.autoconfigure.LbChannelAutoConfiguration;
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -16,7 +13,8 @@ import org.springframework.context.annotation.Bean;
 
 /**
  * Contributes {@code lbchannel} to the health endpoint: a composite with one
- * {@link ChannelHealthIndicator} per channel ({@code components.lbchannel.components.<name>}).
+ * {@link ChannelHealthIndicator} per channel ({@code components.lbchannel.components.<name>}),
+ * which follows the channels through refreshes.
  * Boot's liveness group includes only the liveness state unless configured otherwise, so a
  * failing backend never restarts the application; to make a channel gate readiness, add
  * {@code management.endpoint.health.group.readiness.include=readinessState,lbchannel/orders}; with
@@ -33,9 +31,6 @@ public final class LbChannelHealthContributorAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean(name = "lbchannelHealthContributor")
     CompositeHealthContributor lbchannelHealthContributor(LbChannels channels) {
-        Map<String, ChannelHealthIndicator> indicators = new LinkedHashMap<>();
-        channels.asMap().forEach((name, channel) ->
-                indicators.put(name, new ChannelHealthIndicator(channel, channels.connectsOnStartup(name))));
-        return CompositeHealthContributor.fromMap(indicators);
+        return new ChannelHealthContributors(channels);
     }
 }

@@ -16,16 +16,17 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * The per-call meters of one channel (gRFC A66, and A96 for retries), with the tags every call on
- * it shares ({@code channel}, {@code grpc.target}). The target is looked up on the first call, because a builder customizer
- * runs before the channel (and its target) exists. Thread-safe; looking a meter up by tags is the
- * registry's cached lookup.
+ * it shares ({@code channel}, {@code grpc.target}). The target is looked up on each call, because a builder customizer
+ * runs before the channel (and its target) exists and a refresh may change it; the tags are made
+ * again only when it changed. Thread-safe; looking a meter up by tags is the registry's cached
+ * lookup.
  */
 final class CallMeters {
 
     private final MeterRegistry registry;
     private final String channelName;
     private final Supplier<String> target;
-    private volatile @Nullable Tags channelTags;
+    private volatile @Nullable TargetTags channelTags;
     private final Meter.MeterProvider<Counter> attemptStarted;
     private final Meter.MeterProvider<Timer> attemptDuration;
     private final Meter.MeterProvider<Timer> callDuration;
@@ -70,14 +71,19 @@ final class CallMeters {
 
     /** Tags of a call to {@code method} on this channel. */
     Tags callTags(String method) {
-        Tags tags = channelTags;
-        if (tags == null) {
-            // Racing first calls compute equal tags; either may win.
-            tags = Tags.of(GrpcMeterNames.CHANNEL_TAG, channelName,
-                    GrpcMeterNames.TARGET_TAG, CanonicalTarget.of(target.get()));
+        String now = target.get();
+        TargetTags tags = channelTags;
+        if (tags == null || !tags.target().equals(now)) {
+            // Racing calls compute equal tags; either may win.
+            tags = new TargetTags(now, Tags.of(GrpcMeterNames.CHANNEL_TAG, channelName,
+                    GrpcMeterNames.TARGET_TAG, CanonicalTarget.of(now)));
             channelTags = tags;
         }
-        return tags.and(GrpcMeterNames.METHOD_TAG, method);
+        return tags.tags().and(GrpcMeterNames.METHOD_TAG, method);
+    }
+
+    /** The channel's tags and the target they were made for. */
+    private record TargetTags(String target, Tags tags) {
     }
 
     long now() {

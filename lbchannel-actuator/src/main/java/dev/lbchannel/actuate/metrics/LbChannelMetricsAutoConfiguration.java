@@ -30,7 +30,7 @@ public final class LbChannelMetricsAutoConfiguration {
     LbChannelBuilderCustomizer lbChannelMetricsCustomizer(ObjectProvider<MeterRegistry> registry,
             ObjectProvider<LbChannels> channels) {
         return (channelName, builder) -> builder.intercept(new MetricsClientInterceptor(new CallMeters(
-                registry.getObject(), channelName, () -> channels.getObject().get(channelName).target())));
+                registry.getObject(), channelName, new CurrentTarget(channels, channelName))));
     }
 
     @Bean

@@ -4,6 +4,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.util.unit.DataSize;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -132,6 +133,19 @@ final class ChannelDefinition {
 
     boolean connectOnStartup() {
         return pick("connect-on-startup", ChannelProperties::getConnectOnStartup).orElse(false);
+    }
+
+    /**
+     * The effective values of every setting a built channel cannot change, wherever each came from:
+     * two definitions with equal lists build channels that differ at most in target, policy and
+     * service config, which a running channel can take in place.
+     */
+    List<@Nullable Object> fixedSettings() {
+        return Arrays.asList(plaintext(), sslBundle().value(), authority().value(), userAgent().value(),
+                deadline().value(), idleTimeout().value(), keepaliveTime().value(), keepaliveTimeout().value(),
+                keepaliveWithoutCalls().value(), inboundMessageMaxSize().value(), inboundMetadataMaxSize().value(),
+                retryEnabled().value(), retryMaxAttempts().value(), retryBufferSize().value(),
+                retryPerRpcBufferLimit().value(), interceptors().value());
     }
 
     /** The service config the channel or, failing that, the defaults set; {@code null} for none. */

@@ -5,6 +5,7 @@ import dev.lbchannel.LbChannelBuilder;
 import dev.lbchannel.balancer.BalancerRegistry;
 import dev.lbchannel.boot.LbChannelBuilderCustomizer;
 import dev.lbchannel.resolver.ResolverRegistry;
+import dev.lbchannel.target.Target;
 import io.grpc.ClientInterceptor;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.convert.DurationStyle;
@@ -28,7 +29,9 @@ import java.util.function.LongConsumer;
  * Builds one {@link LbChannel} from a {@link ChannelDefinition}: checks every setting against the
  * context's registries and SSL bundles first, so that a bad one fails start-up with a
  * {@link LbChannelConfigurationException} naming its property, then applies the properties, the
- * interceptors and the customizers, in that order. Used only during start-up, on one thread.
+ * interceptors and the customizers, in that order. It also checks the settings a running channel
+ * can take in place (target, policy, service config) for a refresh. Used at start-up and by the
+ * refresh, one at a time.
  */
 final class ChannelFactory {
 
@@ -63,17 +66,17 @@ final class ChannelFactory {
      * @throws LbChannelConfigurationException naming the first property that cannot work
      */
     LbChannel create(ChannelDefinition channel) {
-        String target = TargetCheck.check(channel.target(), resolvers);
+        String target = target(channel);
         LbChannelBuilder builder = LbChannelBuilder.forTarget(target);
         resolvers.providers().forEach(builder::resolverProvider);
         balancers.providers().forEach(builder::balancerProvider);
         applySecurity(channel, builder);
         apply(channel.authority(), builder::overrideAuthority);
         apply(channel.userAgent(), builder::userAgent);
-        applyPolicy(channel, builder);
-        ServiceConfigSource serviceConfig = channel.serviceConfig();
+        builder.defaultLoadBalancingPolicy(policy(channel));
+        Map<String, ?> serviceConfig = serviceConfig(channel);
         if (serviceConfig != null) {
-            builder.defaultServiceConfig(ServiceConfigErrors.resolve(serviceConfig, balancers, written));
+            builder.defaultServiceConfig(serviceConfig);
         }
         applyTimeouts(channel, builder);
         applySize(channel.inboundMessageMaxSize(), builder::maxInboundMessageSize);
@@ -114,12 +117,48 @@ final class ChannelFactory {
         }
     }
 
-    private void applyPolicy(ChannelDefinition channel, LbChannelBuilder builder) {
+    /**
+     * The channel's checked target.
+     *
+     * @throws LbChannelConfigurationException for a missing target or an unknown scheme
+     */
+    String target(ChannelDefinition channel) {
+        return TargetCheck.check(channel.target(), resolvers);
+    }
+
+    /**
+     * The authority a channel built from {@code channel} carries, unless a customizer overrides
+     * it: the {@code authority} property, else the one the target's scheme derives.
+     */
+    String authority(ChannelDefinition channel) {
+        String override = channel.authority().value();
+        if (override != null) {
+            return override;
+        }
+        Target parsed = resolvers.parseTarget(target(channel));
+        return resolvers.providerFor(parsed).defaultAuthority(parsed);
+    }
+
+    /**
+     * The channel's checked service config in gRPC's JSON shape, or {@code null} for none.
+     *
+     * @throws LbChannelConfigurationException naming the field that breaks gRPC's schema
+     */
+    @Nullable Map<String, ?> serviceConfig(ChannelDefinition channel) {
+        ServiceConfigSource source = channel.serviceConfig();
+        return source == null ? null : ServiceConfigErrors.resolve(source, balancers, written);
+    }
+
+    /**
+     * The channel's default policy: the one it names, else Spring Boot's.
+     *
+     * @throws LbChannelConfigurationException for a policy no provider serves
+     */
+    String policy(ChannelDefinition channel) {
         Setting<String> policy = channel.loadBalancingPolicy();
         if (!policy.isSet()) {
             // Spring Boot's gRPC client balances by default; the core builder keeps gRPC's pick_first.
-            builder.defaultLoadBalancingPolicy(DEFAULT_POLICY);
-            return;
+            return DEFAULT_POLICY;
         }
         if (balancers.get(policy.value()) == null) {
             throw new LbChannelConfigurationException(policy.property(), policy.value(),
@@ -128,7 +167,7 @@ final class ChannelFactory {
                     "Set " + policy.property() + " to one of " + String.join(", ", balancers.policyNames())
                             + ", or declare a BalancerProvider bean whose policyName() is '" + policy.value() + "'.");
         }
-        builder.defaultLoadBalancingPolicy(policy.value());
+        return policy.value();
     }
 
     private static void applyTimeouts(ChannelDefinition channel, LbChannelBuilder builder) {

@@ -11,28 +11,29 @@ import io.grpc.ClientInterceptor;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.ssl.SslBundles;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Creates the channels configured under {@code lbchannel.channels.*} at start-up, as an
  * {@link LbChannels} bean, with this context's resolver and balancer registries (the built-ins
  * plus every {@link ResolverProvider} and {@link BalancerProvider} bean), its SSL bundles, its
  * {@link ClientInterceptor} beans and its {@link LbChannelBuilderCustomizer} beans; and shuts
- * them down with the context. Backs off when the application defines its own {@link LbChannels},
- * or sets {@code lbchannel.enabled=false}.
+ * them down with the context. An {@link LbChannelsRefresher} bean applies changed properties
+ * later. Backs off when the application defines its own {@link LbChannels}, or sets
+ * {@code lbchannel.enabled=false}.
  */
 @AutoConfiguration(after = SslAutoConfiguration.class)
 @ConditionalOnClass(LbChannel.class)
@@ -59,13 +60,8 @@ public final class LbChannelAutoConfiguration {
             ObjectProvider<ClientInterceptor> interceptors, ListableBeanFactory beanFactory,
             ObjectProvider<LbChannelBuilderCustomizer> customizers) {
         List<ChannelDefinition> definitions = new ArrayList<>();
-        Set<String> connectOnStartup = new LinkedHashSet<>();
         for (Map.Entry<String, ChannelProperties> entry : properties.getChannels().entrySet()) {
-            ChannelDefinition definition = ChannelDefinition.merge(entry.getKey(), entry.getValue(), properties.getDefaults());
-            definitions.add(definition);
-            if (definition.connectOnStartup()) {
-                connectOnStartup.add(definition.name());
-            }
+            definitions.add(ChannelDefinition.merge(entry.getKey(), entry.getValue(), properties.getDefaults()));
         }
         CallbackExecutor executor = CallbackExecutor.create(environment, properties.getExecutor().getMaxThreads());
         ChannelFactory factory = new ChannelFactory(resolvers, balancers, sslBundles.getIfAvailable(),
@@ -73,9 +69,10 @@ public final class LbChannelAutoConfiguration {
                         beanFactory.getBeansOfType(ClientInterceptor.class)),
                 customizers.orderedStream().toList(), executor.executor(), new YamlOrigins(environment));
         try {
-            LbChannels channels = LbChannels.of(factory.createAll(definitions), connectOnStartup);
-            return new LbChannelsLifecycle(channels, executor, connectOnStartup,
-                    properties.getStartup().getConnectTimeout(), properties.getShutdown().getGracePeriod());
+            LiveChannels channels = new LiveChannels(definitions.stream().filter(ChannelDefinition::enabled).toList(),
+                    factory.createAll(definitions));
+            return new LbChannelsLifecycle(channels, factory, executor, properties.getStartup().getConnectTimeout(),
+                    properties.getShutdown().getGracePeriod());
         } catch (RuntimeException e) {
             executor.shutdown();
             throw e;
@@ -85,6 +82,14 @@ public final class LbChannelAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     LbChannels lbChannels(LbChannelsLifecycle lifecycle) {
-        return lifecycle.channels();
+        return lifecycle.channels().view();
+    }
+
+    @Bean
+    @ConditionalOnBean(LbChannelsLifecycle.class)
+    @ConditionalOnMissingBean
+    LbChannelsRefresher lbChannelsRefresher(LbChannelsLifecycle lifecycle, Environment environment,
+            ApplicationEventPublisher events) {
+        return new LbChannelsRefresher(environment, lifecycle.factory(), lifecycle.channels(), events);
     }
 }

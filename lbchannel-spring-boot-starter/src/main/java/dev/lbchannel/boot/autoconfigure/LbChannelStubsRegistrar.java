@@ -1,8 +1,8 @@
 package dev.lbchannel.boot.autoconfigure;
 
-import dev.lbchannel.LbChannel;
 import dev.lbchannel.boot.ImportLbChannelStubs;
 import dev.lbchannel.boot.LbChannels;
+import io.grpc.Channel;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.support.AbstractBeanDefinition;
 import org.springframework.beans.factory.support.BeanDefinitionBuilder;
@@ -15,8 +15,9 @@ import org.springframework.util.ClassUtils;
 /**
  * Registers a bean for every stub type named by {@link ImportLbChannelStubs} on the importing
  * class. The bean's type is the stub type, so it injects by type before it is made; it is made
- * on first use from {@link LbChannels#get(String)}. Not for direct use: {@code @Import}ed by the
- * annotation.
+ * on first use, over a {@link CurrentChannel} that follows the channel of that name through
+ * refreshes (or over {@link LbChannels#get(String)} when the application defines its own
+ * {@link LbChannels}). Not for direct use: {@code @Import}ed by the annotation.
  */
 public final class LbChannelStubsRegistrar implements ImportBeanDefinitionRegistrar {
 
@@ -46,13 +47,19 @@ public final class LbChannelStubsRegistrar implements ImportBeanDefinitionRegist
             BeanDefinitionRegistry registry) {
         BeanFactory beanFactory = (BeanFactory) registry;
         return BeanDefinitionBuilder.genericBeanDefinition(factory.stubType(),
-                        () -> factory.create(channel(beanFactory.getBean(LbChannels.class), channel, importer)))
+                        () -> factory.create(channel(beanFactory, channel, importer)))
                 .getBeanDefinition();
     }
 
     /** The channel a stub is for; a name no YAML configures is a start-up failure analysis, not a bare exception. */
-    private static LbChannel channel(LbChannels channels, String name, String importer) {
-        return channels.find(name).orElseThrow(() -> {
+    private static Channel channel(BeanFactory beanFactory, String name, String importer) {
+        LbChannelsLifecycle lifecycle = beanFactory.getBeanProvider(LbChannelsLifecycle.class).getIfAvailable();
+        Channel following = lifecycle != null ? lifecycle.channels().forStubs(name) : null;
+        if (following != null) {
+            return following;
+        }
+        LbChannels channels = beanFactory.getBean(LbChannels.class);
+        return channels.find(name).<Channel>map(channel -> channel).orElseThrow(() -> {
             String configured = channels.names().isEmpty() ? "none" : String.join(", ", channels.names());
             String simpleName = ClassUtils.getShortName(importer);
             return new LbChannelConfigurationException("lbchannel.channels." + name + ".target", null,

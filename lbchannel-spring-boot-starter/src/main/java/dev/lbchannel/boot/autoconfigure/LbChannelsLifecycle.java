@@ -2,7 +2,6 @@ package dev.lbchannel.boot.autoconfigure;
 
 import dev.lbchannel.LbChannel;
 import dev.lbchannel.boot.LbChannels;
-import io.grpc.ConnectivityState;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -10,9 +9,9 @@ import org.springframework.context.SmartLifecycle;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.CountDownLatch;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -20,10 +19,11 @@ import java.util.concurrent.TimeUnit;
  * {@code connect-on-startup} to connect and waits, at most {@code lbchannel.startup.connect-timeout}
  * for all of them together, for them to be READY; one that is not is logged and keeps trying,
  * since a dependency that is down must not keep the application from starting. On stop it shuts
- * every channel down, lets in-flight calls finish for at most
- * {@code lbchannel.shutdown.grace-period}, then closes whatever is left. Its phase puts start
- * before, and stop after, the web server's, so requests still in flight can use the channels.
- * Called by the context's lifecycle thread.
+ * every channel down, those a refresh retired and that are still draining included, lets
+ * in-flight calls finish for at most {@code lbchannel.shutdown.grace-period}, then closes whatever
+ * is left; a refresh after that changes nothing. Its phase puts start before, and stop after, the
+ * web server's, so requests still in flight can use the channels. Called by the context's
+ * lifecycle thread.
  */
 final class LbChannelsLifecycle implements SmartLifecycle, DisposableBean {
 
@@ -31,73 +31,81 @@ final class LbChannelsLifecycle implements SmartLifecycle, DisposableBean {
     static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 4096;
 
     private static final Log logger = LogFactory.getLog(LbChannelsLifecycle.class);
-
-    private final LbChannels channels;
     private static final Duration FORCED_TERMINATION_WAIT = Duration.ofSeconds(5);
 
+    private final LiveChannels channels;
+    private final ChannelFactory factory;
     private final CallbackExecutor executor;
-    private final Set<String> connectOnStartup;
     private final Duration connectTimeout;
     private final Duration gracePeriod;
     private volatile boolean running;
 
-    LbChannelsLifecycle(LbChannels channels, CallbackExecutor executor, Set<String> connectOnStartup,
+    LbChannelsLifecycle(LiveChannels channels, ChannelFactory factory, CallbackExecutor executor,
             Duration connectTimeout, Duration gracePeriod) {
         this.channels = channels;
+        this.factory = factory;
         this.executor = executor;
-        this.connectOnStartup = connectOnStartup;
         this.connectTimeout = connectTimeout;
         this.gracePeriod = gracePeriod;
     }
 
     /** The channels this lifecycle owns. */
-    LbChannels channels() {
+    LiveChannels channels() {
         return channels;
+    }
+
+    /** How the channels were built; a refresh builds its new ones the same way. */
+    ChannelFactory factory() {
+        return factory;
     }
 
     @Override
     public void start() {
         running = true;
-        List<String> eager = channels.names().stream().filter(connectOnStartup::contains).toList();
+        LbChannels now = channels.view();
+        Map<String, LbChannel> eager = new LinkedHashMap<>();
+        now.asMap().forEach((name, channel) -> {
+            if (now.connectsOnStartup(name)) {
+                eager.put(name, channel);
+            }
+        });
         if (!eager.isEmpty()) {
-            connect(eager);
+            List<String> notReady = ReadyWait.await(eager, connectTimeout);
+            if (!notReady.isEmpty()) {
+                logger.warn("Channels not READY within lbchannel.startup.connect-timeout (" + connectTimeout
+                        + "); they keep connecting: " + notReady);
+            }
         }
     }
 
     @Override
     public void stop() {
         running = false;
-        for (LbChannel channel : channels) {
+        List<LbChannel> all = channels.close();
+        for (LbChannel channel : all) {
             channel.shutdown();
         }
-        long deadline = System.nanoTime() + gracePeriod.toNanos();
-        try {
-            for (LbChannel channel : channels) {
-                channel.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        awaitTermination(all, gracePeriod);
         List<String> forced = new ArrayList<>();
-        channels.asMap().forEach((name, channel) -> {
+        for (LbChannel channel : all) {
             if (!channel.isTerminated()) {
-                forced.add(name);
+                forced.add(channel.target());
                 channel.shutdownNow();
             }
-        });
+        }
         if (!forced.isEmpty()) {
             logger.warn("Calls still in flight after the shutdown grace period of " + gracePeriod
-                    + " were cancelled on channels " + forced);
-            awaitTermination(FORCED_TERMINATION_WAIT);
+                    + " were cancelled on the channels for " + forced);
+            awaitTermination(all, FORCED_TERMINATION_WAIT);
         }
         executor.shutdown();
     }
 
-    /** Lets cancelled calls deliver their onClose before the callback executor goes away. */
-    private void awaitTermination(Duration bound) {
+    /** Lets calls finish, or cancelled calls deliver their onClose before the callback executor goes away. */
+    private static void awaitTermination(List<LbChannel> all, Duration bound) {
         long deadline = System.nanoTime() + bound.toNanos();
         try {
-            for (LbChannel channel : channels) {
+            for (LbChannel channel : all) {
                 channel.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             }
         } catch (InterruptedException e) {
@@ -118,47 +126,11 @@ final class LbChannelsLifecycle implements SmartLifecycle, DisposableBean {
     /** Closes channels at once if the context is destroyed without being stopped (a failed refresh). */
     @Override
     public void destroy() {
-        for (LbChannel channel : channels) {
+        for (LbChannel channel : channels.close()) {
             if (!channel.isTerminated()) {
                 channel.shutdownNow();
             }
         }
         executor.shutdown();
-    }
-
-    private void connect(List<String> names) {
-        CountDownLatch ready = new CountDownLatch(names.size());
-        for (String name : names) {
-            awaitReady(channels.get(name), ready, true);
-        }
-        try {
-            if (ready.await(connectTimeout.toNanos(), TimeUnit.NANOSECONDS)) {
-                return;
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        List<String> notReady = new ArrayList<>();
-        for (String name : names) {
-            ConnectivityState state = channels.get(name).getState(false);
-            if (state != ConnectivityState.READY) {
-                notReady.add(name + " (" + state + ")");
-            }
-        }
-        logger.warn("Channels not READY within lbchannel.startup.connect-timeout (" + connectTimeout
-                + "); they keep connecting: " + notReady);
-    }
-
-    /**
-     * Counts {@code ready} down once the channel is READY, following its state changes and asking
-     * it to connect whenever it is IDLE.
-     */
-    private static void awaitReady(LbChannel channel, CountDownLatch ready, boolean requestConnection) {
-        ConnectivityState state = channel.getState(requestConnection);
-        if (state == ConnectivityState.READY) {
-            ready.countDown();
-        } else if (state != ConnectivityState.SHUTDOWN) {
-            channel.notifyWhenStateChanged(state, () -> awaitReady(channel, ready, true));
-        }
     }
 }

@@ -1,8 +1,8 @@
 /**
  * The auto-configuration behind {@code lbchannel-spring-boot-starter}: the {@code lbchannel.*}
  * properties, their merge into one definition per channel, the conversion of YAML service
- * configs into gRPC's JSON, the per-context resolver and balancer registries, channel creation
- * and shutdown, the stub registrar and the failure analyzers. Only Spring Boot and lbchannel-core
+ * configs into gRPC's JSON, the per-context resolver and balancer registries, channel creation,
+ * refresh and shutdown, the stub registrar and the failure analyzers. Only Spring Boot and lbchannel-core
  * are used here; nothing in this package is registered JVM-globally.
  */
 @NullMarked
