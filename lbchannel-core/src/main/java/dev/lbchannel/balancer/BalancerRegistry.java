@@ -1,5 +1,6 @@
 package dev.lbchannel.balancer;
 
+import dev.lbchannel.balancer.leastrequest.LeastRequestBalancerProvider;
 import dev.lbchannel.balancer.outlier.OutlierDetectionBalancerProvider;
 import dev.lbchannel.balancer.pickfirst.PickFirstBalancerProvider;
 import dev.lbchannel.balancer.roundrobin.RoundRobinBalancerProvider;
@@ -32,7 +33,9 @@ public final class BalancerRegistry {
         return new BalancerRegistry(new TreeMap<>())
                 .with(new PickFirstBalancerProvider())
                 .with(new RoundRobinBalancerProvider())
-                .with(new OutlierDetectionBalancerProvider());
+                .with(new OutlierDetectionBalancerProvider())
+                .with(new LeastRequestBalancerProvider())
+                .with(new LeastRequestBalancerProvider(LeastRequestBalancerProvider.EXPERIMENTAL_POLICY_NAME));
     }
 
     /** A registry with {@code provider} added, replacing any provider of the same name. */

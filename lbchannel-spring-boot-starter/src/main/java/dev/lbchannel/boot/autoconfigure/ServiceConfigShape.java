@@ -72,10 +72,13 @@ final class ServiceConfigShape {
         root.put("retryThrottling", object(Map.of("maxTokens", scalar(Kind.NUMBER), "tokenRatio", scalar(Kind.NUMBER))));
         root.put("healthCheckConfig", object(Map.of("serviceName", scalar(Kind.STRING))));
         ROOT = object(root);
+        ServiceConfigShape leastRequest = object(Map.of("choiceCount", scalar(Kind.NUMBER)));
         POLICY_CONFIGS = Map.of(
                 "pick_first", object(Map.of("shuffleAddressList", scalar(Kind.BOOLEAN))),
                 "round_robin", object(Map.of()),
-                "outlier_detection", outlierDetection());
+                "outlier_detection", outlierDetection(),
+                "least_request", leastRequest,             // gRFC A48, under both its names
+                "least_request_experimental", leastRequest);
     }
 
     /** gRFC A50's block; its {@code childPolicy} is a policy list like {@code loadBalancingConfig}. */
