@@ -88,6 +88,73 @@ class LoadAwarePolicyConfigTests {
                 + ".load-balancing-config[0].least_request.choice-cuont'");
     }
 
+    @Test
+    void ringHashBlockIsTypedUnderBothNames() {
+        assertThat(json("""
+                load-balancing-config:
+                  - ring_hash: { min-ring-size: 512, max-ring-size: "2048", request-hash-header: x-user-id }
+                  - ring_hash_experimental: {}
+                """)).isEqualTo("{\"loadBalancingConfig\":[{\"ring_hash\":{\"minRingSize\":512,\"maxRingSize\":2048,"
+                + "\"requestHashHeader\":\"x-user-id\"}},{\"ring_hash_experimental\":{}}]}");
+    }
+
+    @Test
+    void aChannelStartsWithRingHash() {
+        RUNNER.withInitializer(Yaml.initializer("""
+                lbchannel:
+                  channels:
+                    orders:
+                      target: static:///127.0.0.1:1,127.0.0.1:2
+                      plaintext: true
+                      service-config:
+                        load-balancing-config: [ { ring_hash: { request-hash-header: x-user-id } } ]
+                """)).run(context -> assertThat(context).hasNotFailed());
+    }
+
+    @Test
+    void aRingSizeAboveTheLimitNamesItsProperty() {
+        FailureAnalysis analysis = analyzeYaml("""
+                lbchannel:
+                  channels:
+                    orders:
+                      target: static:///127.0.0.1:1
+                      service-config:
+                        load-balancing-config:
+                          - ring_hash:
+                              max-ring-size: 10000000
+                """);
+        assertThat(analysis.getDescription()).startsWith("The lbchannel property 'lbchannel.channels.orders.service-config"
+                + ".load-balancing-config[0].ring_hash.max-ring-size' has the value '10000000'")
+                .contains("Invalid service config: loadBalancingConfig[0].ring_hash.maxRingSize must be a whole number"
+                        + " from 1 to 8388608, was 10000000");
+        assertThat(analysis.getAction()).startsWith("Correct lbchannel.channels.orders.service-config"
+                + ".load-balancing-config[0].ring_hash.max-ring-size as the reason says.");
+    }
+
+    @Test
+    void aMinimumAboveTheMaximumNamesTheMinimum() {
+        FailureAnalysis analysis = analyzeYaml("""
+                lbchannel:
+                  channels:
+                    orders:
+                      target: static:///127.0.0.1:1
+                      service-config:
+                        load-balancing-config: [ { ring_hash: { min-ring-size: 5000 } } ]
+                """);
+        assertThat(analysis.getDescription()).contains("'" + PREFIX
+                + ".load-balancing-config[0].ring_hash.min-ring-size' has the value '5000'")
+                .contains("ring_hash.minRingSize must not be above maxRingSize (4096 by default), was 5000");
+    }
+
+    @Test
+    void aBinaryRequestHashHeaderNamesItsProperty() {
+        FailureAnalysis analysis = analyze("lbchannel.channels.orders.target=static:///127.0.0.1:1",
+                PREFIX + ".load-balancing-config[0].ring_hash.request-hash-header=x-trace-bin");
+        assertThat(analysis.getDescription()).contains("'" + PREFIX
+                + ".load-balancing-config[0].ring_hash.request-hash-header' has the value 'x-trace-bin'")
+                .contains("ring_hash.requestHashHeader must not name a binary (-bin) header, was \"x-trace-bin\"");
+    }
+
     private static String json(String yaml) {
         String indented = ("\n" + yaml).replace("\n", "\n        ");
         return Json.write(ServiceConfigYaml.convert(
