@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -82,6 +83,49 @@ class RingTests {
         assertThat(ring.entryFor(first + 1)).isEqualTo((at + 1) % ring.size());
         assertThat(ring.entryFor(-1L)).as("the largest unsigned hash").isEqualTo(0);
         assertThat(ring.entryFor(0L)).as("the smallest").isEqualTo(0);
+    }
+
+    @Test
+    void lookupsAgreeWithAScanOfTheWholeRingForSmallAndLargeRings() {
+        // 2,050 entries: about one per range of hashes; 600,000: more than eight per range
+        for (int[] shape : new int[][] {{10, 2048}, {3, 600_000}}) {
+            List<Ring.Member> members = members(shape[0]);
+            Ring ring = Ring.build(members, shape[1], shape[1]);
+            long[] positions = expectedPositions(members, ring);
+            SplittableRandom random = new SplittableRandom(42);
+            for (int i = 0; i < 20_000; i++) {
+                // entries' own hashes and their neighbours, then anywhere
+                long h = i < 300 ? positions[random.nextInt(positions.length)] + (i % 3 - 1) : random.nextLong();
+                assertThat(ring.entryFor(h)).as("hash %s", Long.toUnsignedString(h))
+                        .isEqualTo(firstAtOrAfter(positions, h));
+            }
+        }
+    }
+
+    /** The ring's hashes in unsigned order, computed from A42's construction. */
+    private static long[] expectedPositions(List<Ring.Member> members, Ring ring) {
+        List<Long> all = new ArrayList<>();
+        for (int i = 0; i < members.size(); i++) {
+            for (int n = 0; n < ring.entries(i); n++) {
+                all.add(hash(members.get(i).key() + "_" + n));
+            }
+        }
+        return all.stream().sorted(Long::compareUnsigned).mapToLong(Long::longValue).toArray();
+    }
+
+    /** A plain binary search over the whole ring, in unsigned order, wrapping past the end. */
+    private static int firstAtOrAfter(long[] positions, long h) {
+        int low = 0;
+        int high = positions.length;
+        while (low < high) {
+            int middle = (low + high) >>> 1;
+            if (Long.compareUnsigned(positions[middle], h) < 0) {
+                low = middle + 1;
+            } else {
+                high = middle;
+            }
+        }
+        return low == positions.length ? 0 : low;
     }
 
     @Test
