@@ -14,6 +14,7 @@ import io.grpc.ConnectivityState;
 import io.grpc.Status;
 
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.LongSupplier;
 
 /**
  * Stands between the channel and one balancer (the seed's ccBalancerWrapper): every call into
@@ -114,5 +115,11 @@ final class BalancerBridge implements BalancerHelper {
     @Override
     public EjectionReporter ejectionReporter() {
         return channel.ejections();
+    }
+
+    @Override
+    public void subchannelGauge(Subchannel subchannel, String name, LongSupplier value) {
+        channel.serializer().assertInContext();
+        DefaultSubchannel.unwrap(subchannel).gauges.put(name, value);
     }
 }

@@ -46,7 +46,7 @@ final class CallAttempt implements ClientStreamListener {
     // Guarded by the owner's lock.
     @Nullable DefaultSubchannel subchannel;
     @Nullable ClientTransport transport;
-    /** The picker's listener for this attempt's outcome; told once, when its stream closes. */
+    /** The picker's listener for this attempt's outcome; told when its stream opens and when it closes. */
     @Nullable CallOutcomeListener outcome;
     @Nullable ClientStream stream;
     @Nullable StreamTracers tracers;
@@ -96,6 +96,9 @@ final class CallAttempt implements ClientStreamListener {
         ClientStream created = transport.newStream(method, headers, options, deadlineNanos);
         stream = created;
         subchannel.calls().started();
+        if (outcome != null) {
+            reportStarted(outcome); // before start(), so the listener hears its end after this
+        }
         created.start(this);
         return created;
     }
@@ -131,6 +134,15 @@ final class CallAttempt implements ClientStreamListener {
             reportOutcome(listener, status);
         }
         owner.attemptEnded(this, status, progress, trailers);
+    }
+
+    /** A policy's listener must not throw; if it does, the stream still starts. */
+    private static void reportStarted(CallOutcomeListener listener) {
+        try {
+            listener.onCallStarted();
+        } catch (RuntimeException e) {
+            logger.log(Level.WARNING, "A balancer's call-outcome listener threw", e);
+        }
     }
 
     /** A policy's listener must not throw; if it does, the call still ends as it should. */

@@ -11,6 +11,7 @@ import dev.lbchannel.channelz.ChannelTrace;
 import dev.lbchannel.channelz.ChannelzIds;
 import dev.lbchannel.channelz.ConnectionCounter;
 import dev.lbchannel.channelz.SubchannelHealth;
+import dev.lbchannel.channelz.SubchannelGauges;
 import dev.lbchannel.channelz.SubchannelSnapshot;
 import dev.lbchannel.channelz.TraceEvent;
 import dev.lbchannel.health.HealthWatcher;
@@ -45,6 +46,7 @@ final class DefaultSubchannel implements Subchannel {
     private final ConnectionCounter connections;
     private final ChannelTrace trace = new ChannelTrace();
     private final Backoff backoff;
+    final SubchannelGauges gauges = new SubchannelGauges(); // its policy's numbers, for channelz
     /** Client-side health checking (gRFC A17), for a subchannel whose policy asked for it. */
     private final @Nullable HealthWatcher health;
 
@@ -386,7 +388,8 @@ final class DefaultSubchannel implements Subchannel {
     SubchannelSnapshot snapshot() {
         List<String> addresses = endpoint.addresses().stream().map(SocketAddresses::text).toList();
         return new SubchannelSnapshot(id, addresses, state.getState(), calls.snapshot(), transports.snapshots(),
-                trace.events(), connections.snapshot(), health == null ? SubchannelHealth.NOT_CHECKED : health.health());
+                trace.events(), connections.snapshot(), health == null ? SubchannelHealth.NOT_CHECKED : health.health(),
+                gauges.snapshot());
     }
 
     /** {@code host:port}, {@code [v6]:port}, or the address's own text for other kinds. */

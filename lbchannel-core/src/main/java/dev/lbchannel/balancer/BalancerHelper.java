@@ -5,6 +5,7 @@ import dev.lbchannel.resolver.Endpoint;
 import io.grpc.ConnectivityState;
 
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.LongSupplier;
 
 /**
  * The channel as a balancer sees it. Call every method from the channel's {@link Serializer}.
@@ -64,5 +65,16 @@ public interface BalancerHelper {
      */
     default EjectionReporter ejectionReporter() {
         return EjectionReporter.NONE;
+    }
+
+    /**
+     * Shows {@code value} under {@code name} in channelz's view of {@code subchannel} (one this
+     * helper created, or a {@link ForwardingSubchannel} of one) for as long as the subchannel
+     * lives: a number the policy keeps about that backend, such as {@code least_request}'s
+     * outstanding calls or {@code ring_hash}'s ring entries. Channelz reads it whenever a snapshot
+     * is taken, on any thread, so {@code value} must be thread-safe and quick. Naming a gauge
+     * again replaces it. A helper that wraps another forwards this; the default shows nothing.
+     */
+    default void subchannelGauge(Subchannel subchannel, String name, LongSupplier value) {
     }
 }

@@ -1,7 +1,9 @@
 package dev.lbchannel.balancer;
 
+import dev.lbchannel.balancer.leastrequest.LeastRequestBalancerProvider;
 import dev.lbchannel.balancer.outlier.OutlierDetectionBalancerProvider;
 import dev.lbchannel.balancer.pickfirst.PickFirstBalancerProvider;
+import dev.lbchannel.balancer.ringhash.RingHashBalancerProvider;
 import dev.lbchannel.balancer.roundrobin.RoundRobinBalancerProvider;
 import org.jspecify.annotations.Nullable;
 
@@ -32,7 +34,12 @@ public final class BalancerRegistry {
         return new BalancerRegistry(new TreeMap<>())
                 .with(new PickFirstBalancerProvider())
                 .with(new RoundRobinBalancerProvider())
-                .with(new OutlierDetectionBalancerProvider());
+                .with(new OutlierDetectionBalancerProvider())
+                .with(new LeastRequestBalancerProvider())
+                .with(new LeastRequestBalancerProvider(LeastRequestBalancerProvider.EXPERIMENTAL_POLICY_NAME))
+                .with(new RingHashBalancerProvider())
+                .with(new RingHashBalancerProvider(RingHashBalancerProvider.EXPERIMENTAL_POLICY_NAME,
+                        RingHashBalancerProvider.DEFAULT_RING_SIZE_CAP));
     }
 
     /** A registry with {@code provider} added, replacing any provider of the same name. */

@@ -4,12 +4,14 @@ import io.grpc.Status;
 
 /**
  * Hears how an RPC attempt that a pick placed on a subchannel ended, for policies that judge
- * backends by their results (gRFC A50's outlier detection). Attach one to a
- * {@link PickResult#withSubchannel(Subchannel, CallOutcomeListener) pick result}; the channel
- * calls it exactly once for each attempt whose stream was opened on the picked subchannel, with
- * the attempt's final status. An attempt that never opened a stream (its subchannel lost its
- * connection before, its credentials failed, its call was cancelled first) is not reported, as
- * it never reached the backend.
+ * backends by their results (gRFC A50's outlier detection) or count the calls they carry (gRFC
+ * A48's least_request). Attach one to a
+ * {@link PickResult#withSubchannel(Subchannel, CallOutcomeListener) pick result}; for each attempt
+ * whose stream was opened on the picked subchannel, the channel calls {@link #onCallStarted()}
+ * once as the stream opens and {@link #onCallEnded} exactly once, later, with the attempt's final
+ * status. An attempt that never opened a stream (its subchannel lost its connection before, its
+ * credentials failed, its call was cancelled first) is reported neither way, as it never reached
+ * the backend: a count kept from the two calls never drifts.
  *
  * <p>Called on the transport's event loop, concurrently for many attempts: it must be
  * thread-safe, quick and must not block or throw. It should not allocate either, since it runs
@@ -17,6 +19,14 @@ import io.grpc.Status;
  */
 @FunctionalInterface
 public interface CallOutcomeListener {
+
+    /**
+     * The attempt's stream was opened on the picked subchannel; called before any event of the
+     * stream, under the call's lock, so it must be as quick as an atomic increment. The default
+     * does nothing.
+     */
+    default void onCallStarted() {
+    }
 
     /** The attempt ended with {@code status}: OK, or the error the client saw. */
     void onCallEnded(Status status);

@@ -24,16 +24,19 @@ class InvalidServiceConfigTests {
     private static final String DURATION_RULE =
             "must be a duration in seconds with an 's' suffix and at most 9 fractional digits, such as \"1.5s\"";
     private static final String CODE_RULE = "must be a gRPC status code name or number";
+    /** The built-in policies and the test's own, as errors list them. */
+    private static final String POLICIES =
+            "least_request, least_request_experimental, outlier_detection, pick_first, ring_hash, ring_hash_experimental,"
+                    + " round_robin, test_policy";
 
     static Stream<Arguments> loadBalancing() {
         return Stream.of(
                 // gRFC A21's own examples of invalid configs
                 invalid("{\"loadBalancingConfig\": [{\"UnknownPolicy1\": {}}, {\"UnknownPolicy2\": {}}]}",
                         "loadBalancingConfig names no registered policy, was [\"UnknownPolicy1\",\"UnknownPolicy2\"];"
-                                + " registered policies: outlier_detection, pick_first, round_robin, test_policy"),
+                                + " registered policies: " + POLICIES),
                 invalid("{\"loadBalancingPolicy\": \"UnknownPolicy\"}",
-                        "loadBalancingPolicy must name a registered policy (outlier_detection, pick_first, round_robin, test_policy),"
-                                + " was \"UnknownPolicy\""),
+                        "loadBalancingPolicy must name a registered policy (" + POLICIES + "), was \"UnknownPolicy\""),
                 invalid("{\"loadBalancingPolicy\": 1}", "loadBalancingPolicy must be a string, was 1"),
                 invalid("{\"loadBalancingConfig\": {\"round_robin\": {}}}",
                         "loadBalancingConfig must be an array, was {\"round_robin\":{}}"),

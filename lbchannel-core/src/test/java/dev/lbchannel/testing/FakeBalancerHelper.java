@@ -1,6 +1,7 @@
 package dev.lbchannel.testing;
 
 import dev.lbchannel.balancer.BalancerHelper;
+import dev.lbchannel.balancer.ForwardingSubchannel;
 import dev.lbchannel.balancer.PickArgs;
 import dev.lbchannel.balancer.PickResult;
 import dev.lbchannel.balancer.Picker;
@@ -16,9 +17,12 @@ import io.grpc.MethodDescriptor;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.LongSupplier;
 
 /**
  * The channel as a balancer unit test sees it: a real serializer whose uncaught exceptions the
@@ -32,6 +36,7 @@ public final class FakeBalancerHelper implements BalancerHelper {
     private final List<FakeSubchannel> subchannels = new ArrayList<>();
     private final List<SubchannelOptions> subchannelOptions = new ArrayList<>();
     private final List<ConnectivityState> states = new ArrayList<>();
+    private final Map<Subchannel, Map<String, LongSupplier>> gauges = new HashMap<>();
     private ConnectivityState state;
     private Picker picker;
     private int refreshes;
@@ -68,9 +73,36 @@ public final class FakeBalancerHelper implements BalancerHelper {
 
     /** Picks with the last published picker, inside the serializer. */
     public PickResult pick() {
+        return pick(ARGS);
+    }
+
+    /** Picks for {@code args} with the last published picker, inside the serializer. */
+    public PickResult pick(PickArgs args) {
         PickResult[] result = new PickResult[1];
-        serializer.execute(() -> result[0] = picker.pick(ARGS));
+        serializer.execute(() -> result[0] = picker.pick(args));
         return result[0];
+    }
+
+    /** The last published picker, to pick from any thread as RPCs do. */
+    public Picker picker() {
+        return picker;
+    }
+
+    /**
+     * What the policy shows channelz as {@code name} for {@code subchannel} (a fake one or a
+     * wrapper of one), now; {@code null} when it shows nothing under that name.
+     */
+    public Long gauge(Subchannel subchannel, String name) {
+        LongSupplier value = gauges.getOrDefault(unwrap(subchannel), Map.of()).get(name);
+        return value == null ? null : value.getAsLong();
+    }
+
+    private static Subchannel unwrap(Subchannel subchannel) {
+        Subchannel current = subchannel;
+        while (current instanceof ForwardingSubchannel wrapper) {
+            current = wrapper.delegate();
+        }
+        return current;
     }
 
     @Override
@@ -99,6 +131,12 @@ public final class FakeBalancerHelper implements BalancerHelper {
     public void refreshNameResolution() {
         serializer.assertInContext();
         refreshes++;
+    }
+
+    @Override
+    public void subchannelGauge(Subchannel subchannel, String name, LongSupplier value) {
+        serializer.assertInContext();
+        gauges.computeIfAbsent(unwrap(subchannel), s -> new HashMap<>()).put(name, value);
     }
 
     @Override

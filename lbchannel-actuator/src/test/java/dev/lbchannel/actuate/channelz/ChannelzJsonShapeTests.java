@@ -70,7 +70,7 @@ class ChannelzJsonShapeTests {
 
         Map<String, Object> subchannel = first(channel.get("subchannels"));
         assertThat(subchannel).containsOnlyKeys("id", "addresses", "state", "calls", "sockets", "trace", "connections",
-                "health").containsEntry("id", 2).containsEntry("addresses", List.of("10.0.0.7:8443"))
+                "health", "balancer").containsEntry("id", 2).containsEntry("addresses", List.of("10.0.0.7:8443"))
                 .containsEntry("state", "READY");
         assertThat(map(subchannel.get("calls"))).containsEntry("started", 5).containsEntry("succeeded", 5)
                 .containsEntry("failed", 0);

@@ -138,6 +138,18 @@ public final class BaseBalancer implements Balancer {
         }
     }
 
+    /**
+     * Publishes a picker built anew from the same READY set, for a policy whose pickers depend on
+     * a config that changed (such as least_request's {@code choiceCount}); nothing else changes.
+     */
+    public void rebuildPicker() {
+        helper.serializer().assertInContext();
+        if (publishedState == ConnectivityState.READY) {
+            publishedState = null; // so publish() does not take the picker for current
+            publish();
+        }
+    }
+
     /** Recomputes the aggregate state; publishes a picker if it or the READY set changed. */
     private void publish() {
         List<Subchannel> ready = new ArrayList<>();

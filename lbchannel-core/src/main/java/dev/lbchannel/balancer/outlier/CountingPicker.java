@@ -41,7 +41,7 @@ final class CountingPicker implements Picker {
         if (inner == null) {
             return own.countedResult();
         }
-        return PickResult.withSubchannel(picked, status -> tellBoth(inner, own, status));
+        return PickResult.withSubchannel(picked, new Both(inner, own));
     }
 
     private @Nullable OutlierSubchannel ownWrapper(Subchannel picked) {
@@ -55,11 +55,25 @@ final class CountingPicker implements Picker {
         return null;
     }
 
-    private static void tellBoth(CallOutcomeListener inner, OutlierSubchannel own, Status status) {
-        try {
-            inner.onCallEnded(status);
-        } finally {
-            own.onCallEnded(status);
+    /** The nested policy's listener and this policy's, told both events (a counting child needs the start). */
+    private record Both(CallOutcomeListener inner, OutlierSubchannel own) implements CallOutcomeListener {
+
+        @Override
+        public void onCallStarted() {
+            try {
+                inner.onCallStarted();
+            } finally {
+                own.onCallStarted();
+            }
+        }
+
+        @Override
+        public void onCallEnded(Status status) {
+            try {
+                inner.onCallEnded(status);
+            } finally {
+                own.onCallEnded(status);
+            }
         }
     }
 

@@ -10,6 +10,7 @@ import dev.lbchannel.serializer.Serializer;
 import io.grpc.ConnectivityState;
 
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.LongSupplier;
 
 /**
  * The helper the child policy gets: its subchannels come wrapped so that ejections reach it as
@@ -65,5 +66,10 @@ final class OutlierChildHelper implements BalancerHelper {
     @Override
     public EjectionReporter ejectionReporter() {
         return parent.ejectionReporter();
+    }
+
+    @Override
+    public void subchannelGauge(Subchannel subchannel, String name, LongSupplier value) {
+        parent.subchannelGauge(subchannel, name, value);
     }
 }

@@ -72,10 +72,17 @@ final class ServiceConfigShape {
         root.put("retryThrottling", object(Map.of("maxTokens", scalar(Kind.NUMBER), "tokenRatio", scalar(Kind.NUMBER))));
         root.put("healthCheckConfig", object(Map.of("serviceName", scalar(Kind.STRING))));
         ROOT = object(root);
+        ServiceConfigShape leastRequest = object(Map.of("choiceCount", scalar(Kind.NUMBER)));
+        ServiceConfigShape ringHash = object(Map.of("minRingSize", scalar(Kind.NUMBER),
+                "maxRingSize", scalar(Kind.NUMBER), "requestHashHeader", scalar(Kind.STRING)));
         POLICY_CONFIGS = Map.of(
                 "pick_first", object(Map.of("shuffleAddressList", scalar(Kind.BOOLEAN))),
                 "round_robin", object(Map.of()),
-                "outlier_detection", outlierDetection());
+                "outlier_detection", outlierDetection(),
+                "least_request", leastRequest,             // gRFC A48, under both its names
+                "least_request_experimental", leastRequest,
+                "ring_hash", ringHash,                     // gRFC A42 with A76's header, under both its names
+                "ring_hash_experimental", ringHash);
     }
 
     /** gRFC A50's block; its {@code childPolicy} is a policy list like {@code loadBalancingConfig}. */

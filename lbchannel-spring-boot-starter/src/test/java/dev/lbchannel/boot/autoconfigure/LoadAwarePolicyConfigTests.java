@@ -1,0 +1,181 @@
+package dev.lbchannel.boot.autoconfigure;
+
+import dev.lbchannel.config.Json;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The YAML of the load-aware policies, {@code least_request} (gRFC A48) and {@code ring_hash}
+ * (gRFC A42, A76): their blocks become typed JSON, a channel starts with them, and a bad value
+ * stops start-up with an analysis that names its very property.
+ */
+@Timeout(60)
+class LoadAwarePolicyConfigTests {
+
+    private static final ApplicationContextRunner RUNNER = LbChannelAutoConfigurationTests.RUNNER;
+    private static final String PREFIX = "lbchannel.channels.orders.service-config";
+
+    @Test
+    void leastRequestBlockIsTypedUnderBothNames() {
+        assertThat(json("""
+                load-balancing-config:
+                  - least_request: { choice-count: "3" }
+                  - least_request_experimental: { choiceCount: 4 }
+                """)).isEqualTo("{\"loadBalancingConfig\":[{\"least_request\":{\"choiceCount\":3}},"
+                + "{\"least_request_experimental\":{\"choiceCount\":4}}]}");
+    }
+
+    @Test
+    void aChannelStartsWithLeastRequest() {
+        RUNNER.withInitializer(Yaml.initializer("""
+                lbchannel:
+                  channels:
+                    orders:
+                      target: static:///127.0.0.1:1
+                      plaintext: true
+                      service-config:
+                        load-balancing-config: [ { least_request: { choice-count: 2 } } ]
+                """)).run(context -> assertThat(context).hasNotFailed());
+    }
+
+    @Test
+    void aLeastRequestChoiceCountBelowTwoNamesItsProperty() {
+        FailureAnalysis analysis = analyzeYaml("""
+                lbchannel:
+                  channels:
+                    orders:
+                      target: static:///127.0.0.1:1
+                      service-config:
+                        load-balancing-config:
+                          - least_request:
+                              choice-count: 1
+                """);
+        assertThat(analysis.getDescription()).startsWith("The lbchannel property 'lbchannel.channels.orders.service-config"
+                + ".load-balancing-config[0].least_request.choice-count' has the value '1'")
+                .contains("Invalid service config: loadBalancingConfig[0].least_request.choiceCount must be at least 2,"
+                        + " was 1");
+        assertThat(analysis.getAction()).startsWith("Correct lbchannel.channels.orders.service-config"
+                + ".load-balancing-config[0].least_request.choice-count as the reason says.");
+    }
+
+    @Test
+    void aLeastRequestChoiceCountThatIsNoNumberNamesItsProperty() {
+        FailureAnalysis analysis = analyze("lbchannel.channels.orders.target=static:///127.0.0.1:1",
+                PREFIX + ".load-balancing-config[0].least_request_experimental.choice-count=two");
+        assertThat(analysis.getDescription()).contains("'" + PREFIX
+                + ".load-balancing-config[0].least_request_experimental.choice-count' has the value 'two'")
+                .contains("loadBalancingConfig[0].least_request_experimental.choiceCount must be a number");
+    }
+
+    @Test
+    void aMisspeltLeastRequestFieldIsNamed() {
+        FailureAnalysis analysis = analyzeYaml("""
+                lbchannel:
+                  channels:
+                    orders:
+                      target: static:///127.0.0.1:1
+                      service-config:
+                        load-balancing-config: [ { least_request: { choice-cuont: 3 } } ]
+                """);
+        assertThat(analysis.getDescription()).contains("'" + PREFIX
+                + ".load-balancing-config[0].least_request.choice-cuont'");
+    }
+
+    @Test
+    void ringHashBlockIsTypedUnderBothNames() {
+        assertThat(json("""
+                load-balancing-config:
+                  - ring_hash: { min-ring-size: 512, max-ring-size: "2048", request-hash-header: x-user-id }
+                  - ring_hash_experimental: {}
+                """)).isEqualTo("{\"loadBalancingConfig\":[{\"ring_hash\":{\"minRingSize\":512,\"maxRingSize\":2048,"
+                + "\"requestHashHeader\":\"x-user-id\"}},{\"ring_hash_experimental\":{}}]}");
+    }
+
+    @Test
+    void aChannelStartsWithRingHash() {
+        RUNNER.withInitializer(Yaml.initializer("""
+                lbchannel:
+                  channels:
+                    orders:
+                      target: static:///127.0.0.1:1,127.0.0.1:2
+                      plaintext: true
+                      service-config:
+                        load-balancing-config: [ { ring_hash: { request-hash-header: x-user-id } } ]
+                """)).run(context -> assertThat(context).hasNotFailed());
+    }
+
+    @Test
+    void aRingSizeAboveTheLimitNamesItsProperty() {
+        FailureAnalysis analysis = analyzeYaml("""
+                lbchannel:
+                  channels:
+                    orders:
+                      target: static:///127.0.0.1:1
+                      service-config:
+                        load-balancing-config:
+                          - ring_hash:
+                              max-ring-size: 10000000
+                """);
+        assertThat(analysis.getDescription()).startsWith("The lbchannel property 'lbchannel.channels.orders.service-config"
+                + ".load-balancing-config[0].ring_hash.max-ring-size' has the value '10000000'")
+                .contains("Invalid service config: loadBalancingConfig[0].ring_hash.maxRingSize must be a whole number"
+                        + " from 1 to 8388608, was 10000000");
+        assertThat(analysis.getAction()).startsWith("Correct lbchannel.channels.orders.service-config"
+                + ".load-balancing-config[0].ring_hash.max-ring-size as the reason says.");
+    }
+
+    @Test
+    void aMinimumAboveTheMaximumNamesTheMinimum() {
+        FailureAnalysis analysis = analyzeYaml("""
+                lbchannel:
+                  channels:
+                    orders:
+                      target: static:///127.0.0.1:1
+                      service-config:
+                        load-balancing-config: [ { ring_hash: { min-ring-size: 5000 } } ]
+                """);
+        assertThat(analysis.getDescription()).contains("'" + PREFIX
+                + ".load-balancing-config[0].ring_hash.min-ring-size' has the value '5000'")
+                .contains("ring_hash.minRingSize must not be above maxRingSize (4096 by default), was 5000");
+    }
+
+    @Test
+    void aBinaryRequestHashHeaderNamesItsProperty() {
+        FailureAnalysis analysis = analyze("lbchannel.channels.orders.target=static:///127.0.0.1:1",
+                PREFIX + ".load-balancing-config[0].ring_hash.request-hash-header=x-trace-bin");
+        assertThat(analysis.getDescription()).contains("'" + PREFIX
+                + ".load-balancing-config[0].ring_hash.request-hash-header' has the value 'x-trace-bin'")
+                .contains("ring_hash.requestHashHeader must not name a binary (-bin) header, was \"x-trace-bin\"");
+    }
+
+    private static String json(String yaml) {
+        String indented = ("\n" + yaml).replace("\n", "\n        ");
+        return Json.write(ServiceConfigYaml.convert(
+                Yaml.bindMap("lbchannel:\n  channels:\n    orders:\n      service-config:" + indented, PREFIX),
+                PREFIX).json());
+    }
+
+    private static FailureAnalysis analyze(String... properties) {
+        return analyze(RUNNER.withPropertyValues(properties));
+    }
+
+    private static FailureAnalysis analyzeYaml(String yaml) {
+        return analyze(RUNNER.withInitializer(Yaml.initializer(yaml)));
+    }
+
+    private static FailureAnalysis analyze(ApplicationContextRunner runner) {
+        AtomicReference<@Nullable Throwable> failure = new AtomicReference<>();
+        runner.run(context -> failure.set(context.getStartupFailure()));
+        assertThat(failure.get()).as("start-up failure").isNotNull();
+        FailureAnalysis analysis = new LbChannelConfigurationFailureAnalyzer(null).analyze(failure.get());
+        assertThat(analysis).as("analysis of %s", failure.get()).isNotNull();
+        return analysis;
+    }
+}
