@@ -74,11 +74,12 @@ class LeastRequestSampleTests {
         } finally {
             callers.shutdownNow();
         }
-        // round_robin would send it a third (100)
-        assertThat(slowCalls.get()).as("calls to the slow backend of %d", total).isLessThan(total / 6);
+        // round_robin would send it a third (100); two choices pick it about when both samples are
+        // it (1 in 9), plus ties on a loaded machine
+        assertThat(slowCalls.get()).as("calls to the slow backend of %d", total).isLessThan(total / 5);
     }
 
-    /** Answers at once but ends each call (sends its trailers) 200 ms later, as a busy backend would. */
+    /** Answers at once but ends each call (sends its trailers) 500 ms later, as a busy backend would. */
     private final class EndLate implements ServerInterceptor {
         @Override
         public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
@@ -87,7 +88,7 @@ class LeastRequestSampleTests {
             return next.startCall(new SimpleForwardingServerCall<>(call) {
                 @Override
                 public void close(Status status, Metadata trailers) {
-                    timer.schedule(() -> delegate().close(status, trailers), 200, TimeUnit.MILLISECONDS);
+                    timer.schedule(() -> delegate().close(status, trailers), 500, TimeUnit.MILLISECONDS);
                 }
             }, headers);
         }

@@ -26,9 +26,10 @@ public interface BalancerHelper {
      * current service config's {@code healthCheckConfig} to the subchannel, now and on every
      * change, so a policy needs nothing more than this choice.
      *
-     * <p>A helper that wraps another (for a parent policy) must forward this method; the default
-     * serves only {@link SubchannelOptions#DEFAULT}, so that a forgotten override fails loudly
-     * instead of turning health checking off unseen.
+     * <p>A helper that wraps another (for a parent policy) must forward this method, as
+     * {@link ForwardingBalancerHelper} does; the default serves only
+     * {@link SubchannelOptions#DEFAULT}, so that a forgotten override fails loudly instead of
+     * turning health checking off unseen.
      *
      * @throws UnsupportedOperationException from the default, for any other options
      */

@@ -1,23 +1,19 @@
 package dev.lbchannel.balancer.outlier;
 
 import dev.lbchannel.balancer.BalancerHelper;
-import dev.lbchannel.balancer.EjectionReporter;
+import dev.lbchannel.balancer.ForwardingBalancerHelper;
 import dev.lbchannel.balancer.Picker;
 import dev.lbchannel.balancer.Subchannel;
 import dev.lbchannel.balancer.SubchannelOptions;
 import dev.lbchannel.resolver.Endpoint;
-import dev.lbchannel.serializer.Serializer;
 import io.grpc.ConnectivityState;
-
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.function.LongSupplier;
 
 /**
  * The helper the child policy gets: its subchannels come wrapped so that ejections reach it as
  * TRANSIENT_FAILURE, and its pickers go out through {@link OutlierDetectionBalancer}, which adds
  * the counting. Everything else is the channel's helper. Runs on the serializer.
  */
-final class OutlierChildHelper implements BalancerHelper {
+final class OutlierChildHelper extends ForwardingBalancerHelper {
 
     private final BalancerHelper parent;
     private final OutlierDetectionBalancer owner;
@@ -25,6 +21,11 @@ final class OutlierChildHelper implements BalancerHelper {
     OutlierChildHelper(BalancerHelper parent, OutlierDetectionBalancer owner) {
         this.parent = parent;
         this.owner = owner;
+    }
+
+    @Override
+    protected BalancerHelper delegate() {
+        return parent;
     }
 
     @Override
@@ -41,35 +42,5 @@ final class OutlierChildHelper implements BalancerHelper {
     @Override
     public void updateState(ConnectivityState state, Picker picker) {
         owner.childState(this, state, picker);
-    }
-
-    @Override
-    public void refreshNameResolution() {
-        parent.refreshNameResolution();
-    }
-
-    @Override
-    public String authority() {
-        return parent.authority();
-    }
-
-    @Override
-    public Serializer serializer() {
-        return parent.serializer();
-    }
-
-    @Override
-    public ScheduledExecutorService scheduler() {
-        return parent.scheduler();
-    }
-
-    @Override
-    public EjectionReporter ejectionReporter() {
-        return parent.ejectionReporter();
-    }
-
-    @Override
-    public void subchannelGauge(Subchannel subchannel, String name, LongSupplier value) {
-        parent.subchannelGauge(subchannel, name, value);
     }
 }

@@ -4,16 +4,14 @@ import dev.lbchannel.balancer.Balancer;
 import dev.lbchannel.balancer.BalancerHelper;
 import dev.lbchannel.balancer.BalancerRegistry;
 import dev.lbchannel.balancer.EjectionReporter;
+import dev.lbchannel.balancer.ForwardingBalancerHelper;
 import dev.lbchannel.balancer.PickResult;
-import dev.lbchannel.balancer.Picker;
 import dev.lbchannel.balancer.ResolvedEndpoints;
 import dev.lbchannel.balancer.Subchannel;
-import dev.lbchannel.balancer.SubchannelOptions;
 import dev.lbchannel.channelz.DetectionMethod;
 import dev.lbchannel.channelz.UnenforcedReason;
 import dev.lbchannel.config.Json;
 import dev.lbchannel.resolver.Endpoint;
-import dev.lbchannel.serializer.Serializer;
 import dev.lbchannel.testing.FakeBalancerHelper;
 import dev.lbchannel.testing.FakeSubchannel;
 import io.grpc.Attributes;
@@ -27,7 +25,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import static dev.lbchannel.testing.FakeBalancerHelper.endpoint;
@@ -141,40 +138,10 @@ final class OutlierFixture implements EjectionReporter {
     }
 
     /** The fake helper, reporting ejections to this fixture. */
-    private final class Reporting implements BalancerHelper {
+    private final class Reporting extends ForwardingBalancerHelper {
         @Override
-        public Subchannel createSubchannel(Endpoint endpoint) {
-            return fake.createSubchannel(endpoint);
-        }
-
-        @Override
-        public Subchannel createSubchannel(Endpoint endpoint, SubchannelOptions options) {
-            return fake.createSubchannel(endpoint, options);
-        }
-
-        @Override
-        public void updateState(ConnectivityState state, Picker picker) {
-            fake.updateState(state, picker);
-        }
-
-        @Override
-        public void refreshNameResolution() {
-            fake.refreshNameResolution();
-        }
-
-        @Override
-        public String authority() {
-            return fake.authority();
-        }
-
-        @Override
-        public Serializer serializer() {
-            return fake.serializer();
-        }
-
-        @Override
-        public ScheduledExecutorService scheduler() {
-            return fake.scheduler();
+        protected BalancerHelper delegate() {
+            return fake;
         }
 
         @Override

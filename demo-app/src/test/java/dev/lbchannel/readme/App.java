@@ -1,4 +1,4 @@
-package dev.lbchannel.demo.readme;
+package dev.lbchannel.readme;
 
 import dev.lbchannel.boot.ImportLbChannelStubs;
 import dev.lbchannel.demo.v1.GreeterGrpc;
