@@ -6,7 +6,6 @@ import dev.lbchannel.balancer.PickArgs;
 import dev.lbchannel.balancer.PickResult;
 import dev.lbchannel.balancer.Picker;
 import dev.lbchannel.balancer.Subchannel;
-import io.grpc.Status;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -41,7 +40,7 @@ final class CountingPicker implements Picker {
         if (inner == null) {
             return own.countedResult();
         }
-        return PickResult.withSubchannel(picked, new Both(inner, own));
+        return own.countedResult(picked, inner);
     }
 
     private @Nullable OutlierSubchannel ownWrapper(Subchannel picked) {
@@ -53,28 +52,6 @@ final class CountingPicker implements Picker {
             current = wrapper.delegate();
         }
         return null;
-    }
-
-    /** The nested policy's listener and this policy's, told both events (a counting child needs the start). */
-    private record Both(CallOutcomeListener inner, OutlierSubchannel own) implements CallOutcomeListener {
-
-        @Override
-        public void onCallStarted() {
-            try {
-                inner.onCallStarted();
-            } finally {
-                own.onCallStarted();
-            }
-        }
-
-        @Override
-        public void onCallEnded(Status status) {
-            try {
-                inner.onCallEnded(status);
-            } finally {
-                own.onCallEnded(status);
-            }
-        }
     }
 
     @Override

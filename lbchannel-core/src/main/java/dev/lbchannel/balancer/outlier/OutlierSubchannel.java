@@ -24,6 +24,12 @@ final class OutlierSubchannel extends ForwardingSubchannel implements CallOutcom
     private final Subchannel delegate;
     private final OutlierDetectionBalancer owner;
     private final PickResult counted;
+    /**
+     * The last result made for a nested policy's own listener (least_request counting inside):
+     * such a child reuses one listener per subchannel, so caching the pair keeps picks
+     * allocation-free. Racy on purpose: a stale or lost entry only costs a new one.
+     */
+    private volatile @Nullable PickResult combined;
     /** Where its calls are counted; {@code null} while its endpoint is not tracked. */
     private volatile @Nullable EndpointTracker tracker;
     private @Nullable SubchannelStateListener childListener;
@@ -49,6 +55,43 @@ final class OutlierSubchannel extends ForwardingSubchannel implements CallOutcom
     /** The pick result that counts this subchannel's calls. */
     PickResult countedResult() {
         return counted;
+    }
+
+    /**
+     * The pick result that reports to {@code inner} (a nested policy's listener) and counts here,
+     * made once per inner listener; {@code picked} is what the nested policy picked.
+     */
+    PickResult countedResult(Subchannel picked, CallOutcomeListener inner) {
+        PickResult cached = combined;
+        if (cached != null && cached.subchannel() == picked
+                && cached.outcomeListener() instanceof Both both && both.inner() == inner) {
+            return cached;
+        }
+        PickResult made = PickResult.withSubchannel(picked, new Both(inner, this));
+        combined = made;
+        return made;
+    }
+
+    /** The nested policy's listener and this one, told both events (a counting child needs the start). */
+    private record Both(CallOutcomeListener inner, OutlierSubchannel own) implements CallOutcomeListener {
+
+        @Override
+        public void onCallStarted() {
+            try {
+                inner.onCallStarted();
+            } finally {
+                own.onCallStarted();
+            }
+        }
+
+        @Override
+        public void onCallEnded(Status status) {
+            try {
+                inner.onCallEnded(status);
+            } finally {
+                own.onCallEnded(status);
+            }
+        }
     }
 
     @Nullable EndpointTracker tracker() {
