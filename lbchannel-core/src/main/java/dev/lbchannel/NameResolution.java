@@ -40,6 +40,7 @@ final class NameResolution {
         Resolver created = target.provider().newResolver(target.target(),
                 new ResolverArgs(settings.defaultPort(), channel.scheduler(), settings.offloadExecutor(),
                         settings.transportFactory().options().eventLoopGroup(), channel.serializer()));
+        channel.resolution().resolverStarted(created);
         return new ResolverBridge(created, channel.serializer(), channel.scheduler(),
                 settings.backoffPolicy(), this::onResult, this::onError);
     }
@@ -82,6 +83,7 @@ final class NameResolution {
     }
 
     private Status onResult(ResolutionResult result) {
+        channel.resolution().resolved(result.endpoints().size());
         traceEndpointCount(result.endpoints().size());
         ServiceConfigSelector.Selection selection = configs.select(result);
         ServiceConfig config = selection.config();
@@ -101,6 +103,7 @@ final class NameResolution {
     }
 
     private void onError(Status error) {
+        channel.resolution().failed(error);
         channel.trace().warning("Resolution failed: " + error.getCode()
                 + (error.getDescription() == null ? "" : " " + error.getDescription()));
         if (resolvedOnce) {

@@ -1,5 +1,7 @@
 package dev.lbchannel.resolver;
 
+import java.util.Map;
+
 /**
  * Watches one target name and reports what it resolves to. Created by a
  * {@link ResolverProvider}; the channel calls it from its serializer, one call at a time.
@@ -19,4 +21,15 @@ public interface Resolver {
 
     /** Stops resolving; the listener hears nothing after this returns. */
     void shutdown();
+
+    /**
+     * A few short values that channelz shows about this resolver's own progress, beside what the
+     * channel records of its results (for a registry watch: the revision it has seen, whether the
+     * watch is connected, when it last relisted). Called from any thread whenever a snapshot is
+     * taken, so it must be thread-safe and quick; it must never hold a secret or a metadata value.
+     * The default shows nothing.
+     */
+    default Map<String, Object> details() {
+        return Map.of();
+    }
 }

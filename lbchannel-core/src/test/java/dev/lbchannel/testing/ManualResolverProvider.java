@@ -28,6 +28,7 @@ public final class ManualResolverProvider implements ResolverProvider {
     private final AtomicInteger refreshes = new AtomicInteger();
     private volatile @Nullable ResolverListener listener;
     private volatile @Nullable ResolutionResult last;
+    private volatile Map<String, Object> details = Map.of();
 
     public ManualResolverProvider(String scheme) {
         this.scheme = scheme;
@@ -59,6 +60,11 @@ public final class ManualResolverProvider implements ResolverProvider {
             public void shutdown() {
                 listener = null;
             }
+
+            @Override
+            public Map<String, Object> details() {
+                return details;
+            }
         };
     }
 
@@ -85,6 +91,11 @@ public final class ManualResolverProvider implements ResolverProvider {
         if (current != null) {
             current.onError(status);
         }
+    }
+
+    /** What the resolver shows of itself in snapshots from now on. */
+    public void details(Map<String, Object> shown) {
+        details = Map.copyOf(shown);
     }
 
     public int refreshes() {

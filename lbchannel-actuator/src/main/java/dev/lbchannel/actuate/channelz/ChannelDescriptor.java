@@ -9,11 +9,13 @@ import java.util.List;
  * One channel as {@code GET /actuator/channelz/{name}} shows it: its name under
  * {@code lbchannel.channels}, the target as configured, connectivity state, the policy in use,
  * call counts, subchannels, recent trace, the connection counts of all its subchannels ever, the
- * retries, transparent retries and hedges its calls made, and its outlier ejections.
+ * retries, transparent retries and hedges its calls made, its outlier ejections, and what its
+ * resolver reported.
  */
 public record ChannelDescriptor(long id, String name, String target, String state, String lbPolicy,
         CallsDescriptor calls, List<SubchannelDescriptor> subchannels, List<TraceDescriptor> trace,
-        ConnectionsDescriptor connections, AttemptsDescriptor attempts, OutlierDetectionDescriptor outlierDetection)
+        ConnectionsDescriptor connections, AttemptsDescriptor attempts, OutlierDetectionDescriptor outlierDetection,
+        ResolutionDescriptor resolution)
         implements OperationResponseBody {
 
     static ChannelDescriptor of(String name, ChannelSnapshot channel) {
@@ -21,6 +23,7 @@ public record ChannelDescriptor(long id, String name, String target, String stat
                 channel.lbPolicy(), CallsDescriptor.of(channel.calls()),
                 channel.subchannels().stream().map(SubchannelDescriptor::of).toList(),
                 TraceDescriptor.of(channel.trace()), ConnectionsDescriptor.of(channel.connections()),
-                AttemptsDescriptor.of(channel.attempts()), OutlierDetectionDescriptor.of(channel.ejections()));
+                AttemptsDescriptor.of(channel.attempts()), OutlierDetectionDescriptor.of(channel.ejections()),
+                ResolutionDescriptor.of(channel.resolution()));
     }
 }

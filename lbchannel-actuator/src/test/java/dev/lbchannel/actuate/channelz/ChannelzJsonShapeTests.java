@@ -6,6 +6,7 @@ import dev.lbchannel.channelz.CallStats;
 import dev.lbchannel.channelz.ConnectionStats;
 import dev.lbchannel.channelz.DetectionMethod;
 import dev.lbchannel.channelz.EjectionCounter;
+import dev.lbchannel.channelz.ResolutionStats;
 import dev.lbchannel.channelz.SocketSnapshot;
 import dev.lbchannel.channelz.SubchannelHealth;
 import dev.lbchannel.channelz.SubchannelSnapshot;
@@ -45,7 +46,7 @@ class ChannelzJsonShapeTests {
         assertThat(body).containsOnlyKeys("channels");
         Map<String, Object> channel = first(body.get("channels"));
         assertThat(channel).containsOnlyKeys("id", "name", "target", "state", "lbPolicy", "calls", "subchannels", "trace",
-                "connections", "attempts", "outlierDetection");
+                "connections", "attempts", "outlierDetection", "resolution");
         assertThat(channel).containsEntry("id", 1).containsEntry("name", "orders")
                 .containsEntry("target", "dns:///orders.internal:8443").containsEntry("state", "READY")
                 .containsEntry("lbPolicy", "round_robin");
@@ -126,6 +127,28 @@ class ChannelzJsonShapeTests {
                 .containsEntry("max_ejection_overflow", 1);
         Map<String, Object> none = map(toMap(ChannelDescriptor.of("orders", base)).get("outlierDetection"));
         assertThat(none).containsEntry("ejectedSubchannels", List.of());
+    }
+
+    @Test
+    void resolutionPinsWhatTheResolverReported() {
+        ChannelSnapshot base = snapshot();
+        ChannelSnapshot resolved = new ChannelSnapshot(base.id(), base.target(), base.state(), base.lbPolicy(),
+                base.calls(), base.subchannels(), base.trace(), base.connections(), base.attempts(), base.ejections(),
+                new ResolutionStats(T0, 4, 7, 1, "UNAVAILABLE: registry unreachable", T1,
+                        Map.of("watch", "CONNECTED", "revision", 1234L)));
+
+        Map<String, Object> resolution = map(toMap(ChannelDescriptor.of("orders", resolved)).get("resolution"));
+
+        assertThat(resolution).containsOnlyKeys("lastUpdate", "endpoints", "updates", "errors", "lastError",
+                "lastErrorTime", "resolver").containsEntry("lastUpdate", "2026-11-24T10:00:00Z")
+                .containsEntry("endpoints", 4).containsEntry("updates", 7).containsEntry("errors", 1)
+                .containsEntry("lastError", "UNAVAILABLE: registry unreachable")
+                .containsEntry("lastErrorTime", "2026-11-24T10:00:01.250Z");
+        assertThat(map(resolution.get("resolver"))).containsOnlyKeys("revision", "watch")
+                .containsEntry("revision", 1234).containsEntry("watch", "CONNECTED");
+        Map<String, Object> none = map(toMap(ChannelDescriptor.of("orders", base)).get("resolution"));
+        assertThat(none).containsEntry("lastUpdate", null).containsEntry("endpoints", -1)
+                .containsEntry("resolver", Map.of());
     }
 
     @Test
