@@ -114,8 +114,9 @@ final class ClientFrameReader implements Http2FrameReader, Http2FrameReader.Conf
             case HEADERS -> readHeaders(ctx, in, payload, length, flags, requireStream(streamId, type), listener);
             case PRIORITY -> readPriority(ctx, in, payload, length, requireStream(streamId, type), listener);
             case RST_STREAM -> {
+                requireStream(streamId, type);   // before the length, as Netty's reader checks
                 requireLength(length, 4, type);
-                listener.onRstStreamRead(ctx, requireStream(streamId, type), in.getUnsignedInt(payload));
+                listener.onRstStreamRead(ctx, streamId, in.getUnsignedInt(payload));
             }
             case SETTINGS -> readSettings(ctx, in, payload, length, flags, requireConnection(streamId, type), listener);
             case PUSH_PROMISE -> throw connectionError(Http2Error.PROTOCOL_ERROR, "Server push is disabled");
@@ -162,7 +163,10 @@ final class ClientFrameReader implements Http2FrameReader, Http2FrameReader.Conf
             dependency = (int) (word & Integer.MAX_VALUE);
             weight = (short) (in.getUnsignedByte(payload + offset + 4) + 1);
             if (dependency == streamId) {
-                throw streamError(streamId, Http2Error.PROTOCOL_ERROR, "A stream cannot depend on itself");
+                // A stream error in §5.3.1, but thrown here the header block would go undecoded and
+                // the HPACK tables of the two ends would part: only the connection can end here.
+                throw connectionError(Http2Error.PROTOCOL_ERROR, "HEADERS for stream %d depend on that stream",
+                        streamId);
             }
             offset += 5;
         }

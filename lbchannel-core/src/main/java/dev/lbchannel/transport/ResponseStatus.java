@@ -81,7 +81,8 @@ final class ResponseStatus {
         if (code == null) {
             return Status.UNKNOWN.withDescription("Response trailers have no grpc-status");
         }
-        int value = parseInt(code);
+        // One or two digits, as grpc-java reads it: "0000" is no code of gRPC's
+        int value = code.length() <= 2 ? parseInt(code) : -1;
         if (value < 0) {
             return Status.UNKNOWN.withDescription("Response trailers have a malformed grpc-status");
         }
@@ -107,11 +108,11 @@ final class ResponseStatus {
 
     /**
      * Decodes {@code grpc-message}: percent-encoded UTF-8. A malformed escape is kept as it is
-     * rather than failing the RPC.
+     * rather than failing the RPC, and bytes a server should have escaped (controls, non-ASCII)
+     * are read as UTF-8 too, as grpc-java reads them.
      */
     static String percentDecode(CharSequence text) {
-        int first = indexOf(text, '%');
-        if (first < 0) {
+        if (!needsDecoding(text)) {
             return text.toString();
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream(text.length());
@@ -131,13 +132,15 @@ final class ResponseStatus {
         return out.toString(StandardCharsets.UTF_8);
     }
 
-    private static int indexOf(CharSequence text, char c) {
+    /** Whether {@code text} has an escape, or a byte outside printable ASCII, to decode. */
+    private static boolean needsDecoding(CharSequence text) {
         for (int i = 0; i < text.length(); i++) {
-            if (text.charAt(i) == c) {
-                return i;
+            char c = text.charAt(i);
+            if (c < ' ' || c >= '~' || (c == '%' && i + 2 < text.length())) {
+                return true;
             }
         }
-        return -1;
+        return false;
     }
 
     /** Parses a non-negative decimal of up to nine digits; -1 when malformed. */

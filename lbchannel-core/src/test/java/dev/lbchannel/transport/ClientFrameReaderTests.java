@@ -105,7 +105,7 @@ class ClientFrameReaderTests {
     void zeroStreamWindowUpdateFailsOnlyItsStreamAndReadingGoesOn() throws Exception {
         ByteBuf input = track(frames(frame(0x8, 0, 3, Unpooled.buffer().writeInt(0)),
                 frame(0x6, 0, 0, Unpooled.buffer().writeLong(1))));
-        Recorder events = new Recorder();
+        FrameEvents events = new FrameEvents();
         ClientFrameReader reader = new ClientFrameReader(ResponseHeaders.decoder(8192));
         assertThatThrownBy(() -> reader.readFrame(ctx, input, events))
                 .isInstanceOf(Http2Exception.StreamException.class);
@@ -116,7 +116,7 @@ class ClientFrameReaderTests {
     private void assertConnectionError(ByteBuf input, Http2Error error) {
         track(input);
         ClientFrameReader reader = new ClientFrameReader(ResponseHeaders.decoder(8192));
-        assertThatThrownBy(() -> reader.readFrame(ctx, input, new Recorder()))
+        assertThatThrownBy(() -> reader.readFrame(ctx, input, new FrameEvents()))
                 .isInstanceOfSatisfying(Http2Exception.class, e -> {
                     assertThat(e).isNotInstanceOf(Http2Exception.StreamException.class);
                     assertThat(e.error()).isEqualTo(error);
@@ -136,7 +136,7 @@ class ClientFrameReaderTests {
     }
 
     private List<String> read(Http2FrameReader reader, ByteBuf input, int split) throws Http2Exception {
-        Recorder events = new Recorder();
+        FrameEvents events = new FrameEvents();
         ByteBuf cumulation = Unpooled.buffer();
         try {
             cumulation.writeBytes(input, input.readerIndex(), split);
@@ -172,91 +172,5 @@ class ClientFrameReaderTests {
 
     private static ByteBuf frames(ByteBuf... frames) {
         return Unpooled.wrappedBuffer(frames);
-    }
-
-    /** Writes each event as a line; header lists as name=value in order, whatever their class. */
-    private static final class Recorder implements Http2FrameListener {
-        final List<String> events = new ArrayList<>();
-
-        @Override
-        public int onDataRead(ChannelHandlerContext ctx, int streamId, ByteBuf data, int padding, boolean end) {
-            events.add("data " + streamId + " " + ByteBufUtil.hexDump(data) + " pad " + padding + " end " + end);
-            return data.readableBytes() + padding;
-        }
-
-        @Override
-        public void onHeadersRead(ChannelHandlerContext ctx, int streamId, Http2Headers headers, int padding,
-                boolean end) {
-            events.add("headers " + streamId + " " + text(headers) + " pad " + padding + " end " + end);
-        }
-
-        @Override
-        public void onHeadersRead(ChannelHandlerContext ctx, int streamId, Http2Headers headers, int dependency,
-                short weight, boolean exclusive, int padding, boolean end) {
-            events.add("headers " + streamId + " " + text(headers) + " dep " + dependency + " w " + weight
-                    + " ex " + exclusive + " pad " + padding + " end " + end);
-        }
-
-        @Override
-        public void onPriorityRead(ChannelHandlerContext ctx, int streamId, int dependency, short weight,
-                boolean exclusive) {
-            events.add("priority " + streamId + " " + dependency + " " + weight + " " + exclusive);
-        }
-
-        @Override
-        public void onRstStreamRead(ChannelHandlerContext ctx, int streamId, long errorCode) {
-            events.add("rst " + streamId + " " + errorCode);
-        }
-
-        @Override
-        public void onSettingsAckRead(ChannelHandlerContext ctx) {
-            events.add("settings ack");
-        }
-
-        @Override
-        public void onSettingsRead(ChannelHandlerContext ctx, Http2Settings settings) {
-            events.add("settings " + settings);
-        }
-
-        @Override
-        public void onPingRead(ChannelHandlerContext ctx, long data) {
-            events.add("ping " + data);
-        }
-
-        @Override
-        public void onPingAckRead(ChannelHandlerContext ctx, long data) {
-            events.add("ping ack " + data);
-        }
-
-        @Override
-        public void onPushPromiseRead(ChannelHandlerContext ctx, int streamId, int promisedStreamId,
-                Http2Headers headers, int padding) {
-            events.add("push " + streamId);
-        }
-
-        @Override
-        public void onGoAwayRead(ChannelHandlerContext ctx, int lastStreamId, long errorCode, ByteBuf debugData) {
-            events.add("goaway " + lastStreamId + " " + errorCode + " " + ByteBufUtil.hexDump(debugData));
-        }
-
-        @Override
-        public void onWindowUpdateRead(ChannelHandlerContext ctx, int streamId, int increment) {
-            events.add("window " + streamId + " " + increment);
-        }
-
-        @Override
-        public void onUnknownFrame(ChannelHandlerContext ctx, byte frameType, int streamId, Http2Flags flags,
-                ByteBuf payload) {
-            events.add("unknown " + frameType + " " + streamId + " " + flags.value() + " "
-                    + ByteBufUtil.hexDump(payload));
-        }
-
-        private static String text(Http2Headers headers) {
-            StringBuilder text = new StringBuilder();
-            for (Map.Entry<CharSequence, CharSequence> header : headers) {
-                text.append(header.getKey()).append('=').append(header.getValue()).append(';');
-            }
-            return text.toString();
-        }
     }
 }
