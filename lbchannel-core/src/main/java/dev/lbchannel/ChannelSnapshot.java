@@ -6,6 +6,7 @@ import dev.lbchannel.channelz.ConnectionStats;
 import dev.lbchannel.channelz.EjectionStats;
 import dev.lbchannel.channelz.SubchannelSnapshot;
 import dev.lbchannel.channelz.TraceEvent;
+import dev.lbchannel.channelz.WeightStats;
 import io.grpc.ConnectivityState;
 
 import java.util.List;
@@ -17,11 +18,18 @@ import static java.util.Objects.requireNonNull;
  * policy in use, call counts, subchannels with their sockets, the recent trace, and the connection
  * counts of all its subchannels, past ones included (gRFC A94), and the extra attempts its calls
  * made (retries, transparent retries, hedges; gRFC A6), and its policy's outlier ejections (gRFC
- * A50, A91). Immutable.
+ * A50, A91), and the weight updates of a weighted policy (gRFC A58, A78). Immutable.
  */
 public record ChannelSnapshot(long id, String target, ConnectivityState state, String lbPolicy,
         CallStats calls, List<SubchannelSnapshot> subchannels, List<TraceEvent> trace, ConnectionStats connections,
-        AttemptStats attempts, EjectionStats ejections) {
+        AttemptStats attempts, EjectionStats ejections, WeightStats weights) {
+
+    /** A snapshot without weight updates, as before weighted_round_robin. */
+    public ChannelSnapshot(long id, String target, ConnectivityState state, String lbPolicy,
+            CallStats calls, List<SubchannelSnapshot> subchannels, List<TraceEvent> trace, ConnectionStats connections,
+            AttemptStats attempts, EjectionStats ejections) {
+        this(id, target, state, lbPolicy, calls, subchannels, trace, connections, attempts, ejections, WeightStats.NONE);
+    }
 
     /** A snapshot without ejections, as before outlier detection. */
     public ChannelSnapshot(long id, String target, ConnectivityState state, String lbPolicy,
@@ -47,5 +55,6 @@ public record ChannelSnapshot(long id, String target, ConnectivityState state, S
         subchannels = List.copyOf(subchannels);
         trace = List.copyOf(trace);
         requireNonNull(ejections, "ejections");
+        requireNonNull(weights, "weights");
     }
 }
