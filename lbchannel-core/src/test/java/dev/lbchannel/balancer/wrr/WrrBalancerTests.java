@@ -79,10 +79,15 @@ class WrrBalancerTests {
     /** Ends one call on each endpoint, with its per-call report in the trailers. */
     private void reportPerCall(double... utilizations) {
         for (int i = 0; i < 3; i++) {
-            Metadata trailers = new Metadata();
-            trailers.put(OrcaPerCallReports.TRAILER, OrcaMessages.encodeReport(load(utilizations[i])));
-            resultFor(i).outcomeListener().onCallEnded(Status.OK, trailers);
+            endCall(i, load(utilizations[i]));
         }
+    }
+
+    /** Ends one call on endpoint {@code i} with {@code report} in its trailers. */
+    private void endCall(int i, OrcaLoadReport report) {
+        Metadata trailers = new Metadata();
+        trailers.put(OrcaPerCallReports.TRAILER, OrcaMessages.encodeReport(report));
+        resultFor(i).outcomeListener().onCallEnded(Status.OK, trailers);
     }
 
     /** The result the current picker returns for endpoint {@code i}. */
@@ -189,9 +194,7 @@ class WrrBalancerTests {
     @Test
     void onlyOneWeightedEndpointIsRoundRobin() {
         threeReady(config(false));
-        Metadata trailers = new Metadata();
-        trailers.put(OrcaPerCallReports.TRAILER, OrcaMessages.encodeReport(load(0.1)));
-        resultFor(0).outcomeListener().onCallEnded(Status.OK, trailers);
+        endCall(0, load(0.1));
         forwardSeconds(11);
 
         assertThat(helper.weightUpdates()).last().isEqualTo(new WeightUpdate(2, 0, true));
@@ -204,11 +207,7 @@ class WrrBalancerTests {
         for (int round = 0; round < 2; round++) {
             for (int i = 0; i < 3; i++) {
                 // Same utilization; endpoint 0 fails half its calls: 100 / (0.5 + 0.5 * 1.0) = 100 vs 200.
-                OrcaLoadReport report = OrcaLoadReport.builder().qps(100).cpuUtilization(0.5)
-                        .eps(i == 0 ? 50 : 0).build();
-                Metadata trailers = new Metadata();
-                trailers.put(OrcaPerCallReports.TRAILER, OrcaMessages.encodeReport(report));
-                resultFor(i).outcomeListener().onCallEnded(Status.OK, trailers);
+                endCall(i, OrcaLoadReport.builder().qps(100).cpuUtilization(0.5).eps(i == 0 ? 50 : 0).build());
             }
             forwardSeconds(10);
         }
@@ -253,11 +252,8 @@ class WrrBalancerTests {
                 false, Duration.ofSeconds(10), List.of("named_metrics.queue.depth", "utilization.disk")));
         double[][] metrics = {{0.6, 0.1}, {0.1, 0.3}, {0, 0}};   // max of the two; none: cpu
         for (int i = 0; i < 3; i++) {
-            OrcaLoadReport report = OrcaLoadReport.builder().qps(100).cpuUtilization(0.2)
-                    .namedMetric("queue.depth", metrics[i][0]).utilization("disk", metrics[i][1]).build();
-            Metadata trailers = new Metadata();
-            trailers.put(OrcaPerCallReports.TRAILER, OrcaMessages.encodeReport(report));
-            resultFor(i).outcomeListener().onCallEnded(Status.OK, trailers);
+            endCall(i, OrcaLoadReport.builder().qps(100).cpuUtilization(0.2)
+                    .namedMetric("queue.depth", metrics[i][0]).utilization("disk", metrics[i][1]).build());
         }
         forwardSeconds(1);
 
