@@ -9,10 +9,14 @@ import dev.lbchannel.balancer.ResolvedEndpoints;
 import dev.lbchannel.serializer.Serializer;
 import dev.lbchannel.balancer.Subchannel;
 import dev.lbchannel.balancer.SubchannelOptions;
+import dev.lbchannel.balancer.WeightUpdateReporter;
+import dev.lbchannel.orca.OrcaLoadReportListener;
+import dev.lbchannel.orca.OrcaOobSubscription;
 import dev.lbchannel.resolver.Endpoint;
 import io.grpc.ConnectivityState;
 import io.grpc.Status;
 
+import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.LongSupplier;
 
@@ -118,8 +122,20 @@ final class BalancerBridge implements BalancerHelper {
     }
 
     @Override
+    public WeightUpdateReporter weightUpdateReporter() {
+        return channel.weightUpdates();
+    }
+
+    @Override
     public void subchannelGauge(Subchannel subchannel, String name, LongSupplier value) {
         channel.serializer().assertInContext();
         DefaultSubchannel.unwrap(subchannel).gauges.put(name, value);
+    }
+
+    @Override
+    public OrcaOobSubscription watchOrcaReports(Subchannel subchannel, Duration reportInterval,
+            OrcaLoadReportListener listener) {
+        channel.serializer().assertInContext();
+        return DefaultSubchannel.unwrap(subchannel).orcaReports().subscribe(reportInterval, listener);
     }
 }

@@ -131,7 +131,7 @@ final class CallAttempt implements ClientStreamListener {
         subchannel.calls().finished(status.isOk());
         CallOutcomeListener listener = outcome;
         if (listener != null) {
-            reportOutcome(listener, status);
+            reportOutcome(listener, status, trailers);
         }
         owner.attemptEnded(this, status, progress, trailers);
     }
@@ -146,9 +146,9 @@ final class CallAttempt implements ClientStreamListener {
     }
 
     /** A policy's listener must not throw; if it does, the call still ends as it should. */
-    private static void reportOutcome(CallOutcomeListener listener, Status status) {
+    private static void reportOutcome(CallOutcomeListener listener, Status status, Metadata trailers) {
         try {
-            listener.onCallEnded(status);
+            listener.onCallEnded(status, trailers);
         } catch (RuntimeException e) {
             logger.log(Level.WARNING, "A balancer's call-outcome listener threw", e);
         }

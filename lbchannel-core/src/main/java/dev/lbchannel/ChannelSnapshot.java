@@ -7,6 +7,7 @@ import dev.lbchannel.channelz.EjectionStats;
 import dev.lbchannel.channelz.ResolutionStats;
 import dev.lbchannel.channelz.SubchannelSnapshot;
 import dev.lbchannel.channelz.TraceEvent;
+import dev.lbchannel.channelz.WeightStats;
 import io.grpc.ConnectivityState;
 
 import java.util.List;
@@ -18,17 +19,26 @@ import static java.util.Objects.requireNonNull;
  * policy in use, call counts, subchannels with their sockets, the recent trace, and the connection
  * counts of all its subchannels, past ones included (gRFC A94), and the extra attempts its calls
  * made (retries, transparent retries, hedges; gRFC A6), and its policy's outlier ejections (gRFC
- * A50, A91), and what its resolver reported. Immutable.
+ * A50, A91), the weight updates of a weighted policy (gRFC A58, A78), and what its resolver
+ * reported. Immutable.
  */
 public record ChannelSnapshot(long id, String target, ConnectivityState state, String lbPolicy,
         CallStats calls, List<SubchannelSnapshot> subchannels, List<TraceEvent> trace, ConnectionStats connections,
-        AttemptStats attempts, EjectionStats ejections, ResolutionStats resolution) {
+        AttemptStats attempts, EjectionStats ejections, WeightStats weights, ResolutionStats resolution) {
 
     /** A snapshot without resolution figures, as before they were kept. */
     public ChannelSnapshot(long id, String target, ConnectivityState state, String lbPolicy,
             CallStats calls, List<SubchannelSnapshot> subchannels, List<TraceEvent> trace, ConnectionStats connections,
+            AttemptStats attempts, EjectionStats ejections, WeightStats weights) {
+        this(id, target, state, lbPolicy, calls, subchannels, trace, connections, attempts, ejections, weights,
+                ResolutionStats.NONE);
+    }
+
+    /** A snapshot without weight updates or resolution figures, as before weighted_round_robin. */
+    public ChannelSnapshot(long id, String target, ConnectivityState state, String lbPolicy,
+            CallStats calls, List<SubchannelSnapshot> subchannels, List<TraceEvent> trace, ConnectionStats connections,
             AttemptStats attempts, EjectionStats ejections) {
-        this(id, target, state, lbPolicy, calls, subchannels, trace, connections, attempts, ejections,
+        this(id, target, state, lbPolicy, calls, subchannels, trace, connections, attempts, ejections, WeightStats.NONE,
                 ResolutionStats.NONE);
     }
 
@@ -56,6 +66,7 @@ public record ChannelSnapshot(long id, String target, ConnectivityState state, S
         subchannels = List.copyOf(subchannels);
         trace = List.copyOf(trace);
         requireNonNull(ejections, "ejections");
+        requireNonNull(weights, "weights");
         requireNonNull(resolution, "resolution");
     }
 }

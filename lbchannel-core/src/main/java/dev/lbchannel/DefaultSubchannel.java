@@ -15,6 +15,7 @@ import dev.lbchannel.channelz.SubchannelGauges;
 import dev.lbchannel.channelz.SubchannelSnapshot;
 import dev.lbchannel.channelz.TraceEvent;
 import dev.lbchannel.health.HealthWatcher;
+import dev.lbchannel.orca.OrcaOobWatcher;
 import dev.lbchannel.resolver.Endpoint;
 import dev.lbchannel.transport.ClientTransport;
 import io.grpc.ConnectivityState;
@@ -49,6 +50,8 @@ final class DefaultSubchannel implements Subchannel {
     final SubchannelGauges gauges = new SubchannelGauges(); // its policy's numbers, for channelz
     /** Client-side health checking (gRFC A17), for a subchannel whose policy asked for it. */
     private final @Nullable HealthWatcher health;
+    /** Out-of-band load reports (gRFC A51), made when a policy first asks for them. */
+    private @Nullable OrcaOobWatcher orca;
 
     private volatile Endpoint endpoint;
     private int addressIndex;
@@ -181,6 +184,9 @@ final class DefaultSubchannel implements Subchannel {
         if (health != null) {
             health.shutdown();   // its stream would keep the connection from draining
         }
+        if (orca != null) {
+            orca.shutdown();   // so would this one
+        }
         cancelReconnect();
         setState(ConnectivityStateInfo.forNonError(ConnectivityState.SHUTDOWN));
         activeTransport = null;
@@ -251,6 +257,17 @@ final class DefaultSubchannel implements Subchannel {
         return transport == null || transport.isShutdown() ? null : transport;
     }
 
+    /** This subchannel's out-of-band load reporting; made on first use, on the serializer. */
+    OrcaOobWatcher orcaReports() {
+        serializer.assertInContext();
+        if (orca == null) {
+            orca = new OrcaOobWatcher(this, serializer, context.scheduler(), context.backoffPolicy(),
+                    this::readyTransport);
+            orca.onConnectionState(state.getState());
+        }
+        return orca;
+    }
+
     CallCounter calls() {
         return calls;
     }
@@ -291,6 +308,9 @@ final class DefaultSubchannel implements Subchannel {
             activeTransport = transport; // before the old connection starts turning picks away
             if (health != null) {
                 health.connectionReplaced();
+            }
+            if (orca != null) {
+                orca.connectionReplaced();
             }
             replacing.complete();
             return;
@@ -379,6 +399,9 @@ final class DefaultSubchannel implements Subchannel {
         trace.add(status.isOk() ? TraceEvent.Severity.INFO : TraceEvent.Severity.WARNING,
                 "Entering " + newState.getState() + (status.isOk() ? "" : ": " + status.getCode()
                         + (status.getDescription() == null ? "" : " " + status.getDescription())));
+        if (orca != null && !shutdown) {
+            orca.onConnectionState(newState.getState());
+        }
         if (listener != null && !shutdown) {
             listener.onStateChange(newState);
         }

@@ -55,6 +55,7 @@ public final class LbChannel extends ManagedChannel {
     private final CallCounter calls = new CallCounter();
     private final AttemptCounter attempts = new AttemptCounter();
     private final ChannelEjections ejections = new ChannelEjections();
+    private final ChannelWeightUpdates weightUpdates = new ChannelWeightUpdates();
     private final ChannelResolution resolution = new ChannelResolution();
     private final RetryBuffer retryBuffer;
     private final ConnectionCounter connections = new ConnectionCounter();
@@ -242,7 +243,7 @@ public final class LbChannel extends ManagedChannel {
         }
         return new ChannelSnapshot(id, target(), stateManager.state(), lbPolicy,
                 calls.snapshot(), subs, trace.events(), connections.snapshot(), attempts.snapshot(),
-                ejections.snapshot(), resolution.snapshot());
+                ejections.snapshot(), weightUpdates.snapshot(), resolution.snapshot());
     }
 
     // ---- for the channel's insides -------------------------------------------------------------
@@ -289,6 +290,10 @@ public final class LbChannel extends ManagedChannel {
 
     ChannelEjections ejections() {
         return ejections;
+    }
+
+    ChannelWeightUpdates weightUpdates() {
+        return weightUpdates;
     }
 
     RetryLimits retryLimits() {

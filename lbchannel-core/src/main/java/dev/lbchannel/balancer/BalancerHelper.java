@@ -1,9 +1,12 @@
 package dev.lbchannel.balancer;
 
 import dev.lbchannel.serializer.Serializer;
+import dev.lbchannel.orca.OrcaLoadReportListener;
+import dev.lbchannel.orca.OrcaOobSubscription;
 import dev.lbchannel.resolver.Endpoint;
 import io.grpc.ConnectivityState;
 
+import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.LongSupplier;
 
@@ -69,6 +72,15 @@ public interface BalancerHelper {
     }
 
     /**
+     * Where a weighted policy reports each update of its endpoint weights (gRFC A78's
+     * {@code grpc.lb.wrr.*} counters). A helper that wraps another forwards this; the default
+     * reports nothing.
+     */
+    default WeightUpdateReporter weightUpdateReporter() {
+        return WeightUpdateReporter.NONE;
+    }
+
+    /**
      * Shows {@code value} under {@code name} in channelz's view of {@code subchannel} (one this
      * helper created, or a {@link ForwardingSubchannel} of one) for as long as the subchannel
      * lives: a number the policy keeps about that backend, such as {@code least_request}'s
@@ -77,5 +89,26 @@ public interface BalancerHelper {
      * again replaces it. A helper that wraps another forwards this; the default shows nothing.
      */
     default void subchannelGauge(Subchannel subchannel, String name, LongSupplier value) {
+    }
+
+    /**
+     * Starts out-of-band load reports (gRFC A51) from the backend of {@code subchannel} (one this
+     * helper created, or a {@link ForwardingSubchannel} of one): while its connection is READY, a
+     * {@code xds.service.orca.v3.OpenRcaService/StreamCoreMetrics} stream on that connection asks
+     * for a report every {@code reportInterval} (the shortest any listener of the subchannel wants)
+     * and {@code listener} hears each one on the serializer. The stream follows the connection:
+     * it restarts after a reconnect, with backoff after a failure, and stops on a server without
+     * ORCA; the subchannel's state never depends on it. Cancel the subscription to stop; the
+     * subchannel's shutdown stops it too. Per-call reports need no helper: see
+     * {@link dev.lbchannel.orca.OrcaPerCallReports}.
+     *
+     * <p>A helper that wraps another forwards this, as {@link ForwardingBalancerHelper} does.
+     *
+     * @throws UnsupportedOperationException from the default: this helper cannot open streams
+     */
+    default OrcaOobSubscription watchOrcaReports(Subchannel subchannel, Duration reportInterval,
+            OrcaLoadReportListener listener) {
+        throw new UnsupportedOperationException(getClass().getName()
+                + " does not support ORCA out-of-band load reports; a wrapping helper must forward watchOrcaReports");
     }
 }

@@ -1,6 +1,7 @@
 package dev.lbchannel.balancer;
 
 import dev.lbchannel.balancer.leastrequest.LeastRequestBalancerProvider;
+import dev.lbchannel.balancer.wrr.WeightedRoundRobinBalancerProvider;
 import dev.lbchannel.balancer.outlier.OutlierDetectionBalancerProvider;
 import dev.lbchannel.balancer.pickfirst.PickFirstBalancerProvider;
 import dev.lbchannel.balancer.ringhash.RingHashBalancerProvider;
@@ -37,6 +38,7 @@ public final class BalancerRegistry {
                 .with(new OutlierDetectionBalancerProvider())
                 .with(new LeastRequestBalancerProvider())
                 .with(new LeastRequestBalancerProvider(LeastRequestBalancerProvider.EXPERIMENTAL_POLICY_NAME))
+                .with(new WeightedRoundRobinBalancerProvider())
                 .with(new RingHashBalancerProvider())
                 .with(new RingHashBalancerProvider(RingHashBalancerProvider.EXPERIMENTAL_POLICY_NAME,
                         RingHashBalancerProvider.DEFAULT_RING_SIZE_CAP));

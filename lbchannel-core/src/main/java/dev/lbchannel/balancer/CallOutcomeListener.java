@@ -1,5 +1,6 @@
 package dev.lbchannel.balancer;
 
+import io.grpc.Metadata;
 import io.grpc.Status;
 
 /**
@@ -30,4 +31,16 @@ public interface CallOutcomeListener {
 
     /** The attempt ended with {@code status}: OK, or the error the client saw. */
     void onCallEnded(Status status);
+
+    /**
+     * The attempt ended with {@code status} and {@code trailers}: the trailing metadata the server
+     * sent, or empty ones for an attempt that ended on the client's side. This is what the channel
+     * calls; the default forgets the trailers and calls {@link #onCallEnded(Status)}, so a listener
+     * that wants only the status implements that one alone. A listener that reads a trailer, such as
+     * an ORCA load report (gRFC A51, see {@code dev.lbchannel.orca.OrcaPerCallReports}), overrides
+     * this one; it must not change {@code trailers}, which the application reads afterwards.
+     */
+    default void onCallEnded(Status status, Metadata trailers) {
+        onCallEnded(status);
+    }
 }

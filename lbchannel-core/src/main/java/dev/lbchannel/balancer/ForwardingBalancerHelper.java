@@ -1,9 +1,12 @@
 package dev.lbchannel.balancer;
 
+import dev.lbchannel.orca.OrcaLoadReportListener;
+import dev.lbchannel.orca.OrcaOobSubscription;
 import dev.lbchannel.resolver.Endpoint;
 import dev.lbchannel.serializer.Serializer;
 import io.grpc.ConnectivityState;
 
+import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.LongSupplier;
 
@@ -60,7 +63,18 @@ public abstract class ForwardingBalancerHelper implements BalancerHelper {
     }
 
     @Override
+    public WeightUpdateReporter weightUpdateReporter() {
+        return delegate().weightUpdateReporter();
+    }
+
+    @Override
     public void subchannelGauge(Subchannel subchannel, String name, LongSupplier value) {
         delegate().subchannelGauge(subchannel, name, value);
+    }
+
+    @Override
+    public OrcaOobSubscription watchOrcaReports(Subchannel subchannel, Duration reportInterval,
+            OrcaLoadReportListener listener) {
+        return delegate().watchOrcaReports(subchannel, reportInterval, listener);
     }
 }

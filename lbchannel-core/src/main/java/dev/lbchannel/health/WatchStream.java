@@ -1,6 +1,7 @@
 package dev.lbchannel.health;
 
 import dev.lbchannel.serializer.Serializer;
+import dev.lbchannel.transport.BytesMarshaller;
 import dev.lbchannel.transport.ClientStream;
 import dev.lbchannel.transport.ClientStreamListener;
 import dev.lbchannel.transport.ClientTransport;
@@ -10,10 +11,7 @@ import io.grpc.CallOptions;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 
@@ -30,8 +28,8 @@ final class WatchStream implements ClientStreamListener {
     static final MethodDescriptor<byte[], byte[]> WATCH = MethodDescriptor.<byte[], byte[]>newBuilder()
             .setType(MethodDescriptor.MethodType.SERVER_STREAMING)
             .setFullMethodName("grpc.health.v1.Health/Watch")
-            .setRequestMarshaller(ByteMarshaller.INSTANCE)
-            .setResponseMarshaller(ByteMarshaller.INSTANCE)
+            .setRequestMarshaller(BytesMarshaller.INSTANCE)
+            .setResponseMarshaller(BytesMarshaller.INSTANCE)
             .build();
 
     private final HealthWatcher watcher;
@@ -49,10 +47,7 @@ final class WatchStream implements ClientStreamListener {
     /** Opens the stream and sends the one request; answers arrive one at a time. */
     void start(String serviceName) {
         stream.start(this);
-        byte[] request = HealthMessages.request(serviceName);
-        ByteBuf frame = ByteBufAllocator.DEFAULT.buffer(MessageFramer.HEADER_LENGTH + request.length);
-        frame.writeByte(0).writeInt(request.length).writeBytes(request);
-        stream.writeMessage(frame);
+        stream.writeMessage(MessageFramer.frame(HealthMessages.request(serviceName)));
         stream.halfClose();
         stream.request(1);
     }
@@ -90,24 +85,5 @@ final class WatchStream implements ClientStreamListener {
     @Override
     public void onClose(Status status, RpcProgress progress, Metadata trailers) {
         serializer.execute(() -> watcher.onClosed(this, status));
-    }
-
-    /** The stream carries framed bytes itself; the descriptor's marshallers only pass them through. */
-    private enum ByteMarshaller implements MethodDescriptor.Marshaller<byte[]> {
-        INSTANCE;
-
-        @Override
-        public InputStream stream(byte[] value) {
-            return new ByteArrayInputStream(value);
-        }
-
-        @Override
-        public byte[] parse(InputStream stream) {
-            try (stream) {
-                return stream.readAllBytes();
-            } catch (IOException e) {
-                throw Status.INTERNAL.withCause(e).asRuntimeException();
-            }
-        }
     }
 }

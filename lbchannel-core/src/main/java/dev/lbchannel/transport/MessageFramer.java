@@ -39,6 +39,15 @@ public final class MessageFramer {
     }
 
     /**
+     * Frames an already encoded, small message uncompressed, for the RPCs core makes itself
+     * (health checking, ORCA); the caller owns the buffer until it writes it.
+     */
+    public static ByteBuf frame(byte[] message) {
+        ByteBuf frame = ByteBufAllocator.DEFAULT.buffer(HEADER_LENGTH + message.length);
+        return frame.writeByte(0).writeInt(message.length).writeBytes(message);
+    }
+
+    /**
      * Serializes {@code message} into one framed buffer, compressing it when {@code compressor}
      * is given. Runs on the caller's thread so that serialization never holds an event loop. Does
      * not close {@code message}.

@@ -27,7 +27,7 @@ class InvalidServiceConfigTests {
     /** The built-in policies and the test's own, as errors list them. */
     private static final String POLICIES =
             "least_request, least_request_experimental, outlier_detection, pick_first, ring_hash, ring_hash_experimental,"
-                    + " round_robin, test_policy";
+                    + " round_robin, test_policy, weighted_round_robin";
 
     static Stream<Arguments> loadBalancing() {
         return Stream.of(

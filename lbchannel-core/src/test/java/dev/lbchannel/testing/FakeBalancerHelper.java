@@ -8,6 +8,10 @@ import dev.lbchannel.balancer.Picker;
 import dev.lbchannel.serializer.Serializer;
 import dev.lbchannel.balancer.Subchannel;
 import dev.lbchannel.balancer.SubchannelOptions;
+import dev.lbchannel.balancer.WeightUpdateReporter;
+import dev.lbchannel.orca.OrcaLoadReport;
+import dev.lbchannel.orca.OrcaLoadReportListener;
+import dev.lbchannel.orca.OrcaOobSubscription;
 import dev.lbchannel.resolver.Endpoint;
 import io.grpc.CallOptions;
 import io.grpc.ConnectivityState;
@@ -16,6 +20,7 @@ import io.grpc.MethodDescriptor;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -37,6 +42,8 @@ public final class FakeBalancerHelper implements BalancerHelper {
     private final List<SubchannelOptions> subchannelOptions = new ArrayList<>();
     private final List<ConnectivityState> states = new ArrayList<>();
     private final Map<Subchannel, Map<String, LongSupplier>> gauges = new HashMap<>();
+    private final List<OobWatch> oobWatches = new ArrayList<>();
+    private final List<WeightUpdate> weightUpdates = new ArrayList<>();
     private ConnectivityState state;
     private Picker picker;
     private int refreshes;
@@ -137,6 +144,66 @@ public final class FakeBalancerHelper implements BalancerHelper {
     public void subchannelGauge(Subchannel subchannel, String name, LongSupplier value) {
         serializer.assertInContext();
         gauges.computeIfAbsent(unwrap(subchannel), s -> new HashMap<>()).put(name, value);
+    }
+
+    /** One out-of-band load report subscription a policy made (gRFC A51). */
+    public static final class OobWatch {
+        public final Subchannel subchannel;
+        public final Duration interval;
+        private final OrcaLoadReportListener listener;
+        private boolean cancelled;
+
+        OobWatch(Subchannel subchannel, Duration interval, OrcaLoadReportListener listener) {
+            this.subchannel = subchannel;
+            this.interval = interval;
+            this.listener = listener;
+        }
+
+        public boolean cancelled() {
+            return cancelled;
+        }
+    }
+
+    /** One weight update a weighted policy reported (gRFC A78). */
+    public record WeightUpdate(int notYetUsable, int stale, boolean roundRobinFallback) {
+    }
+
+    /** Every out-of-band subscription made, cancelled ones included, in order. */
+    public List<OobWatch> oobWatches() {
+        return oobWatches;
+    }
+
+    /** Every weight update reported, in order. */
+    public List<WeightUpdate> weightUpdates() {
+        return weightUpdates;
+    }
+
+    /** Sends {@code report} out of band, from inside the serializer, to the live subscriptions for {@code subchannel}. */
+    public void reportOutOfBand(Subchannel subchannel, OrcaLoadReport report) {
+        serializer.execute(() -> {
+            for (OobWatch watch : List.copyOf(oobWatches)) {
+                if (!watch.cancelled && unwrap(watch.subchannel) == unwrap(subchannel)) {
+                    watch.listener.onLoadReport(report);
+                }
+            }
+        });
+    }
+
+    @Override
+    public OrcaOobSubscription watchOrcaReports(Subchannel subchannel, Duration reportInterval,
+            OrcaLoadReportListener listener) {
+        serializer.assertInContext();
+        OobWatch watch = new OobWatch(subchannel, reportInterval, listener);
+        oobWatches.add(watch);
+        return () -> watch.cancelled = true;
+    }
+
+    @Override
+    public WeightUpdateReporter weightUpdateReporter() {
+        return (notYetUsable, stale, fallback) -> {
+            serializer.assertInContext();
+            weightUpdates.add(new WeightUpdate(notYetUsable, stale, fallback));
+        };
     }
 
     @Override

@@ -64,6 +64,24 @@ public final class GrpcMeterNames {
      */
     public static final String OUTLIER_EJECTIONS_UNENFORCED = "grpc.lb.outlier_detection.ejections_unenforced";
 
+    /**
+     * Function counter: weight updates of {@code weighted_round_robin} with fewer than two weighted
+     * endpoints, so it picked as round_robin (A78). Tags: channel, target.
+     */
+    public static final String WRR_RR_FALLBACK = "grpc.lb.wrr.rr_fallback";
+
+    /**
+     * Function counter: endpoints, summed over weight updates, without a usable weight yet (no report,
+     * or in the blackout period; A78). Tags: channel, target.
+     */
+    public static final String WRR_ENDPOINT_WEIGHT_NOT_YET_USABLE = "grpc.lb.wrr.endpoint_weight_not_yet_usable";
+
+    /**
+     * Function counter: endpoints, summed over weight updates, whose last weight was older than the
+     * expiration period (A78). Tags: channel, target.
+     */
+    public static final String WRR_ENDPOINT_WEIGHT_STALE = "grpc.lb.wrr.endpoint_weight_stale";
+
     /** Tag: {@code success_rate} or {@code failure_percentage} (A91). */
     public static final String DETECTION_METHOD_TAG = "grpc.lb.outlier_detection.detection_method";
 

@@ -44,4 +44,10 @@ public final class LbChannelMetricsAutoConfiguration {
     OutlierDetectionMeterBinder lbChannelOutlierDetectionMeterBinder(LbChannels channels) {
         return new OutlierDetectionMeterBinder(channels);
     }
+
+    @Bean
+    @ConditionalOnMissingBean
+    WeightedRoundRobinMeterBinder lbChannelWeightedRoundRobinMeterBinder(LbChannels channels) {
+        return new WeightedRoundRobinMeterBinder(channels);
+    }
 }

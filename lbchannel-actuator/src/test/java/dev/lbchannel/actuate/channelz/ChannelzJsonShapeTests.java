@@ -134,7 +134,7 @@ class ChannelzJsonShapeTests {
         ChannelSnapshot base = snapshot();
         ChannelSnapshot resolved = new ChannelSnapshot(base.id(), base.target(), base.state(), base.lbPolicy(),
                 base.calls(), base.subchannels(), base.trace(), base.connections(), base.attempts(), base.ejections(),
-                new ResolutionStats(T0, 4, 7, 1, "UNAVAILABLE: registry unreachable", T1,
+                base.weights(), new ResolutionStats(T0, 4, 7, 1, "UNAVAILABLE: registry unreachable", T1,
                         Map.of("watch", "CONNECTED", "revision", 1234L)));
 
         Map<String, Object> resolution = map(toMap(ChannelDescriptor.of("orders", resolved)).get("resolution"));

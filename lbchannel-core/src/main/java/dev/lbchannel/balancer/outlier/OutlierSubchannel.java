@@ -7,6 +7,7 @@ import dev.lbchannel.balancer.Subchannel;
 import dev.lbchannel.balancer.SubchannelStateListener;
 import dev.lbchannel.resolver.Endpoint;
 import io.grpc.ConnectivityStateInfo;
+import io.grpc.Metadata;
 import io.grpc.Status;
 import org.jspecify.annotations.Nullable;
 
@@ -86,8 +87,14 @@ final class OutlierSubchannel extends ForwardingSubchannel implements CallOutcom
 
         @Override
         public void onCallEnded(Status status) {
+            onCallEnded(status, new Metadata());
+        }
+
+        /** The trailers go on to the nested policy, which may read a load report from them. */
+        @Override
+        public void onCallEnded(Status status, Metadata trailers) {
             try {
-                inner.onCallEnded(status);
+                inner.onCallEnded(status, trailers);
             } finally {
                 own.onCallEnded(status);
             }

@@ -82,7 +82,22 @@ final class ServiceConfigShape {
                 "least_request", leastRequest,             // gRFC A48, under both its names
                 "least_request_experimental", leastRequest,
                 "ring_hash", ringHash,                     // gRFC A42 with A76's header, under both its names
-                "ring_hash_experimental", ringHash);
+                "ring_hash_experimental", ringHash,
+                "weighted_round_robin", weightedRoundRobin());
+    }
+
+    /** gRFC A58's block, with A114's metric names. */
+    private static ServiceConfigShape weightedRoundRobin() {
+        ServiceConfigShape duration = scalar(Kind.DURATION);
+        Map<String, ServiceConfigShape> block = new LinkedHashMap<>();
+        block.put("blackoutPeriod", duration);
+        block.put("weightExpirationPeriod", duration);
+        block.put("weightUpdatePeriod", duration);
+        block.put("errorUtilizationPenalty", scalar(Kind.NUMBER));
+        block.put("enableOobLoadReport", scalar(Kind.BOOLEAN));
+        block.put("oobReportingPeriod", duration);
+        block.put("metricNamesForComputingUtilization", list(scalar(Kind.STRING)));
+        return object(block);
     }
 
     /** gRFC A50's block; its {@code childPolicy} is a policy list like {@code loadBalancingConfig}. */

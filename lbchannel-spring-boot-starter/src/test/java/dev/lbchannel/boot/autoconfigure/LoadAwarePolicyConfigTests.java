@@ -12,8 +12,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The YAML of the load-aware policies, {@code least_request} (gRFC A48) and {@code ring_hash}
- * (gRFC A42, A76): their blocks become typed JSON, a channel starts with them, and a bad value
+ * The YAML of the load-aware policies, {@code least_request} (gRFC A48), {@code ring_hash}
+ * (gRFC A42, A76) and {@code weighted_round_robin} (gRFC A58, A114): their blocks become typed JSON, a channel starts with them, and a bad value
  * stops start-up with an analysis that names its very property.
  */
 @Timeout(60)
@@ -153,6 +153,73 @@ class LoadAwarePolicyConfigTests {
         assertThat(analysis.getDescription()).contains("'" + PREFIX
                 + ".load-balancing-config[0].ring_hash.request-hash-header' has the value 'x-trace-bin'")
                 .contains("ring_hash.requestHashHeader must not name a binary (-bin) header, was \"x-trace-bin\"");
+    }
+
+    @Test
+    void weightedRoundRobinBlockIsTyped() {
+        assertThat(json("""
+                load-balancing-config:
+                  - weighted_round_robin:
+                      blackout-period: 10s
+                      weight-expiration-period: 3m
+                      weight-update-period: 500ms
+                      error-utilization-penalty: "0.5"
+                      enable-oob-load-report: "true"
+                      oob-reporting-period: 2.5s
+                      metric-names-for-computing-utilization: [ named_metrics.queue, cpu_utilization ]
+                """)).isEqualTo("{\"loadBalancingConfig\":[{\"weighted_round_robin\":{\"blackoutPeriod\":\"10s\","
+                + "\"weightExpirationPeriod\":\"180s\",\"weightUpdatePeriod\":\"0.500s\",\"errorUtilizationPenalty\":0.5,"
+                + "\"enableOobLoadReport\":true,\"oobReportingPeriod\":\"2.500s\","
+                + "\"metricNamesForComputingUtilization\":[\"named_metrics.queue\",\"cpu_utilization\"]}}]}");
+    }
+
+    @Test
+    void aChannelStartsWithWeightedRoundRobin() {
+        RUNNER.withInitializer(Yaml.initializer("""
+                lbchannel:
+                  channels:
+                    orders:
+                      target: static:///127.0.0.1:1,127.0.0.1:2
+                      plaintext: true
+                      service-config:
+                        loadBalancingConfig: [ { weighted_round_robin: { blackoutPeriod: 10s, enableOobLoadReport: true } } ]
+                """)).run(context -> assertThat(context).hasNotFailed());
+    }
+
+    @Test
+    void aNegativeErrorUtilizationPenaltyNamesItsProperty() {
+        FailureAnalysis analysis = analyzeYaml("""
+                lbchannel:
+                  channels:
+                    orders:
+                      target: static:///127.0.0.1:1
+                      service-config:
+                        load-balancing-config:
+                          - weighted_round_robin:
+                              error-utilization-penalty: -1
+                """);
+        assertThat(analysis.getDescription()).startsWith("The lbchannel property 'lbchannel.channels.orders.service-config"
+                + ".load-balancing-config[0].weighted_round_robin.error-utilization-penalty' has the value '-1'")
+                .contains("Invalid service config: loadBalancingConfig[0].weighted_round_robin.errorUtilizationPenalty"
+                        + " must be 0 or more, was -1");
+        assertThat(analysis.getAction()).startsWith("Correct lbchannel.channels.orders.service-config"
+                + ".load-balancing-config[0].weighted_round_robin.error-utilization-penalty as the reason says.");
+    }
+
+    @Test
+    void aBadBlackoutPeriodNamesItsProperty() {
+        FailureAnalysis analysis = analyze("lbchannel.channels.orders.target=static:///127.0.0.1:1",
+                PREFIX + ".load-balancing-config[0].weighted_round_robin.blackout-period=soon");
+        assertThat(analysis.getDescription()).contains("'" + PREFIX
+                + ".load-balancing-config[0].weighted_round_robin.blackout-period' has the value 'soon'");
+    }
+
+    @Test
+    void aMisspeltWeightedRoundRobinFieldIsNamed() {
+        FailureAnalysis analysis = analyze("lbchannel.channels.orders.target=static:///127.0.0.1:1",
+                PREFIX + ".load-balancing-config[0].weighted_round_robin.blackout-perod=5s");
+        assertThat(analysis.getDescription()).contains("'" + PREFIX
+                + ".load-balancing-config[0].weighted_round_robin.blackout-perod'");
     }
 
     private static String json(String yaml) {

@@ -1,0 +1,130 @@
+package dev.lbchannel.balancer.wrr;
+
+import dev.lbchannel.balancer.Balancer;
+import dev.lbchannel.balancer.BalancerHelper;
+import dev.lbchannel.balancer.PickResult;
+import dev.lbchannel.balancer.Picker;
+import dev.lbchannel.balancer.ResolvedEndpoints;
+import dev.lbchannel.balancer.Subchannel;
+import dev.lbchannel.balancer.base.BaseBalancer;
+import dev.lbchannel.serializer.Serializer;
+import io.grpc.Status;
+import org.jspecify.annotations.Nullable;
+
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+
+/**
+ * gRFC A58's {@code weighted_round_robin}: round_robin's subchannel management and aggregate state
+ * (the {@link BaseBalancer}: a health-checked subchannel per distinct endpoint, kept connected),
+ * with {@link WeightedSubchannel}s fed by ORCA load reports, and a picker whose static-stride
+ * scheduler is rebuilt from their weights whenever the READY set changes and every
+ * {@code weightUpdatePeriod}, on a timer that hops into the serializer. Each rebuild is reported
+ * to the channel for gRFC A78's counters. Runs on the serializer.
+ */
+final class WeightedRoundRobinBalancer implements Balancer {
+
+    private final BalancerHelper helper;
+    private final LongSupplier clock;
+    private final BaseBalancer base;
+    /** The live subchannels, to reconfigure on a new config. */
+    private final Set<WeightedSubchannel> subchannels = new LinkedHashSet<>();
+    /** Shared by successive schedulers, from a random start so clients do not move in step. */
+    private final AtomicInteger sequence = new AtomicInteger(ThreadLocalRandom.current().nextInt());
+    private WeightedRoundRobinConfig config = WeightedRoundRobinConfig.DEFAULT;
+    private WeightFormula formula = WeightFormula.DEFAULT;
+    private Serializer.@Nullable ScheduledHandle updateTimer;
+    private boolean shutdown;
+
+    WeightedRoundRobinBalancer(BalancerHelper helper, LongSupplier clock) {
+        this.helper = helper;
+        this.clock = clock;
+        this.base = new BaseBalancer(new WeightedSubchannelHelper(helper, clock, subchannels,
+                s -> s.configure(config, formula)), this::newPicker);
+    }
+
+    /** A resolution without a config block (the policy named by {@code loadBalancingPolicy}) takes A58's defaults. */
+    @Override
+    public Status acceptResolvedEndpoints(ResolvedEndpoints resolved) {
+        helper.serializer().assertInContext();
+        WeightedRoundRobinConfig next = resolved.config() instanceof WeightedRoundRobinConfig c ? c
+                : WeightedRoundRobinConfig.DEFAULT;
+        boolean periodChanged = !next.weightUpdatePeriod().equals(config.weightUpdatePeriod());
+        config = next;
+        formula = WeightFormula.of(next);
+        for (WeightedSubchannel subchannel : List.copyOf(subchannels)) {
+            subchannel.configure(config, formula);
+        }
+        Status status = base.acceptResolvedEndpoints(resolved);
+        base.rebuildPicker();   // A58: every update makes a new picker, with the new config
+        if (updateTimer == null || periodChanged) {
+            scheduleUpdate();
+        }
+        return status;
+    }
+
+    /** The base balancer's picker builder: the READY subchannels, weighted as of now. */
+    private Picker newPicker(List<Subchannel> ready) {
+        long now = clock.getAsLong();
+        PickResult[] results = new PickResult[ready.size()];
+        float[] weights = new float[ready.size()];
+        int notYetUsable = 0;
+        int stale = 0;
+        for (int i = 0; i < results.length; i++) {
+            WeightedSubchannel subchannel = (WeightedSubchannel) ready.get(i);
+            results[i] = subchannel.result();
+            switch (subchannel.weight().usable(now, config)) {
+                case NOT_YET_USABLE -> notYetUsable++;
+                case STALE -> stale++;
+                case USABLE -> { }
+            }
+            weights[i] = (float) subchannel.weight().inUse();
+        }
+        StaticStrideScheduler scheduler = new StaticStrideScheduler(weights, sequence);
+        helper.weightUpdateReporter().weightsUpdated(notYetUsable, stale, scheduler.isRoundRobin());
+        return new WeightedRoundRobinPicker(results, scheduler);
+    }
+
+    private void scheduleUpdate() {
+        if (updateTimer != null) {
+            updateTimer.cancel();
+        }
+        updateTimer = helper.serializer().schedule(this::onUpdateTimer, config.weightUpdatePeriod().toNanos(),
+                TimeUnit.NANOSECONDS, helper.scheduler());
+    }
+
+    private void onUpdateTimer() {
+        updateTimer = null;
+        if (shutdown) {
+            return;
+        }
+        base.rebuildPicker();
+        scheduleUpdate();
+    }
+
+    @Override
+    public void handleResolutionError(Status error) {
+        base.handleResolutionError(error);
+    }
+
+    @Override
+    public void requestConnection() {
+        base.requestConnection();
+    }
+
+    @Override
+    public void shutdown() {
+        shutdown = true;
+        if (updateTimer != null) {
+            updateTimer.cancel();
+            updateTimer = null;
+        }
+        base.shutdown();
+        subchannels.clear();
+    }
+}
