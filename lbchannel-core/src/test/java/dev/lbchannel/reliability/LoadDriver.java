@@ -13,6 +13,8 @@ import io.grpc.testing.integration.TestServiceGrpc;
 import org.jspecify.annotations.Nullable;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -60,6 +62,9 @@ public final class LoadDriver implements AutoCloseable {
     private final @Nullable Status[] statuses;
     private final @Nullable String[] servedBy;
     private final AtomicInteger completed = new AtomicInteger();
+    private final boolean waitForReady;
+    /** Calls each backend answered OK so far, for tests that wait on the load while it runs. */
+    private final Map<String, AtomicInteger> servedSoFar = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "load-driver");
         t.setDaemon(true);
@@ -77,6 +82,7 @@ public final class LoadDriver implements AutoCloseable {
         this.duration = builder.duration;
         this.total = Math.toIntExact(builder.duration.toNanos() * rate / 1_000_000_000L);
         this.deadlineNanos = builder.deadline.toNanos();
+        this.waitForReady = builder.waitForReady;
         this.startNanos = new long[total];
         this.endNanos = new long[total];
         this.statuses = new Status[total];
@@ -101,6 +107,12 @@ public final class LoadDriver implements AutoCloseable {
     /** Calls started so far. */
     public int issued() {
         return issued;
+    }
+
+    /** Calls {@code hostAndPort} has answered OK so far in this run. */
+    public int servedSoFar(String hostAndPort) {
+        AtomicInteger count = servedSoFar.get(hostAndPort);
+        return count == null ? 0 : count.get();
     }
 
     /** Waits, bounded, until {@code time} has passed since the first call (to inject a fault then). */
@@ -150,8 +162,8 @@ public final class LoadDriver implements AutoCloseable {
 
     private void issue(int index) {
         startNanos[index] = System.nanoTime();
-        ClientCall<Object, Object> call = channel.newCall(method,
-                CallOptions.DEFAULT.withDeadlineAfter(deadlineNanos, TimeUnit.NANOSECONDS));
+        CallOptions options = CallOptions.DEFAULT.withDeadlineAfter(deadlineNanos, TimeUnit.NANOSECONDS);
+        ClientCall<Object, Object> call = channel.newCall(method, waitForReady ? options.withWaitForReady() : options);
         call.start(new Recorder(index), new Metadata());
         call.request(1);
         call.sendMessage(request);
@@ -182,6 +194,10 @@ public final class LoadDriver implements AutoCloseable {
         public void onClose(Status status, Metadata trailers) {
             endNanos[index] = System.nanoTime();
             statuses[index] = status;
+            String backend = servedBy[index];
+            if (status.isOk() && backend != null) {
+                servedSoFar.computeIfAbsent(backend, b -> new AtomicInteger()).incrementAndGet();
+            }
             completed.incrementAndGet();
         }
     }
@@ -194,6 +210,7 @@ public final class LoadDriver implements AutoCloseable {
         private int rate = 300;
         private Duration duration = Duration.ofSeconds(20);
         private Duration deadline = Duration.ofSeconds(5);
+        private boolean waitForReady;
 
         private Builder(Channel channel) {
             this.channel = channel;
@@ -227,6 +244,12 @@ public final class LoadDriver implements AutoCloseable {
         /** Each call's deadline, from its start. */
         public Builder deadline(Duration deadline) {
             this.deadline = requireNonNull(deadline, "deadline");
+            return this;
+        }
+
+        /** Makes every call wait-for-ready (gRPC's {@code waitForReady}); fail-fast unless set. */
+        public Builder waitForReady(boolean waitForReady) {
+            this.waitForReady = waitForReady;
             return this;
         }
 
