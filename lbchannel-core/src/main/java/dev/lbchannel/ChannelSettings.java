@@ -27,6 +27,7 @@ import java.util.concurrent.ExecutorService;
  * @param executor the call executor: where callbacks run when a call names none
  * @param ownedExecutor the shared callback pool this channel must release when it terminates (then
  *     also its {@code executor}), or {@code null} when the builder was given an executor
+ * @param maxConnectionAgeNanos how long a connection serves before it is replaced, or 0 for ever
  * @param offloadExecutor where resolvers and transports run blocking work; the shared offload
  *     pool, which this channel releases when it terminates, and never the call executor
  */
@@ -47,6 +48,7 @@ record ChannelSettings(
         CompressorRegistry compressorRegistry,
         List<ClientInterceptor> interceptors,
         long idleTimeoutNanos,
+        long maxConnectionAgeNanos,
         BackoffPolicy backoffPolicy,
         RetryLimits retryLimits) {
 

@@ -65,6 +65,7 @@ final class DefaultSubchannel implements Subchannel {
     private boolean shutdown;
     /** Replacing the READY connection with a fresh one; see {@link #replaceConnection}. */
     private @Nullable ConnectionHandoff handoff;
+    private final ConnectionAging aging;
 
     /**
      * @param healthServiceName the service config's health-check service name now, used only
@@ -78,6 +79,8 @@ final class DefaultSubchannel implements Subchannel {
         this.serializer = context.serializer();
         this.backoff = new Backoff(context.backoffPolicy());
         this.connections = context.connections().forSubchannel();
+        this.aging = new ConnectionAging(context.maxConnectionAgeNanos(), serializer, context.scheduler(),
+                () -> replaceConnection("it reached the channel's maximum connection age"));
         this.health = options.healthChecked() ? new HealthWatcher(this, healthServiceName, serializer,
                 context.scheduler(), context.backoffPolicy(), this::readyTransport, trace) : null;
         trace.info("Subchannel created for " + endpoint);
@@ -181,6 +184,7 @@ final class DefaultSubchannel implements Subchannel {
             return;
         }
         shutdown = true;
+        aging.cancel();
         if (health != null) {
             health.shutdown();   // its stream would keep the connection from draining
         }
@@ -313,6 +317,7 @@ final class DefaultSubchannel implements Subchannel {
                 orca.connectionReplaced();
             }
             replacing.complete();
+            aging.connected();
             return;
         }
         if (shutdown || transport != pendingTransport) {
@@ -325,6 +330,7 @@ final class DefaultSubchannel implements Subchannel {
         addressIndex = 0;
         backoff.reset();
         setState(ConnectivityStateInfo.forNonError(ConnectivityState.READY));
+        aging.connected();
     }
 
     void onTransportShutdown(ClientTransport transport, Status reason) {
@@ -335,8 +341,10 @@ final class DefaultSubchannel implements Subchannel {
         if (replacing != null && transport == replacing.replacement()) {
             handoff = null;
             replacing.failed(reason);
+            aging.connected();   // the old connection serves on; it is tried again an age later
         } else if (transport == activeTransport) {
             abandonHandoff("the connection it was to replace is gone");
+            aging.cancel();
             activeTransport = null;
             addressIndex = 0;
             connections.disconnected();

@@ -93,7 +93,8 @@ public final class LbChannel extends ManagedChannel {
         this.pickerHolder = new PickerHolder(lifecycle.idlePicker(),
                 () -> serializer.execute(lifecycle::onPendingChanged), lifecycle::panic);
         this.subchannelContext = new SubchannelContext(serializer, scheduler, settings.transportFactory(),
-                settings.backoffPolicy(), inUse, this::onSubchannelTerminated, connections);
+                settings.backoffPolicy(), inUse, this::onSubchannelTerminated, connections,
+                settings.maxConnectionAgeNanos());
         this.interceptedChannel = ClientInterceptors.intercept(
                 new CallFactory(this, configs, settings.retryLimits().enabled()), settings.interceptors());
         trace.info("Channel created for target " + settings.target().text());

@@ -58,6 +58,7 @@ public final class LbChannelBuilder {
     private long keepAliveTimeoutNanos = TimeUnit.SECONDS.toNanos(20);
     private boolean keepAliveWithoutCalls;
     private long idleTimeoutNanos = TimeUnit.MINUTES.toNanos(DEFAULT_IDLE_TIMEOUT_MINUTES);
+    private long maxConnectionAgeNanos;
     private @Nullable Map<String, ?> defaultServiceConfig;
     private String defaultPolicy = BalancerRegistry.DEFAULT_POLICY;
     private RetryLimits retryLimits = RetryLimits.DEFAULT;
@@ -179,6 +180,17 @@ public final class LbChannelBuilder {
         long nanos = unit.toNanos(value);
         this.idleTimeoutNanos = nanos >= TimeUnit.DAYS.toNanos(30) ? Long.MAX_VALUE
                 : Math.max(positive(nanos, "idleTimeout"), MIN_IDLE_TIMEOUT_NANOS);
+        return this;
+    }
+
+    /**
+     * Replaces each connection after this long, give or take 10 %: the new connection is opened
+     * first and the old one drains only once it is READY, so no call waits or fails, and calls
+     * spread over backends that were added since (a scale-up) without a server-side
+     * {@code MAX_CONNECTION_AGE}. At least 1 s; default: connections are kept.
+     */
+    public LbChannelBuilder maxConnectionAge(long value, TimeUnit unit) {
+        this.maxConnectionAgeNanos = Math.max(positive(unit.toNanos(value), "maxConnectionAge"), MIN_IDLE_TIMEOUT_NANOS);
         return this;
     }
 
@@ -338,7 +350,8 @@ public final class LbChannelBuilder {
             ChannelSettings settings = new ChannelSettings(resolved, resolvers, defaultPort,
                     channelAuthority, authority != null, balancers, defaultPolicy, defaultConfig,
                     ClientTransportFactory.netty(options), owned, callExecutor, ownedExecutor, offload,
-                    compressorRegistry, List.copyOf(interceptors), idleTimeoutNanos, backoffPolicy, retryLimits);
+                    compressorRegistry, List.copyOf(interceptors), idleTimeoutNanos, maxConnectionAgeNanos, backoffPolicy,
+                    retryLimits);
             return new LbChannel(settings);
         } catch (RuntimeException e) {
             ChannelSettings.releaseShared(owned, ownedExecutor, offload);

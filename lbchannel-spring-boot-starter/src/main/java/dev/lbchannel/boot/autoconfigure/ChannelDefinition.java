@@ -91,6 +91,10 @@ final class ChannelDefinition {
         return pick("idle.timeout", p -> p.getIdle().getTimeout());
     }
 
+    Setting<Duration> maxConnectionAge() {
+        return pick("max-connection-age", ChannelProperties::getMaxConnectionAge);
+    }
+
     Setting<Duration> keepaliveTime() {
         return pick("keepalive.time", p -> p.getKeepalive().getTime());
     }
@@ -142,7 +146,7 @@ final class ChannelDefinition {
      */
     List<@Nullable Object> fixedSettings() {
         return Arrays.asList(plaintext(), sslBundle().value(), authority().value(), userAgent().value(),
-                deadline().value(), idleTimeout().value(), keepaliveTime().value(), keepaliveTimeout().value(),
+                deadline().value(), idleTimeout().value(), maxConnectionAge().value(), keepaliveTime().value(), keepaliveTimeout().value(),
                 keepaliveWithoutCalls().value(), inboundMessageMaxSize().value(), inboundMetadataMaxSize().value(),
                 retryEnabled().value(), retryMaxAttempts().value(), retryBufferSize().value(),
                 retryPerRpcBufferLimit().value(), interceptors().value());

@@ -38,6 +38,7 @@ final class ChannelFactory {
     /** The policy when neither the YAML nor a service config names one: Spring Boot's. */
     static final String DEFAULT_POLICY = "round_robin";
     private static final Duration MIN_IDLE_TIMEOUT = Duration.ofSeconds(1);
+    private static final Duration MIN_MAX_CONNECTION_AGE = Duration.ofSeconds(1);
     private static final Duration MIN_KEEPALIVE_TIME = Duration.ofSeconds(10);
 
     private final ResolverRegistry resolvers;
@@ -176,7 +177,10 @@ final class ChannelFactory {
                 "a shorter idle timeout would drop and re-open connections between calls");
         requireAtLeast(channel.keepaliveTime(), MIN_KEEPALIVE_TIME, "10s",
                 "servers answer more frequent pings with GOAWAY ENHANCE_YOUR_CALM, and gRPC never pings more often");
+        requireAtLeast(channel.maxConnectionAge(), MIN_MAX_CONNECTION_AGE, "1s",
+                "a shorter age would spend more on reconnecting than it gains in spreading calls");
         applyDuration(channel.idleTimeout(), nanos -> builder.idleTimeout(nanos, TimeUnit.NANOSECONDS));
+        applyDuration(channel.maxConnectionAge(), nanos -> builder.maxConnectionAge(nanos, TimeUnit.NANOSECONDS));
         applyDuration(channel.keepaliveTime(), nanos -> builder.keepAliveTime(nanos, TimeUnit.NANOSECONDS));
         applyDuration(channel.keepaliveTimeout(), nanos -> builder.keepAliveTimeout(nanos, TimeUnit.NANOSECONDS));
         Setting<Boolean> withoutCalls = channel.keepaliveWithoutCalls();

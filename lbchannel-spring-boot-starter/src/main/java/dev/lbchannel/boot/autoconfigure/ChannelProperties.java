@@ -44,6 +44,13 @@ public class ChannelProperties {
     /** Whether to connect when the application starts rather than on the first call. Default: false. */
     private @Nullable Boolean connectOnStartup;
 
+    /**
+     * Replace each connection after this long (give or take 10 %), opening the new one before the old one drains,
+     * so that calls spread over backends added since; at least 1s; a bare number is seconds. Default: never.
+     */
+    @DurationUnit(ChronoUnit.SECONDS)
+    private @Nullable Duration maxConnectionAge;
+
     private final Ssl ssl = new Ssl();
 
     private final Default defaultProperties = new Default();
@@ -126,6 +133,14 @@ public class ChannelProperties {
 
     public void setConnectOnStartup(@Nullable Boolean connectOnStartup) {
         this.connectOnStartup = connectOnStartup;
+    }
+
+    public @Nullable Duration getMaxConnectionAge() {
+        return maxConnectionAge;
+    }
+
+    public void setMaxConnectionAge(@Nullable Duration maxConnectionAge) {
+        this.maxConnectionAge = maxConnectionAge;
     }
 
     public Ssl getSsl() {

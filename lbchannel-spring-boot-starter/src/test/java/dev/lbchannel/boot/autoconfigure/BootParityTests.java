@@ -145,6 +145,22 @@ class BootParityTests {
     }
 
     @Test
+    void aMaxConnectionAgeIsBareSecondsAtLeastOneAndReplacesConnections() {
+        assertThat(analyze("lbchannel.channels.orders.max-connection-age=500ms").getDescription())
+                .contains("'lbchannel.channels.orders.max-connection-age' has the value '500ms'")
+                .contains("below the minimum of 1s");
+        orders("lbchannel.defaults.max-connection-age=1").run(context -> {
+            assertThat(context.getBean(LbChannelProperties.class).getDefaults().getMaxConnectionAge())
+                    .isEqualTo(Duration.ofSeconds(1));
+            LbChannel channel = context.getBean(LbChannels.class).get("orders");
+            TestServiceGrpc.newBlockingStub(channel).emptyCall(Empty.getDefaultInstance());
+            Await.until("a connection replaced at its age", () -> channel.snapshot().subchannels().stream()
+                    .flatMap(s -> s.trace().stream())
+                    .anyMatch(event -> event.description().contains("maximum connection age")));
+        });
+    }
+
+    @Test
     void theMinimumsThemselvesAreAccepted() {
         orders("lbchannel.channels.orders.idle.timeout=1", "lbchannel.channels.orders.keepalive.time=10")
                 .run(context -> assertThat(context.getStartupFailure()).isNull());
