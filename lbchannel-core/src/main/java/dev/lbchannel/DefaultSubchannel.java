@@ -10,11 +10,9 @@ import dev.lbchannel.channelz.CallCounter;
 import dev.lbchannel.channelz.ChannelTrace;
 import dev.lbchannel.channelz.ChannelzIds;
 import dev.lbchannel.channelz.ConnectionCounter;
-import dev.lbchannel.channelz.SubchannelHealth;
 import dev.lbchannel.channelz.SubchannelGauges;
 import dev.lbchannel.channelz.SubchannelSnapshot;
 import dev.lbchannel.channelz.TraceEvent;
-import dev.lbchannel.health.HealthWatcher;
 import dev.lbchannel.orca.OrcaOobWatcher;
 import dev.lbchannel.resolver.Endpoint;
 import dev.lbchannel.transport.ClientTransport;
@@ -32,7 +30,7 @@ import java.util.concurrent.TimeUnit;
  * The one {@link Subchannel} implementation (the seed's addrConn): connects its endpoint's
  * addresses in order, reports IDLE → CONNECTING → READY / TRANSIENT_FAILURE, waits out
  * connection backoff between failed passes, and drains its connections when shut down. A
- * health-checked one reports through its {@link HealthWatcher} (gRFC A17).
+ * health-checked one reports through its health check (gRFC A17, in its {@link ConnectionStreams}).
  *
  * <p>Runs on the channel's serializer, except {@link #readyTransport()}, which RPCs call from
  * any thread (two volatile reads), and the snapshot methods.
@@ -48,10 +46,8 @@ final class DefaultSubchannel implements Subchannel {
     private final ChannelTrace trace = new ChannelTrace();
     private final Backoff backoff;
     final SubchannelGauges gauges = new SubchannelGauges(); // its policy's numbers, for channelz
-    /** Client-side health checking (gRFC A17), for a subchannel whose policy asked for it. */
-    private final @Nullable HealthWatcher health;
-    /** Out-of-band load reports (gRFC A51), made when a policy first asks for them. */
-    private @Nullable OrcaOobWatcher orca;
+    /** Health checking and out-of-band load reports on its connection, as its policy asked. */
+    private final ConnectionStreams streams;
 
     private volatile Endpoint endpoint;
     private int addressIndex;
@@ -81,8 +77,8 @@ final class DefaultSubchannel implements Subchannel {
         this.connections = context.connections().forSubchannel();
         this.aging = new ConnectionAging(context.maxConnectionAgeNanos(), serializer, context.scheduler(),
                 () -> replaceConnection("it reached the channel's maximum connection age"));
-        this.health = options.healthChecked() ? new HealthWatcher(this, healthServiceName, serializer,
-                context.scheduler(), context.backoffPolicy(), this::readyTransport, trace) : null;
+        this.streams = new ConnectionStreams(this, context, options.healthChecked(), healthServiceName,
+                this::readyTransport, trace);
         trace.info("Subchannel created for " + endpoint);
     }
 
@@ -105,19 +101,12 @@ final class DefaultSubchannel implements Subchannel {
         if (listener != null) {
             throw new IllegalStateException("Subchannel already started");
         }
-        if (health != null) {
-            health.start(stateListener);
-            listener = health;   // the balancer hears the health-checked states
-        } else {
-            listener = stateListener;
-        }
+        listener = streams.start(stateListener);
     }
 
     /** The service config's health-check service name changed; {@code null} for none. */
     void healthServiceName(@Nullable String serviceName) {
-        if (health != null) {
-            health.serviceName(serviceName);
-        }
+        streams.healthServiceName(serviceName);
     }
 
     @Override
@@ -185,12 +174,7 @@ final class DefaultSubchannel implements Subchannel {
         }
         shutdown = true;
         aging.cancel();
-        if (health != null) {
-            health.shutdown();   // its stream would keep the connection from draining
-        }
-        if (orca != null) {
-            orca.shutdown();   // so would this one
-        }
+        streams.shutdown();   // an open stream would keep the connection from draining
         cancelReconnect();
         setState(ConnectivityStateInfo.forNonError(ConnectivityState.SHUTDOWN));
         activeTransport = null;
@@ -264,12 +248,7 @@ final class DefaultSubchannel implements Subchannel {
     /** This subchannel's out-of-band load reporting; made on first use, on the serializer. */
     OrcaOobWatcher orcaReports() {
         serializer.assertInContext();
-        if (orca == null) {
-            orca = new OrcaOobWatcher(this, serializer, context.scheduler(), context.backoffPolicy(),
-                    this::readyTransport);
-            orca.onConnectionState(state.getState());
-        }
-        return orca;
+        return streams.orca(state.getState());
     }
 
     CallCounter calls() {
@@ -310,12 +289,7 @@ final class DefaultSubchannel implements Subchannel {
         if (!shutdown && replacing != null && transport == replacing.replacement()) {
             handoff = null;
             activeTransport = transport; // before the old connection starts turning picks away
-            if (health != null) {
-                health.connectionReplaced();
-            }
-            if (orca != null) {
-                orca.connectionReplaced();
-            }
+            streams.connectionReplaced();
             replacing.complete();
             aging.connected();
             return;
@@ -407,8 +381,8 @@ final class DefaultSubchannel implements Subchannel {
         trace.add(status.isOk() ? TraceEvent.Severity.INFO : TraceEvent.Severity.WARNING,
                 "Entering " + newState.getState() + (status.isOk() ? "" : ": " + status.getCode()
                         + (status.getDescription() == null ? "" : " " + status.getDescription())));
-        if (orca != null && !shutdown) {
-            orca.onConnectionState(newState.getState());
+        if (!shutdown) {
+            streams.connectionState(newState.getState());
         }
         if (listener != null && !shutdown) {
             listener.onStateChange(newState);
@@ -419,7 +393,7 @@ final class DefaultSubchannel implements Subchannel {
     SubchannelSnapshot snapshot() {
         List<String> addresses = endpoint.addresses().stream().map(SocketAddresses::text).toList();
         return new SubchannelSnapshot(id, addresses, state.getState(), calls.snapshot(), transports.snapshots(),
-                trace.events(), connections.snapshot(), health == null ? SubchannelHealth.NOT_CHECKED : health.health(),
+                trace.events(), connections.snapshot(), streams.health(),
                 gauges.snapshot());
     }
 
