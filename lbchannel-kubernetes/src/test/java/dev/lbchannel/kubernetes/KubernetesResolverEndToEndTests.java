@@ -6,6 +6,7 @@ import dev.lbchannel.channelz.SubchannelSnapshot;
 import dev.lbchannel.kubernetes.MockApiServer.EndpointState;
 import dev.lbchannel.testing.Await;
 import dev.lbchannel.testing.CallTally;
+import dev.lbchannel.testing.PacedLoad;
 import dev.lbchannel.testing.ServedByCounter;
 import dev.lbchannel.testing.TestBackend;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -27,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The {@code kubernetes} resolver end to end: fabric8's mock API server in CRUD mode (WebSocket
  * watches on loopback, see {@link MockApiServer}), four real grpc-java backends on loopback, and a
- * {@code round_robin} channel under a steady {@value SteadyLoad#CALLS_PER_SECOND} calls a second.
+ * {@code round_robin} channel under a steady {@value PacedLoad#CALLS_PER_SECOND} calls a second.
  * Each backend is one pod with its own EndpointSlice (its own port number behind the one port
  * name {@code grpc}, as when pods of one Service name different container ports), so every test
  * also merges slices. No call may fail in any of them.
@@ -78,15 +79,15 @@ class KubernetesResolverEndToEndTests {
 
     @Test
     void scaleUpFromTwoToFourSendsCallsToTheNewPodsWithinTwoSeconds() {
-        try (SteadyLoad load = SteadyLoad.start(channel)) {
-            load.awaitMoreCalls(SteadyLoad.CALLS_PER_SECOND / 2);
+        try (PacedLoad load = PacedLoad.start(channel)) {
+            load.awaitMoreCalls(PacedLoad.CALLS_PER_SECOND / 2);
 
             long changed = System.nanoTime();
             pods(2, 4, EndpointState.READY);
             Await.until("pods 2 and 3 to serve calls", Duration.ofSeconds(20), () -> served(2) > 0 && served(3) > 0);
             long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - changed);
 
-            load.awaitMoreCalls(SteadyLoad.CALLS_PER_SECOND / 2);
+            load.awaitMoreCalls(PacedLoad.CALLS_PER_SECOND / 2);
             assertNoneFailed(load.stop());
             assertThat(millis).as("from the new slices to calls on both new pods, ms").isLessThanOrEqualTo(2_000);
             assertThat(channel.snapshot().resolution().endpoints()).isEqualTo(4);
@@ -97,18 +98,18 @@ class KubernetesResolverEndToEndTests {
     void scaleDownThroughTerminatingEndpointsLosesNoCall() {
         pods(2, 4, EndpointState.READY);
         awaitReady(0, 1, 2, 3);
-        try (SteadyLoad load = SteadyLoad.start(channel)) {
-            load.awaitMoreCalls(SteadyLoad.CALLS_PER_SECOND / 2);
+        try (PacedLoad load = PacedLoad.start(channel)) {
+            load.awaitMoreCalls(PacedLoad.CALLS_PER_SECOND / 2);
 
             pods(2, 4, EndpointState.TERMINATING);   // serving, terminating, not ready: no new calls
             awaitSubchannels(0, 1);
             servedBy.reset();
-            load.awaitMoreCalls(SteadyLoad.CALLS_PER_SECOND);
+            load.awaitMoreCalls(PacedLoad.CALLS_PER_SECOND);
             assertThat(served(2) + served(3)).as("new calls on terminating pods").isZero();
 
             api.delete(SERVICE + "-2");
             api.delete(SERVICE + "-3");
-            load.awaitMoreCalls(SteadyLoad.CALLS_PER_SECOND / 2);
+            load.awaitMoreCalls(PacedLoad.CALLS_PER_SECOND / 2);
             assertNoneFailed(load.stop());
             assertThat(channel.snapshot().resolution().endpoints()).isEqualTo(2);
         }
@@ -116,8 +117,8 @@ class KubernetesResolverEndToEndTests {
 
     @Test
     void whileTheApiServerIsUnreachableForTenSecondsTheEndpointsStayAndChangesMadeMeanwhileAreSeenAfter() {
-        try (SteadyLoad load = SteadyLoad.start(channel)) {
-            load.awaitMoreCalls(SteadyLoad.CALLS_PER_SECOND / 2);
+        try (PacedLoad load = PacedLoad.start(channel)) {
+            load.awaitMoreCalls(PacedLoad.CALLS_PER_SECOND / 2);
 
             api.relay().down();
             long down = System.nanoTime();
@@ -131,7 +132,7 @@ class KubernetesResolverEndToEndTests {
             api.relay().up();
 
             Await.until("the pod added meanwhile to serve calls", Duration.ofSeconds(30), () -> served(2) > 0);
-            load.awaitMoreCalls(SteadyLoad.CALLS_PER_SECOND / 2);
+            load.awaitMoreCalls(PacedLoad.CALLS_PER_SECOND / 2);
             assertNoneFailed(load.stop());
         }
     }
@@ -140,8 +141,8 @@ class KubernetesResolverEndToEndTests {
     void aWatchAnsweredWithGoneRelistsAndSeesWhatChanged() {
         Await.until("the watch to open", () -> "WATCHING".equals(resolverDetails().get("watch")));
         assertThat(resolverDetails()).containsEntry("relists", 1L).containsKey("resourceVersion");
-        try (SteadyLoad load = SteadyLoad.start(channel)) {
-            load.awaitMoreCalls(SteadyLoad.CALLS_PER_SECOND / 2);
+        try (PacedLoad load = PacedLoad.start(channel)) {
+            load.awaitMoreCalls(PacedLoad.CALLS_PER_SECOND / 2);
 
             api.goneOnNextWatch();
             api.relay().down();   // the watch drops; fabric8 reopens it from its resourceVersion: 410
@@ -149,7 +150,7 @@ class KubernetesResolverEndToEndTests {
             api.relay().up();
 
             Await.until("the pod added meanwhile to serve calls", Duration.ofSeconds(30), () -> served(2) > 0);
-            load.awaitMoreCalls(SteadyLoad.CALLS_PER_SECOND / 2);
+            load.awaitMoreCalls(PacedLoad.CALLS_PER_SECOND / 2);
             assertNoneFailed(load.stop());
         }
         Await.until("the new watch to open", () -> "WATCHING".equals(resolverDetails().get("watch")));
@@ -203,7 +204,7 @@ class KubernetesResolverEndToEndTests {
     }
 
     private static void assertNoneFailed(CallTally tally) {
-        assertThat(tally.started()).as("calls started").isGreaterThan(SteadyLoad.CALLS_PER_SECOND);
+        assertThat(tally.started()).as("calls started").isGreaterThan(PacedLoad.CALLS_PER_SECOND);
         assertThat(tally.failures()).as("failed calls of %d, by status: %s", tally.started(), tally.failuresByStatus())
                 .isEmpty();
     }

@@ -1,7 +1,5 @@
-package dev.lbchannel.kubernetes;
+package dev.lbchannel.testing;
 
-import dev.lbchannel.testing.Await;
-import dev.lbchannel.testing.CallTally;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.stub.ClientCalls;
@@ -14,45 +12,46 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Unary calls started at a steady rate, evenly spaced, fail-fast and without retries, until
- * {@link #stop()}; every call is counted by a {@link CallTally}, so "no call failed" covers the
- * calls still in flight when the load stops.
+ * Unary interop calls ({@code grpc.testing.TestService/UnaryCall}) started at a steady rate,
+ * evenly spaced, fail-fast and without retries, until {@link #stop()}; every call is counted by a
+ * {@link CallTally}, so "no call failed" covers the calls still in flight when the load stops.
+ * For tests that change a channel's endpoints under load.
  */
-final class SteadyLoad implements AutoCloseable {
+public final class PacedLoad implements AutoCloseable {
 
-    static final int CALLS_PER_SECOND = 150;
+    public static final int CALLS_PER_SECOND = 150;
     private static final SimpleRequest REQUEST = SimpleRequest.newBuilder().setResponseSize(16).build();
 
     private final CallTally tally = new CallTally();
     private final ScheduledExecutorService pacer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread thread = new Thread(r, "k8s-load-pacer");
+        Thread thread = new Thread(r, "paced-load");
         thread.setDaemon(true);
         return thread;
     });
 
-    private SteadyLoad(Channel channel) {
+    private PacedLoad(Channel channel) {
         pacer.scheduleAtFixedRate(() -> ClientCalls.asyncUnaryCall(
                         channel.newCall(TestServiceGrpc.getUnaryCallMethod(),
                                 CallOptions.DEFAULT.withDeadlineAfter(20, TimeUnit.SECONDS)), REQUEST, tally.start()),
                 0, 1_000_000L / CALLS_PER_SECOND, TimeUnit.MICROSECONDS);
     }
 
-    static SteadyLoad start(Channel channel) {
-        return new SteadyLoad(channel);
+    public static PacedLoad start(Channel channel) {
+        return new PacedLoad(channel);
     }
 
-    int started() {
+    public int started() {
         return tally.started();
     }
 
     /** Waits (bounded) until {@code calls} more calls have started. */
-    void awaitMoreCalls(int calls) {
+    public void awaitMoreCalls(int calls) {
         int target = tally.started() + calls;
         Await.until(calls + " more calls started", Duration.ofSeconds(30), () -> tally.started() >= target);
     }
 
     /** Stops starting calls and waits (bounded) for those in flight to end. */
-    CallTally stop() {
+    public CallTally stop() {
         pacer.shutdown();
         try {
             pacer.awaitTermination(10, TimeUnit.SECONDS);
