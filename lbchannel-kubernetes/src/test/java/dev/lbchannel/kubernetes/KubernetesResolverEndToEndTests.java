@@ -120,7 +120,7 @@ class KubernetesResolverEndToEndTests {
         try (PacedLoad load = PacedLoad.start(channel)) {
             load.awaitMoreCalls(PacedLoad.CALLS_PER_SECOND / 2);
 
-            api.relay().down();
+            api.relay().refuse();
             long down = System.nanoTime();
             pods(2, 3, EndpointState.READY);   // made while the resolver cannot hear of it
             Await.until("10 s with the API server unreachable, both pods READY throughout", Duration.ofSeconds(30), () -> {
@@ -129,7 +129,7 @@ class KubernetesResolverEndToEndTests {
                 return System.nanoTime() - down >= TimeUnit.SECONDS.toNanos(10);
             });
             assertThat(served(2)).as("calls on the pod added while the API server was unreachable").isZero();
-            api.relay().up();
+            api.relay().resume();
 
             Await.until("the pod added meanwhile to serve calls", Duration.ofSeconds(30), () -> served(2) > 0);
             load.awaitMoreCalls(PacedLoad.CALLS_PER_SECOND / 2);
@@ -145,9 +145,9 @@ class KubernetesResolverEndToEndTests {
             load.awaitMoreCalls(PacedLoad.CALLS_PER_SECOND / 2);
 
             api.goneOnNextWatch();
-            api.relay().down();   // the watch drops; fabric8 reopens it from its resourceVersion: 410
+            api.relay().refuse();   // the watch drops; fabric8 reopens it from its resourceVersion: 410
             pods(2, 3, EndpointState.READY);
-            api.relay().up();
+            api.relay().resume();
 
             Await.until("the pod added meanwhile to serve calls", Duration.ofSeconds(30), () -> served(2) > 0);
             load.awaitMoreCalls(PacedLoad.CALLS_PER_SECOND / 2);

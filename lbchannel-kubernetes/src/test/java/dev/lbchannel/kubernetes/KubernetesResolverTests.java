@@ -60,7 +60,7 @@ class KubernetesResolverTests {
     @Test
     void anApiServerThatCannotBeReachedAtStartIsAResolutionErrorUntilItCanBe() {
         api.apply(slice("orders", "orders-a", "127.0.0.1", backend.port(), EndpointState.READY, null));
-        api.relay().down();
+        api.relay().refuse();
         channel = channel("kubernetes:///orders.shop:grpc");
         channel.getState(true);
 
@@ -69,7 +69,7 @@ class KubernetesResolverTests {
                 .startsWith("UNAVAILABLE: Cannot watch the EndpointSlices of Service orders in namespace shop, port grpc");
         assertThat(channel.snapshot().resolution().resolver()).containsEntry("watch", "BACKOFF");
 
-        api.relay().up();
+        api.relay().resume();
         Await.until("READY once the API server answers", Duration.ofSeconds(30),
                 () -> channel.getState(false) == ConnectivityState.READY);
     }

@@ -1,5 +1,6 @@
 package dev.lbchannel.kubernetes;
 
+import dev.lbchannel.testing.TcpProxy;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.Config;
@@ -35,7 +36,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * fabric8's mock API server in CRUD mode (a real HTTP server on loopback that stores what is
  * created and streams watch events over WebSockets), with an {@link #admin()} client that talks
  * to it directly, as kubectl would, and a {@link #resolverClient()} that reaches it through an
- * {@link ApiRelay}, so a test can cut the resolver off while it changes the slices.
+ * {@link TcpProxy}, so a test can cut the resolver off while it changes the slices.
  *
  * <p>Two things it does not do as a real API server does, and what the tests do about them:
  * a watch opened with a {@code resourceVersion} is not replayed from that version; it starts
@@ -57,7 +58,7 @@ final class MockApiServer implements AutoCloseable {
     private final AtomicInteger watchRequests = new AtomicInteger();
     private final KubernetesMockServer server;
     private final NamespacedKubernetesClient admin;
-    private final ApiRelay relay;
+    private final TcpProxy relay;
 
     MockApiServer() {
         server = new KubernetesMockServer(new Context(), new MockWebServer(), responses, new Dispatcher() {
@@ -75,7 +76,7 @@ final class MockApiServer implements AutoCloseable {
         server.init(InetAddress.getLoopbackAddress(), 0);
         admin = server.createClient();
         try {
-            relay = new ApiRelay(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getPort()));
+            relay = new TcpProxy(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getPort()));
         } catch (IOException e) {
             close();
             throw new UncheckedIOException(e);
@@ -112,7 +113,7 @@ final class MockApiServer implements AutoCloseable {
         return admin;
     }
 
-    ApiRelay relay() {
+    TcpProxy relay() {
         return relay;
     }
 
