@@ -55,7 +55,10 @@ final class KubernetesResolver implements Resolver {
     private static final BackoffPolicy RETRY = new BackoffPolicy(Duration.ofSeconds(1), 1.6, 0.2,
             Duration.ofSeconds(30), Duration.ofSeconds(20));
 
-    /** What the resolver is doing, for channelz. */
+    /**
+     * What the resolver is doing, for channelz. WATCHING covers fabric8 re-opening a dropped watch
+     * too: its client reconnects on its own and tells nobody until it gives up or gets a 410.
+     */
     enum WatchState { IDLE, LISTING, CONNECTING, WATCHING, BACKOFF, STOPPED }
 
     private final KubernetesClient client;
