@@ -8,6 +8,8 @@ import dev.lbchannel.testing.PacedLoad;
 import dev.lbchannel.testing.ServedByCounter;
 import dev.lbchannel.testing.TestBackend;
 import io.grpc.ConnectivityState;
+import io.grpc.testing.integration.EmptyProtos.Empty;
+import io.grpc.testing.integration.TestServiceGrpc;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -103,6 +105,13 @@ class SimpleDiscoveryClientResolverTests {
         Await.until("one more fetch", () -> ((Number) orders.snapshot().resolution().resolver().get("heartbeats")).longValue() >= 3
                 && ((Number) orders.snapshot().resolution().resolver().get("fetches")).longValue() >= 4);
         assertThat(orders.snapshot().resolution().updates()).as("nothing changed: nothing pushed").isEqualTo(updates + 2);
+
+        // JSON, but not a service config the channel accepts: the channel's own validation keeps the last good one.
+        instances(2, Map.of("grpc.service-config", "{\"loadBalancingConfig\":[{\"no_such_policy\":{}}]}"));
+        context.publishEvent(new HeartbeatEvent(this, "catalog-5"));
+        Await.until("the invalid config to be reported", () -> orders.snapshot().resolution().updates() == updates + 3);
+        assertThat(orders.snapshot().lbPolicy()).as("the last good config is kept").isEqualTo("pick_first");
+        TestServiceGrpc.newBlockingStub(orders).withDeadlineAfter(10, TimeUnit.SECONDS).emptyCall(Empty.getDefaultInstance());
     }
 
     private void start(int instances, String... properties) {
