@@ -14,7 +14,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * A TCP relay on loopback in front of a test server, so that a test can cut connections the way
  * a crashed host does: {@link #kill()} resets every relayed socket without a word of HTTP/2, and
  * {@link #blackHole()} makes every connection half-open: bytes are still accepted from both sides
- * and never delivered, as when a host or a network path disappears without a reset.
+ * and never delivered, as when a host or a network path disappears without a reset;
+ * {@link #refuse()} resets every connection and each new one until {@link #resume()}, as an
+ * unreachable server does, without giving up the port.
  * One thread per direction; for tests only.
  */
 public final class TcpProxy implements AutoCloseable {
@@ -23,6 +25,7 @@ public final class TcpProxy implements AutoCloseable {
     private final ServerSocket server;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private volatile boolean blackHoled;
+    private volatile boolean refusing;
 
     public TcpProxy(InetSocketAddress backend) throws IOException {
         this.backend = backend;
@@ -43,6 +46,10 @@ public final class TcpProxy implements AutoCloseable {
                 client = server.accept();
             } catch (IOException e) {
                 return;
+            }
+            if (refusing) {
+                reset(client);
+                continue;
             }
             try {
                 Socket upstream = new Socket(backend.getAddress(), backend.getPort());
@@ -90,14 +97,29 @@ public final class TcpProxy implements AutoCloseable {
     /** Resets every relayed connection (TCP RST), as a crashed server would. New connections are still relayed. */
     public void kill() {
         for (Socket socket : sockets) {
-            try {
-                socket.setSoLinger(true, 0);
-            } catch (IOException e) {
-                // already closed
-            }
-            closeQuietly(socket);
+            reset(socket);
         }
         sockets.clear();
+    }
+
+    /** Resets every connection, and each new one as soon as it is accepted, until {@link #resume()}. */
+    public void refuse() {
+        refusing = true;
+        kill();
+    }
+
+    /** Relays new connections again after {@link #refuse()}. */
+    public void resume() {
+        refusing = false;
+    }
+
+    private static void reset(Socket socket) {
+        try {
+            socket.setSoLinger(true, 0);
+        } catch (IOException e) {
+            // already closed
+        }
+        closeQuietly(socket);
     }
 
     @Override
