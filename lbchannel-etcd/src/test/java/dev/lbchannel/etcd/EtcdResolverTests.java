@@ -1,0 +1,200 @@
+package dev.lbchannel.etcd;
+
+import dev.lbchannel.BackoffPolicy;
+import dev.lbchannel.etcd.testing.Etcd;
+import dev.lbchannel.etcd.testing.TcpGate;
+import dev.lbchannel.resolver.Endpoint;
+import dev.lbchannel.resolver.RecordingResolverListener;
+import dev.lbchannel.resolver.RecordingResolverListener.Event;
+import dev.lbchannel.resolver.Resolver;
+import dev.lbchannel.resolver.ResolverTestEnvironment;
+import dev.lbchannel.target.Target;
+import dev.lbchannel.testing.Await;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The resolver against a real etcd on loopback: list, watch, leases, reconnects and compaction. */
+@Timeout(90)
+class EtcdResolverTests {
+
+    static final BackoffPolicy FAST_BACKOFF = new BackoffPolicy(Duration.ofMillis(100), 1.6, 0.2,
+            Duration.ofSeconds(1), Duration.ofSeconds(1));
+
+    private static ResolverTestEnvironment environment;
+    private static Etcd etcd;
+    private final List<Resolver> resolvers = new ArrayList<>();
+    private final List<TcpGate> gates = new ArrayList<>();
+    private final RecordingResolverListener listener = new RecordingResolverListener();
+
+    @BeforeAll
+    static void startEtcd() {
+        environment = new ResolverTestEnvironment();
+        etcd = Etcd.start();
+    }
+
+    @AfterAll
+    static void stopEtcd() throws InterruptedException {
+        if (etcd != null) {
+            etcd.close();
+        }
+        environment.close();
+    }
+
+    @AfterEach
+    void shutdownResolvers() {
+        resolvers.forEach(Resolver::shutdown);
+        gates.forEach(TcpGate::close);
+    }
+
+    @Test
+    void listsThePrefixThenFollowsPutsAndDeletes() {
+        etcd.register("list/a", "10.0.1.1:1", 0);
+        etcd.register("list/b", "10.0.1.2:1", 0);
+        etcd.register("list-other/x", "10.0.1.9:1", 0);
+        etcd.register("listing/x", "10.0.1.9:1", 0);
+        Resolver resolver = start("etcd://" + etcd.endpoint() + "/list");
+
+        assertThat(listener.awaitEvent(1).addresses()).containsExactly(List.of("10.0.1.1:1"), List.of("10.0.1.2:1"));
+        etcd.register("list/c", "10.0.1.3:1", 0);
+        listener.awaitResult("c added", e -> e.addresses().size() == 3);
+        etcd.delete("list/a");
+        Event last = listener.awaitResult("a removed", e -> e.addresses().equals(List.of(List.of("10.0.1.2:1"),
+                List.of("10.0.1.3:1"))));
+
+        assertThat(listener.events()).allMatch(Event::isResult);
+        assertThat(last.result().endpoints()).allMatch(e -> e.attributes().get(EtcdEndpointAttributes.KEY) != null);
+        Await.until("details show the watch", () -> "WATCHING".equals(resolver.details().get("watch")));
+        assertThat(resolver.details()).containsEntry("prefix", "list/").containsEntry("keys", 2)
+                .containsEntry("lists", 1L).containsEntry("compactions", 0L);
+        assertThat((Long) resolver.details().get("revision")).isGreaterThanOrEqualTo(etcd.revision() - 1);
+    }
+
+    @Test
+    void metadataAndKeyBecomeAttributes() {
+        etcd.put("meta/1", "{\"Op\":0,\"Addr\":\"10.0.2.1:1\",\"Metadata\":{\"zone\":\"eu-1\"}}", 0);
+        start("etcd://" + etcd.endpoint() + "/meta");
+
+        Endpoint endpoint = listener.awaitEvent(1).result().endpoints().get(0);
+
+        assertThat(endpoint.attributes().get(EtcdEndpointAttributes.METADATA)).isEqualTo(Map.of("zone", "eu-1"));
+        assertThat(endpoint.attributes().get(EtcdEndpointAttributes.KEY)).isEqualTo("meta/1");
+    }
+
+    @Test
+    void malformedValuesAreSkippedAndOpDeleteRemoves() {
+        etcd.register("bad/ok", "10.0.3.1:1", 0);
+        etcd.put("bad/junk", "not json", 0);
+        etcd.register("bad/dup", "10.0.3.1:1", 0);
+        start("etcd://" + etcd.endpoint() + "/bad");
+
+        assertThat(listener.awaitEvent(1).addresses()).as("junk skipped, the duplicate address once")
+                .containsExactly(List.of("10.0.3.1:1"));
+        etcd.register("bad/two", "10.0.3.2:1", 0);
+        listener.awaitResult("two added", e -> e.addresses().size() == 2);
+        etcd.put("bad/two", "{\"Op\":1}", 0);
+        listener.awaitResult("two removed by an Op 1 value", e -> e.addresses().size() == 1
+                && listener.results().indexOf(e) > 1);
+    }
+
+    @Test
+    void anExpiredLeaseRemovesItsEndpoint() {
+        long lease = etcd.grantLease(Duration.ofSeconds(2));
+        etcd.register("lease/kept", "10.0.4.1:1", 0);
+        etcd.register("lease/leased", "10.0.4.2:1", lease);
+        start("etcd://" + etcd.endpoint() + "/lease");
+        assertThat(listener.awaitEvent(1).addresses()).hasSize(2);
+
+        // No keep-alive: etcd deletes the key when the lease runs out.
+        Event expired = listener.awaitResult("the leased key expired", e -> e.addresses().size() == 1);
+
+        assertThat(expired.addresses()).containsExactly(List.of("10.0.4.1:1"));
+    }
+
+    @Test
+    void aWatchCutOffResumesFromItsRevisionAndSeesWhatChangedMeanwhile() throws Exception {
+        TcpGate gate = gate();
+        etcd.register("resume/a", "10.0.5.1:1", 0);
+        Resolver resolver = start("etcd://" + gate.endpoint() + "/resume");
+        listener.awaitEvent(1);
+        Await.until("watching", () -> "WATCHING".equals(resolver.details().get("watch")));
+
+        gate.cut();
+        listener.awaitError();
+        etcd.register("resume/b", "10.0.5.2:1", 0);
+        etcd.delete("resume/a");
+        gate.restore();
+
+        listener.awaitResult("b in, a out", e -> e.addresses().equals(List.of(List.of("10.0.5.2:1"))));
+        assertThat(resolver.details()).as("resumed the watch without listing again").containsEntry("lists", 1L);
+    }
+
+    @Test
+    void aCompactionPastTheWatchRevisionListsAgain() throws Exception {
+        TcpGate gate = gate();
+        etcd.register("compact/a", "10.0.6.1:1", 0);
+        Resolver resolver = start("etcd://" + gate.endpoint() + "/compact");
+        listener.awaitEvent(1);
+        Await.until("watching", () -> "WATCHING".equals(resolver.details().get("watch")));
+
+        gate.cut();
+        listener.awaitError();
+        etcd.register("compact/b", "10.0.6.2:1", 0);
+        etcd.delete("compact/a");
+        etcd.register("compact/c", "10.0.6.3:1", 0);
+        etcd.compact(etcd.revision());
+        gate.restore();
+
+        listener.awaitResult("the list after compaction", e -> e.addresses().equals(List.of(List.of("10.0.6.2:1"),
+                List.of("10.0.6.3:1"))));
+        assertThat(resolver.details()).containsEntry("compactions", 1L).containsEntry("lists", 2L);
+        Await.until("watching again", () -> "WATCHING".equals(resolver.details().get("watch")));
+        etcd.register("compact/d", "10.0.6.4:1", 0);
+        listener.awaitResult("the new watch follows", e -> e.addresses().size() == 3);
+    }
+
+    @Test
+    void nothingIsReportedAfterShutdown() {
+        etcd.register("quiet/a", "10.0.7.1:1", 0);
+        Resolver resolver = start("etcd://" + etcd.endpoint() + "/quiet");
+        listener.awaitEvent(1);
+        Await.until("watching", () -> "WATCHING".equals(resolver.details().get("watch")));
+
+        resolver.shutdown();
+        etcd.register("quiet/b", "10.0.7.2:1", 0);
+        etcd.register("quiet/c", "10.0.7.3:1", 0);
+        // A second resolver on the same prefix sees both puts; by then the first would have too.
+        RecordingResolverListener other = new RecordingResolverListener();
+        Resolver second = EtcdResolverProvider.builder().build()
+                .newResolver(Target.parse("etcd://" + etcd.endpoint() + "/quiet"), environment.args(443));
+        resolvers.add(second);
+        second.start(other);
+        other.awaitResult("both puts", e -> e.addresses().size() == 3);
+
+        assertThat(listener.events()).hasSize(1);
+        assertThat(resolver.details()).containsEntry("watch", "SHUT_DOWN");
+    }
+
+    private TcpGate gate() throws Exception {
+        TcpGate gate = new TcpGate(etcd.address());
+        gates.add(gate);
+        return gate;
+    }
+
+    private Resolver start(String target) {
+        Resolver resolver = EtcdResolverProvider.builder().backoff(FAST_BACKOFF).build()
+                .newResolver(Target.parse(target), environment.args(443));
+        resolvers.add(resolver);
+        resolver.start(listener);
+        return resolver;
+    }
+}

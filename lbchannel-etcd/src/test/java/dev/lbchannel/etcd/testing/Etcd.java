@@ -1,0 +1,287 @@
+package dev.lbchannel.etcd.testing;
+
+import com.google.protobuf.ByteString;
+import dev.lbchannel.etcd.api.CompactionRequest;
+import dev.lbchannel.etcd.api.DeleteRangeRequest;
+import dev.lbchannel.etcd.api.KVGrpc;
+import dev.lbchannel.etcd.api.LeaseGrantRequest;
+import dev.lbchannel.etcd.api.LeaseGrpc;
+import dev.lbchannel.etcd.api.LeaseRevokeRequest;
+import dev.lbchannel.etcd.api.PutRequest;
+import dev.lbchannel.etcd.api.RangeRequest;
+import dev.lbchannel.testing.Await;
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import org.junit.jupiter.api.Assumptions;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A real etcd for tests: Debian's {@code etcd} as a child process, a one-member cluster on
+ * 127.0.0.1 with free client and peer ports and a temporary data directory. Tests write to it
+ * with etcd's own API (the generated stubs over grpc-java's client), {@link #kill()} it and
+ * {@link #restart()} it on the same ports and data, which keeps its keys, revisions and leases.
+ *
+ * <p>{@link #start()} skips the test (JUnit assumption) when etcd is not installed, except with
+ * {@code CI=true}, where a missing etcd fails ({@code .ci/run} installs {@code etcd-server}).
+ * The process is ended by its PID on {@link #close()}. Not thread-safe; one test thread drives it.
+ */
+public final class Etcd implements AutoCloseable {
+
+    private static final List<String> LOCATIONS = List.of("/usr/bin/etcd", "/usr/local/bin/etcd");
+    private static final Duration READY_BOUND = Duration.ofSeconds(30);
+    private static final Duration CALL_DEADLINE = Duration.ofSeconds(10);
+    private static final int START_ATTEMPTS = 5;
+
+    private final Path executable;
+    private final Path directory;
+    private final List<String> log = new CopyOnWriteArrayList<>();
+    private int clientPort;
+    private int peerPort;
+    private Process process;
+    private ManagedChannel client;
+
+    private Etcd(Path executable, Path directory) {
+        this.executable = executable;
+        this.directory = directory;
+    }
+
+    /** Starts an empty one-member cluster, or skips the test when etcd is absent (and this is not CI). */
+    public static Etcd start() {
+        Path executable = findExecutable();
+        Etcd etcd;
+        try {
+            etcd = new Etcd(executable, Files.createTempDirectory("etcd"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        etcd.startOnFreePorts();
+        return etcd;
+    }
+
+    private static Path findExecutable() {
+        List<Path> candidates = new ArrayList<>(LOCATIONS.stream().map(Path::of).toList());
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+            if (!dir.isEmpty()) {
+                candidates.add(Path.of(dir, "etcd"));
+            }
+        }
+        for (Path candidate : candidates) {
+            if (Files.isExecutable(candidate)) {
+                return candidate;
+            }
+        }
+        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+            throw new AssertionError("etcd is required in CI (apt-get install etcd-server); looked in " + candidates);
+        }
+        Assumptions.abort("etcd is not installed; the etcd resolver's tests need it (apt-get install etcd-server)");
+        throw new AssertionError("unreachable");
+    }
+
+    public int port() {
+        return clientPort;
+    }
+
+    /** {@code 127.0.0.1:port}, as an endpoint for the resolver. */
+    public String endpoint() {
+        return "127.0.0.1:" + clientPort;
+    }
+
+    public InetSocketAddress address() {
+        return new InetSocketAddress(InetAddress.getLoopbackAddress(), clientPort);
+    }
+
+    /** Puts {@code value} under {@code key}, attached to {@code lease} (0 for none); returns the revision. */
+    public long put(String key, String value, long lease) {
+        return kv().put(PutRequest.newBuilder().setKey(bytes(key)).setValue(bytes(value)).setLease(lease).build())
+                .getHeader().getRevision();
+    }
+
+    /** Registers {@code address} under {@code key} as etcd's Go endpoints.Manager writes it. */
+    public long register(String key, String address, long lease) {
+        return put(key, "{\"Op\":0,\"Addr\":\"" + address + "\",\"Metadata\":null}", lease);
+    }
+
+    public long delete(String key) {
+        return kv().deleteRange(DeleteRangeRequest.newBuilder().setKey(bytes(key)).build()).getHeader().getRevision();
+    }
+
+    /** The store's current revision. */
+    public long revision() {
+        return kv().range(RangeRequest.newBuilder().setKey(bytes("\0")).setLimit(1).build()).getHeader().getRevision();
+    }
+
+    /** Compacts the history up to {@code revision}, physically, so a watch from before it is cancelled. */
+    public void compact(long revision) {
+        kv().compact(CompactionRequest.newBuilder().setRevision(revision).setPhysical(true).build());
+    }
+
+    /** Grants a lease of {@code ttl} (whole seconds, at least 2: etcd's minimum here) and returns its ID. */
+    public long grantLease(Duration ttl) {
+        return LeaseGrpc.newBlockingStub(client).withWaitForReady()
+                .withDeadlineAfter(CALL_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
+                .leaseGrant(LeaseGrantRequest.newBuilder().setTTL(ttl.toSeconds()).build()).getID();
+    }
+
+    /** Revokes a lease: every key attached to it is deleted at once. */
+    public void revokeLease(long lease) {
+        LeaseGrpc.newBlockingStub(client).withWaitForReady()
+                .withDeadlineAfter(CALL_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
+                .leaseRevoke(LeaseRevokeRequest.newBuilder().setID(lease).build());
+    }
+
+    /** Ends the process with SIGKILL, as a crash would; its data directory stays. */
+    public void kill() {
+        stopProcess();
+    }
+
+    /** Starts etcd again on the same ports and data directory; returns once it answers. */
+    public void restart() {
+        launch();
+        awaitReady();
+    }
+
+    /** Everything etcd has printed, for failure messages. */
+    public String log() {
+        return String.join("\n", log);
+    }
+
+    private KVGrpc.KVBlockingStub kv() {
+        return KVGrpc.newBlockingStub(client).withWaitForReady()
+                .withDeadlineAfter(CALL_DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void startOnFreePorts() {
+        for (int attempt = 1; ; attempt++) {
+            clientPort = freePort();
+            peerPort = freePort();
+            launch();
+            try {
+                awaitReady();
+                return;
+            } catch (AssertionError e) {
+                stopProcess();
+                // Another process may have taken a port between the probe and etcd's bind.
+                if (attempt == START_ATTEMPTS) {
+                    close();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private void launch() {
+        String client = "http://127.0.0.1:" + clientPort;
+        String peer = "http://127.0.0.1:" + peerPort;
+        List<String> command = List.of(executable.toString(),
+                "--name", "test", "--data-dir", directory.resolve("data").toString(),
+                "--listen-client-urls", client, "--advertise-client-urls", client,
+                "--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer,
+                "--initial-cluster", "test=" + peer, "--initial-cluster-state", "new",
+                "--logger", "zap", "--log-level", "warn");
+        try {
+            process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot start " + command, e);
+        }
+        Process started = process;
+        Thread reader = new Thread(() -> capture(started), "etcd-log-" + started.pid());
+        reader.setDaemon(true);
+        reader.start();
+        if (this.client == null) {
+            this.client = NettyChannelBuilder.forAddress(address()).usePlaintext().build();
+        }
+    }
+
+    private void capture(Process source) {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(source.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                log.add(line);
+            }
+        } catch (IOException e) {
+            log.add("(log closed: " + e + ")");
+        }
+    }
+
+    /** Polls with a real Range until etcd answers, bounded. */
+    private void awaitReady() {
+        Await.until("etcd answers on port " + clientPort + "\n" + log(), READY_BOUND,
+                () -> answers() || !process.isAlive());
+        if (!process.isAlive()) {
+            throw new AssertionError("etcd exited with " + process.exitValue() + ":\n" + log());
+        }
+    }
+
+    private boolean answers() {
+        try {
+            KVGrpc.newBlockingStub(client).withDeadlineAfter(500, TimeUnit.MILLISECONDS)
+                    .range(RangeRequest.newBuilder().setKey(bytes("ready")).build());
+            return true;
+        } catch (StatusRuntimeException e) {
+            return false;
+        }
+    }
+
+    private void stopProcess() {
+        if (process == null) {
+            return;
+        }
+        process.destroyForcibly();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                throw new AssertionError("etcd (pid " + process.pid() + ") did not exit after SIGKILL");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static ByteString bytes(String text) {
+        return ByteString.copyFrom(text, StandardCharsets.UTF_8);
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Stops etcd, closes the test client and deletes the data directory. */
+    @Override
+    public void close() {
+        stopProcess();
+        if (client != null) {
+            client.shutdownNow();
+            try {
+                client.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        try (Stream<Path> files = Files.walk(directory)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // A temporary directory left behind is harmless.
+        }
+    }
+}
