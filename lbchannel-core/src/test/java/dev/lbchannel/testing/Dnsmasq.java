@@ -56,21 +56,29 @@ public final class Dnsmasq implements AutoCloseable {
     private final Map<String, List<String>> hosts = new LinkedHashMap<>();
     private final Map<String, List<String>> txtRecords = new LinkedHashMap<>();
     private final List<String> log = new CopyOnWriteArrayList<>();
+    /** The TTL of every answer from the hosts file (dnsmasq's --local-ttl); dnsmasq's default is 0. */
+    private final long localTtlSeconds;
     private int port;
     private Process process;
 
-    private Dnsmasq(Path executable, Path directory) {
+    private Dnsmasq(Path executable, Path directory, long localTtlSeconds) {
         this.executable = executable;
         this.directory = directory;
+        this.localTtlSeconds = localTtlSeconds;
         this.hostsFile = directory.resolve("hosts");
         this.confFile = directory.resolve("dnsmasq.conf");
     }
 
     /** Starts an empty server, or skips the test when dnsmasq is absent (and this is not CI). */
     public static Dnsmasq start() {
+        return start(Duration.ZERO);
+    }
+
+    /** As {@link #start()}, answering A and AAAA questions with records whose TTL is {@code localTtl} (whole seconds). */
+    public static Dnsmasq start(Duration localTtl) {
         Path executable = findExecutable();
         try {
-            Dnsmasq dnsmasq = new Dnsmasq(executable, Files.createTempDirectory("dnsmasq"));
+            Dnsmasq dnsmasq = new Dnsmasq(executable, Files.createTempDirectory("dnsmasq"), localTtl.toSeconds());
             dnsmasq.writeFiles();
             dnsmasq.startOnFreePort();
             return dnsmasq;
@@ -194,7 +202,7 @@ public final class Dnsmasq implements AutoCloseable {
                 "--local=/test/", "--addn-hosts=" + hostsFile, "--conf-file=" + confFile,
                 // Started by root, dnsmasq would drop to "nobody", which may not read the files.
                 "--user=root", "--group=root", "--pid-file=",
-                "--log-facility=-", "--log-queries", "--cache-size=0");
+                "--log-facility=-", "--log-queries", "--cache-size=0", "--local-ttl=" + localTtlSeconds);
         try {
             process = new ProcessBuilder(command).redirectErrorStream(true).start();
         } catch (IOException e) {
