@@ -25,7 +25,7 @@ class StartupFailureTests {
         assertThat(analysis).isNotNull();
         assertThat(analysis.getDescription()).startsWith("The lbchannel property 'lbchannel.channels.orders.target' "
                 + "has the value 'dnss:///orders.internal:8443'")
-                .contains("Unknown scheme 'dnss'; registered schemes: dns, passthrough, static");
+                .contains("Unknown scheme 'dnss'; registered schemes: dns, etcd, passthrough, static"); // + lbchannel-etcd
         assertThat(analysis.getAction()).contains("declare a ResolverProvider bean whose scheme() is 'dnss'");
     }
 
