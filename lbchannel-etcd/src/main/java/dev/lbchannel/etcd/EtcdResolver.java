@@ -156,16 +156,25 @@ final class EtcdResolver implements Resolver {
     private void list() {
         long mine = ++attempt;
         phase = Phase.LISTING;
-        EtcdConnection etcd = requireNonNull(connection, "connection");
-        StreamObserver<RangeResponse> onRange = unary(mine, this::listed);
+        authenticated(mine, () -> requireNonNull(connection, "connection")
+                .range(prefix, unary(mine, "listing the prefix failed", this::listed)));
+    }
+
+    /**
+     * Runs {@code next} at once, or, with credentials, once a fresh token has come: etcd's tokens
+     * expire, so every list and every resumed watch asks for one.
+     */
+    private void authenticated(long mine, Runnable next) {
         if (!options.hasCredentials()) {
-            etcd.range(prefix, onRange);
+            next.run();
             return;
         }
-        etcd.authenticate(unary(mine, (AuthenticateResponse response) -> {
-            etcd.token(response.getToken());
-            etcd.range(prefix, unary(mine, this::listed));
-        }));
+        EtcdConnection etcd = requireNonNull(connection, "connection");
+        etcd.authenticate(unary(mine, "authenticating as " + options.username() + " failed",
+                (AuthenticateResponse response) -> {
+                    etcd.token(response.getToken());
+                    next.run();
+                }));
     }
 
     private void listed(RangeResponse response) {
@@ -255,7 +264,7 @@ final class EtcdResolver implements Resolver {
             return;
         }
         if (listed) {
-            watch();
+            authenticated(++attempt, this::watch);
         } else {
             list();
         }
@@ -268,7 +277,7 @@ final class EtcdResolver implements Resolver {
     }
 
     /** A unary call's observer whose outcome hops into the serializer, dropped when stale. */
-    private <T> StreamObserver<T> unary(long mine, Consumer<T> onValue) {
+    private <T> StreamObserver<T> unary(long mine, String failure, Consumer<T> onValue) {
         return new StreamObserver<>() {
             @Override
             public void onNext(T value) {
@@ -277,7 +286,7 @@ final class EtcdResolver implements Resolver {
 
             @Override
             public void onError(Throwable error) {
-                inContext(mine, () -> failed("listing the prefix failed", Status.fromThrowable(error)));
+                inContext(mine, () -> failed(failure, Status.fromThrowable(error)));
             }
 
             @Override

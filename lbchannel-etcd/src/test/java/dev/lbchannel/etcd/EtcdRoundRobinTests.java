@@ -104,7 +104,7 @@ class EtcdRoundRobinTests {
         awaitServing(0, 1, 2);
 
         awaitEndpoints(2);
-        served.reset();
+        settle(load);
         int before = load.started();
         Await.until("another 200 calls", () -> load.started() >= before + 200);
         load.stopAndAssertNoFailure("lease expiry");
@@ -155,8 +155,8 @@ class EtcdRoundRobinTests {
         gate.restore();
 
         awaitEndpoints(3);
-        served.reset();
         Await.until("the backends added meanwhile receive calls", () -> servedBy(2) > 0 && servedBy(3) > 0);
+        settle(load);
         int before = load.started();
         Await.until("another 200 calls", () -> load.started() >= before + 200);
         load.stopAndAssertNoFailure("etcd unreachable for 10 s with a compaction");
@@ -203,6 +203,16 @@ class EtcdRoundRobinTests {
     private void awaitEndpoints(int count) {
         Await.until(count + " endpoints in the channel; " + channel.snapshot().resolution(),
                 () -> channel.snapshot().resolution().endpoints() == count);
+    }
+
+    /**
+     * Lets the calls picked before the last update end (they take a millisecond or so; 50 more
+     * calls take 250 ms), then resets the counts, so that what is counted next was picked after it.
+     */
+    private void settle(SteadyLoad load) {
+        int before = load.started();
+        Await.until("50 more calls", () -> load.started() >= before + 50);
+        served.reset();
     }
 
     private int servedBy(int i) {

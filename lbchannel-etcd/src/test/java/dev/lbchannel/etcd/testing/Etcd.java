@@ -147,6 +147,51 @@ public final class Etcd implements AutoCloseable {
                 .leaseRevoke(LeaseRevokeRequest.newBuilder().setID(lease).build());
     }
 
+    /**
+     * Turns etcd's authentication on with a {@code root} user of this password, through etcdctl
+     * (Debian's etcd-client); from then on this fixture writes with {@link #etcdctlAsRoot}, since
+     * its own client has no token. Skips the test when etcdctl is absent (and this is not CI).
+     */
+    public void enableAuth(String rootPassword) {
+        etcdctl("role", "add", "root");
+        etcdctl("user", "add", "root", "--new-user-password=" + rootPassword);
+        etcdctl("user", "grant-role", "root", "root");
+        etcdctl("auth", "enable");
+    }
+
+    /** Runs etcdctl as {@code root} with {@code rootPassword}; returns its output, fails on a non-zero exit. */
+    public String etcdctlAsRoot(String rootPassword, String... args) {
+        List<String> all = new ArrayList<>(List.of("--user", "root", "--password", rootPassword));
+        all.addAll(List.of(args));
+        return etcdctl(all.toArray(String[]::new));
+    }
+
+    private String etcdctl(String... args) {
+        Path etcdctl = executable.resolveSibling("etcdctl");
+        if (!Files.isExecutable(etcdctl)) {
+            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+                throw new AssertionError("etcdctl is required in CI (apt-get install etcd-client); looked for " + etcdctl);
+            }
+            Assumptions.abort("etcdctl is not installed; this test needs it (apt-get install etcd-client)");
+        }
+        List<String> command = new ArrayList<>(List.of(etcdctl.toString(), "--endpoints", endpoint()));
+        command.addAll(List.of(args));
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!process.waitFor(CALL_DEADLINE.toSeconds(), TimeUnit.SECONDS) || process.exitValue() != 0) {
+                throw new AssertionError("etcdctl " + String.join(" ", args) + " failed:\n" + output);
+            }
+            return output;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
     /** Ends the process with SIGKILL, as a crash would; its data directory stays. */
     public void kill() {
         stopProcess();
