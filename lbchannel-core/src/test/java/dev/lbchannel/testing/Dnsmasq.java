@@ -1,10 +1,6 @@
 package dev.lbchannel.testing;
 
-import org.junit.jupiter.api.Assumptions;
-
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -76,7 +72,7 @@ public final class Dnsmasq implements AutoCloseable {
 
     /** As {@link #start()}, answering A and AAAA questions with records whose TTL is {@code localTtl} (whole seconds). */
     public static Dnsmasq start(Duration localTtl) {
-        Path executable = findExecutable();
+        Path executable = Executables.require("dnsmasq", LOCATIONS, "dnsmasq-base", "DNS tests");
         try {
             Dnsmasq dnsmasq = new Dnsmasq(executable, Files.createTempDirectory("dnsmasq"), localTtl.toSeconds());
             dnsmasq.writeFiles();
@@ -85,25 +81,6 @@ public final class Dnsmasq implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static Path findExecutable() {
-        List<Path> candidates = new ArrayList<>(LOCATIONS.stream().map(Path::of).toList());
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-            if (!dir.isEmpty()) {
-                candidates.add(Path.of(dir, "dnsmasq"));
-            }
-        }
-        for (Path candidate : candidates) {
-            if (Files.isExecutable(candidate)) {
-                return candidate;
-            }
-        }
-        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-            throw new AssertionError("dnsmasq is required in CI (apt-get install dnsmasq-base); looked in " + candidates);
-        }
-        Assumptions.abort("dnsmasq is not installed; DNS tests need it (apt-get install dnsmasq-base)");
-        throw new AssertionError("unreachable");
     }
 
     public int port() {
@@ -208,21 +185,7 @@ public final class Dnsmasq implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot start " + command, e);
         }
-        Process started = process;
-        Thread reader = new Thread(() -> capture(started), "dnsmasq-log-" + started.pid());
-        reader.setDaemon(true);
-        reader.start();
-    }
-
-    private void capture(Process source) {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(source.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = in.readLine()) != null) {
-                log.add(line);
-            }
-        } catch (IOException e) {
-            log.add("(log closed: " + e + ")");
-        }
+        Executables.captureOutput(process, log, "dnsmasq-log");
     }
 
     /** Polls with a real query until dnsmasq answers, bounded. */

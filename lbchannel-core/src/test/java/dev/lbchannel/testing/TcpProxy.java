@@ -14,7 +14,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * A TCP relay on loopback in front of a test server, so that a test can cut connections the way
  * a crashed host does: {@link #kill()} resets every relayed socket without a word of HTTP/2, and
  * {@link #blackHole()} makes every connection half-open: bytes are still accepted from both sides
- * and never delivered, as when a host or a network path disappears without a reset.
+ * and never delivered, as when a host or a network path disappears without a reset; and
+ * {@link #cut()} makes the backend unreachable on the same port until {@link #restore()}.
  * One thread per direction; for tests only.
  */
 public final class TcpProxy implements AutoCloseable {
@@ -23,6 +24,7 @@ public final class TcpProxy implements AutoCloseable {
     private final ServerSocket server;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private volatile boolean blackHoled;
+    private volatile boolean cut;
 
     public TcpProxy(InetSocketAddress backend) throws IOException {
         this.backend = backend;
@@ -43,6 +45,10 @@ public final class TcpProxy implements AutoCloseable {
                 client = server.accept();
             } catch (IOException e) {
                 return;
+            }
+            if (cut) {
+                reset(client);
+                continue;
             }
             try {
                 Socket upstream = new Socket(backend.getAddress(), backend.getPort());
@@ -90,14 +96,33 @@ public final class TcpProxy implements AutoCloseable {
     /** Resets every relayed connection (TCP RST), as a crashed server would. New connections are still relayed. */
     public void kill() {
         for (Socket socket : sockets) {
-            try {
-                socket.setSoLinger(true, 0);
-            } catch (IOException e) {
-                // already closed
-            }
-            closeQuietly(socket);
+            reset(socket);
         }
         sockets.clear();
+    }
+
+    /**
+     * Resets every relayed connection and each new one as soon as it is accepted, until
+     * {@link #restore()}: the backend is unreachable for clients of the proxy, on the same port,
+     * while a test still reaches it directly.
+     */
+    public void cut() {
+        cut = true;
+        kill();
+    }
+
+    /** Relays new connections again after {@link #cut()}. */
+    public void restore() {
+        cut = false;
+    }
+
+    private static void reset(Socket socket) {
+        try {
+            socket.setSoLinger(true, 0);
+        } catch (IOException e) {
+            // already closed
+        }
+        closeQuietly(socket);
     }
 
     @Override

@@ -69,7 +69,8 @@ final class EtcdResolver implements Resolver {
     private long attempt;
     /** Whether a list has succeeded, so that a new watch can resume from {@link #revision}. */
     private boolean listed;
-    private boolean shutdown;
+    /** Set by {@link #shutdown()} at once, so that a report already queued in the serializer is dropped. */
+    private volatile boolean shutdown;
 
     // Written on the serializer, read by details() from any thread.
     private volatile Phase phase = Phase.STARTING;
@@ -119,12 +120,12 @@ final class EtcdResolver implements Resolver {
 
     @Override
     public void shutdown() {
+        if (shutdown) {
+            return;
+        }
+        shutdown = true;
+        phase = Phase.SHUT_DOWN;
         serializer.execute(() -> {
-            if (shutdown) {
-                return;
-            }
-            shutdown = true;
-            phase = Phase.SHUT_DOWN;
             attempt++;
             cancelRetry();
             cancelWatch("resolver shut down");

@@ -1,18 +1,12 @@
 package dev.lbchannel.etcd;
 
-import dev.lbchannel.BackoffPolicy;
-import dev.lbchannel.etcd.testing.Etcd;
-import dev.lbchannel.etcd.testing.TcpGate;
 import dev.lbchannel.resolver.Endpoint;
 import dev.lbchannel.resolver.RecordingResolverListener;
 import dev.lbchannel.resolver.RecordingResolverListener.Event;
 import dev.lbchannel.resolver.Resolver;
-import dev.lbchannel.resolver.ResolverTestEnvironment;
-import dev.lbchannel.target.Target;
 import dev.lbchannel.testing.Await;
-import org.junit.jupiter.api.AfterAll;
+import dev.lbchannel.testing.TcpProxy;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -25,35 +19,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The resolver against a real etcd on loopback: list, watch, leases, reconnects and compaction. */
 @Timeout(90)
-class EtcdResolverTests {
+class EtcdResolverTests extends EtcdServerTestCase {
 
-    static final BackoffPolicy FAST_BACKOFF = new BackoffPolicy(Duration.ofMillis(100), 1.6, 0.2,
-            Duration.ofSeconds(1), Duration.ofSeconds(1));
-
-    private static ResolverTestEnvironment environment;
-    private static Etcd etcd;
-    private final List<Resolver> resolvers = new ArrayList<>();
-    private final List<TcpGate> gates = new ArrayList<>();
+    private final List<TcpProxy> gates = new ArrayList<>();
     private final RecordingResolverListener listener = new RecordingResolverListener();
 
-    @BeforeAll
-    static void startEtcd() {
-        environment = new ResolverTestEnvironment();
-        etcd = Etcd.start();
-    }
-
-    @AfterAll
-    static void stopEtcd() throws InterruptedException {
-        if (etcd != null) {
-            etcd.close();
-        }
-        environment.close();
-    }
-
     @AfterEach
-    void shutdownResolvers() {
-        resolvers.forEach(Resolver::shutdown);
-        gates.forEach(TcpGate::close);
+    void closeGates() {
+        gates.forEach(TcpProxy::close);
     }
 
     @Test
@@ -122,9 +95,9 @@ class EtcdResolverTests {
 
     @Test
     void aWatchCutOffResumesFromItsRevisionAndSeesWhatChangedMeanwhile() throws Exception {
-        TcpGate gate = gate();
+        TcpProxy gate = gate();
         etcd.register("resume/a", "10.0.5.1:1", 0);
-        Resolver resolver = start("etcd://" + gate.endpoint() + "/resume");
+        Resolver resolver = start("etcd://127.0.0.1:" + gate.port() + "/resume");
         listener.awaitEvent(1);
         Await.until("watching", () -> "WATCHING".equals(resolver.details().get("watch")));
 
@@ -140,9 +113,9 @@ class EtcdResolverTests {
 
     @Test
     void aCompactionPastTheWatchRevisionListsAgain() throws Exception {
-        TcpGate gate = gate();
+        TcpProxy gate = gate();
         etcd.register("compact/a", "10.0.6.1:1", 0);
-        Resolver resolver = start("etcd://" + gate.endpoint() + "/compact");
+        Resolver resolver = start("etcd://127.0.0.1:" + gate.port() + "/compact");
         listener.awaitEvent(1);
         Await.until("watching", () -> "WATCHING".equals(resolver.details().get("watch")));
 
@@ -174,27 +147,20 @@ class EtcdResolverTests {
         etcd.register("quiet/c", "10.0.7.3:1", 0);
         // A second resolver on the same prefix sees both puts; by then the first would have too.
         RecordingResolverListener other = new RecordingResolverListener();
-        Resolver second = EtcdResolverProvider.builder().build()
-                .newResolver(Target.parse("etcd://" + etcd.endpoint() + "/quiet"), environment.args(443));
-        resolvers.add(second);
-        second.start(other);
+        start("etcd://" + etcd.endpoint() + "/quiet", EtcdResolverProvider.builder(), other);
         other.awaitResult("both puts", e -> e.addresses().size() == 3);
 
         assertThat(listener.events()).hasSize(1);
         assertThat(resolver.details()).containsEntry("watch", "SHUT_DOWN");
     }
 
-    private TcpGate gate() throws Exception {
-        TcpGate gate = new TcpGate(etcd.address());
+    private TcpProxy gate() throws Exception {
+        TcpProxy gate = new TcpProxy(etcd.address());
         gates.add(gate);
         return gate;
     }
 
     private Resolver start(String target) {
-        Resolver resolver = EtcdResolverProvider.builder().backoff(FAST_BACKOFF).build()
-                .newResolver(Target.parse(target), environment.args(443));
-        resolvers.add(resolver);
-        resolver.start(listener);
-        return resolver;
+        return start(target, EtcdResolverProvider.builder(), listener);
     }
 }

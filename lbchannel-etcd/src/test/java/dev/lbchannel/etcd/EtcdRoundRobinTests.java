@@ -3,7 +3,7 @@ package dev.lbchannel.etcd;
 import dev.lbchannel.LbChannel;
 import dev.lbchannel.LbChannelBuilder;
 import dev.lbchannel.etcd.testing.Etcd;
-import dev.lbchannel.etcd.testing.TcpGate;
+import dev.lbchannel.testing.TcpProxy;
 import dev.lbchannel.testing.Await;
 import dev.lbchannel.testing.ServedByCounter;
 import dev.lbchannel.testing.TestBackend;
@@ -136,11 +136,11 @@ class EtcdRoundRobinTests {
 
     @Test
     void changesAndACompactionWhileEtcdIsUnreachableAreSeenWhenItIsBack() throws Exception {
-        TcpGate gate = new TcpGate(etcd.address());
+        TcpProxy gate = new TcpProxy(etcd.address());
         closeables.add(gate);
         register(0, null);
         register(1, null);
-        SteadyLoad load = loadOn(gate.endpoint());
+        SteadyLoad load = loadOn("127.0.0.1:" + gate.port());
         awaitServing(0, 1);
 
         gate.cut();
@@ -174,7 +174,7 @@ class EtcdRoundRobinTests {
     private SteadyLoad loadOn(String etcdEndpoint) {
         EtcdResolverProvider provider = EtcdResolverProvider.builder()
                 .endpoints(etcdEndpoint)
-                .backoff(EtcdResolverTests.FAST_BACKOFF)
+                .backoff(EtcdServerTestCase.FAST_BACKOFF)
                 .build();
         channel = LbChannelBuilder.forTarget("etcd:///scale")
                 .resolverProvider(provider)

@@ -1,21 +1,15 @@
 package dev.lbchannel.resolver.dns;
 
-import dev.lbchannel.resolver.RecordingResolverListener;
 import dev.lbchannel.resolver.RecordingResolverListener.Event;
 import dev.lbchannel.resolver.Resolver;
 import dev.lbchannel.resolver.ResolverArgs;
-import dev.lbchannel.resolver.ResolverTestEnvironment;
 import dev.lbchannel.target.Target;
 import dev.lbchannel.testing.Await;
-import dev.lbchannel.testing.Dnsmasq;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledFuture;
@@ -25,46 +19,25 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The opt-in TTL refresh, against dnsmasq answering with a 1 s TTL: the next resolution comes no
+ * The opt-in TTL refresh, against dnsmasq answering with a {@link #TTL} of 1 s: the next resolution comes no
  * later than the answer's TTL, never sooner than the rate limit, and only with the option on. The
  * resolver's scheduler records every delay it is given, so the timing is asserted exactly; the
  * resolutions themselves run on the real clock.
  */
 @Timeout(60)
-class DnsTtlTests {
+class DnsTtlTests extends DnsServerTestCase {
 
-    private static final Duration TTL = Duration.ofSeconds(1);
-
-    private static ResolverTestEnvironment environment;
-    private static Dnsmasq dns;
     private final RecordingScheduler scheduler = new RecordingScheduler();
-    private final List<Resolver> resolvers = new ArrayList<>();
-    private final RecordingResolverListener listener = new RecordingResolverListener();
-
-    @BeforeAll
-    static void startDns() {
-        environment = new ResolverTestEnvironment();
-        dns = Dnsmasq.start(TTL);
-    }
-
-    @AfterAll
-    static void stopDns() throws InterruptedException {
-        if (dns != null) {
-            dns.close();
-        }
-        environment.close();
-    }
 
     @AfterEach
-    void shutdownResolvers() {
-        resolvers.forEach(Resolver::shutdown);
+    void stopScheduler() {
         scheduler.shutdownNow();
     }
 
     @Test
     void theNextResolutionComesWhenTheAnswersTtlRunsOut() {
         dns.hosts("ttl.test", "10.0.8.1");
-        start("ttl.test:1", DnsResolverProvider.builder().honorTtl(true).minRefreshInterval(Duration.ZERO));
+        startRecorded("ttl.test:1", DnsResolverProvider.builder().honorTtl(true).minRefreshInterval(Duration.ZERO));
         Event first = listener.awaitEvent(1);
 
         dns.hosts("ttl.test", "10.0.8.2");
@@ -80,7 +53,7 @@ class DnsTtlTests {
         Duration window = Duration.ofSeconds(3);
         dns.hosts("limited-ttl.test", "10.0.9.1");
         long started = System.nanoTime();
-        start("limited-ttl.test:1", DnsResolverProvider.builder().honorTtl(true).minRefreshInterval(window));
+        startRecorded("limited-ttl.test:1", DnsResolverProvider.builder().honorTtl(true).minRefreshInterval(window));
         Event first = listener.awaitEvent(1);
         Event second = listener.awaitEvent(2);
 
@@ -94,9 +67,9 @@ class DnsTtlTests {
     @Test
     void theTtlAndThePeriodicIntervalWhicheverIsFirst() {
         dns.hosts("both.test", "10.0.10.1");
-        start("both.test:1", DnsResolverProvider.builder().honorTtl(true).minRefreshInterval(Duration.ZERO)
+        startRecorded("both.test:1", DnsResolverProvider.builder().honorTtl(true).minRefreshInterval(Duration.ZERO)
                 .refreshInterval(Duration.ofMinutes(1)));
-        start("both.test:2", DnsResolverProvider.builder().honorTtl(true).minRefreshInterval(Duration.ZERO)
+        startRecorded("both.test:2", DnsResolverProvider.builder().honorTtl(true).minRefreshInterval(Duration.ZERO)
                 .refreshInterval(Duration.ofMillis(300)));
 
         // The first scheduled the TTL (sooner than a minute), the second its 300 ms (sooner than the TTL).
@@ -108,7 +81,7 @@ class DnsTtlTests {
     @Test
     void withoutTheOptionTheTtlSchedulesNothing() {
         dns.hosts("ignored-ttl.test", "10.0.11.1");
-        start("ignored-ttl.test:1", DnsResolverProvider.builder().minRefreshInterval(Duration.ZERO));
+        startRecorded("ignored-ttl.test:1", DnsResolverProvider.builder().minRefreshInterval(Duration.ZERO));
         Event first = listener.awaitEvent(1);
 
         Await.until("twice the TTL passes", () -> System.nanoTime() - first.nanoTime() >= 2 * TTL.toNanos());
@@ -117,7 +90,8 @@ class DnsTtlTests {
         assertThat(listener.events()).hasSize(1);
     }
 
-    private void start(String hostAndPort, DnsResolverProvider.Builder provider) {
+    /** Starts a resolver whose scheduler is the recording one. */
+    private void startRecorded(String hostAndPort, DnsResolverProvider.Builder provider) {
         ResolverArgs real = environment.args(443);
         ResolverArgs args = new ResolverArgs(real.defaultPort(), scheduler, real.offloadExecutor(),
                 real.eventLoopGroup(), real.serializer());

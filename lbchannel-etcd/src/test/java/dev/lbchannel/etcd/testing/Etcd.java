@@ -10,14 +10,13 @@ import dev.lbchannel.etcd.api.LeaseRevokeRequest;
 import dev.lbchannel.etcd.api.PutRequest;
 import dev.lbchannel.etcd.api.RangeRequest;
 import dev.lbchannel.testing.Await;
+import dev.lbchannel.testing.Executables;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import org.junit.jupiter.api.Assumptions;
 
-import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -65,7 +64,7 @@ public final class Etcd implements AutoCloseable {
 
     /** Starts an empty one-member cluster, or skips the test when etcd is absent (and this is not CI). */
     public static Etcd start() {
-        Path executable = findExecutable();
+        Path executable = Executables.require("etcd", LOCATIONS, "etcd-server", "the etcd resolver's tests");
         Etcd etcd;
         try {
             etcd = new Etcd(executable, Files.createTempDirectory("etcd"));
@@ -74,25 +73,6 @@ public final class Etcd implements AutoCloseable {
         }
         etcd.startOnFreePorts();
         return etcd;
-    }
-
-    private static Path findExecutable() {
-        List<Path> candidates = new ArrayList<>(LOCATIONS.stream().map(Path::of).toList());
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-            if (!dir.isEmpty()) {
-                candidates.add(Path.of(dir, "etcd"));
-            }
-        }
-        for (Path candidate : candidates) {
-            if (Files.isExecutable(candidate)) {
-                return candidate;
-            }
-        }
-        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-            throw new AssertionError("etcd is required in CI (apt-get install etcd-server); looked in " + candidates);
-        }
-        Assumptions.abort("etcd is not installed; the etcd resolver's tests need it (apt-get install etcd-server)");
-        throw new AssertionError("unreachable");
     }
 
     public int port() {
@@ -167,18 +147,13 @@ public final class Etcd implements AutoCloseable {
     }
 
     private String etcdctl(String... args) {
-        Path etcdctl = executable.resolveSibling("etcdctl");
-        if (!Files.isExecutable(etcdctl)) {
-            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-                throw new AssertionError("etcdctl is required in CI (apt-get install etcd-client); looked for " + etcdctl);
-            }
-            Assumptions.abort("etcdctl is not installed; this test needs it (apt-get install etcd-client)");
-        }
+        Path etcdctl = Executables.require("etcdctl", List.of(executable.resolveSibling("etcdctl").toString()),
+                "etcd-client", "etcd's authentication tests");
         List<String> command = new ArrayList<>(List.of(etcdctl.toString(), "--endpoints", endpoint()));
         command.addAll(List.of(args));
         try {
             Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!process.waitFor(CALL_DEADLINE.toSeconds(), TimeUnit.SECONDS) || process.exitValue() != 0) {
                 throw new AssertionError("etcdctl " + String.join(" ", args) + " failed:\n" + output);
@@ -246,23 +221,9 @@ public final class Etcd implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot start " + command, e);
         }
-        Process started = process;
-        Thread reader = new Thread(() -> capture(started), "etcd-log-" + started.pid());
-        reader.setDaemon(true);
-        reader.start();
+        Executables.captureOutput(process, log, "etcd-log");
         if (this.client == null) {
             this.client = NettyChannelBuilder.forAddress(address()).usePlaintext().build();
-        }
-    }
-
-    private void capture(Process source) {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(source.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = in.readLine()) != null) {
-                log.add(line);
-            }
-        } catch (IOException e) {
-            log.add("(log closed: " + e + ")");
         }
     }
 

@@ -1,5 +1,5 @@
 /**
- * Test fixtures of the etcd module: a real etcd process ({@link dev.lbchannel.etcd.testing.Etcd})
- * and a TCP relay that can cut a client off from it ({@link dev.lbchannel.etcd.testing.TcpGate}).
+ * Test fixtures of the etcd module: a real etcd process ({@link dev.lbchannel.etcd.testing.Etcd}),
+ * which a test cuts a client off from with lbchannel-core's {@code TcpProxy}.
  */
 package dev.lbchannel.etcd.testing;

@@ -12,12 +12,16 @@ import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.io.Resource;
+import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The etcd resolver's auto-configuration: on the class path, off, replaced, and bad properties. */
+/** The etcd resolver's auto-configuration: on the class path, off, replaced, bad properties, IDE metadata. */
 @Timeout(60)
 class LbChannelEtcdAutoConfigurationTests {
 
@@ -100,6 +104,21 @@ class LbChannelEtcdAutoConfigurationTests {
                 .run(context -> assertThat(context.getBean(LbChannelEtcdProperties.class))
                         .extracting(LbChannelEtcdProperties::getEndpoints, p -> p.getRequestTimeout().toSeconds())
                         .containsExactly(List.of("10.0.0.5:2379"), 3L));
+    }
+
+    @Test
+    void theEtcdAndDnsPropertiesCarryConfigurationMetadata() throws IOException {
+        String all = "";
+        for (Resource resource : new PathMatchingResourcePatternResolver()
+                .getResources("classpath*:META-INF/spring-configuration-metadata.json")) {
+            all += resource.getContentAsString(StandardCharsets.UTF_8);
+        }
+        for (String name : new String[] {"etcd.enabled", "etcd.endpoints", "etcd.username", "etcd.password",
+            "etcd.request-timeout", "etcd.backoff.initial", "etcd.backoff.max", "dns.refresh-interval", "dns.honor-ttl",
+            "dns.min-refresh-interval", "dns.query-timeout", "dns.service-config-lookup"}) {
+            assertThat(all).contains("\"lbchannel." + name + "\"");
+        }
+        assertThat(all).contains("as etcdctl takes them", "never sooner than min-refresh-interval");
     }
 
     private static InvalidConfigurationPropertyValueException invalidProperty(Throwable failure) {
