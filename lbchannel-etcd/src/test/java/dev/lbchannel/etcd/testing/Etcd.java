@@ -13,8 +13,13 @@ import dev.lbchannel.testing.Await;
 import dev.lbchannel.testing.Executables;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.netty.pkitesting.CertificateBuilder;
+import io.netty.pkitesting.X509Bundle;
 
+import javax.net.ssl.SSLException;
+import javax.net.ssl.TrustManagerFactory;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,6 +30,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -34,7 +41,8 @@ import java.util.stream.Stream;
 
 /**
  * A real etcd for tests: Debian's {@code etcd} as a child process, a one-member cluster on
- * 127.0.0.1 with free client and peer ports and a temporary data directory. Tests write to it
+ * 127.0.0.1 with free client and peer ports and a temporary data directory, serving its clients in
+ * plaintext or ({@link #startTls()}) TLS with a certificate for 127.0.0.1 from a CA of its own. Tests write to it
  * with etcd's own API (the generated stubs over grpc-java's client), {@link #kill()} it and
  * {@link #restart()} it on the same ports and data, which keeps its keys, revisions and leases.
  *
@@ -51,28 +59,86 @@ public final class Etcd implements AutoCloseable {
 
     private final Path executable;
     private final Path directory;
+    /** The CA and the server certificate when serving TLS, else null. */
+    private final X509Bundle ca;
+    private final X509Bundle serverCert;
     private final List<String> log = new CopyOnWriteArrayList<>();
     private int clientPort;
     private int peerPort;
     private Process process;
     private ManagedChannel client;
 
-    private Etcd(Path executable, Path directory) {
+    private Etcd(Path executable, Path directory, boolean tls) {
         this.executable = executable;
         this.directory = directory;
+        if (tls) {
+            ca = certificateAuthority();
+            serverCert = serverCertificate(ca);
+        } else {
+            ca = null;
+            serverCert = null;
+        }
+    }
+
+    private static X509Bundle certificateAuthority() {
+        Instant now = Instant.now();
+        try {
+            return new CertificateBuilder().subject("CN=etcd test CA").setIsCertificateAuthority(true)
+                    .notBefore(now.minus(1, ChronoUnit.DAYS)).notAfter(now.plus(1, ChronoUnit.DAYS))
+                    .ecp256().buildSelfSigned();
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot make etcd's test CA", e);
+        }
+    }
+
+    private static X509Bundle serverCertificate(X509Bundle ca) {
+        Instant now = Instant.now();
+        try {
+            return new CertificateBuilder().subject("CN=127.0.0.1").addSanIpAddress("127.0.0.1")
+                    .addSanDnsName("localhost").addExtendedKeyUsageServerAuth()
+                    .notBefore(now.minus(1, ChronoUnit.DAYS)).notAfter(now.plus(1, ChronoUnit.DAYS))
+                    .ecp256().buildIssuedBy(ca);
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot make etcd's test certificate", e);
+        }
     }
 
     /** Starts an empty one-member cluster, or skips the test when etcd is absent (and this is not CI). */
     public static Etcd start() {
+        return start(false);
+    }
+
+    /** As {@link #start()}, serving clients over TLS; clients trust {@link #trustManagerFactory()}. */
+    public static Etcd startTls() {
+        return start(true);
+    }
+
+    private static Etcd start(boolean tls) {
         Path executable = Executables.require("etcd", LOCATIONS, "etcd-server", "the etcd resolver's tests");
         Etcd etcd;
         try {
-            etcd = new Etcd(executable, Files.createTempDirectory("etcd"));
+            etcd = new Etcd(executable, Files.createTempDirectory("etcd"), tls);
+            etcd.writeCertificates();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         etcd.startOnFreePorts();
         return etcd;
+    }
+
+    private void writeCertificates() throws IOException {
+        if (serverCert != null) {
+            Files.writeString(directory.resolve("server.pem"), serverCert.getCertificatePathPEM());
+            Files.writeString(directory.resolve("server-key.pem"), serverCert.getPrivateKeyPEM());
+        }
+    }
+
+    /** Trusts the CA of etcd's TLS certificate. */
+    public TrustManagerFactory trustManagerFactory() {
+        if (ca == null) {
+            throw new IllegalStateException("This etcd serves plaintext; start it with startTls()");
+        }
+        return ca.toTrustManagerFactory();
     }
 
     public int port() {
@@ -208,14 +274,18 @@ public final class Etcd implements AutoCloseable {
     }
 
     private void launch() {
-        String client = "http://127.0.0.1:" + clientPort;
+        String client = (serverCert != null ? "https" : "http") + "://127.0.0.1:" + clientPort;
         String peer = "http://127.0.0.1:" + peerPort;
-        List<String> command = List.of(executable.toString(),
+        List<String> command = new ArrayList<>(List.of(executable.toString(),
                 "--name", "test", "--data-dir", directory.resolve("data").toString(),
                 "--listen-client-urls", client, "--advertise-client-urls", client,
                 "--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer,
                 "--initial-cluster", "test=" + peer, "--initial-cluster-state", "new",
-                "--logger", "zap", "--log-level", "warn");
+                "--logger", "zap", "--log-level", "warn"));
+        if (serverCert != null) {
+            command.addAll(List.of("--cert-file", directory.resolve("server.pem").toString(),
+                    "--key-file", directory.resolve("server-key.pem").toString()));
+        }
         try {
             process = new ProcessBuilder(command).redirectErrorStream(true).start();
         } catch (IOException e) {
@@ -223,7 +293,19 @@ public final class Etcd implements AutoCloseable {
         }
         Executables.captureOutput(process, log, "etcd-log");
         if (this.client == null) {
-            this.client = NettyChannelBuilder.forAddress(address()).usePlaintext().build();
+            this.client = testClient();
+        }
+    }
+
+    private ManagedChannel testClient() {
+        NettyChannelBuilder builder = NettyChannelBuilder.forAddress(address());
+        if (ca == null) {
+            return builder.usePlaintext().build();
+        }
+        try {
+            return builder.sslContext(GrpcSslContexts.forClient().trustManager(ca.toTrustManagerFactory()).build()).build();
+        } catch (SSLException e) {
+            throw new IllegalStateException(e);
         }
     }
 
