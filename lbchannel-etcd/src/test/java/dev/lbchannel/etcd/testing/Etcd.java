@@ -133,6 +133,12 @@ public final class Etcd implements AutoCloseable {
         }
     }
 
+    /** The CA of etcd's TLS certificate, as PEM, for a Spring SSL bundle. */
+    public String caCertificatePem() {
+        trustManagerFactory();
+        return ca.getCertificatePEM();
+    }
+
     /** Trusts the CA of etcd's TLS certificate. */
     public TrustManagerFactory trustManagerFactory() {
         if (ca == null) {

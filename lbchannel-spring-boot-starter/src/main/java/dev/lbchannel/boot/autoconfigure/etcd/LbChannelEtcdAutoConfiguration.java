@@ -2,25 +2,35 @@ package dev.lbchannel.boot.autoconfigure.etcd;
 
 import dev.lbchannel.BackoffPolicy;
 import dev.lbchannel.boot.autoconfigure.LbChannelAutoConfiguration;
+import dev.lbchannel.boot.autoconfigure.SslBundleContexts;
 import dev.lbchannel.etcd.EtcdResolverProvider;
+import io.netty.handler.ssl.SslContext;
+import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.ssl.NoSuchSslBundleException;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
+
+import javax.net.ssl.SSLException;
 
 /**
  * Registers lbchannel-etcd's {@link EtcdResolverProvider} (scheme {@code etcd}) as a bean when it
  * is on the class path, built from {@code lbchannel.etcd.*}, so channels can use
- * {@code etcd:///prefix} targets. An application replaces it by declaring its own
+ * {@code etcd:///prefix} targets, over TLS with {@code lbchannel.etcd.ssl.bundle} (or the JVM's
+ * trust store for {@code https://} endpoints). An application replaces it by declaring its own
  * {@code EtcdResolverProvider} bean (its factory method must return that type, so that this one
  * backs off), or turns it off with {@code lbchannel.etcd.enabled=false}, for example to register
  * another provider under {@code etcd}. A bad value stops start-up with Boot's failure analysis
  * naming the property; the password is never shown.
  */
-@AutoConfiguration(before = LbChannelAutoConfiguration.class)
+@AutoConfiguration(before = LbChannelAutoConfiguration.class, after = SslAutoConfiguration.class)
 @ConditionalOnClass(EtcdResolverProvider.class)
 @ConditionalOnBooleanProperty(name = "lbchannel.etcd.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(LbChannelEtcdProperties.class)
@@ -30,7 +40,8 @@ public final class LbChannelEtcdAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean(EtcdResolverProvider.class)
-    EtcdResolverProvider lbChannelEtcdResolverProvider(LbChannelEtcdProperties properties) {
+    EtcdResolverProvider lbChannelEtcdResolverProvider(LbChannelEtcdProperties properties,
+            ObjectProvider<SslBundles> sslBundles) {
         EtcdResolverProvider.Builder builder = EtcdResolverProvider.builder();
         try {
             builder.endpoints(properties.getEndpoints());
@@ -46,7 +57,28 @@ public final class LbChannelEtcdAutoConfiguration {
                     properties.getRequestTimeout(), e.getMessage());
         }
         builder.backoff(backoff(properties.getBackoff()));
+        String bundle = properties.getSsl().getBundle();
+        if (bundle != null && !bundle.isEmpty()) {
+            builder.sslContext(sslContext(bundle, sslBundles.getIfAvailable()));
+        }
         return builder.build();
+    }
+
+    private static SslContext sslContext(String name, @Nullable SslBundles bundles) {
+        String property = PREFIX + "ssl.bundle";
+        if (bundles == null) {
+            throw new InvalidConfigurationPropertyValueException(property, name,
+                    "There are no SSL bundles in this application context; configure spring.ssl.bundle.pem." + name);
+        }
+        try {
+            return SslBundleContexts.forClient(bundles.getBundle(name));
+        } catch (NoSuchSslBundleException e) {
+            throw new InvalidConfigurationPropertyValueException(property, name, "There is no SSL bundle named '" + name
+                    + "'; configure it under spring.ssl.bundle.pem." + name + " or spring.ssl.bundle.jks." + name);
+        } catch (SSLException | RuntimeException e) {
+            throw new InvalidConfigurationPropertyValueException(property, name,
+                    "The SSL bundle cannot make a TLS client context: " + e.getMessage());
+        }
     }
 
     private static void credentials(EtcdResolverProvider.Builder builder, LbChannelEtcdProperties properties) {

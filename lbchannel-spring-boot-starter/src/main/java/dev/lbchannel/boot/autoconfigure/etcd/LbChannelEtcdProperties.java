@@ -32,6 +32,8 @@ public class LbChannelEtcdProperties {
 
     private final Backoff backoff = new Backoff();
 
+    private final Ssl ssl = new Ssl();
+
     public boolean isEnabled() {
         return enabled;
     }
@@ -76,10 +78,29 @@ public class LbChannelEtcdProperties {
         return backoff;
     }
 
+    public Ssl getSsl() {
+        return ssl;
+    }
+
     @Override
     public String toString() {
         return "LbChannelEtcdProperties[enabled=" + enabled + ", endpoints=" + endpoints + ", username=" + username
-                + ", requestTimeout=" + requestTimeout + "]";
+                + ", requestTimeout=" + requestTimeout + ", ssl.bundle=" + ssl.getBundle() + "]";
+    }
+
+    /** TLS to etcd. */
+    public static class Ssl {
+
+        /** The SSL bundle (spring.ssl.bundle.*) to reach etcd with over TLS: its trust material, and its key for mutual TLS. */
+        private @Nullable String bundle;
+
+        public @Nullable String getBundle() {
+            return bundle;
+        }
+
+        public void setBundle(@Nullable String bundle) {
+            this.bundle = bundle;
+        }
     }
 
     /** How long the resolver waits before it reconnects after etcd failed or closed the watch. */
