@@ -2,48 +2,27 @@ package dev.lbchannel.etcd;
 
 import dev.lbchannel.etcd.testing.Etcd;
 import dev.lbchannel.resolver.RecordingResolverListener;
-import dev.lbchannel.resolver.Resolver;
 import dev.lbchannel.resolver.ResolverTestEnvironment;
-import dev.lbchannel.target.Target;
 import dev.lbchannel.transport.TlsContexts;
 import io.grpc.Status;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** etcd serving TLS: the resolver reaches it with the provider's SslContext, and not without trust. */
 @Timeout(60)
-class EtcdTlsTests {
+class EtcdTlsTests extends EtcdServerTestCase {
 
-    private static ResolverTestEnvironment environment;
-    private static Etcd etcd;
-    private final List<Resolver> resolvers = new ArrayList<>();
-
+    /** Hides the base class's plaintext etcd: this class's serves TLS. */
     @BeforeAll
     static void startEtcd() {
         environment = new ResolverTestEnvironment();
         etcd = Etcd.startTls();
         etcd.register("tls/a", "10.0.13.1:1", 0);
-    }
-
-    @AfterAll
-    static void stopEtcd() throws InterruptedException {
-        if (etcd != null) {
-            etcd.close();
-        }
-        environment.close();
-    }
-
-    @AfterEach
-    void shutdownResolvers() {
-        resolvers.forEach(Resolver::shutdown);
     }
 
     @Test
@@ -68,10 +47,7 @@ class EtcdTlsTests {
 
     private RecordingResolverListener start(EtcdResolverProvider.Builder provider) {
         RecordingResolverListener listener = new RecordingResolverListener();
-        Resolver resolver = provider.backoff(EtcdServerTestCase.FAST_BACKOFF).build()
-                .newResolver(Target.parse("etcd:///tls"), environment.args(443));
-        resolvers.add(resolver);
-        resolver.start(listener);
+        start("etcd:///tls", provider, listener);
         return listener;
     }
 }
