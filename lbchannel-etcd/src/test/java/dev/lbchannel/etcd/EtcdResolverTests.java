@@ -136,6 +136,29 @@ class EtcdResolverTests extends EtcdServerTestCase {
     }
 
     @Test
+    void aFrozenEtcdIsNoticedByKeepaliveAndTheWatchResumesWhenItThaws() {
+        etcd.register("frozen/a", "10.0.8.1:1", 0);
+        Resolver resolver = start("etcd://" + etcd.endpoint() + "/frozen",
+                EtcdResolverProvider.builder().keepAliveTime(Duration.ofSeconds(5)), listener);
+        listener.awaitEvent(1);
+        Await.until("watching", () -> "WATCHING".equals(resolver.details().get("watch")));
+
+        etcd.freeze();
+        try {
+            // No reset comes: only an unanswered keepalive ping (5 s, then 10 s to answer) shows it.
+            Await.until("the silent connection is noticed", Duration.ofSeconds(40),
+                    () -> listener.events().stream().anyMatch(e -> !e.isResult()));
+        } finally {
+            etcd.thaw();
+        }
+        etcd.register("frozen/b", "10.0.8.2:1", 0);
+
+        listener.awaitResult("b, after the thaw", e -> e.addresses().size() == 2);
+        assertThat(listener.results().get(listener.results().size() - 1).addresses())
+                .containsExactly(List.of("10.0.8.1:1"), List.of("10.0.8.2:1"));
+    }
+
+    @Test
     void nothingIsReportedAfterShutdown() {
         etcd.register("quiet/a", "10.0.7.1:1", 0);
         Resolver resolver = start("etcd://" + etcd.endpoint() + "/quiet");

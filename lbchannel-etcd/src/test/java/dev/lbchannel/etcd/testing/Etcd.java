@@ -239,6 +239,34 @@ public final class Etcd implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops the process with SIGSTOP: its connections stay open and silent, as when a host hangs
+     * or a network path disappears without a reset. {@link #thaw()} resumes it.
+     */
+    public void freeze() {
+        signal("STOP");
+    }
+
+    /** Resumes the process after {@link #freeze()} with SIGCONT. */
+    public void thaw() {
+        signal("CONT");
+    }
+
+    private void signal(String signal) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid()))
+                    .redirectErrorStream(true).start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new AssertionError("kill -" + signal + " " + process.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
     /** Ends the process with SIGKILL, as a crash would; its data directory stays. */
     public void kill() {
         stopProcess();
