@@ -56,6 +56,12 @@ public final class LbChannelEtcdAutoConfiguration {
             throw new InvalidConfigurationPropertyValueException(PREFIX + "request-timeout",
                     properties.getRequestTimeout(), e.getMessage());
         }
+        try {
+            builder.keepAliveTime(properties.getKeepaliveTime());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigurationPropertyValueException(PREFIX + "keepalive-time",
+                    properties.getKeepaliveTime(), e.getMessage());
+        }
         builder.backoff(backoff(properties.getBackoff()));
         String bundle = properties.getSsl().getBundle();
         if (bundle != null && !bundle.isEmpty()) {

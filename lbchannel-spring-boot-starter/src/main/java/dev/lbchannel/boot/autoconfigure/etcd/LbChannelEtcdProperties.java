@@ -30,6 +30,9 @@ public class LbChannelEtcdProperties {
     /** The deadline of listing a prefix (and of authenticating). */
     private Duration requestTimeout = Duration.ofSeconds(10);
 
+    /** How often to ping etcd, so that a hung etcd whose connection stays open is noticed; etcd refuses pings more often than every 5s. */
+    private Duration keepaliveTime = Duration.ofSeconds(30);
+
     private final Backoff backoff = new Backoff();
 
     private final Ssl ssl = new Ssl();
@@ -72,6 +75,14 @@ public class LbChannelEtcdProperties {
 
     public void setRequestTimeout(Duration requestTimeout) {
         this.requestTimeout = requestTimeout;
+    }
+
+    public Duration getKeepaliveTime() {
+        return keepaliveTime;
+    }
+
+    public void setKeepaliveTime(Duration keepaliveTime) {
+        this.keepaliveTime = keepaliveTime;
     }
 
     public Backoff getBackoff() {

@@ -99,6 +99,15 @@ class LbChannelEtcdAutoConfigurationTests {
     }
 
     @Test
+    void aKeepaliveBelowEtcdsMinimumNamesTheProperty() {
+        RUNNER.withPropertyValues("lbchannel.etcd.keepalive-time=1s").run(context -> {
+            InvalidConfigurationPropertyValueException e = invalidProperty(context.getStartupFailure());
+            assertThat(e.getName()).isEqualTo("lbchannel.etcd.keepalive-time");
+            assertThat(e.getReason()).contains("at least 5s");
+        });
+    }
+
+    @Test
     void propertiesBindFromYamlNames() {
         RUNNER.withPropertyValues("lbchannel.etcd.endpoints[0]=10.0.0.5:2379", "lbchannel.etcd.request-timeout=3s")
                 .run(context -> assertThat(context.getBean(LbChannelEtcdProperties.class))
@@ -114,7 +123,7 @@ class LbChannelEtcdAutoConfigurationTests {
             all += resource.getContentAsString(StandardCharsets.UTF_8);
         }
         for (String name : new String[] {"etcd.enabled", "etcd.endpoints", "etcd.username", "etcd.password",
-            "etcd.request-timeout", "etcd.backoff.initial", "etcd.backoff.max", "dns.refresh-interval", "dns.honor-ttl",
+            "etcd.request-timeout", "etcd.keepalive-time", "etcd.ssl.bundle", "etcd.backoff.initial", "etcd.backoff.max", "dns.refresh-interval", "dns.honor-ttl",
             "dns.min-refresh-interval", "dns.query-timeout", "dns.service-config-lookup"}) {
             assertThat(all).contains("\"lbchannel." + name + "\"");
         }
