@@ -5,15 +5,17 @@ import org.junit.jupiter.api.Assumptions;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
- * The installed programs that fixtures run as child processes (dnsmasq, etcd): finding one, and
- * keeping what it prints for failure messages.
+ * The installed programs that fixtures run as child processes (dnsmasq, etcd): finding one,
+ * signalling it, and keeping what it prints for failure messages.
  */
 public final class Executables {
 
@@ -45,6 +47,22 @@ public final class Executables {
         }
         Assumptions.abort(name + " is not installed; " + purpose + " need it (apt-get install " + debianPackage + ")");
         throw new AssertionError("unreachable");
+    }
+
+    /** Sends {@code signal} ({@code HUP}, {@code STOP}, {@code CONT}) to {@code process} by its PID, and fails if kill does. */
+    public static void signal(Process process, String signal) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid()))
+                    .redirectErrorStream(true).start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new AssertionError("kill -" + signal + " " + process.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
     }
 
     /** Adds each line {@code process} prints (output and, if redirected there, errors) to {@code log}, on a daemon thread. */
