@@ -2,8 +2,6 @@ package dev.lbchannel.samples;
 
 import dev.lbchannel.LbChannel;
 import dev.lbchannel.channelz.SubchannelSnapshot;
-import dev.lbchannel.resolver.ResolverProvider;
-import dev.lbchannel.resolver.dns.DnsResolverProvider;
 import dev.lbchannel.testing.Await;
 import dev.lbchannel.testing.Dnsmasq;
 import dev.lbchannel.testing.TestBackend;
@@ -14,8 +12,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code samples/dns-round-robin.yml}: the name {@code orders.internal} served by a real DNS
  * server (dnsmasq on loopback) with three A records, one per backend; the backends share one
  * port on 127.0.0.1-3, so the records alone choose them. The opt-in periodic lookup the sample's
- * comment shows is proven with a shorter interval.
+ * comment shows is proven with a shorter interval, and the opt-in TTL lookup with dnsmasq's TTL.
  */
 @Timeout(60)
 class DnsRoundRobinSampleTests {
@@ -51,9 +47,10 @@ class DnsRoundRobinSampleTests {
         sample = startSample();
     }
 
-    private Sample startSample(Class<?>... configurations) {
-        return Sample.start("dns-round-robin", List.of(configurations), "orders.dns-server=127.0.0.1:" + dns.port(),
-                "orders.port=" + port);
+    private Sample startSample(String... properties) {
+        List<String> all = new ArrayList<>(List.of("orders.dns-server=127.0.0.1:" + dns.port(), "orders.port=" + port));
+        all.addAll(List.of(properties));
+        return Sample.start("dns-round-robin", all.toArray(String[]::new));
     }
 
     @AfterEach
@@ -99,7 +96,8 @@ class DnsRoundRobinSampleTests {
     void withTheOptInPeriodicLookupAReplicaAddedWhileAllAreHealthyIsFollowed() {
         sample.close();
         dns.hosts(NAME, HOSTS[0], HOSTS[1]);
-        sample = startSample(PeriodicLookup.class);
+        // The sample's commented-out refresh-interval, with 1 s instead of 30 s so the test need not wait long.
+        sample = startSample("lbchannel.dns.refresh-interval=1s");
         LbChannel orders = sample.channel("orders");
         ChannelConditions.awaitReadySubchannels(orders, 2);
 
@@ -114,14 +112,19 @@ class DnsRoundRobinSampleTests {
         assertEvenlySpread();
     }
 
-    /** The bean from the sample's comment, with 1 s instead of 30 s so the test need not wait long. */
-    @Configuration(proxyBeanMethods = false)
-    static class PeriodicLookup {
+    @Test
+    void withTheOptInTtlLookupAReplicaAddedWhileAllAreHealthyIsFollowedWhenTheTtlRunsOut() {
+        sample.close();
+        dns.close();
+        dns = Dnsmasq.start(Duration.ofSeconds(1));
+        dns.hosts(NAME, HOSTS[0], HOSTS[1]);
+        sample = startSample("lbchannel.dns.honor-ttl=true", "lbchannel.dns.min-refresh-interval=1s");
+        LbChannel orders = sample.channel("orders");
+        ChannelConditions.awaitReadySubchannels(orders, 2);
 
-        @Bean
-        ResolverProvider dns() {
-            return DnsResolverProvider.builder().refreshInterval(Duration.ofSeconds(1)).build();
-        }
+        dns.hosts(NAME, HOSTS);
+
+        ChannelConditions.awaitReadySubchannels(orders, HOSTS.length);
     }
 
     /**

@@ -1,10 +1,6 @@
 package dev.lbchannel.testing;
 
-import org.junit.jupiter.api.Assumptions;
-
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -56,46 +52,35 @@ public final class Dnsmasq implements AutoCloseable {
     private final Map<String, List<String>> hosts = new LinkedHashMap<>();
     private final Map<String, List<String>> txtRecords = new LinkedHashMap<>();
     private final List<String> log = new CopyOnWriteArrayList<>();
+    /** The TTL of every answer from the hosts file (dnsmasq's --local-ttl); dnsmasq's default is 0. */
+    private final long localTtlSeconds;
     private int port;
     private Process process;
 
-    private Dnsmasq(Path executable, Path directory) {
+    private Dnsmasq(Path executable, Path directory, long localTtlSeconds) {
         this.executable = executable;
         this.directory = directory;
+        this.localTtlSeconds = localTtlSeconds;
         this.hostsFile = directory.resolve("hosts");
         this.confFile = directory.resolve("dnsmasq.conf");
     }
 
     /** Starts an empty server, or skips the test when dnsmasq is absent (and this is not CI). */
     public static Dnsmasq start() {
-        Path executable = findExecutable();
+        return start(Duration.ZERO);
+    }
+
+    /** As {@link #start()}, answering A and AAAA questions with records whose TTL is {@code localTtl} (whole seconds). */
+    public static Dnsmasq start(Duration localTtl) {
+        Path executable = Executables.require("dnsmasq", LOCATIONS, "dnsmasq-base", "DNS tests");
         try {
-            Dnsmasq dnsmasq = new Dnsmasq(executable, Files.createTempDirectory("dnsmasq"));
+            Dnsmasq dnsmasq = new Dnsmasq(executable, Files.createTempDirectory("dnsmasq"), localTtl.toSeconds());
             dnsmasq.writeFiles();
             dnsmasq.startOnFreePort();
             return dnsmasq;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static Path findExecutable() {
-        List<Path> candidates = new ArrayList<>(LOCATIONS.stream().map(Path::of).toList());
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-            if (!dir.isEmpty()) {
-                candidates.add(Path.of(dir, "dnsmasq"));
-            }
-        }
-        for (Path candidate : candidates) {
-            if (Files.isExecutable(candidate)) {
-                return candidate;
-            }
-        }
-        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-            throw new AssertionError("dnsmasq is required in CI (apt-get install dnsmasq-base); looked in " + candidates);
-        }
-        Assumptions.abort("dnsmasq is not installed; DNS tests need it (apt-get install dnsmasq-base)");
-        throw new AssertionError("unreachable");
     }
 
     public int port() {
@@ -194,27 +179,13 @@ public final class Dnsmasq implements AutoCloseable {
                 "--local=/test/", "--addn-hosts=" + hostsFile, "--conf-file=" + confFile,
                 // Started by root, dnsmasq would drop to "nobody", which may not read the files.
                 "--user=root", "--group=root", "--pid-file=",
-                "--log-facility=-", "--log-queries", "--cache-size=0");
+                "--log-facility=-", "--log-queries", "--cache-size=0", "--local-ttl=" + localTtlSeconds);
         try {
             process = new ProcessBuilder(command).redirectErrorStream(true).start();
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot start " + command, e);
         }
-        Process started = process;
-        Thread reader = new Thread(() -> capture(started), "dnsmasq-log-" + started.pid());
-        reader.setDaemon(true);
-        reader.start();
-    }
-
-    private void capture(Process source) {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(source.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = in.readLine()) != null) {
-                log.add(line);
-            }
-        } catch (IOException e) {
-            log.add("(log closed: " + e + ")");
-        }
+        Executables.captureOutput(process, log, "dnsmasq-log");
     }
 
     /** Polls with a real query until dnsmasq answers, bounded. */
@@ -290,18 +261,7 @@ public final class Dnsmasq implements AutoCloseable {
     }
 
     private void signal(String signal) {
-        try {
-            Process kill = new ProcessBuilder("sh", "-c", "kill -" + signal + " " + process.pid())
-                    .redirectErrorStream(true).start();
-            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
-                throw new AssertionError("kill -" + signal + " " + process.pid() + " failed");
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        Executables.signal(process, signal);
     }
 
     private long countLog(String text) {

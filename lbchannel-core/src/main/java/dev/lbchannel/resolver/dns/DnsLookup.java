@@ -16,8 +16,6 @@ import io.netty.resolver.ResolvedAddressTypes;
 import io.netty.resolver.dns.DnsNameResolver;
 import io.netty.resolver.dns.DnsNameResolverBuilder;
 import io.netty.resolver.dns.NoopAuthoritativeDnsServerCache;
-import io.netty.resolver.dns.NoopDnsCache;
-import io.netty.resolver.dns.NoopDnsCnameCache;
 import io.netty.resolver.dns.SingletonDnsServerAddressStreamProvider;
 import io.netty.util.NetUtil;
 import io.netty.util.concurrent.Future;
@@ -35,8 +33,9 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The DNS queries of one resolver, on Netty's asynchronous {@link DnsNameResolver}: the A and
- * AAAA records of a host, and the TXT records of a name. It keeps no cache, so every call asks a
- * server; the resolver's rate limit decides how often that happens.
+ * AAAA records of a host with the smallest TTL of the answer, and the TXT records of a name. It
+ * keeps no cache, so every call asks a server; the resolver's rate limit decides how often that
+ * happens.
  *
  * <p>With the system's DNS servers it behaves as the host's resolver does: the hosts file first,
  * then the servers and search domains of {@code /etc/resolv.conf}. With an explicit server it
@@ -50,31 +49,39 @@ import java.util.concurrent.CompletableFuture;
  */
 final class DnsLookup implements AutoCloseable {
 
-    private final DnsNameResolver resolver;
+    /** A host's addresses and the smallest TTL of the records that gave them, or {@link TtlRecorder#NONE}. */
+    record Answer(List<InetAddress> addresses, long ttlSeconds) {
+    }
 
-    private DnsLookup(DnsNameResolver resolver) {
+    private final DnsNameResolver resolver;
+    private final TtlRecorder ttls;
+
+    private DnsLookup(DnsNameResolver resolver, TtlRecorder ttls) {
         this.resolver = resolver;
+        this.ttls = ttls;
     }
 
     /**
      * @param server the one DNS server to ask, or {@code null} for the system's configuration
      */
     static DnsLookup create(EventLoop loop, @Nullable InetSocketAddress server, Duration queryTimeout) {
+        TtlRecorder ttls = new TtlRecorder();
         DnsNameResolverBuilder builder = new DnsNameResolverBuilder(loop)
                 .datagramChannelType(NioDatagramChannel.class)
                 // Answers too big for UDP (a long TXT config) are asked again over TCP.
                 .socketChannelType(NioSocketChannel.class)
                 .queryTimeoutMillis(Math.max(1, queryTimeout.toMillis()))
                 .resolvedAddressTypes(addressTypes())
-                .resolveCache(NoopDnsCache.INSTANCE)
-                .cnameCache(NoopDnsCnameCache.INSTANCE)
+                // Caches that keep nothing but the answer's TTL.
+                .resolveCache(ttls)
+                .cnameCache(ttls)
                 .authoritativeDnsServerCache(NoopAuthoritativeDnsServerCache.INSTANCE);
         if (server != null) {
             builder.nameServerProvider(new SingletonDnsServerAddressStreamProvider(server))
                     .searchDomains(List.of())
                     .hostsFileEntriesResolver((name, types) -> null);
         }
-        return new DnsLookup(builder.build());
+        return new DnsLookup(builder.build(), ttls);
     }
 
     private static ResolvedAddressTypes addressTypes() {
@@ -86,11 +93,23 @@ final class DnsLookup implements AutoCloseable {
     }
 
     /**
-     * Every address of {@code host}; fails (with Netty's {@code UnknownHostException}) when the
-     * name does not exist, has no addresses, or no server answered in time.
+     * Every address of {@code host}, with the answer's smallest TTL (none for a hosts-file entry);
+     * fails (with Netty's {@code UnknownHostException}) when the name does not exist, has no
+     * addresses, or no server answered in time. Completes on the loop. One at a time: the TTL
+     * recorded is that of every record Netty saw since the call.
      */
-    Future<List<InetAddress>> addresses(String host) {
-        return resolver.resolveAll(host);
+    CompletableFuture<Answer> addresses(String host) {
+        ttls.takeSmallestTtlSeconds();
+        CompletableFuture<Answer> result = new CompletableFuture<>();
+        Future<List<InetAddress>> query = resolver.resolveAll(host);
+        query.addListener(done -> {
+            if (query.isSuccess()) {
+                result.complete(new Answer(query.getNow(), ttls.takeSmallestTtlSeconds()));
+            } else {
+                result.completeExceptionally(query.cause());
+            }
+        });
+        return result;
     }
 
     /**

@@ -9,7 +9,6 @@ import dev.lbchannel.resolver.dns.TxtServiceConfig.Selection;
 import io.grpc.Attributes;
 import io.grpc.Status;
 import io.netty.channel.EventLoop;
-import io.netty.util.concurrent.Future;
 import org.jspecify.annotations.Nullable;
 
 import java.net.InetAddress;
@@ -21,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 
 import static java.util.Objects.requireNonNull;
 
@@ -32,7 +32,10 @@ import static java.util.Objects.requireNonNull;
  * than {@code minRefreshInterval} ago; then it resolves when that window ends. Refreshes inside a
  * window, or while a resolution runs, are coalesced into that one deferred resolution, never
  * dropped. With a {@code refreshInterval} the host is also resolved that long after every
- * resolution ends, so a balancer sees new backends without a failure to prompt it.
+ * resolution ends, so a balancer sees new backends without a failure to prompt it. With
+ * {@code honorTtl} it is resolved again when the answer's smallest TTL runs out (sooner than the
+ * interval, if that is shorter), but never sooner than {@code minRefreshInterval} after the last
+ * resolution started.
  *
  * <p>Threading: the channel calls {@link #start}, {@link #refresh} and {@link #shutdown} from its
  * serializer; they only post commands to one event loop of the channel, where all the state
@@ -57,7 +60,7 @@ final class DnsResolver implements Resolver {
 
     // Confined to the loop.
     private final LoopTimer deferredRefresh;
-    private final LoopTimer periodicRefresh;
+    private final LoopTimer scheduledRefresh;
     private @Nullable DnsLookup lookup;
     private CompletableFuture<@Nullable String> localHostName = CompletableFuture.completedFuture(null);
     private boolean resolving;
@@ -76,7 +79,7 @@ final class DnsResolver implements Resolver {
         this.args = args;
         this.loop = args.eventLoopGroup().next();
         this.deferredRefresh = new LoopTimer(args.scheduler(), loop);
-        this.periodicRefresh = new LoopTimer(args.scheduler(), loop);
+        this.scheduledRefresh = new LoopTimer(args.scheduler(), loop);
     }
 
     @Override
@@ -153,10 +156,10 @@ final class DnsResolver implements Resolver {
         }
         // This resolution answers any pending refresh and restarts the periodic wait.
         deferredRefresh.cancel();
-        periodicRefresh.cancel();
+        scheduledRefresh.cancel();
         resolving = true;
         lastStartNanos = System.nanoTime();
-        CompletableFuture<List<InetAddress>> addresses = completable(current.addresses(host));
+        CompletableFuture<DnsLookup.Answer> addresses = current.addresses(host);
         CompletableFuture<Selection> config = options.serviceConfigLookup()
                 ? serviceConfig(current) : CompletableFuture.completedFuture(Selection.NONE);
         CompletableFuture.allOf(addresses, config)
@@ -173,7 +176,7 @@ final class DnsResolver implements Resolver {
                 .exceptionally(e -> Selection.lookupFailed(name, describe(e), hasTxtConfig));
     }
 
-    private void resolved(CompletableFuture<List<InetAddress>> addresses, CompletableFuture<Selection> config) {
+    private void resolved(CompletableFuture<DnsLookup.Answer> addresses, CompletableFuture<Selection> config) {
         resolving = false;
         if (shutdown) {
             return;
@@ -183,14 +186,28 @@ final class DnsResolver implements Resolver {
             report(Status.UNAVAILABLE.withDescription("Unable to resolve host " + host + " (" + target + "): "
                     + describe(cause)).withCause(cause));
         } else {
-            reportResult(addresses.join(), config.join());
+            reportResult(addresses.join().addresses(), config.join());
         }
-        if (options.periodicRefresh()) {
-            periodicRefresh.schedule(this::resolveNow, options.refreshInterval().toNanos());
-        }
+        scheduleNext(addresses.isCompletedExceptionally() ? TtlRecorder.NONE : addresses.join().ttlSeconds());
         if (refreshRequested) {
             refreshRequested = false;
             refreshOnLoop();
+        }
+    }
+
+    /**
+     * Schedules the next resolution that nothing asks for: a periodic interval after this one
+     * ended, or (with {@code honorTtl}) when the answer's smallest TTL runs out, whichever comes
+     * first; a TTL never brings a resolution sooner than the refresh rate limit allows.
+     */
+    private void scheduleNext(long ttlSeconds) {
+        long delay = options.periodicRefresh() ? options.refreshInterval().toNanos() : Long.MAX_VALUE;
+        if (options.honorTtl() && ttlSeconds != TtlRecorder.NONE) {
+            long rateLimited = lastStartNanos + options.minRefreshInterval().toNanos() - System.nanoTime();
+            delay = Math.min(delay, Math.max(TimeUnit.SECONDS.toNanos(ttlSeconds), rateLimited));
+        }
+        if (delay != Long.MAX_VALUE) {
+            scheduledRefresh.schedule(this::resolveNow, delay);
         }
     }
 
@@ -230,7 +247,7 @@ final class DnsResolver implements Resolver {
         }
         onLoop(() -> {
             deferredRefresh.cancel();
-            periodicRefresh.cancel();
+            scheduledRefresh.cancel();
             if (lookup != null) {
                 lookup.close();
                 lookup = null;
@@ -245,18 +262,6 @@ final class DnsResolver implements Resolver {
         } catch (RejectedExecutionException e) {
             ifRejected.run();
         }
-    }
-
-    private static <T> CompletableFuture<T> completable(Future<T> future) {
-        CompletableFuture<T> result = new CompletableFuture<>();
-        future.addListener(done -> {
-            if (future.isSuccess()) {
-                result.complete(future.getNow());
-            } else {
-                result.completeExceptionally(future.cause());
-            }
-        });
-        return result;
     }
 
     private static @Nullable String lookUpLocalHostName() {

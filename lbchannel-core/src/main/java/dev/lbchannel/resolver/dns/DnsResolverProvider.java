@@ -26,6 +26,7 @@ import static java.util.Objects.requireNonNull;
  * ResolverProvider dns = DnsResolverProvider.builder()
  *     .minRefreshInterval(Duration.ofSeconds(10))
  *     .refreshInterval(Duration.ofMinutes(1))   // opt-in: pick up new backends without failures
+ *     .honorTtl(true)                           // opt-in: and again when the records' TTL runs out
  *     .build();
  * }</pre>
  *
@@ -49,7 +50,7 @@ public final class DnsResolverProvider implements ResolverProvider {
 
     private DnsResolverProvider(Builder builder) {
         this.options = new DnsOptions(builder.serviceConfigLookup, builder.minRefreshInterval,
-                builder.refreshInterval, builder.queryTimeout);
+                builder.refreshInterval, builder.queryTimeout, builder.honorTtl);
     }
 
     public static Builder builder() {
@@ -121,6 +122,7 @@ public final class DnsResolverProvider implements ResolverProvider {
         private Duration minRefreshInterval = DEFAULT_MIN_REFRESH_INTERVAL;
         private Duration refreshInterval = Duration.ZERO;
         private Duration queryTimeout = DEFAULT_QUERY_TIMEOUT;
+        private boolean honorTtl;
 
         private Builder() {
         }
@@ -147,6 +149,18 @@ public final class DnsResolverProvider implements ResolverProvider {
          */
         public Builder refreshInterval(Duration interval) {
             this.refreshInterval = nonNegative(interval, "refreshInterval");
+            return this;
+        }
+
+        /**
+         * Resolves again when the smallest TTL of the last answer (A, AAAA and CNAME records) runs
+         * out, whether or not anything asked, but never sooner than {@link #minRefreshInterval}
+         * after the last resolution started; with a {@link #refreshInterval} too, whichever comes
+         * first. An answer from the hosts file has no TTL and schedules nothing. Off by default, as
+         * in gRPC, which ignores TTLs.
+         */
+        public Builder honorTtl(boolean enabled) {
+            this.honorTtl = enabled;
             return this;
         }
 

@@ -16,9 +16,12 @@ import java.util.List;
 
 /**
  * What every test class against a real DNS server shares: one dnsmasq on loopback for the class,
- * the resolver environment, a recording listener, and resolvers shut down after each test.
+ * the resolver environment, a recording listener, and resolvers shut down after each test. Its
+ * answers carry a TTL of {@link #TTL}, which only a resolver with {@code honorTtl} reads.
  */
 abstract class DnsServerTestCase {
+
+    static final Duration TTL = Duration.ofSeconds(1);
 
     static ResolverTestEnvironment environment;
     static Dnsmasq dns;
@@ -28,7 +31,7 @@ abstract class DnsServerTestCase {
     @BeforeAll
     static void startDns() {
         environment = new ResolverTestEnvironment();
-        dns = Dnsmasq.start();
+        dns = Dnsmasq.start(TTL);
     }
 
     @AfterAll

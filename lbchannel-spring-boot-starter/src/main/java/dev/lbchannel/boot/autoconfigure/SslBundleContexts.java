@@ -15,14 +15,14 @@ import java.util.Arrays;
  * Turns a Spring {@link SslBundle} into a Netty client {@link SslContext} fit for gRPC: the
  * bundle's trust material, its key (if it has a key store) for mutual TLS, its ciphers and
  * protocols if it names any, and lbchannel's ALPN {@code h2} and hostname verification.
- * Stateless.
+ * Stateless; public for the integrations' auto-configurations (etcd's {@code lbchannel.etcd.ssl.bundle}).
  */
-final class SslBundleContexts {
+public final class SslBundleContexts {
 
     private SslBundleContexts() {
     }
 
-    static SslContext forClient(SslBundle bundle) throws SSLException {
+    public static SslContext forClient(SslBundle bundle) throws SSLException {
         SslManagerBundle managers = bundle.getManagers();
         SslContextBuilder builder = SslContextBuilder.forClient().trustManager(managers.getTrustManagerFactory());
         if (bundle.getStores().getKeyStore() != null) {

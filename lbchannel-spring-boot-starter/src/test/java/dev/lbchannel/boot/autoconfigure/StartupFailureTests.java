@@ -25,7 +25,7 @@ class StartupFailureTests {
         assertThat(analysis).isNotNull();
         assertThat(analysis.getDescription()).startsWith("The lbchannel property 'lbchannel.channels.orders.target' "
                 + "has the value 'dnss:///orders.internal:8443'")
-                // The optional integrations on this module's class path (kubernetes, discovery) add their schemes.
+                // The optional integrations on this module's class path (kubernetes, discovery, etcd) add their schemes.
                 .containsPattern("Unknown scheme 'dnss'; registered schemes: ([a-z]+, )*dns, ([a-z]+, )*passthrough, static");
         assertThat(analysis.getAction()).contains("declare a ResolverProvider bean whose scheme() is 'dnss'");
     }
