@@ -2,7 +2,6 @@ package dev.lbchannel.etcd;
 
 import dev.lbchannel.etcd.testing.Etcd;
 import dev.lbchannel.resolver.RecordingResolverListener;
-import dev.lbchannel.resolver.ResolverTestEnvironment;
 import dev.lbchannel.transport.TlsContexts;
 import io.grpc.Status;
 import org.junit.jupiter.api.BeforeAll;
@@ -17,10 +16,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(60)
 class EtcdTlsTests extends EtcdServerTestCase {
 
-    /** Hides the base class's plaintext etcd: this class's serves TLS. */
+    /** Replaces the base class's plaintext etcd (closed here, so nothing is left running) with one serving TLS. */
     @BeforeAll
-    static void startEtcd() {
-        environment = new ResolverTestEnvironment();
+    static void serveTls() {
+        etcd.close();
         etcd = Etcd.startTls();
         etcd.register("tls/a", "10.0.13.1:1", 0);
     }

@@ -315,6 +315,8 @@ public final class Etcd implements AutoCloseable {
             throw new UncheckedIOException("Cannot start " + command, e);
         }
         Executables.captureOutput(process, log, "etcd-log");
+        // A safety net: a test JVM that ends without close() (a killed fork) leaves no etcd behind.
+        Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly, "etcd-reaper-" + process.pid()));
         if (this.client == null) {
             this.client = testClient();
         }
