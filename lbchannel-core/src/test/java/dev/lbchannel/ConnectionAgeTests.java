@@ -1,14 +1,10 @@
 package dev.lbchannel;
 
-import dev.lbchannel.testing.Await;
 import dev.lbchannel.testing.CallTally;
+import dev.lbchannel.testing.PacedLoad;
 import dev.lbchannel.testing.TestBackend;
 import io.grpc.Attributes;
-import io.grpc.CallOptions;
 import io.grpc.ServerTransportFilter;
-import io.grpc.stub.ClientCalls;
-import io.grpc.testing.integration.Messages.SimpleRequest;
-import io.grpc.testing.integration.TestServiceGrpc;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -27,7 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The client-side maximum connection age under steady load on two grpc-java backends: every
+ * The client-side maximum connection age under steady load ({@link PacedLoad}) on two grpc-java backends: every
  * connection is replaced within the age plus its jitter and the time to open the next one, no
  * call fails (fail-fast, no retry policy), and the channel never holds more than two connections
  * per endpoint (the one draining and its replacement).
@@ -38,15 +34,13 @@ class ConnectionAgeTests {
     private static final Duration AGE = Duration.ofSeconds(1);
     /** Age + 10 % jitter, plus the time to connect the replacement and drain the old one on a busy machine. */
     private static final Duration LIFETIME_BOUND = Duration.ofMillis(1100 + 1500);
-    private static final int CALLS_PER_SECOND = 100;
     private static final long LOAD_MILLIS = 6_000;
-    private static final SimpleRequest REQUEST = SimpleRequest.newBuilder().setResponseSize(16).build();
 
     private final Map<Object, Long> openedAt = new ConcurrentHashMap<>();
     private final List<Long> lifetimesNanos = new CopyOnWriteArrayList<>();
     private final List<TestBackend> backends = List.of(backend(), backend());
-    private final ScheduledExecutorService pacer = Executors.newScheduledThreadPool(2, r -> {
-        Thread thread = new Thread(r, "connection-age-load");
+    private final ScheduledExecutorService pacer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "connection-age-sampler");
         thread.setDaemon(true);
         return thread;
     });
@@ -68,7 +62,11 @@ class ConnectionAgeTests {
                 channel.snapshot().subchannels().stream().mapToInt(s -> s.sockets().size()).sum(), Math::max),
                 0, 20, TimeUnit.MILLISECONDS);
         try {
-            CallTally outcome = runLoad(channel);
+            CallTally outcome;
+            try (PacedLoad load = PacedLoad.start(channel)) {
+                load.awaitMoreCalls((int) (LOAD_MILLIS * PacedLoad.CALLS_PER_SECOND / 1000));
+                outcome = load.stop();
+            }
             sampler.cancel(false);
 
             assertThat(outcome.failures()).as("failed calls, by status: %s", outcome.failuresByStatus()).isEmpty();
@@ -84,25 +82,6 @@ class ConnectionAgeTests {
             channel.shutdownNow();
             assertThat(channel.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
         }
-    }
-
-    private CallTally runLoad(io.grpc.Channel channel) {
-        CallTally tally = new CallTally();
-        long calls = LOAD_MILLIS * CALLS_PER_SECOND / 1000;
-        AtomicInteger scheduled = new AtomicInteger();
-        ScheduledFuture<?> load = pacer.scheduleAtFixedRate(() -> {
-            if (scheduled.getAndIncrement() < calls) {
-                ClientCalls.asyncUnaryCall(channel.newCall(TestServiceGrpc.getUnaryCallMethod(),
-                        CallOptions.DEFAULT.withDeadlineAfter(20, TimeUnit.SECONDS)), REQUEST, tally.start());
-            }
-        }, 0, 1_000_000L / CALLS_PER_SECOND, TimeUnit.MICROSECONDS);
-        try {
-            Await.until("every call started", Duration.ofMillis(LOAD_MILLIS * 3), () -> tally.started() >= calls);
-        } finally {
-            load.cancel(false);
-        }
-        tally.awaitAllEnded(Duration.ofSeconds(30));
-        return tally;
     }
 
     private TestBackend backend() {
