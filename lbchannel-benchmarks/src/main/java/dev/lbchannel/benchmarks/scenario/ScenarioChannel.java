@@ -1,0 +1,63 @@
+package dev.lbchannel.benchmarks.scenario;
+
+import dev.lbchannel.LbChannel;
+import dev.lbchannel.LbChannelBuilder;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * One run's channel to the loopback backends, on either library, with the run's service config,
+ * callbacks on the event loop ({@code directExecutor()}) in both, and a way to change the backend
+ * list mid-run as a resolver would. Used by the harness thread; the channel itself is thread-safe.
+ */
+interface ScenarioChannel {
+
+    ManagedChannel channel();
+
+    /** Tells the channel the backends are now these loopback ports. */
+    void updateBackends(List<Integer> ports);
+
+    /** lbchannel over the {@code static} resolver; a new list arrives through {@code updateTarget}. */
+    static ScenarioChannel lbchannel(List<Integer> ports, Map<String, ?> serviceConfig) {
+        LbChannel channel = LbChannelBuilder.forTarget(staticTarget(ports)).usePlaintext().directExecutor()
+                .defaultServiceConfig(serviceConfig).build();
+        return new ScenarioChannel() {
+            @Override
+            public ManagedChannel channel() {
+                return channel;
+            }
+
+            @Override
+            public void updateBackends(List<Integer> newPorts) {
+                channel.updateTarget(staticTarget(newPorts));
+            }
+        };
+    }
+
+    /** grpc-java's Netty channel over {@link GrpcBackendsResolver}. */
+    static ScenarioChannel grpcJava(List<Integer> ports, Map<String, ?> serviceConfig) {
+        GrpcBackendsResolver resolver = new GrpcBackendsResolver(ports);
+        ManagedChannel channel = NettyChannelBuilder.forTarget(GrpcBackendsResolver.SCHEME + ":///backends")
+                .nameResolverFactory(resolver).usePlaintext().directExecutor()
+                .defaultServiceConfig(serviceConfig).build();
+        return new ScenarioChannel() {
+            @Override
+            public ManagedChannel channel() {
+                return channel;
+            }
+
+            @Override
+            public void updateBackends(List<Integer> newPorts) {
+                resolver.update(newPorts);
+            }
+        };
+    }
+
+    private static String staticTarget(List<Integer> ports) {
+        return "static:///" + ports.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
+    }
+}
