@@ -1,5 +1,7 @@
 package dev.lbchannel.benchmarks.scenario;
 
+import dev.lbchannel.benchmarks.ProcStat;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -66,6 +68,11 @@ final class BackendsProcess implements AutoCloseable {
     /** The backends' command line for the report (class path left out). */
     String commandLine() {
         return commandLine;
+    }
+
+    /** The backends' CPU time so far, in clock ticks, or -1 without {@code /proc}. */
+    long cpuTicks() {
+        return ProcStat.processTicks(process.pid());
     }
 
     /** Sends one control command and waits until the backends have applied it. */

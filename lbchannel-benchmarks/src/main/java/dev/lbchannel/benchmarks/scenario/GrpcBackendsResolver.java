@@ -67,7 +67,7 @@ final class GrpcBackendsResolver extends NameResolverProvider {
 
         @Override
         public String getServiceAuthority() {
-            return "backends";
+            return ScenarioChannel.AUTHORITY;
         }
 
         @Override

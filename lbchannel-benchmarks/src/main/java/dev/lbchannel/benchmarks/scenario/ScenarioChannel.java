@@ -16,15 +16,21 @@ import java.util.stream.Collectors;
  */
 interface ScenarioChannel {
 
+    /** The {@code :authority} of every run's calls, on both libraries. */
+    String AUTHORITY = "backends";
+
     ManagedChannel channel();
 
     /** Tells the channel the backends are now these loopback ports. */
     void updateBackends(List<Integer> ports);
 
-    /** lbchannel over the {@code static} resolver; a new list arrives through {@code updateTarget}. */
+    /**
+     * lbchannel over the {@code static} resolver; a new list arrives through {@code updateTarget},
+     * which needs a fixed authority (a static target's authority is its address list).
+     */
     static ScenarioChannel lbchannel(List<Integer> ports, Map<String, ?> serviceConfig) {
         LbChannel channel = LbChannelBuilder.forTarget(staticTarget(ports)).usePlaintext().directExecutor()
-                .defaultServiceConfig(serviceConfig).build();
+                .overrideAuthority(AUTHORITY).defaultServiceConfig(serviceConfig).build();
         return new ScenarioChannel() {
             @Override
             public ManagedChannel channel() {

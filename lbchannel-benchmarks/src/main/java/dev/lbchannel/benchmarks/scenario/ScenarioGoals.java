@@ -37,7 +37,14 @@ final class ScenarioGoals {
             }
         }
         for (RunResult r : results) {
-            if (r.scenario() == Scenario.COLD && r.run().label().contains("slowStart")) {
+            boolean slowStart = r.run().label().contains("slowStart");
+            if (r.scenario() == Scenario.COLD && !slowStart && !r.wasSkipped()
+                    && r.run().client() == PolicyRun.Client.LBCHANNEL) {
+                rows.add(row(r.run().label() + " without slow start (for comparison): run p99 / p99 before",
+                        String.format("%.2f (%.1f / %.1f ms)", r.p99() / r.p99BeforeEvent(), r.p99(), r.p99BeforeEvent()),
+                        "—", "—"));
+            }
+            if (r.scenario() == Scenario.COLD && slowStart) {
                 String goal = r.run().label() + ": run p99 / p99 before the cold backend joined";
                 if (r.wasSkipped()) {
                     rows.add(row(goal, "—", "≤ " + COLD_P99_ALLOWANCE, "skipped: " + r.skipped()));

@@ -1,6 +1,7 @@
 package dev.lbchannel.benchmarks.scenario;
 
 import dev.lbchannel.benchmarks.MachineInfo;
+import dev.lbchannel.benchmarks.ProcStat;
 import org.HdrHistogram.Histogram;
 
 import java.util.ArrayList;
@@ -69,6 +70,7 @@ public final class ScenarioHarness {
         ScenarioLoop loop = new ScenarioLoop(channel.channel(), options.concurrency);
         loop.start();
         Thread.sleep(timing.leadInMillis());
+        CpuWindow cpu = new CpuWindow(backends);
         long origin = System.nanoTime();
         int seconds = (int) Math.ceil(timing.measureMillis() / 1000.0);
         BackendTimeline timeline = new BackendTimeline(Scenario.MAX_BACKENDS, seconds, origin);
@@ -87,12 +89,35 @@ public final class ScenarioHarness {
         Histogram all = loop.takeLatencies();
         failures += loop.takeFailures();
         double measured = (System.nanoTime() - origin) / 1e9;
+        double othersCores = cpu.othersCores(measured);
         if (beforeEvent != null) {
             all.add(beforeEvent);
         }
         close(loop, channel);
         return RunResult.measured(scenario, run, all, beforeEvent == null ? all : beforeEvent, failures, measured,
-                timeline);
+                timeline, othersCores);
+    }
+
+    /** Machine, own and backends' CPU ticks at a run's start: what other processes took is the rest. */
+    private static final class CpuWindow {
+        private final BackendsProcess backends;
+        private final long machine = ProcStat.machineBusyTicks();
+        private final long self = ProcStat.processTicks(ProcessHandle.current().pid());
+        private final long server;
+
+        CpuWindow(BackendsProcess backends) {
+            this.backends = backends;
+            this.server = backends.cpuTicks();
+        }
+
+        double othersCores(double seconds) {
+            if (machine < 0 || self < 0 || server < 0) {
+                return -1;
+            }
+            long others = ProcStat.machineBusyTicks() - machine - (ProcStat.processTicks(ProcessHandle.current().pid())
+                    - self) - (backends.cpuTicks() - server);
+            return Math.max(0, others) / (seconds * ProcStat.TICKS_PER_SECOND);
+        }
     }
 
     private static void close(ScenarioLoop loop, ScenarioChannel channel) throws InterruptedException {

@@ -40,7 +40,7 @@ final class ScenarioReport {
             List<RunResult> mine = results.stream().filter(r -> r.scenario() == scenario).toList();
             Path png = options.charts.resolve("scenario-" + scenario.id() + ".png");
             List<RunResult> measured = mine.stream().filter(r -> !r.wasSkipped()).toList();
-            ScenarioChart.write(scenario.title() + " — " + scenario.description(), measured,
+            ScenarioChart.write(scenario.title(), measured,
                     scenario.hasEvent() ? options.timing.eventMillis() / 1000.0 : -1, png);
             scenarioSection(md, scenario, mine, link(png));
         }
@@ -54,7 +54,8 @@ final class ScenarioReport {
                 .append(" by `lbchannel-benchmarks/run-scenarios.sh")
                 .append("quick".equals(options.preset) ? " --quick" : "").append("`.\n\n")
                 .append("- Machine: ").append(MachineInfo.cpu()).append(", Linux ").append(MachineInfo.kernel())
-                .append(". Shared with other builds while measuring: absolute figures are noisy, compare within a table.\n")
+                .append(". Shared with other engineers' builds while measuring (the tables' last column says how much CPU other\n")
+                .append("  processes took during each run, of 2 cores): absolute figures are noisy, compare within a table.\n")
                 .append("- JVM: ").append(MachineInfo.jvm()).append('\n')
                 .append("- Client JVM: CPUs `").append(MachineInfo.allowedCpus()).append("`, flags `")
                 .append(MachineInfo.clientJvmArgs()).append("`\n")
@@ -76,14 +77,16 @@ final class ScenarioReport {
         double rrP99 = mine.stream().filter(r -> r.run().label().equals("round_robin") && !r.wasSkipped())
                 .mapToDouble(RunResult::p99).findFirst().orElse(Double.NaN);
         md.append("| policy | calls/s | failed | p50 ms | p99 ms | p99.9 ms | p99 / round_robin | p99 before event ms "
-                + "| calls per backend (b0 / b1 / b2 / b3 / b4) |\n|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
+                + "| calls per backend (b0 / b1 / b2 / b3 / b4) | others' CPU (cores) |\n"
+                + "|---|---:|---:|---:|---:|---:|---:|---:|---|---:|\n");
         for (RunResult r : mine) {
             if (r.wasSkipped()) {
                 continue;
             }
-            md.append(String.format("| %s | %,.0f | %,d | %.2f | %.2f | %.2f | %.2f | %s | %s |%n", r.run().label(),
+            md.append(String.format("| %s | %,.0f | %,d | %.2f | %.2f | %.2f | %.2f | %s | %s | %s |%n", r.run().label(),
                     r.callsPerSecond(), r.failures(), r.p50(), r.p99(), r.p999(), r.p99() / rrP99,
-                    scenario.hasEvent() ? String.format("%.2f", r.p99BeforeEvent()) : "—", shares(r)));
+                    scenario.hasEvent() ? String.format("%.2f", r.p99BeforeEvent()) : "—", shares(r),
+                    r.othersCores() < 0 ? "—" : String.format("%.2f", r.othersCores())));
         }
         md.append("\nConfigs (`loadBalancingConfig` entries):");
         for (RunResult r : mine) {

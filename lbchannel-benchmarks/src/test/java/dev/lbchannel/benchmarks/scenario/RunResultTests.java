@@ -24,7 +24,7 @@ class RunResultTests {
         Histogram before = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
         before.recordValue(TimeUnit.MILLISECONDS.toNanos(2));
 
-        RunResult r = RunResult.measured(Scenario.SLOW, RUN, all, before, 10, 2.0, new BackendTimeline(4, 2, 0));
+        RunResult r = RunResult.measured(Scenario.SLOW, RUN, all, before, 10, 2.0, new BackendTimeline(4, 2, 0), 0.5);
 
         assertThat(r.calls()).isEqualTo(1010);
         assertThat(r.callsPerSecond()).isEqualTo(505);

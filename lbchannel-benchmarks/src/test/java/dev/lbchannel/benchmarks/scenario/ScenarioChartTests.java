@@ -24,7 +24,7 @@ class ScenarioChartTests {
         Histogram h = new Histogram(60_000_000_000L, 3);
         h.recordValue(2_000_000);
         PolicyRun run = PolicyRun.lbchannel("round_robin", "round_robin", "{}");
-        RunResult r = RunResult.measured(Scenario.COLD, run, h, h, 0, 3, timeline);
+        RunResult r = RunResult.measured(Scenario.COLD, run, h, h, 0, 3, timeline, -1);
         Path png = dir.resolve("charts/scenario-cold.png");
 
         ScenarioChart.write("Cold backend", List.of(r, r, r), 1.0, png);
