@@ -7,22 +7,24 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
  * One run's channel to the loopback backends, on either library, with the run's service config,
  * callbacks on the event loop ({@code directExecutor()}) in both, and a way to change the backend
  * list mid-run as a resolver would. Used by the harness thread; the channel itself is thread-safe.
+ *
+ * @param update tells the channel the backends are now these loopback ports
  */
-interface ScenarioChannel {
+record ScenarioChannel(ManagedChannel channel, Consumer<List<Integer>> update) {
 
     /** The {@code :authority} of every run's calls, on both libraries. */
-    String AUTHORITY = "backends";
+    static final String AUTHORITY = "backends";
 
-    ManagedChannel channel();
-
-    /** Tells the channel the backends are now these loopback ports. */
-    void updateBackends(List<Integer> ports);
+    void updateBackends(List<Integer> ports) {
+        update.accept(ports);
+    }
 
     /**
      * lbchannel over the {@code static} resolver; a new list arrives through {@code updateTarget},
@@ -31,17 +33,7 @@ interface ScenarioChannel {
     static ScenarioChannel lbchannel(List<Integer> ports, Map<String, ?> serviceConfig) {
         LbChannel channel = LbChannelBuilder.forTarget(staticTarget(ports)).usePlaintext().directExecutor()
                 .overrideAuthority(AUTHORITY).defaultServiceConfig(serviceConfig).build();
-        return new ScenarioChannel() {
-            @Override
-            public ManagedChannel channel() {
-                return channel;
-            }
-
-            @Override
-            public void updateBackends(List<Integer> newPorts) {
-                channel.updateTarget(staticTarget(newPorts));
-            }
-        };
+        return new ScenarioChannel(channel, newPorts -> channel.updateTarget(staticTarget(newPorts)));
     }
 
     /** grpc-java's Netty channel over {@link GrpcBackendsResolver}. */
@@ -50,17 +42,7 @@ interface ScenarioChannel {
         ManagedChannel channel = NettyChannelBuilder.forTarget(GrpcBackendsResolver.SCHEME + ":///backends")
                 .nameResolverFactory(resolver).usePlaintext().directExecutor()
                 .defaultServiceConfig(serviceConfig).build();
-        return new ScenarioChannel() {
-            @Override
-            public ManagedChannel channel() {
-                return channel;
-            }
-
-            @Override
-            public void updateBackends(List<Integer> newPorts) {
-                resolver.update(newPorts);
-            }
-        };
+        return new ScenarioChannel(channel, resolver::update);
     }
 
     private static String staticTarget(List<Integer> ports) {

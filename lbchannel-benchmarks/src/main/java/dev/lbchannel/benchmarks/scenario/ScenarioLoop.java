@@ -1,5 +1,6 @@
 package dev.lbchannel.benchmarks.scenario;
 
+import dev.lbchannel.benchmarks.OutstandingCalls;
 import io.grpc.Channel;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
@@ -11,7 +12,6 @@ import org.HdrHistogram.Recorder;
 import org.jspecify.annotations.Nullable;
 
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -31,7 +31,7 @@ final class ScenarioLoop {
     private final int concurrency;
     private final Recorder latencies = new Recorder(TimeUnit.SECONDS.toNanos(60), 3);
     private final LongAdder failures = new LongAdder();
-    private final AtomicInteger outstanding = new AtomicInteger();
+    private final OutstandingCalls outstanding = new OutstandingCalls();
     private volatile @Nullable BackendTimeline timeline;
     private volatile boolean running;
 
@@ -43,7 +43,7 @@ final class ScenarioLoop {
     void start() {
         running = true;
         for (int i = 0; i < concurrency; i++) {
-            outstanding.incrementAndGet();
+            outstanding.started();
             new Slot().next();
         }
     }
@@ -66,14 +66,7 @@ final class ScenarioLoop {
     /** Lets outstanding calls finish without starting new ones; false if some did not in time. */
     boolean stop(long timeout, TimeUnit unit) throws InterruptedException {
         running = false;
-        long deadline = System.nanoTime() + unit.toNanos(timeout);
-        while (outstanding.get() > 0) {
-            if (System.nanoTime() - deadline > 0) {
-                return false;
-            }
-            Thread.sleep(5);
-        }
-        return true;
+        return outstanding.awaitNone(timeout, unit);
     }
 
     private void count(int backend, boolean ok) {
@@ -130,7 +123,7 @@ final class ScenarioLoop {
             if (running) {
                 next();
             } else {
-                outstanding.decrementAndGet();
+                outstanding.ended();
             }
         }
     }
