@@ -48,9 +48,19 @@ enum Scenario {
         }
     },
     FAILING("failing", "Failing backend",
-            "4 backends at 2 ms; backend 3 fails every call with UNAVAILABLE (at once, after its 2 ms), throughout.", 4) {
+            "4 backends at 2 ms; a third of the way in, backend 3 starts failing every call with UNAVAILABLE "
+                    + "(after its 2 ms) and keeps failing. No run has a retry policy, so only a policy that sees the "
+                    + "failures can avoid them: outlier_detection (it ejects the backend) and weighted_round_robin "
+                    + "(the backend's ORCA eps weighs it down through errorUtilizationPenalty); round_robin and "
+                    + "least_request have no signal for a backend that answers on time with an error.", 4) {
         @Override
-        void prepare(BackendsProcess backends, Timing timing) throws IOException {
+        boolean hasEvent() {
+            return true;
+        }
+
+        // Mid-run rather than from the start, so the calls failed before an ejection count.
+        @Override
+        void event(BackendsProcess backends, ScenarioChannel channel) throws IOException {
             backends.command("fail 3 1.0");
         }
     };

@@ -43,7 +43,12 @@ final class ScenarioBackend extends TestServiceGrpc.TestServiceImplBase {
         this.index = index;
         this.behaviour = behaviour;
         this.timer = timer;
+    }
+
+    /** Starts sampling the rates its reports carry, every {@link #RATE_PERIOD_MILLIS} on the timer. */
+    ScenarioBackend startRates() {
         timer.scheduleAtFixedRate(this::sampleRates, RATE_PERIOD_MILLIS, RATE_PERIOD_MILLIS, TimeUnit.MILLISECONDS);
+        return this;
     }
 
     private void sampleRates() {

@@ -51,7 +51,7 @@ public final class ScenarioBackends {
             behaviours.add(behaviour);
             servers.add(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
                     .directExecutor()
-                    .addService(ServerInterceptors.intercept(new ScenarioBackend(i, behaviour, timer),
+                    .addService(ServerInterceptors.intercept(new ScenarioBackend(i, behaviour, timer).startRates(),
                             OrcaMetricReportingServerInterceptor.getInstance()))
                     .build()
                     .start());

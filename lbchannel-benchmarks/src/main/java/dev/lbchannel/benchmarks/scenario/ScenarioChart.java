@@ -82,7 +82,9 @@ final class ScenarioChart {
             g.setColor(new Color(0xDDDDDD));
             g.drawLine(plotLeft, y, plotLeft + plotWidth, y);
             g.setColor(Color.DARK_GRAY);
-            g.drawString(String.format("%.0f", scale * i / 4), MARGIN - 20, y + 4);
+            double tick = scale * i / 4;
+            g.drawString(tick == Math.rint(tick) ? String.format("%.0f", tick) : String.format("%.1f", tick),
+                    MARGIN - 24, y + 4);
         }
         g.drawString("ms (p50 light, p99 dark)", plotLeft, plotTop - 6);
         int slot = runs.isEmpty() ? plotWidth : plotWidth / runs.size();

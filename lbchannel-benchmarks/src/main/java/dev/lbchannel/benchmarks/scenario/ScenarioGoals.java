@@ -9,13 +9,16 @@ import java.util.List;
  * Issue 15's goals, judged on one run's results, as Markdown table rows: with one backend 5×
  * slower, least_request and peak_ewma at most half round_robin's p99; in the cold scenario, slow
  * start keeps the whole run's p99 within 1.2× of the p99 before the cold backend arrived; no
- * failed calls outside the failing-backend scenario. A goal whose policy was skipped says so.
+ * failed calls outside the failing-backend scenario; and how many runs other processes disturbed.
+ * A goal whose policy was skipped says so.
  * Stateless.
  */
 final class ScenarioGoals {
 
     /** How far slow start may let the cold backend lift the run's p99 over the warm baseline. */
     static final double COLD_P99_ALLOWANCE = 1.2;
+    /** Other processes' CPU above which a run's latencies say more about the machine than the policy. */
+    static final double DISTURBED_ABOVE_CORES = 0.25;
 
     private ScenarioGoals() {
     }
@@ -65,6 +68,11 @@ final class ScenarioGoals {
         }
         rows.add(row("failed calls outside the failing-backend scenario", String.format("%,d", failures), "0",
                 failures == 0 ? "met" : "**not met**: " + String.join(", ", failing)));
+        List<RunResult> measured = results.stream().filter(r -> !r.wasSkipped()).toList();
+        long disturbed = measured.stream().filter(r -> r.othersCores() > DISTURBED_ABOVE_CORES).count();
+        rows.add(row("runs during which other processes took more than " + DISTURBED_ABOVE_CORES + " cores",
+                disturbed + " of " + measured.size(), "0",
+                disturbed == 0 ? "undisturbed" : "**disturbed**: read the verdicts above with that in mind"));
         return rows;
     }
 
