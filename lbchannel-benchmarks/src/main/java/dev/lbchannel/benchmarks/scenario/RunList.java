@@ -15,6 +15,8 @@ final class RunList {
 
     /** A slow start config must be rejected in this form by a policy that reads the block. */
     private static final String SLOW_START_PROBE = "{\"slowStartConfig\": \"probe\"}";
+    /** A 1 s blackout instead of the default 10 s, so weights count within a run of seconds. */
+    private static final String WRR_FIELDS = "\"blackoutPeriod\": \"1s\", \"weightUpdatePeriod\": \"0.5s\"";
 
     private RunList() {
     }
@@ -23,9 +25,7 @@ final class RunList {
         List<PolicyRun> runs = new ArrayList<>(List.of(
                 PolicyRun.lbchannel("round_robin", "round_robin", "{}"),
                 PolicyRun.lbchannel("least_request", "least_request", "{\"choiceCount\": 2}"),
-                // A 1 s blackout instead of the default 10 s, so weights count within a run of seconds.
-                PolicyRun.lbchannel("weighted_round_robin", "weighted_round_robin",
-                        "{\"blackoutPeriod\": \"1s\", \"weightUpdatePeriod\": \"0.5s\"}"),
+                PolicyRun.lbchannel("weighted_round_robin", "weighted_round_robin", "{" + WRR_FIELDS + "}"),
                 PolicyRun.lbchannel("peak_ewma", "peak_ewma", "{}")));
         if (scenario == Scenario.COLD) {
             String slowStart = "\"slowStartConfig\": {\"slowStartWindow\": \"" + timing.warmupWindowMillis() / 1000.0
@@ -34,6 +34,9 @@ final class RunList {
                     .requiring(SLOW_START_PROBE));
             runs.add(PolicyRun.lbchannel("least_request + slowStartConfig", "least_request",
                     "{\"choiceCount\": 2, " + slowStart + "}").requiring(SLOW_START_PROBE));
+            runs.add(PolicyRun.lbchannel("weighted_round_robin + slowStartConfig", "weighted_round_robin",
+                    "{" + WRR_FIELDS + ", " + slowStart + "}")
+                    .requiring(SLOW_START_PROBE));
         }
         if (scenario == Scenario.FAILING) {
             // A50's defaults would wait 10 s and need 5 hosts; this ejects within a second or two.

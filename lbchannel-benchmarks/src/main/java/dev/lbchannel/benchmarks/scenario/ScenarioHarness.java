@@ -30,6 +30,9 @@ public final class ScenarioHarness {
             warmUp(backends, options);
             for (Scenario scenario : options.scenarios) {
                 for (PolicyRun run : RunList.forScenario(scenario, options.timing)) {
+                    if (!options.selects(run)) {
+                        continue;
+                    }
                     RunResult result = runOne(scenario, run, backends, options);
                     System.out.println(result.line());
                     results.add(result);
@@ -66,7 +69,12 @@ public final class ScenarioHarness {
         Scenario.Timing timing = options.timing;
         backends.command("reset " + Scenario.FAST_MICROS);
         scenario.prepare(backends, timing);
-        ScenarioChannel channel = run.open(scenario.initialPorts(backends));
+        ScenarioChannel channel;
+        try {
+            channel = run.open(scenario.initialPorts(backends));
+        } catch (IllegalArgumentException e) {
+            return RunResult.skipped(scenario, run, "the channel refused the config: " + e.getMessage());
+        }
         ScenarioLoop loop = new ScenarioLoop(channel.channel(), options.concurrency);
         loop.start();
         Thread.sleep(timing.leadInMillis());

@@ -7,7 +7,8 @@ import java.util.List;
 
 /**
  * The scenario harness's command line. {@code --quick} (about 2–3 minutes) or {@code --full}
- * (the default, about 6); {@code --scenarios slow,cold} to run some; {@code --concurrency N} calls
+ * (the default, about 6); {@code --scenarios slow,cold} to run some; {@code --policies round_robin,peak_ewma}
+ * to run only the runs with these labels (see {@link RunList}); {@code --concurrency N} calls
  * outstanding (32); {@code --measure-seconds S}; {@code --out FILE} (BENCHMARKS.md) and
  * {@code --charts DIR} (docs/benchmarks) for the report, or {@code --no-report}; {@code --no-pin}
  * to leave the backends' JVM unpinned (else CPU 1, the client being on CPU 0 by the script).
@@ -20,6 +21,8 @@ final class ScenarioOptions {
     long jitWarmupMillis = 4_000;
     int concurrency = 32;
     List<Scenario> scenarios = List.of(Scenario.values());
+    /** Run labels to run, or empty for all. */
+    List<String> policies = List.of();
     Path out = Path.of("BENCHMARKS.md");
     Path charts = Path.of("docs/benchmarks");
     boolean writeReport = true;
@@ -39,6 +42,7 @@ final class ScenarioOptions {
                     // The defaults.
                 }
                 case "--scenarios" -> o.scenarios = Arrays.stream(args[++i].split(",")).map(Scenario::byId).toList();
+                case "--policies" -> o.policies = Arrays.stream(args[++i].split(",")).map(String::trim).toList();
                 case "--concurrency" -> o.concurrency = Integer.parseInt(args[++i]);
                 case "--measure-seconds" -> o.timing = new Scenario.Timing(o.timing.leadInMillis(),
                         Math.round(Double.parseDouble(args[++i]) * 1000));
@@ -47,10 +51,14 @@ final class ScenarioOptions {
                 case "--no-report" -> o.writeReport = false;
                 case "--no-pin" -> o.backendsCpu = -1;
                 default -> throw new IllegalArgumentException("Unknown option '" + args[i] + "'; known: --quick, --full, "
-                        + "--scenarios, --concurrency, --measure-seconds, --out, --charts, --no-report, --no-pin");
+                        + "--scenarios, --policies, --concurrency, --measure-seconds, --out, --charts, --no-report, --no-pin");
             }
         }
         return o;
+    }
+
+    boolean selects(PolicyRun run) {
+        return policies.isEmpty() || policies.contains(run.label());
     }
 
     List<String> describe() {
