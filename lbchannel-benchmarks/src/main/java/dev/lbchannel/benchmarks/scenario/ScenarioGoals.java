@@ -30,7 +30,7 @@ final class ScenarioGoals {
             RunResult r = find(results, Scenario.SLOW, policy);
             String goal = policy + " p99 / round_robin p99, slow backend";
             if (rr == null || r == null) {
-                rows.add(row(goal, "not run", "≤ 0.50", "not run (scenario not selected)"));
+                rows.add(row(goal, "not run", "≤ 0.50", "not run (not selected with --scenarios or --policies)"));
             } else if (r.wasSkipped()) {
                 rows.add(row(goal, "—", "≤ 0.50", "skipped: " + r.skipped()));
             } else {

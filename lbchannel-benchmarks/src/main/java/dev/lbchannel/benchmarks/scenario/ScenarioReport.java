@@ -5,6 +5,8 @@ import dev.lbchannel.benchmarks.ReportSections;
 import io.grpc.Grpc;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -13,7 +15,7 @@ import java.util.List;
 
 /**
  * Writes the scenario harness's section of BENCHMARKS.md (through {@link ReportSections}, so
- * hand-written text around it survives) and one chart per scenario: where and how it was
+ * hand-written text around it survives), one chart per scenario and its timelines as CSV: where and how it was
  * measured, issue 15's goals, then per scenario its chart, a table of the policies side by side
  * and the runs skipped and why. Used once, on the harness thread.
  */
@@ -42,7 +44,9 @@ final class ScenarioReport {
             List<RunResult> measured = mine.stream().filter(r -> !r.wasSkipped()).toList();
             ScenarioChart.write(scenario.title(), measured,
                     scenario.hasEvent() ? options.timing.eventMillis() / 1000.0 : -1, png);
-            scenarioSection(md, scenario, mine, link(png));
+            Path csv = options.charts.resolve("scenario-" + scenario.id() + ".csv");
+            Files.writeString(csv, timelineCsv(measured), StandardCharsets.UTF_8);
+            scenarioSection(md, scenario, mine, link(png), link(csv));
         }
         ReportSections.replace(options.out, SECTION, md.toString());
     }
@@ -70,10 +74,11 @@ final class ScenarioReport {
                 .append("successful calls; a failed call counts and starts the next one\n");
     }
 
-    private void scenarioSection(StringBuilder md, Scenario scenario, List<RunResult> mine, String chart) {
+    private void scenarioSection(StringBuilder md, Scenario scenario, List<RunResult> mine, String chart, String csv) {
         md.append("\n### ").append(scenario.title()).append("\n\n").append(scenario.description()).append("\n\n")
                 .append("![").append(scenario.title()).append(": p50/p99 per policy, share of calls per backend](")
-                .append(chart).append(")\n\n");
+                .append(chart).append(")\n\nCalls and failures per backend per second: [")
+                .append(csv.substring(csv.lastIndexOf('/') + 1)).append("](").append(csv).append(").\n\n");
         double rrP99 = mine.stream().filter(r -> r.run().label().equals("round_robin") && !r.wasSkipped())
                 .mapToDouble(RunResult::p99).findFirst().orElse(Double.NaN);
         md.append("| policy | calls/s | failed | p50 ms | p99 ms | p99.9 ms | p99 / round_robin | p99 before event ms "
@@ -95,6 +100,25 @@ final class ScenarioReport {
                     .append(r.wasSkipped() ? " — **skipped**: " + r.skipped() : "");
         }
         md.append('\n');
+    }
+
+    /** One row per run, second and backend: the timelines behind the charts, for a reader's own plots. */
+    static String timelineCsv(List<RunResult> runs) {
+        StringBuilder csv = new StringBuilder("policy,client,second,backend,calls,failures\n");
+        for (RunResult r : runs) {
+            BackendTimeline t = r.timeline();
+            if (t == null) {
+                continue;
+            }
+            for (int s = 0; s < t.seconds(); s++) {
+                for (int b = 0; b < t.backends(); b++) {
+                    csv.append('"').append(r.run().label()).append("\",").append(r.run().client().display).append(',')
+                            .append(s).append(',').append(b).append(',').append(t.calls(s, b)).append(',')
+                            .append(t.failures(s, b)).append('\n');
+                }
+            }
+        }
+        return csv.toString();
     }
 
     private static String shares(RunResult r) {
