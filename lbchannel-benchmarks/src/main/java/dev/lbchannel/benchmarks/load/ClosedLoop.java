@@ -1,6 +1,7 @@
 package dev.lbchannel.benchmarks.load;
 
 import com.google.protobuf.ByteString;
+import dev.lbchannel.benchmarks.OutstandingCalls;
 import io.grpc.Channel;
 import io.grpc.testing.integration.Messages.Payload;
 import io.grpc.testing.integration.Messages.ResponseParameters;
@@ -15,7 +16,6 @@ import org.HdrHistogram.Recorder;
 import org.jspecify.annotations.Nullable;
 
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -37,7 +37,7 @@ final class ClosedLoop {
     private final StreamingOutputCallRequest streamingRequest;
     private final LongAdder operations = new LongAdder();
     private final Recorder latencies = new Recorder(TimeUnit.SECONDS.toNanos(60), 3);
-    private final AtomicInteger outstanding = new AtomicInteger();
+    private final OutstandingCalls outstanding = new OutstandingCalls();
     private final AtomicReference<@Nullable Throwable> firstError = new AtomicReference<>();
     private volatile boolean running;
 
@@ -60,7 +60,7 @@ final class ClosedLoop {
     void start() {
         running = true;
         for (int i = 0; i < workload.concurrency(); i++) {
-            outstanding.incrementAndGet();
+            outstanding.started();
             if (workload.streaming()) {
                 new StreamingSlot().next();
             } else {
@@ -85,14 +85,7 @@ final class ClosedLoop {
     /** Lets outstanding calls finish without starting new ones; false if some did not in time. */
     boolean stop(long timeout, TimeUnit unit) throws InterruptedException {
         running = false;
-        long deadline = System.nanoTime() + unit.toNanos(timeout);
-        while (outstanding.get() > 0) {
-            if (System.nanoTime() - deadline > 0) {
-                return false;
-            }
-            Thread.sleep(5);
-        }
-        return true;
+        return outstanding.awaitNone(timeout, unit);
     }
 
     private void completed(long startNanos) {
@@ -101,14 +94,14 @@ final class ClosedLoop {
 
     private void failed(Throwable t) {
         firstError.compareAndSet(null, t);
-        outstanding.decrementAndGet(); // this chain ends: a failing server must not be spun on
+        outstanding.ended(); // this chain ends: a failing server must not be spun on
     }
 
     private boolean continueOrRetire() {
         if (running) {
             return true;
         }
-        outstanding.decrementAndGet();
+        outstanding.ended();
         return false;
     }
 

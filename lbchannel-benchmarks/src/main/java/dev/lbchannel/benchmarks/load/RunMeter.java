@@ -1,5 +1,6 @@
 package dev.lbchannel.benchmarks.load;
 
+import dev.lbchannel.benchmarks.ProcStat;
 import io.grpc.Channel;
 import org.HdrHistogram.Histogram;
 

@@ -1,5 +1,7 @@
 package dev.lbchannel.benchmarks.load;
 
+import dev.lbchannel.benchmarks.ProcStat;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

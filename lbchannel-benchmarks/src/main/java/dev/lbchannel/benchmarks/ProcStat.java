@@ -1,4 +1,4 @@
-package dev.lbchannel.benchmarks.load;
+package dev.lbchannel.benchmarks;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -8,19 +8,19 @@ import java.util.List;
 
 /**
  * Linux CPU accounting from {@code /proc}, in clock ticks ({@link #TICKS_PER_SECOND}): the whole
- * machine's busy time and one process's user plus system time. The harness subtracts its own
- * and the server's ticks from the machine's to see what other processes used during a run.
+ * machine's busy time and one process's user plus system time. The harnesses subtract their own
+ * and their servers' ticks from the machine's to see what other processes used during a run.
  * Stateless; returns -1 where {@code /proc} is missing, so the harness runs elsewhere unmarked.
  */
-final class ProcStat {
+public final class ProcStat {
 
     /** USER_HZ: 100 on every mainstream Linux build. */
-    static final int TICKS_PER_SECOND = 100;
+    public static final int TICKS_PER_SECOND = 100;
 
     private ProcStat() {
     }
 
-    static boolean available() {
+    public static boolean available() {
         return Files.isReadable(Path.of("/proc/stat"));
     }
 
@@ -28,7 +28,7 @@ final class ProcStat {
      * Non-idle ticks of all CPUs together: user, nice, system, irq, softirq and steal (guest
      * time is already inside user).
      */
-    static long machineBusyTicks() {
+    public static long machineBusyTicks() {
         if (!available()) {
             return -1;
         }
@@ -38,7 +38,7 @@ final class ProcStat {
     }
 
     /** utime plus stime of {@code pid}, all threads, or -1 if it cannot be read. */
-    static long processTicks(long pid) {
+    public static long processTicks(long pid) {
         Path stat = Path.of("/proc", Long.toString(pid), "stat");
         if (!Files.isReadable(stat)) {
             return -1;
