@@ -8,8 +8,10 @@ import dev.lbchannel.channelz.SubchannelHealth;
 import dev.lbchannel.channelz.TraceEvent;
 import dev.lbchannel.serializer.Serializer;
 import dev.lbchannel.transport.ClientTransport;
+import dev.lbchannel.transport.ServerStreamingWatch;
 import io.grpc.ConnectivityState;
 import io.grpc.ConnectivityStateInfo;
+import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import org.jspecify.annotations.Nullable;
 
@@ -46,7 +48,22 @@ public final class HealthWatcher implements SubchannelStateListener {
     private @Nullable String serviceName;
     private ConnectivityStateInfo connection = ConnectivityStateInfo.forNonError(ConnectivityState.IDLE);
     private ConnectivityStateInfo concluded = connection;
-    private @Nullable WatchStream stream;
+    /** {@code rpc Watch(HealthCheckRequest) returns (stream HealthCheckResponse)}. */
+    private static final MethodDescriptor<byte[], byte[]> WATCH = ServerStreamingWatch.method("grpc.health.v1.Health/Watch");
+
+    private @Nullable ServerStreamingWatch<ServingStatus> stream;
+    /** Hears this watcher's streams; kept apart so that the class's public face stays a state listener. */
+    private final ServerStreamingWatch.Owner<ServingStatus> streams = new ServerStreamingWatch.Owner<>() {
+        @Override
+        public void onAnswer(ServerStreamingWatch<ServingStatus> from, ServingStatus answer) {
+            onResponse(from, answer);
+        }
+
+        @Override
+        public void onClosed(ServerStreamingWatch<ServingStatus> from, Status status) {
+            HealthWatcher.this.onClosed(from, status);
+        }
+    };
     private boolean streamAnswered;
     private Serializer.@Nullable ScheduledHandle retryTimer;
     /** The server of the current connection answered UNIMPLEMENTED; cleared when it is lost. */
@@ -161,13 +178,14 @@ public final class HealthWatcher implements SubchannelStateListener {
     }
 
     private void openStream(ClientTransport transport) {
-        WatchStream started = new WatchStream(this, serializer, transport);
+        ServerStreamingWatch<ServingStatus> started = new ServerStreamingWatch<>(transport, WATCH, serializer,
+                HealthMessages::responseStatus, "health response", streams);
         stream = started;
         streamAnswered = false;
-        started.start(Objects.requireNonNull(serviceName));
+        started.start(HealthMessages.request(Objects.requireNonNull(serviceName)));
     }
 
-    void onResponse(WatchStream from, ServingStatus status) {
+    private void onResponse(ServerStreamingWatch<ServingStatus> from, ServingStatus status) {
         serializer.assertInContext();
         if (from != stream) {
             return;   // stopped or replaced
@@ -186,7 +204,7 @@ public final class HealthWatcher implements SubchannelStateListener {
         }
     }
 
-    void onClosed(WatchStream from, Status status) {
+    private void onClosed(ServerStreamingWatch<ServingStatus> from, Status status) {
         serializer.assertInContext();
         if (from != stream) {
             return;

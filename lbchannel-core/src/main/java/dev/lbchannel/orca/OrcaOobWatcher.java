@@ -4,7 +4,9 @@ import dev.lbchannel.Backoff;
 import dev.lbchannel.BackoffPolicy;
 import dev.lbchannel.serializer.Serializer;
 import dev.lbchannel.transport.ClientTransport;
+import dev.lbchannel.transport.ServerStreamingWatch;
 import io.grpc.ConnectivityState;
+import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import org.jspecify.annotations.Nullable;
 
@@ -41,7 +43,25 @@ public final class OrcaOobWatcher {
     private final Backoff backoff;
     private final List<Subscription> subscriptions = new ArrayList<>();
     private boolean connected;
-    private @Nullable OrcaStream stream;
+    /** {@code rpc StreamCoreMetrics(OrcaLoadReportRequest) returns (stream OrcaLoadReport)}. */
+    private static final MethodDescriptor<byte[], byte[]> STREAM_CORE_METRICS =
+            ServerStreamingWatch.method("xds.service.orca.v3.OpenRcaService/StreamCoreMetrics");
+
+    private @Nullable ServerStreamingWatch<OrcaLoadReport> stream;
+    /** The report interval the current stream asked for. */
+    private @Nullable Duration streamInterval;
+    /** Hears this watcher's streams; kept apart so that its public face stays the subscription API. */
+    private final ServerStreamingWatch.Owner<OrcaLoadReport> streams = new ServerStreamingWatch.Owner<>() {
+        @Override
+        public void onAnswer(ServerStreamingWatch<OrcaLoadReport> from, OrcaLoadReport report) {
+            onReport(from, report);
+        }
+
+        @Override
+        public void onClosed(ServerStreamingWatch<OrcaLoadReport> from, Status status) {
+            OrcaOobWatcher.this.onClosed(from, status);
+        }
+    };
     private boolean streamReported;
     private Serializer.@Nullable ScheduledHandle retryTimer;
     /** The server of the current connection answered UNIMPLEMENTED; cleared when it is lost. */
@@ -111,15 +131,17 @@ public final class OrcaOobWatcher {
             stopStream(wanted == null ? "No ORCA listener left" : "ORCA reporting not possible now");
             return;
         }
-        if (stream != null && !stream.interval().equals(wanted)) {
+        if (stream != null && !wanted.equals(streamInterval)) {
             stopStream("ORCA report interval changed");   // A51: a new interval needs a new stream
         }
         ClientTransport transport = readyTransport.get();
         if (stream == null && transport != null && !retryPending()) {
-            OrcaStream started = new OrcaStream(this, serializer, transport, wanted);
+            ServerStreamingWatch<OrcaLoadReport> started = new ServerStreamingWatch<>(transport,
+                    STREAM_CORE_METRICS, serializer, OrcaMessages::parseReport, "ORCA load report", streams);
             stream = started;
+            streamInterval = wanted;
             streamReported = false;
-            started.start();
+            started.start(OrcaMessages.request(wanted));
         }
     }
 
@@ -133,7 +155,7 @@ public final class OrcaOobWatcher {
         return shortest;
     }
 
-    void onReport(OrcaStream from, OrcaLoadReport report) {
+    private void onReport(ServerStreamingWatch<OrcaLoadReport> from, OrcaLoadReport report) {
         serializer.assertInContext();
         if (from != stream) {
             return;   // stopped or replaced
@@ -147,7 +169,7 @@ public final class OrcaOobWatcher {
         }
     }
 
-    void onClosed(OrcaStream from, Status status) {
+    private void onClosed(ServerStreamingWatch<OrcaLoadReport> from, Status status) {
         serializer.assertInContext();
         if (from != stream) {
             return;
