@@ -149,9 +149,11 @@ class KubernetesResolverEndToEndTests {
         try (PacedLoad load = PacedLoad.start(channel)) {
             load.awaitMoreCalls(PacedLoad.CALLS_PER_SECOND / 2);
 
-            api.goneOnNextWatch();
             api.relay().refuse();   // the watch drops; fabric8 reopens it from its resourceVersion: 410
             pods(2, 3, EndpointState.READY);
+            // Armed only now: no watch request can reach the server while the relay refuses, so the
+            // first one after resume() gets the 410, not one that raced refuse() and was cut.
+            api.goneOnNextWatch();
             api.relay().resume();
 
             Await.until("the pod added meanwhile to serve calls", Duration.ofSeconds(30), () -> served(2) > 0);
