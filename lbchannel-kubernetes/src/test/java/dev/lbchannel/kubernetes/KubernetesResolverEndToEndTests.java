@@ -136,7 +136,7 @@ class KubernetesResolverEndToEndTests {
             assertThat(served(2)).as("calls on the pod added while the API server was unreachable").isZero();
             api.relay().resume();
 
-            Await.until("the pod added meanwhile to serve calls", Duration.ofSeconds(30), () -> served(2) > 0);
+            Await.until("the pod added meanwhile to serve calls", Duration.ofSeconds(60), () -> served(2) > 0);
             load.awaitMoreCalls(PacedLoad.CALLS_PER_SECOND / 2);
             assertNoneFailed(load.stop());
         }
@@ -156,7 +156,7 @@ class KubernetesResolverEndToEndTests {
             api.goneOnNextWatch();
             api.relay().resume();
 
-            Await.until("the pod added meanwhile to serve calls", Duration.ofSeconds(30), () -> served(2) > 0);
+            Await.until("the pod added meanwhile to serve calls", Duration.ofSeconds(60), () -> served(2) > 0);
             load.awaitMoreCalls(PacedLoad.CALLS_PER_SECOND / 2);
             assertNoneFailed(load.stop());
         }
