@@ -48,6 +48,8 @@ final class CallAttempt implements ClientStreamListener {
     @Nullable ClientTransport transport;
     /** The picker's listener for this attempt's outcome; told when its stream opens and when it closes. */
     @Nullable CallOutcomeListener outcome;
+    /** When the stream opened, for the listener's call duration; read only with a listener. */
+    long startedNanos;
     @Nullable ClientStream stream;
     @Nullable StreamTracers tracers;
     /** In the owner's list of attempts still going. */
@@ -97,6 +99,7 @@ final class CallAttempt implements ClientStreamListener {
         stream = created;
         subchannel.calls().started();
         if (outcome != null) {
+            startedNanos = System.nanoTime();
             reportStarted(outcome); // before start(), so the listener hears its end after this
         }
         created.start(this);
@@ -131,7 +134,7 @@ final class CallAttempt implements ClientStreamListener {
         subchannel.calls().finished(status.isOk());
         CallOutcomeListener listener = outcome;
         if (listener != null) {
-            reportOutcome(listener, status, trailers);
+            reportOutcome(listener, status, trailers, System.nanoTime() - startedNanos);
         }
         owner.attemptEnded(this, status, progress, trailers);
     }
@@ -146,9 +149,10 @@ final class CallAttempt implements ClientStreamListener {
     }
 
     /** A policy's listener must not throw; if it does, the call still ends as it should. */
-    private static void reportOutcome(CallOutcomeListener listener, Status status, Metadata trailers) {
+    private static void reportOutcome(CallOutcomeListener listener, Status status, Metadata trailers,
+            long durationNanos) {
         try {
-            listener.onCallEnded(status, trailers);
+            listener.onCallEnded(status, trailers, durationNanos);
         } catch (RuntimeException e) {
             logger.log(Level.WARNING, "A balancer's call-outcome listener threw", e);
         }

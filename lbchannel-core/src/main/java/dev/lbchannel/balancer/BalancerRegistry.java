@@ -3,6 +3,7 @@ package dev.lbchannel.balancer;
 import dev.lbchannel.balancer.leastrequest.LeastRequestBalancerProvider;
 import dev.lbchannel.balancer.wrr.WeightedRoundRobinBalancerProvider;
 import dev.lbchannel.balancer.outlier.OutlierDetectionBalancerProvider;
+import dev.lbchannel.balancer.peakewma.PeakEwmaBalancerProvider;
 import dev.lbchannel.balancer.pickfirst.PickFirstBalancerProvider;
 import dev.lbchannel.balancer.ringhash.RingHashBalancerProvider;
 import dev.lbchannel.balancer.roundrobin.RoundRobinBalancerProvider;
@@ -44,7 +45,8 @@ public final class BalancerRegistry {
                 .with(new RingHashBalancerProvider(RingHashBalancerProvider.EXPERIMENTAL_POLICY_NAME,
                         RingHashBalancerProvider.DEFAULT_RING_SIZE_CAP))
                 .with(new RandomSubsettingBalancerProvider())
-                .with(new RandomSubsettingBalancerProvider(RandomSubsettingBalancerProvider.EXPERIMENTAL_POLICY_NAME));
+                .with(new RandomSubsettingBalancerProvider(RandomSubsettingBalancerProvider.EXPERIMENTAL_POLICY_NAME))
+                .with(new PeakEwmaBalancerProvider());
     }
 
     /** A registry with {@code provider} added, replacing any provider of the same name. */
