@@ -49,7 +49,7 @@ public record PeakEwmaConfig(Duration decayTime, int choiceCount, Duration penal
      */
     public static PeakEwmaConfig parse(Map<String, ?> raw) {
         return new PeakEwmaConfig(positive(raw, "decayTime", DEFAULT.decayTime()),
-                LeastRequestConfig.parse(raw).choiceCount(),
+                LeastRequestConfig.choiceCount(raw),
                 positive(raw, "penaltyLatency", DEFAULT.penaltyLatency()));
     }
 
@@ -71,7 +71,6 @@ public record PeakEwmaConfig(Duration decayTime, int choiceCount, Duration penal
     }
 
     private static InvalidServiceConfigException invalid(String field, String rule, @Nullable Object value) {
-        return InvalidServiceConfigException.ofField(field, rule + ", was "
-                + (value instanceof String s ? "\"" + s + "\"" : String.valueOf(value)));
+        return InvalidServiceConfigException.ofField(field, rule, value);
     }
 }

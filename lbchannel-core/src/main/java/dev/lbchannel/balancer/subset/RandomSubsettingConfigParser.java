@@ -56,9 +56,6 @@ final class RandomSubsettingConfigParser {
     }
 
     private static InvalidServiceConfigException invalid(String rule, @Nullable Object value) {
-        String shown = value instanceof String s ? "\"" + s + "\""
-                : value instanceof Double d && d == Math.rint(d) && !d.isInfinite() ? Long.toString(d.longValue())
-                : String.valueOf(value);
-        return InvalidServiceConfigException.ofField("subsetSize", rule + ", was " + shown);
+        return InvalidServiceConfigException.ofField("subsetSize", rule, value);
     }
 }

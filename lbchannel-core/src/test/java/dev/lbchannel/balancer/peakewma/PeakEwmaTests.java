@@ -199,7 +199,7 @@ class PeakEwmaTests {
                 .isInstanceOf(InvalidServiceConfigException.class)
                 .hasMessageContaining("decayTime must be greater than 0s, was \"0s\"");
         assertThatThrownBy(() -> provider.parseConfig(Json.parseObject("{\"penaltyLatency\": 5}")))
-                .hasMessageContaining("penaltyLatency must be a duration such as \"10s\" or \"0.5s\", was 5.0");
+                .hasMessageContaining("penaltyLatency must be a duration such as \"10s\" or \"0.5s\", was 5");
         assertThatThrownBy(() -> provider.parseConfig(Json.parseObject("{\"choiceCount\": 1}")))
                 .hasMessageContaining("choiceCount must be at least 2, was 1");
         assertThat(dev.lbchannel.balancer.BalancerRegistry.builtIns().policyNames()).contains("peak_ewma");
