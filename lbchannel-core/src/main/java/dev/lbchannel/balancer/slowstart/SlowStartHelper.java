@@ -18,9 +18,9 @@ import java.util.function.LongSupplier;
 
 /**
  * Slow start for one balancer: the helper its subchannels are made through (innermost, so the
- * states it sees are the policy's), which wraps each in a {@link SlowStartSubchannel}, shows its
- * factor in channelz as {@code slowStartFactor} (percent, 100 when not ramping), and gives the
- * policy each READY endpoint's factor when it builds a picker. An endpoint ramps when it becomes
+ * states it sees are the policy's), which wraps each in a {@link SlowStartSubchannel}, gives the
+ * policy each READY endpoint's factor when it builds a picker, and shows in channelz, as
+ * {@code slowStartFactor}, the factor the last picker used (percent, 100 when not ramping). An endpoint ramps when it becomes
  * READY once the policy has had a READY endpoint, if it came with a later resolution than the
  * first (a scale-up) or had been READY before (a restart); the policy's first endpoints warming up
  * together do not. While any endpoint ramps, the policy's picker is rebuilt every twentieth of the
@@ -84,7 +84,7 @@ public final class SlowStartHelper extends ForwardingBalancerHelper {
     private Subchannel wrap(Subchannel created) {
         SlowStartSubchannel wrapped = new SlowStartSubchannel(created, this, !resolvedOnce);
         live.add(wrapped);
-        parent.subchannelGauge(wrapped, GAUGE, () -> Math.round(100 * factor(wrapped, clock.getAsLong())));
+        parent.subchannelGauge(wrapped, GAUGE, () -> Math.round(100 * wrapped.inUse()));
         return wrapped;
     }
 
@@ -97,7 +97,11 @@ public final class SlowStartHelper extends ForwardingBalancerHelper {
         long now = clock.getAsLong();
         float[] factors = null;
         for (int i = 0; i < ready.size(); i++) {
-            double f = Math.max(MIN_FACTOR, factor(ready.get(i), now));
+            SlowStartSubchannel own = own(ready.get(i));
+            double f = Math.max(MIN_FACTOR, factor(own, now));
+            if (own != null) {
+                own.inUse(f);
+            }
             if (f < 1 && factors == null) {
                 factors = new float[ready.size()];
                 Arrays.fill(factors, 0, i, 1f);
@@ -109,10 +113,9 @@ public final class SlowStartHelper extends ForwardingBalancerHelper {
         return factors;
     }
 
-    /** The factor of {@code subchannel} (one made here, or a wrapper of one) at {@code now}; 1 for any other. */
-    double factor(Subchannel subchannel, long now) {
+    /** The factor of {@code own} at {@code now}; 1 for {@code null} (a subchannel not made here). */
+    private double factor(@Nullable SlowStartSubchannel own, long now) {
         SlowStartConfig current = config;
-        SlowStartSubchannel own = own(subchannel);
         if (current == null || own == null) {
             return 1;
         }

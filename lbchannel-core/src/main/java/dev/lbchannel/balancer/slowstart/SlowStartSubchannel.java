@@ -21,6 +21,8 @@ final class SlowStartSubchannel extends ForwardingSubchannel {
     private final boolean initial;
     private boolean everReady;
     private volatile long rampStart = NOT_RAMPING;
+    /** The factor the policy's last picker used, which channelz shows. */
+    private volatile double inUse = 1;
 
     SlowStartSubchannel(Subchannel delegate, SlowStartHelper owner, boolean initial) {
         this.delegate = delegate;
@@ -56,6 +58,14 @@ final class SlowStartSubchannel extends ForwardingSubchannel {
     /** When the current ramp began on the policy's clock, or {@link #NOT_RAMPING}. */
     long rampStart() {
         return rampStart;
+    }
+
+    double inUse() {
+        return inUse;
+    }
+
+    void inUse(double factor) {
+        inUse = factor;
     }
 
     @Override
