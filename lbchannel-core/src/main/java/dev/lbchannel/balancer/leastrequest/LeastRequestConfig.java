@@ -1,6 +1,7 @@
 package dev.lbchannel.balancer.leastrequest;
 
 import dev.lbchannel.balancer.slowstart.SlowStartConfig;
+import dev.lbchannel.config.ConfigNumbers;
 import dev.lbchannel.config.InvalidServiceConfigException;
 import org.jspecify.annotations.Nullable;
 
@@ -54,30 +55,11 @@ public record LeastRequestConfig(int choiceCount, @Nullable SlowStartConfig slow
         if (value == null) {
             return DEFAULT.choiceCount();
         }
-        double number = wholeNumber(value);
+        long number = ConfigNumbers.uint32("choiceCount", value);
         if (number < 2) {
             throw invalid("must be at least 2", value);
         }
         return (int) Math.min(number, MAX_CHOICE_COUNT);
-    }
-
-    private static double wholeNumber(Object value) {
-        double number;
-        if (value instanceof Number n) {
-            number = n.doubleValue();
-        } else if (value instanceof String s) {
-            try {
-                number = Double.parseDouble(s.strip());
-            } catch (NumberFormatException e) {
-                throw invalid("must be a whole number", value);
-            }
-        } else {
-            throw invalid("must be a whole number", value);
-        }
-        if (number != Math.rint(number) || number < 0 || number > 0xFFFF_FFFFL) {
-            throw invalid("must be a whole number from 0 to 4294967295 (a uint32)", value);
-        }
-        return number;
     }
 
     private static InvalidServiceConfigException invalid(String rule, @Nullable Object value) {

@@ -61,14 +61,24 @@ final class PeakEwma {
         }
         double average = Double.longBitsToDouble(b);
         long elapsed = now - stamp;
-        return elapsed <= 0 ? average : average * Math.exp(-elapsed / decayNanos);
+        return elapsed <= 0 ? average : average * decay(elapsed, decayNanos);
+    }
+
+    /**
+     * {@code exp(-elapsed / decayNanos)}; below a sixteenth of the decay time, where a busy
+     * endpoint's samples and picks fall, its first-order form {@code 1 - x}, within 0.2 % of it
+     * and a fraction of the cost of {@link Math#exp} on the pick path.
+     */
+    static double decay(long elapsed, double decayNanos) {
+        double x = elapsed / decayNanos;
+        return x < 0x1p-4 ? 1 - x : Math.exp(-x);
     }
 
     /** Takes a sample of {@code sampleNanos} observed at {@code now}. */
     void observe(double sampleNanos, long now, double decayNanos) {
         long previousStamp = (long) STAMP.getAndSet(this, now);
         long elapsed = Math.max(0, now - previousStamp);
-        double weight = Math.exp(-elapsed / decayNanos);
+        double weight = decay(elapsed, decayNanos);
         while (true) {
             long b = bits;
             double next;

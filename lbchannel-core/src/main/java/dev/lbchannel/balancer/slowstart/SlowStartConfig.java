@@ -1,5 +1,6 @@
 package dev.lbchannel.balancer.slowstart;
 
+import dev.lbchannel.config.ConfigNumbers;
 import dev.lbchannel.config.InvalidServiceConfigException;
 import dev.lbchannel.config.JsonDuration;
 import org.jspecify.annotations.Nullable;
@@ -94,20 +95,7 @@ public record SlowStartConfig(Duration slowStartWindow, double aggression, doubl
     }
 
     private static double number(@Nullable Object value, String field, double fallback) {
-        if (value == null) {
-            return fallback;
-        }
-        if (value instanceof Number n) {
-            return n.doubleValue();
-        }
-        if (value instanceof String s) {
-            try {
-                return Double.parseDouble(s.strip());
-            } catch (NumberFormatException e) {
-                throw invalid(field, "must be a number", value);
-            }
-        }
-        throw invalid(field, "must be a number", value);
+        return value == null ? fallback : ConfigNumbers.number(FIELD + field, value);
     }
 
     private static InvalidServiceConfigException invalid(String field, String rule, @Nullable Object value) {

@@ -2,14 +2,13 @@ package dev.lbchannel.balancer.subset;
 
 import dev.lbchannel.balancer.Balancer;
 import dev.lbchannel.balancer.BalancerHelper;
-import dev.lbchannel.balancer.BalancerProvider;
+import dev.lbchannel.balancer.ChildBalancer;
 import dev.lbchannel.balancer.ForwardingBalancerHelper;
 import dev.lbchannel.balancer.PickResult;
 import dev.lbchannel.balancer.Picker;
 import dev.lbchannel.balancer.ResolvedEndpoints;
 import io.grpc.ConnectivityState;
 import io.grpc.Status;
-import org.jspecify.annotations.Nullable;
 
 /**
  * gRFC A68's {@code random_subsetting}: on every resolution it keeps the {@link RendezvousSubset}
@@ -22,9 +21,7 @@ final class RandomSubsettingBalancer implements Balancer {
 
     private final BalancerHelper helper;
     private final long seed;
-    private @Nullable Balancer child;
-    private @Nullable BalancerProvider childPolicy;
-    private @Nullable ChildHelper childHelper;
+    private final ChildBalancer child = new ChildBalancer();
 
     RandomSubsettingBalancer(BalancerHelper helper, long seed) {
         this.helper = helper;
@@ -46,42 +43,22 @@ final class RandomSubsettingBalancer implements Balancer {
     }
 
     private Balancer childFor(RandomSubsettingConfig config) {
-        if (child != null && childPolicy != null
-                && config.childPolicy().policyName().equals(childPolicy.policyName())) {
-            return child; // same policy, by name as the channel's own switch compares them
-        }
-        if (child != null) {
-            child.shutdown();
-        }
-        childPolicy = config.childPolicy();
-        childHelper = new ChildHelper();
-        child = childPolicy.newBalancer(childHelper);
-        return child;
+        return child.forPolicy(config.childPolicy(), ChildHelper::new);
     }
 
     @Override
     public void handleResolutionError(Status error) {
-        if (child != null) {
-            child.handleResolutionError(error);
-        } else {
-            helper.updateState(ConnectivityState.TRANSIENT_FAILURE, args -> PickResult.withError(error));
-        }
+        child.handleResolutionError(error, helper);
     }
 
     @Override
     public void requestConnection() {
-        if (child != null) {
-            child.requestConnection();
-        }
+        child.requestConnection();
     }
 
     @Override
     public void shutdown() {
-        childHelper = null;
-        if (child != null) {
-            child.shutdown();
-            child = null;
-        }
+        child.shutdown();
     }
 
     /** The channel's helper, but a replaced (or shut down) child's states go nowhere. */
@@ -94,7 +71,7 @@ final class RandomSubsettingBalancer implements Balancer {
 
         @Override
         public void updateState(ConnectivityState state, Picker picker) {
-            if (childHelper == this) {
+            if (child.isCurrent(this)) {
                 helper.updateState(state, picker);
             }
         }

@@ -1,10 +1,9 @@
 package dev.lbchannel.balancer.subset;
 
 import dev.lbchannel.balancer.BalancerRegistry;
+import dev.lbchannel.config.ConfigNumbers;
 import dev.lbchannel.config.InvalidServiceConfigException;
 import dev.lbchannel.config.LbPolicySelection;
-import org.jspecify.annotations.Nullable;
-
 import java.util.Map;
 
 /**
@@ -36,26 +35,11 @@ final class RandomSubsettingConfigParser {
     }
 
     private static int subsetSize(Object value) {
-        double number;
-        if (value instanceof Number n) {
-            number = n.doubleValue();
-        } else if (value instanceof String s) {
-            try {
-                number = Double.parseDouble(s.strip());
-            } catch (NumberFormatException e) {
-                throw invalid("must be a whole number", value);
-            }
-        } else {
-            throw invalid("must be a whole number", value);
-        }
-        if (number != Math.rint(number) || number < 1 || number > 0xFFFF_FFFFL) {
-            throw invalid("must be a whole number greater than 0 (a uint32)", value);
+        long number = ConfigNumbers.uint32("subsetSize", value);
+        if (number < 1) {
+            throw InvalidServiceConfigException.ofField("subsetSize", "must be greater than 0", value);
         }
         // A subset larger than any endpoint list a channel can hold is every endpoint.
         return (int) Math.min(number, Integer.MAX_VALUE);
-    }
-
-    private static InvalidServiceConfigException invalid(String rule, @Nullable Object value) {
-        return InvalidServiceConfigException.ofField("subsetSize", rule, value);
     }
 }

@@ -167,9 +167,9 @@ class RandomSubsettingTests {
         assertThatThrownBy(() -> provider.parseConfig(Json.parseObject("{\"childPolicy\": [{\"round_robin\": {}}]}")))
                 .isInstanceOf(InvalidServiceConfigException.class).hasMessageContaining("subsetSize is required");
         assertThatThrownBy(() -> provider.parseConfig(Json.parseObject("{\"subsetSize\": 0, \"childPolicy\": []}")))
-                .hasMessageContaining("subsetSize must be a whole number greater than 0 (a uint32), was 0");
+                .hasMessageContaining("subsetSize must be greater than 0, was 0");
         assertThatThrownBy(() -> provider.parseConfig(Json.parseObject("{\"subsetSize\": 2.5}")))
-                .hasMessageContaining("subsetSize must be a whole number greater than 0 (a uint32), was 2.5");
+                .hasMessageContaining("subsetSize must be a whole number from 0 to 4294967295 (a uint32), was 2.5");
         assertThatThrownBy(() -> provider.parseConfig(Json.parseObject("{\"subsetSize\": 2}")))
                 .hasMessageContaining("childPolicy is required");
         assertThat(BalancerRegistry.builtIns().policyNames())

@@ -258,7 +258,7 @@ class LoadAwarePolicyConfigTests {
                         + ".slow-start-window=10s");
         assertThat(analysis.getDescription()).startsWith("The lbchannel property '" + PREFIX
                 + ".load-balancing-config[0].random_subsetting.subset-size' has the value '0'")
-                .contains("loadBalancingConfig[0].random_subsetting.subsetSize must be a whole number greater than 0");
+                .contains("loadBalancingConfig[0].random_subsetting.subsetSize must be greater than 0");
     }
 
     @Test
