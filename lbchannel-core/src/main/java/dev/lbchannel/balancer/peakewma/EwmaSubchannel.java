@@ -10,7 +10,6 @@ import io.grpc.Status;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.LongSupplier;
 
 /**
  * A subchannel with what {@code peak_ewma} judges it by, for its whole life (so it survives the
@@ -49,13 +48,13 @@ final class EwmaSubchannel extends ForwardingSubchannel implements CallOutcomeLi
     private final Subchannel delegate;
     private final PickResult result;
     private final PeakEwma latency = new PeakEwma();
-    private final LongSupplier clock;
+    private final SampleClock clock;
     /** The policy's current config, shared by its subchannels; one volatile read per call's end. */
     private final AtomicReference<PeakEwmaConfig> config;
     @SuppressWarnings("unused") // through OUTSTANDING
     private volatile int outstanding;
 
-    EwmaSubchannel(Subchannel delegate, LongSupplier clock, AtomicReference<PeakEwmaConfig> config) {
+    EwmaSubchannel(Subchannel delegate, SampleClock clock, AtomicReference<PeakEwmaConfig> config) {
         this.delegate = delegate;
         this.clock = clock;
         this.config = config;
@@ -118,7 +117,7 @@ final class EwmaSubchannel extends ForwardingSubchannel implements CallOutcomeLi
             double doubled = latency.hasSample() ? Math.min(2 * latency.lastNanos(), penalty) : penalty;
             sample = Math.max(sample, doubled);
         }
-        latency.observe(sample, clock.getAsLong(), decay);
+        latency.observe(sample, clock.sampleTime(decay), decay);
     }
 
     private static boolean backendFailure(Status.Code code) {

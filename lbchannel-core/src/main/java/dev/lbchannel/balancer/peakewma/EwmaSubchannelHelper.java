@@ -7,12 +7,11 @@ import dev.lbchannel.balancer.SubchannelOptions;
 import dev.lbchannel.resolver.Endpoint;
 
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.LongSupplier;
 
 /**
  * The helper the base balancer gets under {@code peak_ewma}: every subchannel it creates is an
  * {@link EwmaSubchannel}, whose calls in flight channelz shows as {@code outstandingCalls} and
- * whose average latency (decayed to the moment of the snapshot) as {@code ewmaLatencyMicros}, -1
+ * whose average latency (decayed as a pick would see it now) as {@code ewmaLatencyMicros}, -1
  * before the first sample; everything else is the channel's (or the parent policy's) helper.
  * Runs on the serializer.
  */
@@ -22,10 +21,10 @@ final class EwmaSubchannelHelper extends ForwardingBalancerHelper {
     static final String LATENCY_GAUGE = "ewmaLatencyMicros";
 
     private final BalancerHelper parent;
-    private final LongSupplier clock;
+    private final SampleClock clock;
     private final AtomicReference<PeakEwmaConfig> config;
 
-    EwmaSubchannelHelper(BalancerHelper parent, LongSupplier clock, AtomicReference<PeakEwmaConfig> config) {
+    EwmaSubchannelHelper(BalancerHelper parent, SampleClock clock, AtomicReference<PeakEwmaConfig> config) {
         this.parent = parent;
         this.clock = clock;
         this.config = config;
@@ -51,7 +50,7 @@ final class EwmaSubchannelHelper extends ForwardingBalancerHelper {
         EwmaSubchannel wrapped = new EwmaSubchannel(created, clock, config);
         parent.subchannelGauge(wrapped, OUTSTANDING_GAUGE, wrapped::outstanding);
         parent.subchannelGauge(wrapped, LATENCY_GAUGE, () -> !wrapped.latency().hasSample() ? -1
-                : Math.round(wrapped.latency().nanosAt(clock.getAsLong(), config.get().decayTime().toNanos()) / 1e3));
+                : Math.round(wrapped.latency().nanosAt(clock.latest(), config.get().decayTime().toNanos()) / 1e3));
         return wrapped;
     }
 }

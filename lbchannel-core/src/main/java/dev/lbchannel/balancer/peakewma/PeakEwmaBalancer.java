@@ -23,8 +23,9 @@ final class PeakEwmaBalancer implements Balancer {
     private final BaseBalancer base;
 
     PeakEwmaBalancer(BalancerHelper helper, IntUnaryOperator random, LongSupplier clock) {
-        this.base = new BaseBalancer(new EwmaSubchannelHelper(helper, clock, config),
-                ready -> new PeakEwmaPicker(ready, config.get(), random, clock));
+        SampleClock samples = new SampleClock(clock);
+        this.base = new BaseBalancer(new EwmaSubchannelHelper(helper, samples, config),
+                ready -> new PeakEwmaPicker(ready, config.get(), random, samples));
     }
 
     /** A resolution without a config block (the policy named by {@code loadBalancingPolicy}) takes the defaults. */
