@@ -48,8 +48,9 @@ final class CallAttempt implements ClientStreamListener {
     @Nullable ClientTransport transport;
     /** The picker's listener for this attempt's outcome; told when its stream opens and when it closes. */
     @Nullable CallOutcomeListener outcome;
-    /** When the stream opened, for the listener's call duration; read only with a listener. */
+    /** When the stream opened, for a listener that {@linkplain CallOutcomeListener#wantsDuration() wants} the duration. */
     long startedNanos;
+    boolean timed;
     @Nullable ClientStream stream;
     @Nullable StreamTracers tracers;
     /** In the owner's list of attempts still going. */
@@ -99,7 +100,10 @@ final class CallAttempt implements ClientStreamListener {
         stream = created;
         subchannel.calls().started();
         if (outcome != null) {
-            startedNanos = System.nanoTime();
+            timed = outcome.wantsDuration();
+            if (timed) {
+                startedNanos = System.nanoTime();
+            }
             reportStarted(outcome); // before start(), so the listener hears its end after this
         }
         created.start(this);
@@ -134,7 +138,7 @@ final class CallAttempt implements ClientStreamListener {
         subchannel.calls().finished(status.isOk());
         CallOutcomeListener listener = outcome;
         if (listener != null) {
-            reportOutcome(listener, status, trailers, System.nanoTime() - startedNanos);
+            reportOutcome(listener, status, trailers, timed ? System.nanoTime() - startedNanos : 0);
         }
         owner.attemptEnded(this, status, progress, trailers);
     }

@@ -65,6 +65,11 @@ public final class OrcaPerCallReports {
             }
 
             @Override
+            public boolean wantsDuration() {
+                return outcomes.wantsDuration();
+            }
+
+            @Override
             public void onCallEnded(Status status, Metadata trailers) {
                 onCallEnded(status, trailers, 0);
             }

@@ -91,6 +91,11 @@ final class OutlierSubchannel extends ForwardingSubchannel implements CallOutcom
         }
 
         @Override
+        public boolean wantsDuration() {
+            return inner.wantsDuration();
+        }
+
+        @Override
         public void onCallEnded(Status status, Metadata trailers) {
             onCallEnded(status, trailers, 0);
         }

@@ -96,6 +96,12 @@ final class EwmaSubchannel extends ForwardingSubchannel implements CallOutcomeLi
         OUTSTANDING.getAndAdd(this, 1);
     }
 
+    /** Each call's latency is what this listener learns from. */
+    @Override
+    public boolean wantsDuration() {
+        return true;
+    }
+
     /** Only counts: the channel always calls the timed form below. */
     @Override
     public void onCallEnded(Status status) {
