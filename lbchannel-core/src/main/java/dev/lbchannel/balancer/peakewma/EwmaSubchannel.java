@@ -86,9 +86,7 @@ final class EwmaSubchannel extends ForwardingSubchannel implements CallOutcomeLi
      */
     double cost(long now, double decayNanos, double penaltyNanos) {
         int inFlight = outstanding;
-        double nanos = latency.hasSample() ? latency.nanosAt(now, decayNanos)
-                : inFlight == 0 ? 0 : penaltyNanos;
-        return nanos * (inFlight + 1);
+        return latency.nanosAt(now, decayNanos, inFlight == 0 ? 0 : penaltyNanos) * (inFlight + 1);
     }
 
     @Override

@@ -55,9 +55,17 @@ final class PeakEwma {
 
     /** The average as of {@code now}: the last one decayed toward zero since it was taken; 0 before the first sample. */
     double nanosAt(long now, double decayNanos) {
+        return nanosAt(now, decayNanos, 0);
+    }
+
+    /**
+     * As {@link #nanosAt(long, double)}, but {@code withoutSample} before the first sample: one
+     * read of the average serves both the check and the value, on the pick path.
+     */
+    double nanosAt(long now, double decayNanos, double withoutSample) {
         long b = bits;
         if (b == NONE) {
-            return 0;
+            return withoutSample;
         }
         double average = Double.longBitsToDouble(b);
         long elapsed = now - stamp;
