@@ -4,7 +4,6 @@ import dev.lbchannel.balancer.PickArgs;
 import dev.lbchannel.balancer.PickResult;
 import dev.lbchannel.balancer.Picker;
 import dev.lbchannel.balancer.Subchannel;
-
 import org.jspecify.annotations.Nullable;
 
 import java.util.List;
