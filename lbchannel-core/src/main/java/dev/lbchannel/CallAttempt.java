@@ -48,6 +48,9 @@ final class CallAttempt implements ClientStreamListener {
     @Nullable ClientTransport transport;
     /** The picker's listener for this attempt's outcome; told when its stream opens and when it closes. */
     @Nullable CallOutcomeListener outcome;
+    /** When the stream opened, for a listener that {@linkplain CallOutcomeListener#wantsDuration() wants} the duration. */
+    long startedNanos;
+    boolean timed;
     @Nullable ClientStream stream;
     @Nullable StreamTracers tracers;
     /** In the owner's list of attempts still going. */
@@ -97,6 +100,10 @@ final class CallAttempt implements ClientStreamListener {
         stream = created;
         subchannel.calls().started();
         if (outcome != null) {
+            timed = outcome.wantsDuration();
+            if (timed) {
+                startedNanos = System.nanoTime();
+            }
             reportStarted(outcome); // before start(), so the listener hears its end after this
         }
         created.start(this);
@@ -131,7 +138,7 @@ final class CallAttempt implements ClientStreamListener {
         subchannel.calls().finished(status.isOk());
         CallOutcomeListener listener = outcome;
         if (listener != null) {
-            reportOutcome(listener, status, trailers);
+            reportOutcome(listener, status, trailers, timed ? System.nanoTime() - startedNanos : 0);
         }
         owner.attemptEnded(this, status, progress, trailers);
     }
@@ -146,9 +153,10 @@ final class CallAttempt implements ClientStreamListener {
     }
 
     /** A policy's listener must not throw; if it does, the call still ends as it should. */
-    private static void reportOutcome(CallOutcomeListener listener, Status status, Metadata trailers) {
+    private static void reportOutcome(CallOutcomeListener listener, Status status, Metadata trailers,
+            long durationNanos) {
         try {
-            listener.onCallEnded(status, trailers);
+            listener.onCallEnded(status, trailers, durationNanos);
         } catch (RuntimeException e) {
             logger.log(Level.WARNING, "A balancer's call-outcome listener threw", e);
         }

@@ -3,9 +3,11 @@ package dev.lbchannel.balancer;
 import dev.lbchannel.balancer.leastrequest.LeastRequestBalancerProvider;
 import dev.lbchannel.balancer.wrr.WeightedRoundRobinBalancerProvider;
 import dev.lbchannel.balancer.outlier.OutlierDetectionBalancerProvider;
+import dev.lbchannel.balancer.peakewma.PeakEwmaBalancerProvider;
 import dev.lbchannel.balancer.pickfirst.PickFirstBalancerProvider;
 import dev.lbchannel.balancer.ringhash.RingHashBalancerProvider;
 import dev.lbchannel.balancer.roundrobin.RoundRobinBalancerProvider;
+import dev.lbchannel.balancer.subset.RandomSubsettingBalancerProvider;
 import org.jspecify.annotations.Nullable;
 
 import java.util.Collection;
@@ -41,7 +43,10 @@ public final class BalancerRegistry {
                 .with(new WeightedRoundRobinBalancerProvider())
                 .with(new RingHashBalancerProvider())
                 .with(new RingHashBalancerProvider(RingHashBalancerProvider.EXPERIMENTAL_POLICY_NAME,
-                        RingHashBalancerProvider.DEFAULT_RING_SIZE_CAP));
+                        RingHashBalancerProvider.DEFAULT_RING_SIZE_CAP))
+                .with(new RandomSubsettingBalancerProvider())
+                .with(new RandomSubsettingBalancerProvider(RandomSubsettingBalancerProvider.EXPERIMENTAL_POLICY_NAME))
+                .with(new PeakEwmaBalancerProvider());
     }
 
     /** A registry with {@code provider} added, replacing any provider of the same name. */

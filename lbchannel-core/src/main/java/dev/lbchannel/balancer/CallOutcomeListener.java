@@ -34,13 +34,38 @@ public interface CallOutcomeListener {
 
     /**
      * The attempt ended with {@code status} and {@code trailers}: the trailing metadata the server
-     * sent, or empty ones for an attempt that ended on the client's side. This is what the channel
-     * calls; the default forgets the trailers and calls {@link #onCallEnded(Status)}, so a listener
-     * that wants only the status implements that one alone. A listener that reads a trailer, such as
+     * sent, or empty ones for an attempt that ended on the client's side. The channel reaches it
+     * through {@link #onCallEnded(Status, Metadata, long)}'s default; this default forgets the
+     * trailers and calls {@link #onCallEnded(Status)}, so a listener that wants only the status
+     * implements that one alone. A listener that reads a trailer, such as
      * an ORCA load report (gRFC A51, see {@code dev.lbchannel.orca.OrcaPerCallReports}), overrides
      * this one; it must not change {@code trailers}, which the application reads afterwards.
      */
     default void onCallEnded(Status status, Metadata trailers) {
         onCallEnded(status);
+    }
+
+    /**
+     * Whether this listener wants each attempt's duration in
+     * {@link #onCallEnded(Status, Metadata, long)}: the channel then reads its clock as the stream
+     * opens and as it ends (two {@code System.nanoTime()} calls, tens of nanoseconds on a virtual
+     * machine), which listeners that do not need it are spared. Asked once per attempt, as the
+     * stream opens; the answer must not change. A listener that wraps another forwards this.
+     */
+    default boolean wantsDuration() {
+        return false;
+    }
+
+    /**
+     * The attempt ended with {@code status} and {@code trailers}, {@code durationNanos} after its
+     * stream opened (when {@link #onCallStarted()} was called), on the channel's monotonic clock;
+     * 0 unless {@link #wantsDuration()}. This is what the channel calls; the default forgets the
+     * duration and calls {@link #onCallEnded(Status, Metadata)}. A policy that judges backends by latency (such as
+     * {@code peak_ewma}) overrides this one: the channel keeps the start time in the attempt it
+     * already has, so a listener shared by all calls of an endpoint learns each call's own latency
+     * without a per-call object. A listener that wraps another forwards this form.
+     */
+    default void onCallEnded(Status status, Metadata trailers, long durationNanos) {
+        onCallEnded(status, trailers);
     }
 }

@@ -1,5 +1,7 @@
 package dev.lbchannel.config;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A service config that breaks a rule of gRPC's schema. The message always reads
  * {@code "Invalid service config: <path> <rule>[, was <value>]"}, where the path is in JSON
@@ -40,6 +42,17 @@ public final class InvalidServiceConfigException extends IllegalArgumentExceptio
      */
     public static InvalidServiceConfigException ofField(String field, String rule) {
         return new InvalidServiceConfigException(field, rule);
+    }
+
+    /**
+     * As {@link #ofField}, with {@code ", was <value>"} written for the rule: a string in quotes,
+     * a whole JSON number without its {@code .0}, anything else as it prints.
+     */
+    public static InvalidServiceConfigException ofField(String field, String rule, @Nullable Object value) {
+        String shown = value instanceof String s ? "\"" + s + "\""
+                : value instanceof Double d && d == Math.rint(d) && !d.isInfinite() ? Long.toString(d.longValue())
+                : String.valueOf(value);
+        return new InvalidServiceConfigException(field, rule + ", was " + shown);
     }
 
     /** This error found inside the config block at {@code parentPath}: the same rule, the full path. */

@@ -65,11 +65,21 @@ public final class OrcaPerCallReports {
             }
 
             @Override
+            public boolean wantsDuration() {
+                return outcomes.wantsDuration();
+            }
+
+            @Override
             public void onCallEnded(Status status, Metadata trailers) {
+                onCallEnded(status, trailers, 0);
+            }
+
+            @Override
+            public void onCallEnded(Status status, Metadata trailers, long durationNanos) {
                 try {
                     report(trailers, reports);
                 } finally {
-                    outcomes.onCallEnded(status, trailers);
+                    outcomes.onCallEnded(status, trailers, durationNanos);
                 }
             }
         };

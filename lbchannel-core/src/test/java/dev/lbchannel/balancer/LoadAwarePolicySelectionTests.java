@@ -20,9 +20,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
- * {@code least_request} and {@code ring_hash} are chosen the ways every policy is: by the
- * builder's default policy, and by a service config the resolver delivers (as DNS TXT records
- * do), under either of their names; a bad block is named when the channel is built.
+ * {@code least_request}, {@code ring_hash}, {@code peak_ewma} and {@code random_subsetting} are
+ * chosen the ways every policy is: by the builder's default policy, and by a service config the
+ * resolver delivers (as DNS TXT records do), under either of their names; a bad block is named
+ * when the channel is built.
  */
 @Timeout(60)
 class LoadAwarePolicySelectionTests {
@@ -68,6 +69,30 @@ class LoadAwarePolicySelectionTests {
                 () -> channel.snapshot().lbPolicy().equals("least_request_experimental"));
         assertThat(channel.snapshot().subchannels()).allSatisfy(s ->
                 assertThat(s.balancer()).containsKey("outstandingCalls"));
+    }
+
+    @Test
+    void theBuildersDefaultPolicyMayBePeakEwmaWithItsDefaults() {
+        channel = LbChannelBuilder.forTarget("manual:///backends").usePlaintext().resolverProvider(resolver)
+                .defaultLoadBalancingPolicy("peak_ewma").build();
+        resolver.update(ports());
+        call();
+        assertThat(channel.snapshot().lbPolicy()).isEqualTo("peak_ewma");
+        Await.until("a latency sample in channelz", Duration.ofSeconds(20), () -> channel.snapshot().subchannels()
+                .stream().anyMatch(s -> s.balancer().getOrDefault("ewmaLatencyMicros", -1L) >= 0));
+    }
+
+    @Test
+    void aServiceConfigFromTheResolverSelectsRandomSubsettingUnderA68sName() {
+        channel = LbChannelBuilder.forTarget("manual:///backends").usePlaintext().resolverProvider(resolver).build();
+        resolver.update(ManualResolverProvider.endpoints(ports()), Json.parseObject(
+                "{\"loadBalancingConfig\": [{\"random_subsetting_experimental\": {\"subsetSize\": 1,"
+                        + " \"childPolicy\": [{\"round_robin\": {\"slowStartConfig\": {\"slowStartWindow\": \"5s\"}}}]}}]}"));
+        call();
+        Await.until("random_subsetting_experimental in use", Duration.ofSeconds(20),
+                () -> channel.snapshot().lbPolicy().equals("random_subsetting_experimental"));
+        assertThat(channel.snapshot().subchannels()).singleElement().satisfies(s ->
+                assertThat(s.balancer()).containsEntry("slowStartFactor", 100L));
     }
 
     @Test

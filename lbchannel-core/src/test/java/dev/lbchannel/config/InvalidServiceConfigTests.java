@@ -26,7 +26,8 @@ class InvalidServiceConfigTests {
     private static final String CODE_RULE = "must be a gRPC status code name or number";
     /** The built-in policies and the test's own, as errors list them. */
     private static final String POLICIES =
-            "least_request, least_request_experimental, outlier_detection, pick_first, ring_hash, ring_hash_experimental,"
+            "least_request, least_request_experimental, outlier_detection, peak_ewma, pick_first, random_subsetting,"
+                    + " random_subsetting_experimental, ring_hash, ring_hash_experimental,"
                     + " round_robin, test_policy, weighted_round_robin";
 
     static Stream<Arguments> loadBalancing() {

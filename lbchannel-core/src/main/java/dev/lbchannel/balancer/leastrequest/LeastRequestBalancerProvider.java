@@ -7,6 +7,7 @@ import dev.lbchannel.balancer.BalancerProvider;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.IntUnaryOperator;
+import java.util.function.LongSupplier;
 
 import static java.util.Objects.requireNonNull;
 
@@ -26,6 +27,7 @@ public final class LeastRequestBalancerProvider implements BalancerProvider {
 
     private final String policyName;
     private final IntUnaryOperator random;
+    private final LongSupplier clock;
 
     public LeastRequestBalancerProvider() {
         this(POLICY_NAME);
@@ -33,13 +35,19 @@ public final class LeastRequestBalancerProvider implements BalancerProvider {
 
     /** The same policy under another name, such as {@link #EXPERIMENTAL_POLICY_NAME}. */
     public LeastRequestBalancerProvider(String policyName) {
-        this(policyName, bound -> ThreadLocalRandom.current().nextInt(bound));
+        this(policyName, bound -> ThreadLocalRandom.current().nextInt(bound), System::nanoTime);
     }
 
     /** With random sampling of one's own, for tests: given a bound, an index below it. */
     LeastRequestBalancerProvider(String policyName, IntUnaryOperator random) {
+        this(policyName, random, System::nanoTime);
+    }
+
+    /** With random sampling and a clock (nanoseconds, for slow start) of one's own, for tests. */
+    LeastRequestBalancerProvider(String policyName, IntUnaryOperator random, LongSupplier clock) {
         this.policyName = requireNonNull(policyName, "policyName");
         this.random = requireNonNull(random, "random");
+        this.clock = requireNonNull(clock, "clock");
     }
 
     @Override
@@ -49,7 +57,7 @@ public final class LeastRequestBalancerProvider implements BalancerProvider {
 
     @Override
     public Balancer newBalancer(BalancerHelper helper) {
-        return new LeastRequestBalancer(helper, random);
+        return new LeastRequestBalancer(helper, random, clock);
     }
 
     /** A {@link LeastRequestConfig}. */

@@ -4,6 +4,7 @@ import dev.lbchannel.balancer.PickArgs;
 import dev.lbchannel.balancer.PickResult;
 import dev.lbchannel.balancer.Picker;
 import dev.lbchannel.balancer.Subchannel;
+import org.jspecify.annotations.Nullable;
 
 import java.util.List;
 import java.util.function.IntUnaryOperator;
@@ -12,8 +13,11 @@ import java.util.function.IntUnaryOperator;
  * gRFC A48's picker over the READY endpoints: sample {@code choiceCount} of them at random, with
  * replacement (as Envoy does), and take the one with the fewest outstanding calls; on a tie the
  * one sampled first stays. The counts are read without a lock while calls change them, a race
- * A48 accepts. A pick is {@code choiceCount} random numbers and volatile reads over a final
- * array: no lock, no allocation. Immutable.
+ * A48 accepts. While endpoints ramp up under slow start, an endpoint's count of calls in flight,
+ * plus one (so that an idle ramping endpoint still costs more than an idle warm one), is divided by
+ * its factor, so it takes about its factor's share of what its count alone would give it. A pick
+ * is {@code choiceCount} random numbers and volatile reads over a final array: no lock, no
+ * allocation. Immutable.
  */
 final class LeastRequestPicker implements Picker {
 
@@ -21,15 +25,27 @@ final class LeastRequestPicker implements Picker {
     private final int choiceCount;
     /** Given a bound, a uniformly random index below it; thread-safe. */
     private final IntUnaryOperator random;
+    /** Each endpoint's slow-start factor, by index, or {@code null} when none ramps. */
+    private final float @Nullable [] factors;
 
-    /** @param ready the READY subchannels, each a {@link CountedSubchannel}; not empty */
-    LeastRequestPicker(List<Subchannel> ready, int choiceCount, IntUnaryOperator random) {
+    /**
+     * @param ready   the READY subchannels, each a {@link CountedSubchannel}; not empty
+     * @param factors their slow-start factors, in order, or {@code null} when none ramps
+     */
+    LeastRequestPicker(List<Subchannel> ready, int choiceCount, IntUnaryOperator random,
+            float @Nullable [] factors) {
         this.ready = ready.stream().map(CountedSubchannel.class::cast).toArray(CountedSubchannel[]::new);
         if (this.ready.length == 0) {
             throw new IllegalArgumentException("A least-request picker needs at least one subchannel");
         }
         this.choiceCount = choiceCount;
         this.random = random;
+        this.factors = factors;
+    }
+
+    /** A48's picker, without slow start. */
+    LeastRequestPicker(List<Subchannel> ready, int choiceCount, IntUnaryOperator random) {
+        this(ready, choiceCount, random, null);
     }
 
     @Override
@@ -38,6 +54,9 @@ final class LeastRequestPicker implements Picker {
         int n = candidates.length;
         if (n == 1) {
             return candidates[0].result();
+        }
+        if (factors != null) {
+            return pickRamping(candidates, factors);
         }
         CountedSubchannel best = candidates[random.applyAsInt(n)];
         int fewest = best.outstanding();
@@ -50,6 +69,22 @@ final class LeastRequestPicker implements Picker {
             }
         }
         return best.result();
+    }
+
+    /** As {@link #pick}, each sample's calls in flight plus one divided by its slow-start factor. */
+    private PickResult pickRamping(CountedSubchannel[] candidates, float[] factors) {
+        int n = candidates.length;
+        int best = random.applyAsInt(n);
+        float least = (candidates[best].outstanding() + 1) / factors[best];
+        for (int i = 1; i < choiceCount; i++) {
+            int sampled = random.applyAsInt(n);
+            float cost = (candidates[sampled].outstanding() + 1) / factors[sampled];
+            if (cost < least) {
+                best = sampled;
+                least = cost;
+            }
+        }
+        return candidates[best].result();
     }
 
     @Override

@@ -2,7 +2,7 @@ package dev.lbchannel.balancer.outlier;
 
 import dev.lbchannel.balancer.Balancer;
 import dev.lbchannel.balancer.BalancerHelper;
-import dev.lbchannel.balancer.BalancerProvider;
+import dev.lbchannel.balancer.ChildBalancer;
 import dev.lbchannel.balancer.EjectionReporter;
 import dev.lbchannel.balancer.PickResult;
 import dev.lbchannel.balancer.Picker;
@@ -40,9 +40,7 @@ final class OutlierDetectionBalancer implements Balancer {
     private final Map<Set<SocketAddress>, EndpointTracker> trackers = new HashMap<>();
     private final Set<OutlierSubchannel> subchannels = new LinkedHashSet<>();
     private @Nullable OutlierDetectionConfig config;
-    private @Nullable Balancer child;
-    private @Nullable OutlierChildHelper childHelper;
-    private @Nullable BalancerProvider childPolicy;
+    private final ChildBalancer child = new ChildBalancer();
     private ConnectivityState childState = ConnectivityState.CONNECTING;
     private Picker childPicker = args -> PickResult.withNoResult();
     private Serializer.@Nullable ScheduledHandle timer;
@@ -101,16 +99,7 @@ final class OutlierDetectionBalancer implements Balancer {
     }
 
     private Balancer childFor(OutlierDetectionConfig next) {
-        if (child != null && childPolicy != null && next.childPolicy().policyName().equals(childPolicy.policyName())) {
-            return child; // same policy, by name as the channel's own switch compares them
-        }
-        if (child != null) {
-            child.shutdown();
-        }
-        childPolicy = next.childPolicy();
-        childHelper = new OutlierChildHelper(helper, this);
-        child = next.childPolicy().newBalancer(childHelper);
-        return child;
+        return child.forPolicy(next.childPolicy(), () -> new OutlierChildHelper(helper, this));
     }
 
     /** A50: the first start waits a full interval on fresh counters; a restart keeps the phase. */
@@ -184,7 +173,7 @@ final class OutlierDetectionBalancer implements Balancer {
     }
 
     void childState(OutlierChildHelper source, ConnectivityState state, Picker picker) {
-        if (source != childHelper || shutdown) {
+        if (!child.isCurrent(source) || shutdown) {
             return; // a replaced child
         }
         childState = state;
@@ -203,27 +192,18 @@ final class OutlierDetectionBalancer implements Balancer {
 
     @Override
     public void handleResolutionError(Status error) {
-        if (child != null) {
-            child.handleResolutionError(error);
-        } else {
-            helper.updateState(ConnectivityState.TRANSIENT_FAILURE, args -> PickResult.withError(error));
-        }
+        child.handleResolutionError(error, helper);
     }
 
     @Override
     public void requestConnection() {
-        if (child != null) {
-            child.requestConnection();
-        }
+        child.requestConnection();
     }
 
     @Override
     public void shutdown() {
         shutdown = true;
         cancelTimer();
-        if (child != null) {
-            child.shutdown();
-            child = null;
-        }
+        child.shutdown();
     }
 }

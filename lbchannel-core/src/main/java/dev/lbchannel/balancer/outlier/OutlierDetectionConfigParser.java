@@ -128,9 +128,6 @@ final class OutlierDetectionConfigParser {
     }
 
     private static InvalidServiceConfigException invalid(String field, String rule, @Nullable Object value) {
-        String shown = value instanceof String s ? "\"" + s + "\""
-                : value instanceof Double d && d == Math.rint(d) && !d.isInfinite() ? Long.toString(d.longValue())
-                : String.valueOf(value);
-        return InvalidServiceConfigException.ofField(field, rule + ", was " + shown);
+        return InvalidServiceConfigException.ofField(field, rule, value);
     }
 }

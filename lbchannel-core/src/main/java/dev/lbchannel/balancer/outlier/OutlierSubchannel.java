@@ -90,11 +90,21 @@ final class OutlierSubchannel extends ForwardingSubchannel implements CallOutcom
             onCallEnded(status, new Metadata());
         }
 
-        /** The trailers go on to the nested policy, which may read a load report from them. */
+        @Override
+        public boolean wantsDuration() {
+            return inner.wantsDuration();
+        }
+
         @Override
         public void onCallEnded(Status status, Metadata trailers) {
+            onCallEnded(status, trailers, 0);
+        }
+
+        /** The trailers and duration go on to the nested policy, which may read a load report or a latency from them. */
+        @Override
+        public void onCallEnded(Status status, Metadata trailers, long durationNanos) {
             try {
-                inner.onCallEnded(status, trailers);
+                inner.onCallEnded(status, trailers, durationNanos);
             } finally {
                 own.onCallEnded(status);
             }

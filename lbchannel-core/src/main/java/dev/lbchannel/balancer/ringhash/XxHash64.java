@@ -10,9 +10,10 @@ import java.util.Objects;
  * A42 names for ring hashing: endpoints' ring positions and requests' hashes, with seed 0, so
  * the same key lands where gRPC's and Envoy's rings put it. Written from the algorithm's
  * description; its tests check the reference's published vectors. Stateless; a hash reads the
- * input once and allocates nothing.
+ * input once and allocates nothing. Public for {@code random_subsetting}, whose rendezvous
+ * hashing (gRFC A68) uses the same function with a per-client seed.
  */
-final class XxHash64 {
+public final class XxHash64 {
 
     private static final long P1 = 0x9E3779B185EBCA87L;
     private static final long P2 = 0xC2B2AE3D27D4EB4FL;
@@ -33,7 +34,7 @@ final class XxHash64 {
     }
 
     /** XXH64 of {@code length} bytes of {@code input} from {@code offset}, with {@code seed}. */
-    static long hash(byte[] input, int offset, int length, long seed) {
+    public static long hash(byte[] input, int offset, int length, long seed) {
         Objects.checkFromIndexSize(offset, length, input.length);
         int p = offset;
         int end = offset + length;

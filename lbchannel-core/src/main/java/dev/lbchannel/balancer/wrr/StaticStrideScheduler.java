@@ -14,9 +14,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * weights are clamped to between a tenth of and ten times the mean. Endpoints without a weight (0)
  * get the mean; with fewer than two weighted endpoints every endpoint gets the same weight, which
  * is round robin. Immutable but for the shared counter, which wraps; a pick is a few atomic
- * increments on average and allocates nothing.
+ * increments on average and allocates nothing. Public for round_robin's slow start, which weighs
+ * ramping endpoints with it.
  */
-final class StaticStrideScheduler {
+public final class StaticStrideScheduler {
 
     static final int MAX_WEIGHT = 0xFFFF;
     private static final double MAX_RATIO = 10;
@@ -32,7 +33,7 @@ final class StaticStrideScheduler {
      * @param sequence the counter picks advance, shared by the schedulers that replace one
      *     another so the rotation carries on across updates
      */
-    StaticStrideScheduler(float[] weights, AtomicInteger sequence) {
+    public StaticStrideScheduler(float[] weights, AtomicInteger sequence) {
         if (weights.length == 0) {
             throw new IllegalArgumentException("A scheduler needs at least one endpoint");
         }
@@ -62,12 +63,12 @@ final class StaticStrideScheduler {
     }
 
     /** Whether the weights made no difference: fewer than two endpoints had one (A58). */
-    boolean isRoundRobin() {
+    public boolean isRoundRobin() {
         return roundRobin;
     }
 
     /** The index of the endpoint to pick next. Any thread, lock-free. */
-    int pick() {
+    public int pick() {
         char[] weights = scaled;
         int n = weights.length;
         while (true) {

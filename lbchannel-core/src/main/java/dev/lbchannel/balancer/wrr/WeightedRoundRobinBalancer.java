@@ -7,6 +7,7 @@ import dev.lbchannel.balancer.Picker;
 import dev.lbchannel.balancer.ResolvedEndpoints;
 import dev.lbchannel.balancer.Subchannel;
 import dev.lbchannel.balancer.base.BaseBalancer;
+import dev.lbchannel.balancer.slowstart.SlowStartHelper;
 import dev.lbchannel.serializer.Serializer;
 import io.grpc.Status;
 import org.jspecify.annotations.Nullable;
@@ -25,12 +26,14 @@ import java.util.function.LongSupplier;
  * with {@link WeightedSubchannel}s fed by ORCA load reports, and a picker whose static-stride
  * scheduler is rebuilt from their weights whenever the READY set changes and every
  * {@code weightUpdatePeriod}, on a timer that hops into the serializer. Each rebuild is reported
- * to the channel for gRFC A78's counters. Runs on the serializer.
+ * to the channel for gRFC A78's counters. Under slow start, a ramping endpoint's weight is
+ * multiplied by its factor at each rebuild. Runs on the serializer.
  */
 final class WeightedRoundRobinBalancer implements Balancer {
 
     private final BalancerHelper helper;
     private final LongSupplier clock;
+    private final SlowStartHelper slowStart;
     private final BaseBalancer base;
     /** The live subchannels, to reconfigure on a new config. */
     private final Set<WeightedSubchannel> subchannels = new LinkedHashSet<>();
@@ -44,7 +47,9 @@ final class WeightedRoundRobinBalancer implements Balancer {
     WeightedRoundRobinBalancer(BalancerHelper helper, LongSupplier clock) {
         this.helper = helper;
         this.clock = clock;
-        this.base = new BaseBalancer(new WeightedSubchannelHelper(helper, clock, subchannels,
+        // No ticks of its own: the picker is rebuilt every weightUpdatePeriod anyway.
+        this.slowStart = new SlowStartHelper(helper, clock, null);
+        this.base = new BaseBalancer(new WeightedSubchannelHelper(slowStart, clock, subchannels,
                 s -> s.configure(config, formula)), this::newPicker);
     }
 
@@ -60,7 +65,9 @@ final class WeightedRoundRobinBalancer implements Balancer {
         for (WeightedSubchannel subchannel : List.copyOf(subchannels)) {
             subchannel.configure(config, formula);
         }
+        slowStart.configure(next.slowStart());
         Status status = base.acceptResolvedEndpoints(resolved);
+        slowStart.resolved();
         base.rebuildPicker();   // A58: every update makes a new picker, with the new config
         if (updateTimer == null || periodChanged) {
             scheduleUpdate();
@@ -85,9 +92,34 @@ final class WeightedRoundRobinBalancer implements Balancer {
             }
             weights[i] = (float) subchannel.weight().inUse();
         }
+        rampUp(weights, slowStart.factors(ready));
         StaticStrideScheduler scheduler = new StaticStrideScheduler(weights, sequence);
         helper.weightUpdateReporter().weightsUpdated(notYetUsable, stale, scheduler.isRoundRobin());
         return new WeightedRoundRobinPicker(results, scheduler);
+    }
+
+    /**
+     * Multiplies each weight by its slow-start factor; an endpoint without a weight yet (which the
+     * scheduler would give the mean) gets the mean times its factor.
+     */
+    private static void rampUp(float[] weights, float @Nullable [] factors) {
+        if (factors == null) {
+            return;
+        }
+        double sum = 0;
+        int weighted = 0;
+        for (float w : weights) {
+            if (w > 0) {
+                sum += w;
+                weighted++;
+            }
+        }
+        float mean = weighted == 0 ? 1 : (float) (sum / weighted);
+        for (int i = 0; i < weights.length; i++) {
+            if (factors[i] < 1 || !(weights[i] > 0)) {
+                weights[i] = (weights[i] > 0 ? weights[i] : mean) * factors[i];
+            }
+        }
     }
 
     private void scheduleUpdate() {
@@ -120,6 +152,7 @@ final class WeightedRoundRobinBalancer implements Balancer {
     @Override
     public void shutdown() {
         shutdown = true;
+        slowStart.shutdown();
         if (updateTimer != null) {
             updateTimer.cancel();
             updateTimer = null;

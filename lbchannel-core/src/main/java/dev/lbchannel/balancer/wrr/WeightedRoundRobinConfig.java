@@ -1,5 +1,8 @@
 package dev.lbchannel.balancer.wrr;
 
+import dev.lbchannel.balancer.slowstart.SlowStartConfig;
+import org.jspecify.annotations.Nullable;
+
 import java.time.Duration;
 import java.util.List;
 
@@ -19,10 +22,13 @@ import static java.util.Objects.requireNonNull;
  * @param metricNamesForComputingUtilization A114: the report fields whose largest (positive) value
  *     is the utilization, such as {@code cpu_utilization} or {@code named_metrics.queue}; empty for
  *     A58's {@code application_utilization}, else {@code cpu_utilization}
+ * @param slowStart ours: the ramp, which multiplies the weight of an endpoint that becomes READY
+ *     once the policy is warm, or {@code null} for none
  */
 public record WeightedRoundRobinConfig(Duration blackoutPeriod, Duration weightExpirationPeriod,
         Duration weightUpdatePeriod, float errorUtilizationPenalty, boolean enableOobLoadReport,
-        Duration oobReportingPeriod, List<String> metricNamesForComputingUtilization) {
+        Duration oobReportingPeriod, List<String> metricNamesForComputingUtilization,
+        @Nullable SlowStartConfig slowStart) {
 
     /** The shortest {@code weightUpdatePeriod}; a shorter one is taken as this (A58). */
     public static final Duration MIN_WEIGHT_UPDATE_PERIOD = Duration.ofMillis(100);
@@ -30,6 +36,14 @@ public record WeightedRoundRobinConfig(Duration blackoutPeriod, Duration weightE
     /** A58's defaults: 10 s blackout, 3 min expiry, 1 s updates, penalty 1.0, per-call reports. */
     public static final WeightedRoundRobinConfig DEFAULT = new WeightedRoundRobinConfig(Duration.ofSeconds(10),
             Duration.ofMinutes(3), Duration.ofSeconds(1), 1.0f, false, Duration.ofSeconds(10), List.of());
+
+    /** A58's block, without slow start. */
+    public WeightedRoundRobinConfig(Duration blackoutPeriod, Duration weightExpirationPeriod,
+            Duration weightUpdatePeriod, float errorUtilizationPenalty, boolean enableOobLoadReport,
+            Duration oobReportingPeriod, List<String> metricNamesForComputingUtilization) {
+        this(blackoutPeriod, weightExpirationPeriod, weightUpdatePeriod, errorUtilizationPenalty,
+                enableOobLoadReport, oobReportingPeriod, metricNamesForComputingUtilization, null);
+    }
 
     public WeightedRoundRobinConfig {
         requireNonNull(blackoutPeriod, "blackoutPeriod");

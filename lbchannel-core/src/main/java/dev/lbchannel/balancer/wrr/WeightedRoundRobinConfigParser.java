@@ -1,5 +1,6 @@
 package dev.lbchannel.balancer.wrr;
 
+import dev.lbchannel.balancer.slowstart.SlowStartConfig;
 import dev.lbchannel.config.InvalidServiceConfigException;
 import dev.lbchannel.config.JsonDuration;
 import org.jspecify.annotations.Nullable;
@@ -14,7 +15,8 @@ import java.util.Map;
  * proto3 JSON strings ({@code "10s"}, {@code "0.5s"}) of zero or more, a
  * {@code weightUpdatePeriod} under 100 ms is taken as 100 ms, {@code errorUtilizationPenalty} is a
  * number of 0 or more, {@code enableOobLoadReport} a boolean, and A114's
- * {@code metricNamesForComputingUtilization} a list of strings. Every error names the field, the
+ * {@code metricNamesForComputingUtilization} a list of strings; ours, {@code slowStartConfig}, as
+ * {@link SlowStartConfig#parse} says. Every error names the field, the
  * rule and the value. Unknown fields are ignored, as everywhere in a service config. Stateless.
  */
 final class WeightedRoundRobinConfigParser {
@@ -31,7 +33,8 @@ final class WeightedRoundRobinConfigParser {
                 penalty(raw, d.errorUtilizationPenalty()),
                 bool(raw, "enableOobLoadReport", d.enableOobLoadReport()),
                 duration(raw, "oobReportingPeriod", d.oobReportingPeriod()),
-                metricNames(raw));
+                metricNames(raw),
+                SlowStartConfig.parse(raw));
     }
 
     private static Duration duration(Map<String, ?> raw, String field, Duration fallback) {

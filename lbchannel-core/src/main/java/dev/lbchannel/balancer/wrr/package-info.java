@@ -4,8 +4,9 @@
  * proportion to a weight computed from the load reports its backend sends (ORCA, gRFC A51), per
  * call or out of band. The weights are read into a static-stride scheduler every
  * {@code weightUpdatePeriod}; a pick is one lock-free step of it. Depends on {@code balancer},
- * {@code balancer.base}, {@code orca}, {@code config} and {@code serializer}; nothing depends on
- * it but the registry of built-in policies.
+ * {@code balancer.base}, {@code balancer.slowstart}, {@code orca}, {@code config} and
+ * {@code serializer}; round_robin uses its scheduler for slow start, and the registry of built-in
+ * policies names it.
  */
 @NullMarked
 package dev.lbchannel.balancer.wrr;

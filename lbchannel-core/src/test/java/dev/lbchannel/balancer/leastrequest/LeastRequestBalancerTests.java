@@ -3,10 +3,13 @@ package dev.lbchannel.balancer.leastrequest;
 import dev.lbchannel.balancer.Balancer;
 import dev.lbchannel.balancer.BalancerRegistry;
 import dev.lbchannel.balancer.CallOutcomeListener;
+import dev.lbchannel.balancer.ForwardingSubchannel;
 import dev.lbchannel.balancer.PickResult;
 import dev.lbchannel.balancer.ResolvedEndpoints;
 import dev.lbchannel.balancer.Subchannel;
 import dev.lbchannel.balancer.SubchannelOptions;
+import dev.lbchannel.balancer.slowstart.SlowStartConfig;
+import dev.lbchannel.balancer.slowstart.SlowStartHelper;
 import dev.lbchannel.config.Json;
 import dev.lbchannel.resolver.Endpoint;
 import dev.lbchannel.testing.FakeBalancerHelper;
@@ -19,6 +22,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -89,7 +93,11 @@ class LeastRequestBalancerTests {
     private FakeSubchannel picked(PickResult result) {
         Subchannel subchannel = result.subchannel();
         assertThat(subchannel).isInstanceOf(CountedSubchannel.class);
-        return (FakeSubchannel) ((CountedSubchannel) subchannel).delegate();
+        Subchannel current = subchannel;
+        while (current instanceof ForwardingSubchannel wrapper) {
+            current = wrapper.delegate(); // the count's wrapper, then slow start's
+        }
+        return (FakeSubchannel) current;
     }
 
     /** Starts {@code n} calls on the subchannel a pick of {@code index} alone would choose. */
@@ -244,5 +252,23 @@ class LeastRequestBalancerTests {
         assertThat(pick(0, 1).subchannel()).isNotSameAs(chosen);
         listener.onCallEnded(Status.OK);
         assertThat(helper.gauge(chosen, "outstandingCalls")).isZero();
+    }
+
+    @Test
+    void aRampingEndpointCountsItsCallsDividedByItsSlowStartFactor() {
+        // a long window on the real clock: the factor stays at its 10 % floor for 10 s
+        LeastRequestConfig config = new LeastRequestConfig(2, new SlowStartConfig(Duration.ofSeconds(100), 1.0, 10));
+        accept(List.of(endpoint(1), endpoint(2)), config);
+        helper.subchannels().forEach(s -> s.report(READY));
+        accept(List.of(endpoint(1), endpoint(2), endpoint(3)), config);
+        sub(2).report(READY);
+        assertThat(helper.gauge(sub(2), SlowStartHelper.GAUGE)).isEqualTo(10);
+        assertThat(helper.gauge(sub(0), SlowStartHelper.GAUGE)).isEqualTo(100);
+
+        assertThat(picked(pick(2, 0))).as("idle, it costs (0 + 1) / 0.1 = 10").isSameAs(sub(0));
+        startCalls(0, 9);
+        assertThat(picked(pick(2, 0))).as("a tie at 10 keeps the first sample").isSameAs(sub(2));
+        startCalls(0, 1);
+        assertThat(picked(pick(0, 2))).isSameAs(sub(2));
     }
 }

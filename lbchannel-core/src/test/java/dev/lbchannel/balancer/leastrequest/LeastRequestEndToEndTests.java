@@ -5,7 +5,9 @@ import dev.lbchannel.LbChannelBuilder;
 import dev.lbchannel.channelz.SubchannelSnapshot;
 import dev.lbchannel.config.Json;
 import dev.lbchannel.testing.Await;
+import dev.lbchannel.testing.ClosedLoop;
 import dev.lbchannel.testing.ManualResolverProvider;
+import dev.lbchannel.testing.SlowBackends;
 import io.grpc.ConnectivityState;
 import io.grpc.stub.StreamObserver;
 import io.grpc.testing.integration.EmptyProtos.Empty;
@@ -15,11 +17,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -60,35 +57,12 @@ class LeastRequestEndToEndTests {
                 .filter(s -> s.state() == ConnectivityState.READY).count() == size);
     }
 
-    /** {@code total} blocking calls made by {@code workers} threads, each call after its last one ended. */
-    private void closedLoop(int workers, int total) throws Exception {
-        AtomicInteger left = new AtomicInteger(total);
-        ExecutorService pool = Executors.newFixedThreadPool(workers);
-        try {
-            List<Future<?>> done = new ArrayList<>();
-            for (int w = 0; w < workers; w++) {
-                done.add(pool.submit(() -> {
-                    TestServiceGrpc.TestServiceBlockingStub stub = TestServiceGrpc.newBlockingStub(channel);
-                    while (left.getAndDecrement() > 0) {
-                        stub.withDeadlineAfter(20, TimeUnit.SECONDS).emptyCall(Empty.getDefaultInstance());
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> f : done) {
-                f.get(60, TimeUnit.SECONDS);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
     @Test
     void aBackendThatHoldsItsCallsLongGetsFarFewerOfThem() throws Exception {
         open(4);
         backends.delay(0, Duration.ofMillis(200));
         int total = 400;
-        closedLoop(8, total);
+        ClosedLoop.run(channel, 8, total);
 
         int slow = backends.received(0);
         String split = slow + "/" + backends.received(1) + "/" + backends.received(2) + "/" + backends.received(3);

@@ -5,6 +5,8 @@ import dev.lbchannel.balancer.ForwardingSubchannel;
 import dev.lbchannel.balancer.PickResult;
 import dev.lbchannel.balancer.ResolvedEndpoints;
 import dev.lbchannel.balancer.Subchannel;
+import dev.lbchannel.balancer.slowstart.SlowStartConfig;
+import dev.lbchannel.balancer.slowstart.SlowStartHelper;
 import dev.lbchannel.orca.OrcaLoadReport;
 import dev.lbchannel.orca.OrcaMessages;
 import dev.lbchannel.orca.OrcaPerCallReports;
@@ -188,6 +190,29 @@ class WrrBalancerTests {
         forwardSeconds(1);
 
         // Endpoint 2 has no usable weight: it gets the mean of the other two (1.5 of 1 + 2).
+        assertSplit(split(6000), 1 / 4.5, 2 / 4.5, 1.5 / 4.5);
+    }
+
+    @Test
+    void aRestartedEndpointsWeightIsMultipliedByItsSlowStartFactor() {
+        WeightedRoundRobinConfig plain = config(false);
+        threeReady(new WeightedRoundRobinConfig(plain.blackoutPeriod(), plain.weightExpirationPeriod(),
+                plain.weightUpdatePeriod(), 1.0f, false, plain.oobReportingPeriod(), List.of(),
+                new SlowStartConfig(Duration.ofSeconds(10), 1.0, 10)));
+        reportPerCall(UTILIZATION);
+        forwardSeconds(11);
+        FakeSubchannel third = helper.subchannels().get(2);
+        third.report(IDLE);
+        third.report(READY);
+        forwardSeconds(1);
+
+        // Endpoint 2 has no usable weight: the mean of the other two (1.5), times 0.1 at first
+        assertThat(helper.gauge(third, SlowStartHelper.GAUGE)).isEqualTo(10);
+        assertSplit(split(6000), 1 / 3.15, 2 / 3.15, 0.15 / 3.15);
+        forwardSeconds(4);
+        assertThat(helper.gauge(third, SlowStartHelper.GAUGE)).isEqualTo(50);
+        assertSplit(split(6000), 1 / 3.75, 2 / 3.75, 0.75 / 3.75);
+        forwardSeconds(5);
         assertSplit(split(6000), 1 / 4.5, 2 / 4.5, 1.5 / 4.5);
     }
 

@@ -72,18 +72,32 @@ final class ServiceConfigShape {
         root.put("retryThrottling", object(Map.of("maxTokens", scalar(Kind.NUMBER), "tokenRatio", scalar(Kind.NUMBER))));
         root.put("healthCheckConfig", object(Map.of("serviceName", scalar(Kind.STRING))));
         ROOT = object(root);
-        ServiceConfigShape leastRequest = object(Map.of("choiceCount", scalar(Kind.NUMBER)));
+        ServiceConfigShape leastRequest = object(Map.of("choiceCount", scalar(Kind.NUMBER),
+                "slowStartConfig", slowStart()));
         ServiceConfigShape ringHash = object(Map.of("minRingSize", scalar(Kind.NUMBER),
                 "maxRingSize", scalar(Kind.NUMBER), "requestHashHeader", scalar(Kind.STRING)));
-        POLICY_CONFIGS = Map.of(
-                "pick_first", object(Map.of("shuffleAddressList", scalar(Kind.BOOLEAN))),
-                "round_robin", object(Map.of()),
-                "outlier_detection", outlierDetection(),
-                "least_request", leastRequest,             // gRFC A48, under both its names
-                "least_request_experimental", leastRequest,
-                "ring_hash", ringHash,                     // gRFC A42 with A76's header, under both its names
-                "ring_hash_experimental", ringHash,
-                "weighted_round_robin", weightedRoundRobin());
+        ServiceConfigShape randomSubsetting = object(Map.of("subsetSize", scalar(Kind.NUMBER),
+                "childPolicy", scalar(Kind.POLICIES)));
+        Map<String, ServiceConfigShape> policies = new LinkedHashMap<>();
+        policies.put("pick_first", object(Map.of("shuffleAddressList", scalar(Kind.BOOLEAN))));
+        policies.put("round_robin", object(Map.of("slowStartConfig", slowStart())));
+        policies.put("outlier_detection", outlierDetection());
+        policies.put("least_request", leastRequest);             // gRFC A48, under both its names
+        policies.put("least_request_experimental", leastRequest);
+        policies.put("ring_hash", ringHash);                     // gRFC A42 with A76's header, under both its names
+        policies.put("ring_hash_experimental", ringHash);
+        policies.put("weighted_round_robin", weightedRoundRobin());
+        policies.put("random_subsetting", randomSubsetting);     // gRFC A68, under both its names
+        policies.put("random_subsetting_experimental", randomSubsetting);
+        policies.put("peak_ewma", object(Map.of("decayTime", scalar(Kind.DURATION),
+                "choiceCount", scalar(Kind.NUMBER), "penaltyLatency", scalar(Kind.DURATION))));
+        POLICY_CONFIGS = Map.copyOf(policies);
+    }
+
+    /** Ours, Envoy's slow start, in round_robin's, least_request's and weighted_round_robin's blocks. */
+    private static ServiceConfigShape slowStart() {
+        return object(Map.of("slowStartWindow", scalar(Kind.DURATION), "aggression", scalar(Kind.NUMBER),
+                "minWeightPercent", scalar(Kind.NUMBER)));
     }
 
     /** gRFC A58's block, with A114's metric names. */
@@ -97,6 +111,7 @@ final class ServiceConfigShape {
         block.put("enableOobLoadReport", scalar(Kind.BOOLEAN));
         block.put("oobReportingPeriod", duration);
         block.put("metricNamesForComputingUtilization", list(scalar(Kind.STRING)));
+        block.put("slowStartConfig", slowStart());
         return object(block);
     }
 

@@ -13,8 +13,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The YAML of the load-aware policies, {@code least_request} (gRFC A48), {@code ring_hash}
- * (gRFC A42, A76) and {@code weighted_round_robin} (gRFC A58, A114): their blocks become typed JSON, a channel starts with them, and a bad value
- * stops start-up with an analysis that names its very property.
+ * (gRFC A42, A76), {@code weighted_round_robin} (gRFC A58, A114), {@code random_subsetting} (gRFC
+ * A68), {@code peak_ewma} and the slow-start blocks: their blocks become typed JSON, a channel
+ * starts with them, and a bad value stops start-up with an analysis that names its very property.
  */
 @Timeout(60)
 class LoadAwarePolicyConfigTests {
@@ -220,6 +221,95 @@ class LoadAwarePolicyConfigTests {
                 PREFIX + ".load-balancing-config[0].weighted_round_robin.blackout-perod=5s");
         assertThat(analysis.getDescription()).contains("'" + PREFIX
                 + ".load-balancing-config[0].weighted_round_robin.blackout-perod'");
+    }
+
+    @Test
+    void randomSubsettingBlockIsTypedUnderBothNamesWithItsChildsBlock() {
+        assertThat(json("""
+                load-balancing-config:
+                  - random_subsetting:
+                      subset-size: "20"
+                      child-policy: [ { least_request: { choice-count: 3 } } ]
+                  - random_subsetting_experimental: { subsetSize: 5, childPolicy: [ { round_robin: {} } ] }
+                """)).isEqualTo("{\"loadBalancingConfig\":[{\"random_subsetting\":{\"subsetSize\":20,"
+                + "\"childPolicy\":[{\"least_request\":{\"choiceCount\":3}}]}},"
+                + "{\"random_subsetting_experimental\":{\"subsetSize\":5,\"childPolicy\":[{\"round_robin\":{}}]}}]}");
+    }
+
+    @Test
+    void aChannelStartsWithRandomSubsetting() {
+        RUNNER.withInitializer(Yaml.initializer("""
+                lbchannel:
+                  channels:
+                    orders:
+                      target: static:///127.0.0.1:1,127.0.0.1:2,127.0.0.1:3
+                      plaintext: true
+                      service-config:
+                        load-balancing-config:
+                          - random_subsetting: { subset-size: 2, child-policy: [ { round_robin: {} } ] }
+                """)).run(context -> assertThat(context).hasNotFailed());
+    }
+
+    @Test
+    void aSubsetSizeOfZeroNamesItsProperty() {
+        FailureAnalysis analysis = analyze("lbchannel.channels.orders.target=static:///127.0.0.1:1",
+                PREFIX + ".load-balancing-config[0].random_subsetting.subset-size=0",
+                PREFIX + ".load-balancing-config[0].random_subsetting.child-policy[0].round_robin.slow-start-config"
+                        + ".slow-start-window=10s");
+        assertThat(analysis.getDescription()).startsWith("The lbchannel property '" + PREFIX
+                + ".load-balancing-config[0].random_subsetting.subset-size' has the value '0'")
+                .contains("loadBalancingConfig[0].random_subsetting.subsetSize must be greater than 0");
+    }
+
+    @Test
+    void peakEwmaBlockIsTyped() {
+        assertThat(json("""
+                load-balancing-config:
+                  - peak_ewma: { decay-time: 5s, choice-count: "3", penalty-latency: 500ms }
+                """)).isEqualTo("{\"loadBalancingConfig\":[{\"peak_ewma\":{\"decayTime\":\"5s\",\"choiceCount\":3,"
+                + "\"penaltyLatency\":\"0.500s\"}}]}");
+    }
+
+    @Test
+    void aZeroDecayTimeNamesItsProperty() {
+        FailureAnalysis analysis = analyze("lbchannel.channels.orders.target=static:///127.0.0.1:1",
+                PREFIX + ".load-balancing-config[0].peak_ewma.decay-time=0s");
+        assertThat(analysis.getDescription()).startsWith("The lbchannel property '" + PREFIX
+                + ".load-balancing-config[0].peak_ewma.decay-time' has the value '0s'")
+                .contains("loadBalancingConfig[0].peak_ewma.decayTime must be greater than 0s");
+    }
+
+    @Test
+    void slowStartBlocksAreTypedInEachPolicy() {
+        assertThat(json("""
+                load-balancing-config:
+                  - round_robin: { slow-start-config: { slow-start-window: 30s } }
+                  - least_request: { slow-start-config: { slow-start-window: 1m, aggression: "2", min-weight-percent: 5 } }
+                  - weighted_round_robin: { slowStartConfig: { slowStartWindow: 2.5s } }
+                """)).isEqualTo("{\"loadBalancingConfig\":[{\"round_robin\":{\"slowStartConfig\":{\"slowStartWindow\":\"30s\"}}},"
+                + "{\"least_request\":{\"slowStartConfig\":{\"slowStartWindow\":\"60s\",\"aggression\":2,"
+                + "\"minWeightPercent\":5}}},"
+                + "{\"weighted_round_robin\":{\"slowStartConfig\":{\"slowStartWindow\":\"2.500s\"}}}]}");
+    }
+
+    @Test
+    void aMinWeightPercentAboveAHundredNamesItsProperty() {
+        FailureAnalysis analysis = analyzeYaml("""
+                lbchannel:
+                  channels:
+                    orders:
+                      target: static:///127.0.0.1:1
+                      service-config:
+                        load-balancing-config:
+                          - round_robin:
+                              slow-start-config: { slow-start-window: 10s, min-weight-percent: 150 }
+                """);
+        assertThat(analysis.getDescription()).startsWith("The lbchannel property '" + PREFIX
+                + ".load-balancing-config[0].round_robin.slow-start-config.min-weight-percent' has the value '150'")
+                .contains("loadBalancingConfig[0].round_robin.slowStartConfig.minWeightPercent must be a percentage"
+                        + " from 0 to 100, was 150");
+        assertThat(analysis.getAction()).startsWith("Correct " + PREFIX
+                + ".load-balancing-config[0].round_robin.slow-start-config.min-weight-percent as the reason says.");
     }
 
     private static String json(String yaml) {

@@ -1,7 +1,6 @@
-package dev.lbchannel.balancer.leastrequest;
+package dev.lbchannel.testing;
 
 import dev.lbchannel.channelz.SubchannelSnapshot;
-import dev.lbchannel.testing.TestBackend;
 import io.grpc.ForwardingServerCall.SimpleForwardingServerCall;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
@@ -23,7 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * trailers) is put off by a delay, or held until {@link #release}, while its response headers and
  * message go out at once. Each backend counts the calls that reach it.
  */
-final class SlowBackends implements AutoCloseable {
+public final class SlowBackends implements AutoCloseable {
 
     private final List<TestBackend> backends = new ArrayList<>();
     private final List<Slowness> slowness = new ArrayList<>();
@@ -33,7 +32,7 @@ final class SlowBackends implements AutoCloseable {
         return t;
     });
 
-    SlowBackends(int size) {
+    public SlowBackends(int size) {
         for (int i = 0; i < size; i++) {
             Slowness s = new Slowness();
             slowness.add(s);
@@ -41,22 +40,22 @@ final class SlowBackends implements AutoCloseable {
         }
     }
 
-    int[] ports() {
+    public int[] ports() {
         return backends.stream().mapToInt(TestBackend::port).toArray();
     }
 
     /** Backend {@code i} ends each call {@code delay} after answering it. */
-    void delay(int i, Duration delay) {
+    public void delay(int i, Duration delay) {
         slowness.get(i).delayNanos = delay.toNanos();
     }
 
     /** Backend {@code i} answers calls but ends none until {@link #release}. */
-    void hold(int i) {
+    public void hold(int i) {
         slowness.get(i).held = true;
     }
 
     /** Ends every call backend {@code i} holds, and holds no more. */
-    void release(int i) {
+    public void release(int i) {
         Slowness s = slowness.get(i);
         s.held = false;
         Runnable end;
@@ -66,12 +65,12 @@ final class SlowBackends implements AutoCloseable {
     }
 
     /** Calls that reached backend {@code i}. */
-    int received(int i) {
+    public int received(int i) {
         return slowness.get(i).received.get();
     }
 
     /** Which backend a subchannel connects to, or -1. */
-    int indexOf(SubchannelSnapshot subchannel) {
+    public int indexOf(SubchannelSnapshot subchannel) {
         for (int i = 0; i < backends.size(); i++) {
             if (subchannel.addresses().contains("127.0.0.1:" + backends.get(i).port())) {
                 return i;
