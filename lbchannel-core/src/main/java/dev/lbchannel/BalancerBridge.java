@@ -82,7 +82,7 @@ final class BalancerBridge implements BalancerHelper {
         if (shutdown) {
             throw new IllegalStateException("The balancer was shut down; it may not create subchannels");
         }
-        return channel.newSubchannel(endpoint, options);
+        return channel.subchannels().create(endpoint, options);
     }
 
     @Override

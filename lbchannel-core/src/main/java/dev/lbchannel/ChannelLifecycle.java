@@ -252,7 +252,7 @@ final class ChannelLifecycle {
 
     /** The channel may have nothing left: it terminates if so. */
     void maybeTerminate() {
-        if (!isShutdown() || isTerminated() || resolution != null || channel.hasSubchannels()
+        if (!isShutdown() || isTerminated() || resolution != null || !channel.subchannels().isEmpty()
                 || channel.pickerHolder().hasPending() || openCalls.get() > 0) {
             return;
         }
@@ -280,7 +280,7 @@ final class ChannelLifecycle {
             waiting.cancel(SHUTDOWN_NOW);
         }
         shutdownResolution();
-        channel.shutdownNowSubchannels(SHUTDOWN_NOW);
+        channel.subchannels().shutdownNow(SHUTDOWN_NOW);
         maybeTerminate();
     }
 

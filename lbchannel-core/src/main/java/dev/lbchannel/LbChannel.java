@@ -1,15 +1,12 @@
 package dev.lbchannel;
 
 import dev.lbchannel.balancer.Picker;
-import dev.lbchannel.balancer.SubchannelOptions;
 import dev.lbchannel.channelz.AttemptCounter;
 import dev.lbchannel.channelz.CallCounter;
 import dev.lbchannel.channelz.ChannelTrace;
 import dev.lbchannel.channelz.ChannelzIds;
 import dev.lbchannel.channelz.ConnectionCounter;
-import dev.lbchannel.channelz.SubchannelSnapshot;
 import dev.lbchannel.config.ServiceConfig;
-import dev.lbchannel.resolver.Endpoint;
 import dev.lbchannel.serializer.Serializer;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
@@ -19,15 +16,10 @@ import io.grpc.CompressorRegistry;
 import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
 import io.grpc.MethodDescriptor;
-import io.grpc.Status;
 import io.netty.handler.ssl.SslContext;
 import org.jspecify.annotations.Nullable;
 
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -66,17 +58,11 @@ public final class LbChannel extends ManagedChannel {
     private final ChannelUpdates updates;
     private final InUseAggregator inUse;
     private final PickerHolder pickerHolder;
-    private final SubchannelContext subchannelContext;
+    private final ChannelSubchannels subchannels;
     /** Calls whose attempt waits for its CallCredentials: shutdownNow must end them too. */
     private final Set<PreCommitStream> awaitingCredentials = ConcurrentHashMap.newKeySet();
 
-    // Confined to the serializer.
-    private final Set<DefaultSubchannel> subchannels = new LinkedHashSet<>();
-
-    private volatile List<DefaultSubchannel> subchannelsView = List.of();
     private volatile String lbPolicy;
-    /** The current service config's health-check service name; serializer only. */
-    private @Nullable String healthServiceName;
 
     LbChannel(ChannelSettings settings) {
         this.settings = settings;
@@ -92,9 +78,9 @@ public final class LbChannel extends ManagedChannel {
         this.inUse = new InUseAggregator(lifecycle::cancelIdleTimer, lifecycle::scheduleIdleTimer);
         this.pickerHolder = new PickerHolder(lifecycle.idlePicker(),
                 () -> serializer.execute(lifecycle::onPendingChanged), lifecycle::panic);
-        this.subchannelContext = new SubchannelContext(serializer, scheduler, settings.transportFactory(),
-                settings.backoffPolicy(), inUse, this::onSubchannelTerminated, connections,
-                settings.maxConnectionAgeNanos());
+        this.subchannels = new ChannelSubchannels(settings.authority(), new SubchannelContext(serializer, scheduler,
+                settings.transportFactory(), settings.backoffPolicy(), inUse, this::onSubchannelTerminated,
+                connections, settings.maxConnectionAgeNanos()));
         this.interceptedChannel = ClientInterceptors.intercept(
                 new CallFactory(this, configs, settings.retryLimits().enabled()), settings.interceptors());
         trace.info("Channel created for target " + settings.target().text());
@@ -198,9 +184,7 @@ public final class LbChannel extends ManagedChannel {
         settings.transportFactory().updateSslContext(requireNonNull(sslContext, "sslContext"));
         serializer.execute(() -> {
             trace.info("TLS context updated: connections are replaced with ones that use it");
-            for (DefaultSubchannel subchannel : List.copyOf(subchannels)) {
-                subchannel.replaceConnection("TLS context updated");
-            }
+            subchannels.forEach(subchannel -> subchannel.replaceConnection("TLS context updated"));
         });
     }
 
@@ -238,12 +222,8 @@ public final class LbChannel extends ManagedChannel {
 
     /** What channelz shows of this channel now. Safe from any thread. */
     public ChannelSnapshot snapshot() {
-        List<SubchannelSnapshot> subs = new ArrayList<>();
-        for (DefaultSubchannel subchannel : subchannelsView) {
-            subs.add(subchannel.snapshot());
-        }
         return new ChannelSnapshot(id, target(), stateManager.state(), lbPolicy,
-                calls.snapshot(), subs, trace.events(), connections.snapshot(), attempts.snapshot(),
+                calls.snapshot(), subchannels.snapshots(), trace.events(), connections.snapshot(), attempts.snapshot(),
                 ejections.snapshot(), weightUpdates.snapshot(), resolution.snapshot());
     }
 
@@ -335,25 +315,8 @@ public final class LbChannel extends ManagedChannel {
 
     // ---- on the serializer ---------------------------------------------------------------------
 
-    DefaultSubchannel newSubchannel(Endpoint endpoint, SubchannelOptions options) {
-        DefaultSubchannel subchannel = new DefaultSubchannel(endpoint, settings.authority(), subchannelContext,
-                options, healthServiceName);
-        subchannels.add(subchannel);
-        subchannelsView = List.copyOf(subchannels);
-        return subchannel;
-    }
-
-    /**
-     * The chosen service config's {@code healthCheckConfig.serviceName} ({@code null} for none),
-     * before its balancer hears of the resolution; health-checked subchannels follow it.
-     */
-    void healthServiceName(@Nullable String serviceName) {
-        if (!Objects.equals(serviceName, healthServiceName)) {
-            healthServiceName = serviceName;
-            for (DefaultSubchannel subchannel : subchannels) {
-                subchannel.healthServiceName(serviceName);
-            }
-        }
+    ChannelSubchannels subchannels() {
+        return subchannels;
     }
 
     void updateBalancingState(ConnectivityState state, Picker picker) {
@@ -368,17 +331,6 @@ public final class LbChannel extends ManagedChannel {
 
     void refreshNameResolution() {
         lifecycle.refreshResolution();
-    }
-
-    boolean hasSubchannels() {
-        return !subchannels.isEmpty();
-    }
-
-    /** Fails every call on every connection; for {@code shutdownNow}. */
-    void shutdownNowSubchannels(Status status) {
-        for (DefaultSubchannel subchannel : List.copyOf(subchannels)) {
-            subchannel.shutdownNow(status);
-        }
     }
 
     boolean isInUse() {
@@ -396,8 +348,7 @@ public final class LbChannel extends ManagedChannel {
     }
 
     private void onSubchannelTerminated(DefaultSubchannel subchannel) {
-        subchannels.remove(subchannel);
-        subchannelsView = List.copyOf(subchannels);
+        subchannels.terminated(subchannel);
         lifecycle.maybeTerminate();
     }
 

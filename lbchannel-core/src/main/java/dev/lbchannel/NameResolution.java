@@ -91,7 +91,7 @@ final class NameResolution {
             failIfNeverResolved(selection.status());
             return selection.status();
         }
-        channel.healthServiceName(config.healthCheckServiceName());
+        channel.subchannels().healthServiceName(config.healthCheckServiceName());
         LbPolicySelection policy = config.lbPolicy();
         BalancerProvider provider = settings.balancers().require(
                 configs.policyName(config));

@@ -52,18 +52,6 @@ public final class HealthWatcher implements SubchannelStateListener {
     private static final MethodDescriptor<byte[], byte[]> WATCH = ServerStreamingWatch.method("grpc.health.v1.Health/Watch");
 
     private @Nullable ServerStreamingWatch<ServingStatus> stream;
-    /** Hears this watcher's streams; kept apart so that the class's public face stays a state listener. */
-    private final ServerStreamingWatch.Owner<ServingStatus> streams = new ServerStreamingWatch.Owner<>() {
-        @Override
-        public void onAnswer(ServerStreamingWatch<ServingStatus> from, ServingStatus answer) {
-            onResponse(from, answer);
-        }
-
-        @Override
-        public void onClosed(ServerStreamingWatch<ServingStatus> from, Status status) {
-            HealthWatcher.this.onClosed(from, status);
-        }
-    };
     private boolean streamAnswered;
     private Serializer.@Nullable ScheduledHandle retryTimer;
     /** The server of the current connection answered UNIMPLEMENTED; cleared when it is lost. */
@@ -179,7 +167,8 @@ public final class HealthWatcher implements SubchannelStateListener {
 
     private void openStream(ClientTransport transport) {
         ServerStreamingWatch<ServingStatus> started = new ServerStreamingWatch<>(transport, WATCH, serializer,
-                HealthMessages::responseStatus, "health response", streams);
+                HealthMessages::responseStatus, "health response", this::onResponse,
+                this::onClosed);
         stream = started;
         streamAnswered = false;
         started.start(HealthMessages.request(Objects.requireNonNull(serviceName)));

@@ -50,18 +50,6 @@ public final class OrcaOobWatcher {
     private @Nullable ServerStreamingWatch<OrcaLoadReport> stream;
     /** The report interval the current stream asked for. */
     private @Nullable Duration streamInterval;
-    /** Hears this watcher's streams; kept apart so that its public face stays the subscription API. */
-    private final ServerStreamingWatch.Owner<OrcaLoadReport> streams = new ServerStreamingWatch.Owner<>() {
-        @Override
-        public void onAnswer(ServerStreamingWatch<OrcaLoadReport> from, OrcaLoadReport report) {
-            onReport(from, report);
-        }
-
-        @Override
-        public void onClosed(ServerStreamingWatch<OrcaLoadReport> from, Status status) {
-            OrcaOobWatcher.this.onClosed(from, status);
-        }
-    };
     private boolean streamReported;
     private Serializer.@Nullable ScheduledHandle retryTimer;
     /** The server of the current connection answered UNIMPLEMENTED; cleared when it is lost. */
@@ -137,7 +125,8 @@ public final class OrcaOobWatcher {
         ClientTransport transport = readyTransport.get();
         if (stream == null && transport != null && !retryPending()) {
             ServerStreamingWatch<OrcaLoadReport> started = new ServerStreamingWatch<>(transport,
-                    STREAM_CORE_METRICS, serializer, OrcaMessages::parseReport, "ORCA load report", streams);
+                    STREAM_CORE_METRICS, serializer, OrcaMessages::parseReport, "ORCA load report", this::onReport,
+                    this::onClosed);
             stream = started;
             streamInterval = wanted;
             streamReported = false;

@@ -8,14 +8,14 @@ import io.grpc.Status;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.function.BiConsumer;
 
 /**
  * One server-streaming RPC made straight on a connection, not through the picker, for the streams
  * a subchannel keeps on its own connection (a health {@code Watch}, gRFC A17; ORCA's
  * {@code StreamCoreMetrics}, gRFC A51). It sends its one request; each answer is decoded on the
- * transport's event loop, the next one asked for, and the answer handed to its owner on the
- * serializer, where the owner drops it if this stream is no longer its current one; so is the
- * close. An answer that cannot be decoded cancels the RPC with INTERNAL.
+ * transport's event loop, the next one asked for, and the answer handed on the serializer to its
+ * owner, which drops it if this stream is no longer its current one; so is the close. An answer that cannot be decoded cancels the RPC with INTERNAL.
  *
  * @param <T> a decoded answer
  */
@@ -27,14 +27,8 @@ public final class ServerStreamingWatch<T> implements ClientStreamListener {
         T decode(byte[] message) throws IOException;
     }
 
-    /** Hears a watch's answers and its close, on the serializer. */
-    public interface Owner<T> {
-        void onAnswer(ServerStreamingWatch<T> from, T answer);
-
-        void onClosed(ServerStreamingWatch<T> from, Status status);
-    }
-
-    private final Owner<T> owner;
+    private final BiConsumer<ServerStreamingWatch<T>, T> onAnswer;
+    private final BiConsumer<ServerStreamingWatch<T>, Status> onClosed;
     private final Decoder<T> decoder;
     private final String answers;
     private final Serializer serializer;
@@ -43,10 +37,14 @@ public final class ServerStreamingWatch<T> implements ClientStreamListener {
 
     /**
      * @param answers what the answers are, for the status of an unreadable one ("health response")
+     * @param onAnswer hears each answer, on the serializer, with the watch it came from
+     * @param onClosed hears the close, on the serializer, with the watch that closed
      */
     public ServerStreamingWatch(ClientTransport transport, MethodDescriptor<byte[], byte[]> method,
-            Serializer serializer, Decoder<T> decoder, String answers, Owner<T> owner) {
-        this.owner = owner;
+            Serializer serializer, Decoder<T> decoder, String answers, BiConsumer<ServerStreamingWatch<T>, T> onAnswer,
+            BiConsumer<ServerStreamingWatch<T>, Status> onClosed) {
+        this.onAnswer = onAnswer;
+        this.onClosed = onClosed;
         this.decoder = decoder;
         this.answers = answers;
         this.serializer = serializer;
@@ -96,7 +94,7 @@ public final class ServerStreamingWatch<T> implements ClientStreamListener {
             return;
         }
         stream.request(1);
-        serializer.execute(() -> owner.onAnswer(this, answer));
+        serializer.execute(() -> onAnswer.accept(this, answer));
     }
 
     @Override
@@ -105,6 +103,6 @@ public final class ServerStreamingWatch<T> implements ClientStreamListener {
 
     @Override
     public void onClose(Status status, RpcProgress progress, Metadata trailers) {
-        serializer.execute(() -> owner.onClosed(this, status));
+        serializer.execute(() -> onClosed.accept(this, status));
     }
 }
