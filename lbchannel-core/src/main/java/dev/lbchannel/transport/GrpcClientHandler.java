@@ -273,7 +273,8 @@ final class GrpcClientHandler extends Http2ConnectionHandler {
             if (keepAlive != null) {
                 keepAlive.start();
             }
-            transport.onReady();
+            ChannelHandlerContext context = ctx;
+            transport.onReady(context == null ? null : context.channel());
         }
         startPendingOrCloseIfDrained();
     }

@@ -203,12 +203,16 @@ final class NettyClientTransport implements ClientTransport {
 
     // ---- Event loop: called by the handlers ----
 
-    void onReady() {
+    /**
+     * The server's first SETTINGS arrived on {@code ch}: taken from the handler rather than from
+     * {@link #channel}, which the connecting thread may not have stored yet on a loaded machine
+     * (the call would then see no local address).
+     */
+    void onReady(@Nullable Channel ch) {
         ready = true;
         if (connectTimeout != null) {
             connectTimeout.cancel(false);
         }
-        Channel ch = channel;
         attributes = TransportAttributes.of(ch == null ? address : ch.remoteAddress(),
                 ch == null ? null : ch.localAddress(), tlsSession);
         if (shutdownStatus == null && listener != null) {
@@ -266,7 +270,7 @@ final class NettyClientTransport implements ClientTransport {
                 : "Connection to " + SocketAddresses.text(address) + " closed after shutdown");
     }
 
-    /** The TLS handshake succeeded with {@code session}; before {@link #onReady()}. */
+    /** The TLS handshake succeeded with {@code session}; before {@link #onReady(Channel)}. */
     void tlsEstablished(SSLSession session) {
         tlsSession = session;
         stats.tls(TlsSession.of(session));
