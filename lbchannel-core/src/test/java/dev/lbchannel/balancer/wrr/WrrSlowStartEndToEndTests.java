@@ -1,0 +1,107 @@
+package dev.lbchannel.balancer.wrr;
+
+import dev.lbchannel.LbChannel;
+import dev.lbchannel.LbChannelBuilder;
+import dev.lbchannel.balancer.slowstart.SlowStartHelper;
+import dev.lbchannel.channelz.SubchannelSnapshot;
+import dev.lbchannel.config.Json;
+import dev.lbchannel.testing.Await;
+import dev.lbchannel.testing.ClosedLoop;
+import dev.lbchannel.testing.ManualResolverProvider;
+import io.grpc.ConnectivityState;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * weighted_round_robin's slow start against grpc-java backends that report equal load through
+ * ORCA: three warm backends under load, a fourth added. On the policy's own (manual) clock the
+ * newcomer's weight, the mean of the others' as soon as its reports arrive, is scaled by its
+ * factor: near 10 % of a full share at first, half mid-window, a full quarter after the window.
+ */
+@Timeout(120)
+class WrrSlowStartEndToEndTests {
+
+    private static final Duration BOUND = Duration.ofSeconds(30);
+    private static final long S = 1_000_000_000L;
+
+    private final ManualResolverProvider resolver = new ManualResolverProvider("manual");
+    /** The policy's clock (blackout, expiry and the ramp); weight updates still run every 0.1 s of real time. */
+    private final AtomicLong clock = new AtomicLong();
+    private OrcaBackends backends;
+    private LbChannel channel;
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        if (channel != null) {
+            channel.shutdownNow();
+            assertThat(channel.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+        }
+        if (backends != null) {
+            backends.close();
+        }
+    }
+
+    @Test
+    void aNewBackendRampsUpOverTheWindow() throws Exception {
+        backends = new OrcaBackends(100, 0.5, 0.5, 0.5, 0.5);
+        int[] ports = backends.ports();
+        channel = LbChannelBuilder.forTarget("manual:///backends").usePlaintext().resolverProvider(resolver)
+                .balancerProvider(new WeightedRoundRobinBalancerProvider(clock::get))
+                .defaultServiceConfig(Json.parseObject("{\"loadBalancingConfig\": [{\"weighted_round_robin\":"
+                        + " {\"blackoutPeriod\": \"0s\", \"weightUpdatePeriod\": \"0.1s\","
+                        + " \"slowStartConfig\": {\"slowStartWindow\": \"10s\"}}}]}"))
+                .build();
+        resolver.update(Arrays.copyOf(ports, 3));
+        channel.getState(true);
+        awaitReady(3);
+        ClosedLoop.run(channel, 4, 300);
+
+        resolver.update(ports);
+        awaitReady(4);
+        // Its per-call reports give it a weight of its own after its first calls; a tenth of it either way.
+        ClosedLoop.run(channel, 4, 300);
+        int early = callsToTheNewOne(3100);
+        // factor 0.1 against three of 1: 0.1 / 3.1 of the calls, about 100
+        assertThat(early).as("the new backend's calls of 3100 at the window's start").isBetween(60, 140);
+
+        clock.addAndGet(5 * S);
+        Await.until("a rebuild at half the window", BOUND, () -> factor() == 50);
+        int middle = callsToTheNewOne(3500);
+        assertThat(middle).as("of 3500 at half the window (0.5 / 3.5)").isBetween(440, 560);
+
+        clock.addAndGet(5 * S);
+        Await.until("the ramp's end", BOUND, () -> factor() == 100);
+        int after = callsToTheNewOne(4000);
+        assertThat(after).as("of 4000 after the window").isBetween(950, 1050);
+    }
+
+    /** Calls the fourth backend got of {@code total} made now. */
+    private int callsToTheNewOne(int total) throws Exception {
+        int before = backends.received(3);
+        ClosedLoop.run(channel, 4, total);
+        return backends.received(3) - before;
+    }
+
+    private void awaitReady(int n) {
+        Await.until(n + " READY subchannels", BOUND, () -> channel.snapshot().subchannels().stream()
+                .filter(s -> s.state() == ConnectivityState.READY).count() == n);
+    }
+
+    private long factor() {
+        String port = ":" + backends.ports()[3];
+        for (SubchannelSnapshot s : channel.snapshot().subchannels()) {
+            if (s.addresses().get(0).endsWith(port)) {
+                return s.balancer().getOrDefault(SlowStartHelper.GAUGE, -1L);
+            }
+        }
+        return -2;
+    }
+}
