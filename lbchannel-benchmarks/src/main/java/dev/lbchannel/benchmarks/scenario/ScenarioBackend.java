@@ -2,11 +2,14 @@ package dev.lbchannel.benchmarks.scenario;
 
 import io.grpc.Status;
 import io.grpc.services.CallMetricRecorder;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.grpc.testing.integration.Messages.SimpleRequest;
 import io.grpc.testing.integration.Messages.SimpleResponse;
 import io.grpc.testing.integration.TestServiceGrpc;
 
+import java.util.ArrayDeque;
+import java.util.Queue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -20,13 +23,22 @@ import java.util.concurrent.atomic.LongAdder;
  * errors per second over the last {@link #RATE_PERIOD_MILLIS} and a CPU utilization of its calls in
  * flight over {@link #CAPACITY}: a slow backend holds more calls for the same rate, so
  * weighted_round_robin's qps / utilization comes out proportional to its speed, as a real busy
- * server's would. Thread-safe.
+ * server's would.
+ *
+ * <p>Like a real server with a fixed pool of {@link #WORKERS} workers, it serves that many calls at
+ * once and queues the rest in arrival order; a call's delay starts when a worker takes it. So a
+ * backend that is 5× slower per call also serves 5× fewer calls per second, and a policy that
+ * keeps sending it a full share builds a queue there. With delays alone (no limit) a slow backend
+ * only ever adds its own delay, and no policy that sends it more than 1 % of the calls could move
+ * the p99. Thread-safe.
  */
 final class ScenarioBackend extends TestServiceGrpc.TestServiceImplBase {
 
     /** Calls in flight at which a backend reports full utilization. */
     static final double CAPACITY = 16;
     static final String FAILURE_PREFIX = "backend ";
+    /** Calls a backend serves at once; the rest wait for a worker. */
+    static final int WORKERS = 8;
     /** How often the reported rates are sampled. */
     static final long RATE_PERIOD_MILLIS = 250;
 
@@ -34,6 +46,9 @@ final class ScenarioBackend extends TestServiceGrpc.TestServiceImplBase {
     private final BackendBehaviour behaviour;
     private final ScheduledExecutorService timer;
     private final AtomicInteger inFlight = new AtomicInteger();
+    /** Calls waiting for a worker, and how many workers are busy; guarded by {@code this}. */
+    private final Queue<Waiting> waiting = new ArrayDeque<>();
+    private int serving;
     private final LongAdder answered = new LongAdder();
     private final LongAdder failed = new LongAdder();
     private volatile double qps;
@@ -60,21 +75,59 @@ final class ScenarioBackend extends TestServiceGrpc.TestServiceImplBase {
     @Override
     public void unaryCall(SimpleRequest request, StreamObserver<SimpleResponse> responses) {
         // The recorder belongs to this call's context, which the timer thread does not carry.
-        CallMetricRecorder metrics = CallMetricRecorder.getCurrent();
-        int busy = inFlight.incrementAndGet();
+        Waiting call = new Waiting((ServerCallStreamObserver<SimpleResponse>) responses,
+                CallMetricRecorder.getCurrent());
+        inFlight.incrementAndGet();
+        synchronized (this) {
+            if (serving == WORKERS) {
+                waiting.add(call);
+                return;
+            }
+            serving++;
+        }
+        serve(call);
+    }
+
+    /** A worker takes the call: it answers after the backend's delay as of now, then takes the next. */
+    private void serve(Waiting call) {
         long delay = behaviour.delayNanos(System.nanoTime());
         boolean fail = behaviour.shouldFail();
         timer.schedule(() -> {
-            inFlight.decrementAndGet();
+            int busy = inFlight.getAndDecrement();
             answered.increment();
-            metrics.recordCpuUtilizationMetric(busy / CAPACITY).recordQpsMetric(qps).recordEpsMetric(eps);
+            call.metrics().recordCpuUtilizationMetric(busy / CAPACITY).recordQpsMetric(qps).recordEpsMetric(eps);
             if (fail) {
                 failed.increment();
-                responses.onError(Status.UNAVAILABLE.withDescription(FAILURE_PREFIX + index).asRuntimeException());
+                call.responses().onError(
+                        Status.UNAVAILABLE.withDescription(FAILURE_PREFIX + index).asRuntimeException());
+            } else {
+                call.responses().onNext(SimpleResponse.newBuilder().setServerId(Integer.toString(index)).build());
+                call.responses().onCompleted();
+            }
+            takeNext();
+        }, delay, TimeUnit.NANOSECONDS);
+    }
+
+    /** The worker that finished takes the next waiting call; one its client gave up on is dropped, as a server would. */
+    private void takeNext() {
+        while (true) {
+            Waiting next;
+            synchronized (this) {
+                next = waiting.poll();
+                if (next == null) {
+                    serving--;
+                    return;
+                }
+            }
+            if (!next.responses().isCancelled()) {
+                serve(next);
                 return;
             }
-            responses.onNext(SimpleResponse.newBuilder().setServerId(Integer.toString(index)).build());
-            responses.onCompleted();
-        }, delay, TimeUnit.NANOSECONDS);
+            inFlight.decrementAndGet();
+        }
+    }
+
+    /** A call waiting for a worker. */
+    private record Waiting(ServerCallStreamObserver<SimpleResponse> responses, CallMetricRecorder metrics) {
     }
 }

@@ -67,7 +67,8 @@ final class ScenarioReport {
                 .append(" grpc-java ").append(Grpc.class.getPackage().getImplementationVersion() == null ? ""
                         : Grpc.class.getPackage().getImplementationVersion() + " ")
                 .append("Netty servers on loopback, `TestService.UnaryCall` answering after a per-backend delay ")
-                .append("on a timer, with an ORCA per-call report (CPU utilization = calls in flight / ")
+                .append("on a timer, at most ").append(ScenarioBackend.WORKERS)
+                .append(" calls at once per backend (the rest wait their turn, as in a server with a fixed worker pool), with an ORCA per-call report (CPU utilization = calls in flight / ")
                 .append((int) ScenarioBackend.CAPACITY).append(") for weighted_round_robin\n")
                 .append("- Workload: ").append(String.join("; ", options.describe()))
                 .append(". A fresh channel per run (`directExecutor()` on both libraries); latencies are of ")
