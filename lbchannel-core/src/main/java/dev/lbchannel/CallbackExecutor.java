@@ -1,5 +1,7 @@
 package dev.lbchannel;
 
+import dev.lbchannel.transport.InboundBatch;
+
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
@@ -23,7 +25,7 @@ import org.jspecify.annotations.Nullable;
  * most calls on a direct executor never need one. {@link ListenerDispatcher} extends it, so that
  * a call pays for one object, not two.
  */
-class CallbackExecutor implements Executor, Runnable {
+class CallbackExecutor implements Executor, Runnable, InboundBatch.Deferred {
 
     private static final Logger logger = Logger.getLogger(CallbackExecutor.class.getName());
     private static final AtomicIntegerFieldUpdater<CallbackExecutor> RUNNING =
@@ -90,14 +92,20 @@ class CallbackExecutor implements Executor, Runnable {
     }
 
     private void schedule() {
-        if (RUNNING.compareAndSet(this, 0, 1)) {
-            try {
-                delegate.execute(this);
-            } catch (RejectedExecutionException e) {
-                // The application shut its executor down with calls still closing: run the
-                // callbacks here rather than lose them, since every call must hear onClose.
-                release();
-            }
+        if (RUNNING.compareAndSet(this, 0, 1) && (direct || !InboundBatch.defer(this))) {
+            submitDeferred();
+        }
+    }
+
+    /** Hands the queued callbacks to the executor: now, or at the end of the socket read that delivered them. */
+    @Override
+    public void submitDeferred() {
+        try {
+            delegate.execute(this);
+        } catch (RejectedExecutionException e) {
+            // The application shut its executor down with calls still closing: run the
+            // callbacks here rather than lose them, since every call must hear onClose.
+            release();
         }
     }
 

@@ -259,6 +259,11 @@ final class ChannelCall<ReqT, RespT> extends ClientCall<ReqT, RespT> implements 
     }
 
     void streamReady() {
+        if (method.getType().clientSendsOneMessage()) {
+            // As grpc-java's calls: a call that sends one message has no use for flow control on
+            // it, and its onReady would cost a hop to the call's executor per call.
+            return;
+        }
         requireNonNull(dispatcher, "dispatcher").ready();
     }
 

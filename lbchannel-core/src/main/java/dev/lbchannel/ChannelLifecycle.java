@@ -70,6 +70,8 @@ final class ChannelLifecycle {
     /** The resolver and balancer while they run: ACTIVE, or shutting down with calls still parked. */
     private @Nullable NameResolution resolution;
     private Serializer.@Nullable ScheduledHandle idleTimer;
+    /** When the channel last stopped being in use (nanoTime); the idle timer measures from it. */
+    private long notInUseSinceNanos;
     private @Nullable Status panic;
 
     ChannelLifecycle(LbChannel channel, ChannelSettings settings, ServiceConfigSelector configs) {
@@ -223,14 +225,34 @@ final class ChannelLifecycle {
         channel.pickerHolder().update(idlePicker);
     }
 
-    /** Nothing of the channel is in use any more: it goes idle after the idle timeout. */
+    /**
+     * Nothing of the channel is in use any more: it goes idle after the idle timeout. A timer still
+     * pending from an earlier quiet spell is kept, and on firing looks again; so a channel whose
+     * calls come one after another schedules a timer once per timeout, not once per call (each
+     * schedule and cancel from off its event loop would wake that loop).
+     */
     void scheduleIdleTimer() {
         if (phase != Phase.ACTIVE || settings.idleTimeoutNanos() == Long.MAX_VALUE) {
             return;
         }
-        cancelIdleTimer();
-        idleTimer = serializer.schedule(this::enterIdle, settings.idleTimeoutNanos(), TimeUnit.NANOSECONDS,
-                channel.scheduler());
+        notInUseSinceNanos = System.nanoTime();
+        if (idleTimer == null) {
+            idleTimer = serializer.schedule(this::onIdleTimer, settings.idleTimeoutNanos(), TimeUnit.NANOSECONDS,
+                    channel.scheduler());
+        }
+    }
+
+    private void onIdleTimer() {
+        idleTimer = null;
+        if (phase != Phase.ACTIVE || channel.isInUse()) {
+            return; // in use: the next quiet spell schedules a timer again
+        }
+        long left = notInUseSinceNanos + settings.idleTimeoutNanos() - System.nanoTime();
+        if (left > 0) {
+            idleTimer = serializer.schedule(this::onIdleTimer, left, TimeUnit.NANOSECONDS, channel.scheduler());
+            return;
+        }
+        enterIdle();
     }
 
     void cancelIdleTimer() {

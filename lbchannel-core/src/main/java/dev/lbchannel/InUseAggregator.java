@@ -5,17 +5,16 @@ import java.util.Set;
 
 /**
  * Knows whether anything of the channel is in use (a connection with open streams, or RPCs
- * waiting for a pick) and says when that turns on or off; the idle timer listens. Runs on the
+ * waiting for a pick) and says when that turns off; the idle timer listens, and asks
+ * {@link #isInUse()} when it fires (so use starting again needs no callback). Runs on the
  * serializer.
  */
 final class InUseAggregator {
 
     private final Set<Object> inUse = new HashSet<>();
-    private final Runnable onInUse;
     private final Runnable onNotInUse;
 
-    InUseAggregator(Runnable onInUse, Runnable onNotInUse) {
-        this.onInUse = onInUse;
+    InUseAggregator(Runnable onNotInUse) {
         this.onNotInUse = onNotInUse;
     }
 
@@ -26,10 +25,7 @@ final class InUseAggregator {
         } else {
             inUse.remove(user);
         }
-        boolean nowInUse = !inUse.isEmpty();
-        if (nowInUse && !wasInUse) {
-            onInUse.run();
-        } else if (!nowInUse && wasInUse) {
+        if (wasInUse && inUse.isEmpty()) {
             onNotInUse.run();
         }
     }

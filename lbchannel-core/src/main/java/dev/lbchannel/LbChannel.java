@@ -75,7 +75,7 @@ public final class LbChannel extends ManagedChannel {
         this.lbPolicy = configs.policyName(configs.current());
         this.lifecycle = new ChannelLifecycle(this, settings, configs);
         this.updates = new ChannelUpdates(this, settings, configs, lifecycle);
-        this.inUse = new InUseAggregator(lifecycle::cancelIdleTimer, lifecycle::scheduleIdleTimer);
+        this.inUse = new InUseAggregator(lifecycle::scheduleIdleTimer);
         this.pickerHolder = new PickerHolder(lifecycle.idlePicker(),
                 () -> serializer.execute(lifecycle::onPendingChanged), lifecycle::panic);
         this.subchannels = new ChannelSubchannels(settings.authority(), new SubchannelContext(serializer, scheduler,

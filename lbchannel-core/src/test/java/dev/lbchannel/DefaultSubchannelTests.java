@@ -47,7 +47,7 @@ class DefaultSubchannelTests {
     private final FakeTransports transports = new FakeTransports();
     private final List<ConnectivityState> states = new ArrayList<>();
     private final List<DefaultSubchannel> terminated = new ArrayList<>();
-    private final InUseAggregator inUse = new InUseAggregator(() -> { }, () -> { });
+    private final InUseAggregator inUse = new InUseAggregator(() -> { });
     private final ConnectionCounter channelConnections = new ConnectionCounter();
     private final DefaultSubchannel subchannel = new DefaultSubchannel(
             new Endpoint(List.of(A, B), Attributes.EMPTY), "authority",

@@ -49,6 +49,43 @@ public final class ProcStat {
         return parse(f[11]) + parse(f[12]);
     }
 
+    /**
+     * Times the threads of {@code pid} now alive gave up the CPU of their own accord (parked,
+     * waited on a lock or a socket): {@code voluntary_ctxt_switches} summed over
+     * {@code /proc/<pid>/task/*}/status, or -1 if it cannot be read. Every hand-off of work to a
+     * sleeping thread ends in one, so per call it counts the wake-ups a client costs, a figure
+     * other processes on the machine hardly move.
+     */
+    public static long voluntarySwitches(long pid) {
+        Path tasks = Path.of("/proc", Long.toString(pid), "task");
+        if (!Files.isDirectory(tasks)) {
+            return -1;
+        }
+        long sum = 0;
+        try (var threads = Files.list(tasks)) {
+            for (Path task : (Iterable<Path>) threads::iterator) {
+                sum += voluntarySwitchesOf(task.resolve("status"));
+            }
+        } catch (IOException e) {
+            return -1;
+        }
+        return sum;
+    }
+
+    /** One thread's count; 0 for a thread that ended while the directory was read. */
+    private static long voluntarySwitchesOf(Path status) {
+        try {
+            for (String line : Files.readAllLines(status)) {
+                if (line.startsWith("voluntary_ctxt_switches:")) {
+                    return parse(line.substring(line.indexOf(':') + 1).trim());
+                }
+            }
+        } catch (IOException e) {
+            // The thread ended between the listing and the read.
+        }
+        return 0;
+    }
+
     private static String firstLine(Path path) {
         try {
             List<String> lines = Files.readAllLines(path);

@@ -123,21 +123,37 @@ final class GrpcClientHandler extends Http2ConnectionHandler {
         if (keepAlive != null) {
             keepAlive.onRead();
         }
-        reading = true;
+        if (!reading) {
+            reading = true;
+            InboundBatch.begin();
+        }
         super.channelRead(ctx, msg);
     }
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
         reading = false; // before the flush below, so that writes made during it schedule their own
-        super.channelReadComplete(ctx);
-        updateWindows();
+        try {
+            InboundBatch.end();
+        } finally {
+            super.channelReadComplete(ctx);
+            updateWindows();
+        }
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        connectionClosed(transport.closeStatus());
-        super.channelInactive(ctx);
+        try {
+            connectionClosed(transport.closeStatus());
+            super.channelInactive(ctx);
+        } finally {
+            if (reading) {
+                // Netty ends every read with channelReadComplete; should one ever not, the
+                // callbacks its batch deferred still go out with the connection's end.
+                reading = false;
+                InboundBatch.end();
+            }
+        }
     }
 
     @Override

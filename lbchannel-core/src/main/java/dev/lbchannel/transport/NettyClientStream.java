@@ -76,6 +76,8 @@ final class NettyClientStream implements ClientStream, GenericFutureListener<Cha
     private volatile @Nullable ByteBuf heldMessage;
     private volatile boolean allocated;
     private volatile boolean closedForApp;
+    /** Set by {@link #halfClose()} before it queues its command: requests after it need a flush of their own. */
+    private volatile boolean halfClosedForApp;
 
     // Event-loop confined.
     private @Nullable ChannelPromise headersPromise;
@@ -137,6 +139,13 @@ final class NettyClientStream implements ClientStream, GenericFutureListener<Cha
             if (writeQueue.isIdleInLoop()) {
                 onRequest(); // from a callback on the loop: deliver at once, no hop through the queue
                 writeQueue.flushAfterInline();
+            } else if (oneRequestMessage && !halfClosedForApp) {
+                // A stub's request before its message: the half-close's flush carries it with the
+                // stream's start and the message, so the call wakes the event loop once, not twice.
+                writeQueue.enqueue(this::onRequest);
+                if (halfClosedForApp) {
+                    writeQueue.scheduleFlush(); // a half-close on another thread may have flushed before it was queued
+                }
             } else {
                 writeQueue.enqueueAndFlush(this::onRequest);
             }
@@ -182,6 +191,7 @@ final class NettyClientStream implements ClientStream, GenericFutureListener<Cha
 
     @Override
     public void halfClose() {
+        halfClosedForApp = true;
         if (closedForApp) {
             discardHeldMessage();
             return;

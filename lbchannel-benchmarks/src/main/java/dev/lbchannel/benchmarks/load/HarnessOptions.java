@@ -26,8 +26,8 @@ final class HarnessOptions {
     double disturbedAboveCores = 0.10;
     int serverCpu = 1;
     List<String> serverJvmArgs = List.of("-Xms1g", "-Xmx1g");
-    List<ClientKind> clients = List.of(ClientKind.LBCHANNEL, ClientKind.LBCHANNEL_RETRY, ClientKind.GRPC_SHIPPED,
-            ClientKind.GRPC_DIRECT, ClientKind.GRPC_DIRECT_RETRY);
+    List<ClientKind> clients = List.of(ClientKind.LBCHANNEL, ClientKind.LBCHANNEL_DEFAULT, ClientKind.LBCHANNEL_RETRY,
+            ClientKind.GRPC_SHIPPED, ClientKind.GRPC_DIRECT, ClientKind.GRPC_DIRECT_RETRY);
     List<Workload> workloads = ALL_WORKLOADS;
     Path out = Path.of("BENCHMARKS.md");
     boolean writeReport = true;

@@ -85,6 +85,19 @@ final class MarkdownReport {
         md.append("| target | workload | measured | goal | |\n|---|---|---:|---:|---|\n");
         target(md, "client CPU per unary call, lbchannel-outlier / lbchannel-rr", Workload.unary(64, 16),
                 Metric.CLIENT_CPU, 1.15, true, ClientKind.LBCHANNEL_OUTLIER, ClientKind.LBCHANNEL_ROUND_ROBIN);
+        md.append("\n### Issue 18's targets (lbchannel / grpc-java, same run)\n\n");
+        md.append("| target | workload | measured | goal | |\n|---|---|---:|---:|---|\n");
+        target(md, "client CPU per unary call", Workload.unary(64, 16), Metric.CLIENT_CPU, 0.5, true);
+        target(md, "client bytes allocated per unary call", Workload.unary(64, 16), Metric.CLIENT_ALLOC, 0.35, true);
+        target(md, "client CPU per unary call, default executors (lbchannel-default / grpc-java as shipped)",
+                Workload.unary(64, 16), Metric.CLIENT_CPU, 0.5, true, ClientKind.LBCHANNEL_DEFAULT,
+                ClientKind.GRPC_SHIPPED);
+        target(md, "client CPU per streamed message", Workload.serverStreaming(16, 16, 100), Metric.CLIENT_CPU, 0.6,
+                true);
+        target(md, "streaming throughput", Workload.serverStreaming(16, 16, 100), Metric.THROUGHPUT, 1.1, false);
+        target(md, "streaming p99 latency", Workload.serverStreaming(16, 16, 100), Metric.P99, 1.0, true);
+        target(md, "unary throughput at concurrency 64", Workload.unary(64, 16), Metric.THROUGHPUT, 1.3, false);
+        target(md, "p99 latency at concurrency 16", Workload.unary(16, 16), Metric.P99, 0.8, true);
         md.append("\nThe picker and resolver-update targets are JMH's: see the JMH section.\n");
         return md.toString();
     }
@@ -150,7 +163,7 @@ final class MarkdownReport {
         return switch (m) {
             case THROUGHPUT, CLIENT_ALLOC -> fmt("%,.0f", v);
             case P50, P99, P999 -> fmt("%.1f", v);
-            case CLIENT_CPU, SERVER_CPU -> fmt("%.2f", v);
+            case CLIENT_CPU, SERVER_CPU, CLIENT_WAKEUPS -> fmt("%.2f", v);
         };
     }
 
@@ -160,7 +173,9 @@ final class MarkdownReport {
                 ratios of adjacent runs. Latency is per call (start to close, as the application sees it);
                 the other columns are per operation (a unary call, or one streamed message). Client CPU is
                 the client JVM's process CPU time (JIT and GC included) over the measured window; client
-                bytes are the sum of HotSpot's per-thread allocation counters; server CPU is the server
+                bytes are the sum of HotSpot's per-thread allocation counters; client wake-ups are the
+                voluntary context switches of the client's threads (`/proc/<pid>/task/*/status`), one per
+                hand-off of work to a sleeping thread, a figure other processes hardly move; server CPU is the server
                 process's utime + stime from `/proc`. "Others' CPU" is the machine's busy time minus both
                 JVMs' during the window: a run where it exceeds the threshold is marked disturbed and
                 measured again; if it stays disturbed it is kept and counted in bold.

@@ -14,20 +14,23 @@ import org.jspecify.annotations.Nullable;
  */
 record RunResult(ClientKind client, Workload workload, int round, double opsPerSecond,
         double p50Micros, double p99Micros, double p999Micros, double clientCpuMicrosPerOp,
-        double clientBytesPerOp, double serverCpuMicrosPerOp, double othersCores, boolean disturbed,
+        double clientBytesPerOp, double clientWakeupsPerOp, double serverCpuMicrosPerOp, double othersCores,
+        boolean disturbed,
         int attempts, @Nullable String error) {
 
     RunResult withAttempts(int count) {
         return new RunResult(client, workload, round, opsPerSecond, p50Micros, p99Micros, p999Micros,
-                clientCpuMicrosPerOp, clientBytesPerOp, serverCpuMicrosPerOp, othersCores, disturbed, count, error);
+                clientCpuMicrosPerOp, clientBytesPerOp, clientWakeupsPerOp, serverCpuMicrosPerOp, othersCores,
+                disturbed, count, error);
     }
 
     /** One line for the console while the harness runs. */
     String line() {
         return String.format("%-17s %-26s r%d %9.0f %s/s  p50 %7.1f  p99 %7.1f  p99.9 %7.1f us  cpu %6.2f us/%s"
-                        + "  alloc %7.0f B/%s  server %6.2f us/%s  others %.2f cores%s%s",
+                        + "  alloc %7.0f B/%s  wake-ups %5.2f/%s  server %6.2f us/%s  others %.2f cores%s%s",
                 client.id(), workload.spec(), round, opsPerSecond, workload.unit(), p50Micros, p99Micros,
                 p999Micros, clientCpuMicrosPerOp, workload.unit(), clientBytesPerOp, workload.unit(),
+                clientWakeupsPerOp, workload.unit(),
                 serverCpuMicrosPerOp, workload.unit(), othersCores, disturbed ? " DISTURBED" : "",
                 error == null ? "" : " ERROR " + error);
     }

@@ -22,6 +22,7 @@ final class WorkloadSummary {
         P999("p99.9 µs", RunResult::p999Micros),
         CLIENT_CPU("client CPU µs/op", RunResult::clientCpuMicrosPerOp),
         CLIENT_ALLOC("client B/op", RunResult::clientBytesPerOp),
+        CLIENT_WAKEUPS("client wake-ups/op", RunResult::clientWakeupsPerOp),
         SERVER_CPU("server CPU µs/op", RunResult::serverCpuMicrosPerOp);
 
         final String header;
