@@ -20,6 +20,8 @@ final class CountingFrameListener implements Http2FrameListener {
     long pings;
     long windowUpdates;
     long settings;
+    long dataFrames;
+    long headersFrames;
 
     void reset() {
         frames = 0;
@@ -28,6 +30,8 @@ final class CountingFrameListener implements Http2FrameListener {
         pings = 0;
         windowUpdates = 0;
         settings = 0;
+        dataFrames = 0;
+        headersFrames = 0;
     }
 
     /** One number that changes with every count, for JMH to consume. */
@@ -36,13 +40,15 @@ final class CountingFrameListener implements Http2FrameListener {
     }
 
     String summary() {
-        return frames + " frames (" + settings + " SETTINGS, " + windowUpdates + " WINDOW_UPDATE, " + pings
-                + " PING), " + dataBytes + " DATA bytes, " + headerFields + " header fields";
+        return frames + " frames (" + headersFrames + " HEADERS, " + dataFrames + " DATA, " + settings
+                + " SETTINGS, " + windowUpdates + " WINDOW_UPDATE, " + pings + " PING), " + dataBytes
+                + " DATA bytes, " + headerFields + " header fields";
     }
 
     @Override
     public int onDataRead(ChannelHandlerContext ctx, int streamId, ByteBuf data, int padding, boolean endOfStream) {
         frames++;
+        dataFrames++;
         int bytes = data.readableBytes();
         dataBytes += bytes;
         return bytes + padding;
@@ -52,6 +58,7 @@ final class CountingFrameListener implements Http2FrameListener {
     public void onHeadersRead(ChannelHandlerContext ctx, int streamId, Http2Headers headers, int padding,
             boolean endOfStream) {
         frames++;
+        headersFrames++;
         headerFields += headers.size();
     }
 

@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A loopback TCP proxy for one connection that passes bytes both ways unchanged and keeps what
- * the server sent, one piece per socket read, so that a capture starts at the server's first
+ * each side sent, one piece per socket read, so that a capture starts at the server's first
  * byte (its SETTINGS) and keeps the HPACK dynamic table consistent.
  */
 final class RecordingProxy implements AutoCloseable {
@@ -27,6 +27,7 @@ final class RecordingProxy implements AutoCloseable {
     private final ServerSocket listener;
     private final int serverPort;
     private final List<byte[]> fromServer = new ArrayList<>();
+    private final List<byte[]> fromClient = new ArrayList<>();
     private final CompletableFuture<Void> serverClosed = new CompletableFuture<>();
     private final List<Socket> sockets = new ArrayList<>();
 
@@ -53,7 +54,7 @@ final class RecordingProxy implements AutoCloseable {
                 sockets.add(client);
                 sockets.add(server);
             }
-            pump("recording-proxy-up", client.getInputStream(), server.getOutputStream(), null);
+            pump("recording-proxy-up", client.getInputStream(), server.getOutputStream(), fromClient);
             pump("recording-proxy-down", server.getInputStream(), client.getOutputStream(), fromServer);
         } catch (IOException e) {
             serverClosed.completeExceptionally(e);
@@ -66,10 +67,8 @@ final class RecordingProxy implements AutoCloseable {
             try {
                 int n;
                 while ((n = in.read(buffer)) != -1) {
-                    if (record != null) {
-                        synchronized (record) {
-                            record.add(Arrays.copyOf(buffer, n));
-                        }
+                    synchronized (record) {
+                        record.add(Arrays.copyOf(buffer, n));
                     }
                     out.write(buffer, 0, n);
                     out.flush();
@@ -77,7 +76,7 @@ final class RecordingProxy implements AutoCloseable {
             } catch (IOException e) {
                 // The other side closed: the capture ends here.
             } finally {
-                if (record != null) {
+                if (record == fromServer) {
                     serverClosed.complete(null);
                 }
                 closeSockets();
@@ -85,6 +84,14 @@ final class RecordingProxy implements AutoCloseable {
         }, name);
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /** What the client sent (its preface first), once the connection has closed (bounded wait). */
+    List<byte[]> clientBytes() throws Exception {
+        serverClosed.get(10, TimeUnit.SECONDS);
+        synchronized (fromClient) {
+            return List.copyOf(fromClient);
+        }
     }
 
     /** What the server sent, once the connection has closed (bounded wait). */
