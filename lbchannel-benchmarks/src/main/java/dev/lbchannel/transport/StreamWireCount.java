@@ -18,6 +18,7 @@ import io.netty.handler.codec.http2.DefaultHttp2FrameReader;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersDecoder;
 
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -37,7 +38,7 @@ public final class StreamWireCount {
 
     private static final int CONCURRENCY = 16;
     private static final int MESSAGES = 100;
-    private static final byte[] PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
     private StreamWireCount() {
     }
@@ -81,38 +82,51 @@ public final class StreamWireCount {
         for (int i = 0; i < MESSAGES; i++) {
             request.addResponseParameters(ResponseParameters.newBuilder().setSize(16));
         }
-        TestServiceGrpc.TestServiceStub stub = TestServiceGrpc.newStub(channel);
-        AtomicInteger started = new AtomicInteger();
-        AtomicInteger finished = new AtomicInteger();
-        CompletableFuture<Void> done = new CompletableFuture<>();
+        Chains chains = new Chains(TestServiceGrpc.newStub(channel), request.build(), calls);
         for (int i = 0; i < CONCURRENCY; i++) {
-            new Object() {
-                void next() {
-                    if (started.incrementAndGet() > calls) {
-                        return;
-                    }
-                    stub.streamingOutputCall(request.build(), new StreamObserver<StreamingOutputCallResponse>() {
-                        @Override
-                        public void onNext(StreamingOutputCallResponse value) {
-                        }
-
-                        @Override
-                        public void onError(Throwable t) {
-                            done.completeExceptionally(t);
-                        }
-
-                        @Override
-                        public void onCompleted() {
-                            if (finished.incrementAndGet() == calls) {
-                                done.complete(null);
-                            }
-                            next();
-                        }
-                    });
-                }
-            }.next();
+            chains.next();
         }
-        done.get(120, TimeUnit.SECONDS);
+        chains.done.get(120, TimeUnit.SECONDS);
+    }
+
+    /** Chains of calls, as the harness runs them: each finished call starts the next until all are started. */
+    private static final class Chains {
+        private final TestServiceGrpc.TestServiceStub stub;
+        private final StreamingOutputCallRequest request;
+        private final int calls;
+        private final AtomicInteger started = new AtomicInteger();
+        private final AtomicInteger finished = new AtomicInteger();
+        private final CompletableFuture<Void> done = new CompletableFuture<>();
+
+        Chains(TestServiceGrpc.TestServiceStub stub, StreamingOutputCallRequest request, int calls) {
+            this.stub = stub;
+            this.request = request;
+            this.calls = calls;
+        }
+
+        void next() {
+            if (started.incrementAndGet() > calls) {
+                return;
+            }
+            stub.streamingOutputCall(request, new StreamObserver<StreamingOutputCallResponse>() {
+                @Override
+                public void onNext(StreamingOutputCallResponse value) {
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                    done.completeExceptionally(t);
+                }
+
+                @Override
+                public void onCompleted() {
+                    if (finished.incrementAndGet() == calls) {
+                        done.complete(null);
+                    }
+                    next();
+                }
+            });
+        }
     }
 
     private static void report(String direction, List<byte[]> chunks, boolean client, long messages)
