@@ -23,10 +23,14 @@ final class ClassHistogram {
         this.rows = rows;
     }
 
-    static ClassHistogram take() throws Exception {
-        String text = (String) ManagementFactory.getPlatformMBeanServer().invoke(
+    /** The histogram as {@code jcmd} prints it: kept as text in a file, the "before" costs the heap nothing. */
+    static String text() throws Exception {
+        return (String) ManagementFactory.getPlatformMBeanServer().invoke(
                 new ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
                 new Object[] {null}, new String[] {String[].class.getName()});
+    }
+
+    static ClassHistogram parse(String text) {
         Map<String, Row> rows = new HashMap<>();
         for (String line : text.split("\n")) {
             // " 1:   12345   678900  java.lang.String (java.base@17)"

@@ -5,6 +5,8 @@ import io.grpc.testing.integration.Messages.SimpleRequest;
 import io.grpc.testing.integration.TestServiceGrpc;
 
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -44,7 +46,9 @@ public final class FootprintProbe {
         channels.add(first);
         long before = usedHeapAfterGc();
         int threadsBefore = ManagementFactory.getThreadMXBean().getThreadCount();
-        ClassHistogram histogramBefore = histogram ? ClassHistogram.take() : null;
+        // The histogram before goes to a file, so that it is not part of the heap measured after.
+        Path histogramBefore = histogram ? Files.writeString(Files.createTempFile("footprint-histogram", ".txt"),
+                ClassHistogram.text()) : null;
         for (int i = 0; i < n; i++) {
             ManagedChannel channel = client.open(target);
             if (connected) {
@@ -55,9 +59,12 @@ public final class FootprintProbe {
         long after = usedHeapAfterGc();
         int threadsAfter = ManagementFactory.getThreadMXBean().getThreadCount();
         if (histogramBefore != null) {
-            for (String line : ClassHistogram.take().growthSince(histogramBefore, 25, n)) {
+            ClassHistogram now = ClassHistogram.parse(ClassHistogram.text());
+            for (String line : now.growthSince(ClassHistogram.parse(Files.readString(histogramBefore)), 60, n)) {
                 System.out.println(line);
             }
+            Files.delete(histogramBefore);
+            Thread.getAllStackTraces().keySet().forEach(t -> System.out.println("THREAD " + t.getName()));
         }
         System.out.println(ChildJvm.RESULT_PREFIX + (after - before) / n + " " + threadsAtStart + " " + threadsBefore
                 + " " + threadsAfter + " " + channels.size());
