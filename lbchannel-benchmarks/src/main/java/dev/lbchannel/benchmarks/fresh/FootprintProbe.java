@@ -44,7 +44,7 @@ public final class FootprintProbe {
         TestServiceGrpc.newBlockingStub(first).unaryCall(REQUEST);
         List<ManagedChannel> channels = new ArrayList<>(n + 1);
         channels.add(first);
-        long before = usedHeapAfterGc();
+        long before = settledHeap();
         int threadsBefore = ManagementFactory.getThreadMXBean().getThreadCount();
         // The histogram before goes to a file, so that it is not part of the heap measured after.
         Path histogramBefore = histogram ? Files.writeString(Files.createTempFile("footprint-histogram", ".txt"),
@@ -56,7 +56,7 @@ public final class FootprintProbe {
             }
             channels.add(channel);
         }
-        long after = usedHeapAfterGc();
+        long after = settledHeap();
         int threadsAfter = ManagementFactory.getThreadMXBean().getThreadCount();
         if (histogramBefore != null) {
             ClassHistogram now = ClassHistogram.parse(ClassHistogram.text());
@@ -70,6 +70,25 @@ public final class FootprintProbe {
                 + " " + threadsAfter + " " + channels.size());
         System.out.flush();
         Runtime.getRuntime().halt(0);
+    }
+
+    /**
+     * Used heap after full collections, once two readings 200 ms apart agree: what the first call
+     * left behind for a moment (a stream finishing on the event loop, a pool thread's last task)
+     * must be gone before the baseline, or a single channel's share comes out negative. Bounded
+     * at about 4 s.
+     */
+    static long settledHeap() throws InterruptedException {
+        long last = usedHeapAfterGc();
+        for (int i = 0; i < 20; i++) {
+            Thread.sleep(200);
+            long now = usedHeapAfterGc();
+            if (Math.abs(now - last) < 512) {
+                return Math.min(now, last);
+            }
+            last = now;
+        }
+        return last;
     }
 
     /** Used heap after full collections, repeated until it stops shrinking (finalizers and reference queues settle). */
