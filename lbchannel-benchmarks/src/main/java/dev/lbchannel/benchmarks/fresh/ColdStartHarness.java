@@ -7,6 +7,7 @@ import dev.lbchannel.benchmarks.load.ServerProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
@@ -53,42 +54,18 @@ public final class ColdStartHarness {
                         + "'; known: --runs N, --out FILE, --no-report, --classes, --jvm-args 'ARGS'");
             }
         }
-        Map<FreshClient, Figures> figures = new EnumMap<>(FreshClient.class);
+        String loadBefore = MachineInfo.loadAverage();
+        Map<FreshClient, Figures> figures;
         Map<FreshClient, ClassLoadCounts> loaded = new EnumMap<>(FreshClient.class);
         try (ServerProcess server = ServerProcess.start(-1, List.of("-Xms256m", "-Xmx256m"))) {
-            for (FreshClient client : FreshClient.values()) {
-                probe(client, server.port(), jvmArgs);
-                figures.put(client, new Figures());
-            }
-            for (int run = 0; run < runs; run++) {
-                // Alternating who goes first keeps drift in the machine's load from favouring one client.
-                List<FreshClient> order = run % 2 == 0 ? List.of(FreshClient.values())
-                        : List.of(FreshClient.GRPC_JAVA, FreshClient.LBCHANNEL);
-                for (FreshClient client : order) {
-                    ChildJvm.Answer a = probe(client, server.port(), jvmArgs);
-                    Figures f = figures.get(client);
-                    f.wallMillis.add(a.wallNanos() / 1e6);
-                    f.jvmMillis.add(Double.parseDouble(a.words()[0]));
-                    f.mainMillis.add(Double.parseDouble(a.words()[0]) - Double.parseDouble(a.words()[1]));
-                    f.classes.add(Double.parseDouble(a.words()[2]));
-                    f.cpuMillis.add(Double.parseDouble(a.words()[3]));
-                    System.out.printf(Locale.ROOT, "run %d %-9s wall %.0f ms, JVM start to call %s ms, main to call %.0f ms, "
-                                    + "%s classes, CPU %s ms%n", run + 1, client.id(), a.wallNanos() / 1e6, a.words()[0],
-                            Double.parseDouble(a.words()[0]) - Double.parseDouble(a.words()[1]), a.words()[2], a.words()[3]);
-                }
-            }
+            figures = measure(server.port(), runs, jvmArgs);
             if (classes) {
                 for (FreshClient client : FreshClient.values()) {
-                    Path log = Files.createTempFile("coldstart-" + client.id(), ".log");
-                    List<String> logging = new java.util.ArrayList<>(jvmArgs);
-                    logging.add(ClassLoadCounts.logFlag(log));
-                    probe(client, server.port(), logging);
-                    loaded.put(client, ClassLoadCounts.read(log));
-                    Files.deleteIfExists(log);
+                    loaded.put(client, logClasses(client, server.port(), jvmArgs));
                 }
             }
         }
-        String markdown = markdown(runs, jvmArgs, figures, loaded);
+        String markdown = markdown(runs, jvmArgs, figures, loaded, loadBefore + " → " + MachineInfo.loadAverage());
         System.out.println(markdown);
         if (report) {
             ReportSections.replace(out, SECTION, markdown);
@@ -96,17 +73,63 @@ public final class ColdStartHarness {
         }
     }
 
+    /** One unmeasured run per client (the server's own first call is nobody's cost), then {@code runs} rounds. */
+    private static Map<FreshClient, Figures> measure(int port, int runs, List<String> jvmArgs) throws Exception {
+        Map<FreshClient, Figures> figures = new EnumMap<>(FreshClient.class);
+        for (FreshClient client : FreshClient.values()) {
+            probe(client, port, jvmArgs);
+            figures.put(client, new Figures());
+        }
+        for (int run = 0; run < runs; run++) {
+            // Alternating who goes first keeps drift in the machine's load from favouring one client.
+            List<FreshClient> order = run % 2 == 0 ? List.of(FreshClient.LBCHANNEL, FreshClient.GRPC_JAVA)
+                    : List.of(FreshClient.GRPC_JAVA, FreshClient.LBCHANNEL);
+            for (FreshClient client : order) {
+                ChildJvm.Answer a = probe(client, port, jvmArgs);
+                double jvmToCall = Double.parseDouble(a.words()[0]);
+                double mainToCall = jvmToCall - Double.parseDouble(a.words()[1]);
+                Figures f = figures.get(client);
+                f.wallMillis.add(a.wallNanos() / 1e6);
+                f.jvmMillis.add(jvmToCall);
+                f.mainMillis.add(mainToCall);
+                f.classes.add(Double.parseDouble(a.words()[2]));
+                f.cpuMillis.add(Double.parseDouble(a.words()[3]));
+                System.out.printf(Locale.ROOT, "run %d %-9s wall %.0f ms, JVM start to call %.0f ms, main to call %.0f ms, "
+                        + "%s classes, CPU %s ms%n", run + 1, client.id(), a.wallNanos() / 1e6, jvmToCall, mainToCall,
+                        a.words()[2], a.words()[3]);
+            }
+        }
+        return figures;
+    }
+
+    /** One more run with {@code -Xlog:class+load}, counted by package group. */
+    private static ClassLoadCounts logClasses(FreshClient client, int port, List<String> jvmArgs) throws Exception {
+        Path log = Files.createTempFile("coldstart-" + client.id(), ".log");
+        try {
+            List<String> logging = new ArrayList<>(jvmArgs);
+            logging.add(ClassLoadCounts.logFlag(log));
+            probe(client, port, logging);
+            return ClassLoadCounts.read(log);
+        } finally {
+            Files.deleteIfExists(log);
+        }
+    }
+
     private static ChildJvm.Answer probe(FreshClient client, int port, List<String> jvmArgs) throws Exception {
         return ChildJvm.run(jvmArgs, ColdStartProbe.class, List.of(client.id(), Integer.toString(port)));
     }
 
-    private static String markdown(int runs, List<String> jvmArgs, Map<FreshClient, Figures> figures, Map<FreshClient, ClassLoadCounts> loaded) {
-        StringBuilder md = new StringBuilder();
+    private static String markdown(int runs, List<String> jvmArgs, Map<FreshClient, Figures> figures,
+            Map<FreshClient, ClassLoadCounts> loaded, String load) {
+        StringBuilder md = new StringBuilder("## Cold start: JVM start to the first completed call (`run-coldstart.sh`)\n\n");
         md.append("Measured ").append(LocalDate.now()).append(" on ").append(MachineInfo.cpu()).append(", Linux ")
                 .append(MachineInfo.kernel()).append(", ").append(MachineInfo.jvm().replaceFirst(", max heap.*", ""))
                 .append(jvmArgs.isEmpty() ? " (the probes' JVMs run with default flags). "
                         : " (the probes' JVMs run with `" + String.join(" ", jvmArgs) + "`). ").append(runs)
-                .append(" fresh JVMs per client, alternating which starts first; both use the same class path.\n\n");
+                .append(" fresh JVMs per client, alternating which starts first; both use the same class path. "
+                        + "Machine load (1-minute average, start → end of the run): ").append(load)
+                .append(". Wall: the harness's `ProcessBuilder.start()` to the probe's answer; JVM start: the JVM's own "
+                        + "start time to the call's end; CPU time: all the probe's threads until just after the call.\n\n");
         md.append("| client | wall median (ms) | wall p90 (ms) | JVM start → call, median (ms) | p90 (ms) | main() → call, median (ms) "
                 + "| CPU time, median (ms) | classes loaded |\n");
         md.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");

@@ -7,6 +7,7 @@ import dev.lbchannel.benchmarks.load.ServerProcess;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -44,7 +45,7 @@ public final class FootprintHarness {
         boolean histogram = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
-                case "--counts" -> counts = java.util.Arrays.stream(args[++i].split(",")).map(Integer::valueOf).toList();
+                case "--counts" -> counts = Arrays.stream(args[++i].split(",")).map(Integer::valueOf).toList();
                 case "--runs" -> runs = Integer.parseInt(args[++i]);
                 case "--out" -> out = Path.of(args[++i]);
                 case "--no-report" -> report = false;
@@ -53,27 +54,11 @@ public final class FootprintHarness {
                         + "'; known: --counts 1,100,1000, --runs N, --out FILE, --no-report, --histogram");
             }
         }
-        Map<String, Cell> cells = new LinkedHashMap<>();
+        String loadBefore = MachineInfo.loadAverage();
+        Map<String, Cell> cells;
         try (ServerProcess server = ServerProcess.start(-1, List.of("-Xms512m", "-Xmx512m"))) {
             String port = Integer.toString(server.port());
-            for (int count : counts) {
-                for (String mode : MODES) {
-                    for (int run = 0; run < runs; run++) {
-                        List<FreshClient> order = run % 2 == 0 ? List.of(FreshClient.LBCHANNEL, FreshClient.GRPC_JAVA)
-                                : List.of(FreshClient.GRPC_JAVA, FreshClient.LBCHANNEL);
-                        for (FreshClient client : order) {
-                            ChildJvm.Answer a = ChildJvm.run(PROBE_JVM, FootprintProbe.class,
-                                    List.of(client.id(), port, Integer.toString(count), mode));
-                            Cell cell = cells.computeIfAbsent(key(client, mode, count), k -> new Cell());
-                            cell.bytesPerChannel.add(Double.parseDouble(a.words()[0]));
-                            cell.threadsOfFirst.add(Double.parseDouble(a.words()[2]) - Double.parseDouble(a.words()[1]));
-                            cell.threadsAdded.add(Double.parseDouble(a.words()[3]) - Double.parseDouble(a.words()[2]));
-                            System.out.printf(Locale.ROOT, "%-9s %-9s N=%-5d %s B/channel, threads %s -> %s -> %s%n",
-                                    client.id(), mode, count, a.words()[0], a.words()[1], a.words()[2], a.words()[3]);
-                        }
-                    }
-                }
-            }
+            cells = measure(port, counts, runs);
             if (histogram) {
                 int largest = counts.get(counts.size() - 1);
                 for (FreshClient client : FreshClient.values()) {
@@ -83,7 +68,7 @@ public final class FootprintHarness {
                 }
             }
         }
-        String markdown = markdown(counts, runs, cells);
+        String markdown = markdown(counts, runs, cells, loadBefore + " → " + MachineInfo.loadAverage());
         System.out.println(markdown);
         if (report) {
             ReportSections.replace(out, SECTION, markdown);
@@ -91,19 +76,44 @@ public final class FootprintHarness {
         }
     }
 
+    /** Every count and mode, {@code runs} times per client, alternating which goes first. */
+    private static Map<String, Cell> measure(String port, List<Integer> counts, int runs) throws Exception {
+        Map<String, Cell> cells = new LinkedHashMap<>();
+        for (int count : counts) {
+            for (String mode : MODES) {
+                for (int run = 0; run < runs; run++) {
+                    List<FreshClient> order = run % 2 == 0 ? List.of(FreshClient.LBCHANNEL, FreshClient.GRPC_JAVA)
+                            : List.of(FreshClient.GRPC_JAVA, FreshClient.LBCHANNEL);
+                    for (FreshClient client : order) {
+                        ChildJvm.Answer a = ChildJvm.run(PROBE_JVM, FootprintProbe.class,
+                                List.of(client.id(), port, Integer.toString(count), mode));
+                        Cell cell = cells.computeIfAbsent(key(client, mode, count), k -> new Cell());
+                        cell.bytesPerChannel.add(Double.parseDouble(a.words()[0]));
+                        cell.threadsOfFirst.add(Double.parseDouble(a.words()[2]) - Double.parseDouble(a.words()[1]));
+                        cell.threadsAdded.add(Double.parseDouble(a.words()[3]) - Double.parseDouble(a.words()[2]));
+                        System.out.printf(Locale.ROOT, "%-9s %-9s N=%-5d %s B/channel, threads %s -> %s -> %s%n",
+                                client.id(), mode, count, a.words()[0], a.words()[1], a.words()[2], a.words()[3]);
+                    }
+                }
+            }
+        }
+        return cells;
+    }
+
     private static String key(FreshClient client, String mode, int count) {
         return client.id() + " " + mode + " " + count;
     }
 
-    private static String markdown(List<Integer> counts, int runs, Map<String, Cell> cells) {
-        StringBuilder md = new StringBuilder();
+    private static String markdown(List<Integer> counts, int runs, Map<String, Cell> cells, String load) {
+        StringBuilder md = new StringBuilder("## Footprint: retained heap and threads per channel (`run-footprint.sh`)\n\n");
         md.append("Measured ").append(LocalDate.now()).append(" on ").append(MachineInfo.cpu()).append(", Linux ")
                 .append(MachineInfo.kernel()).append(", Java ").append(System.getProperty("java.runtime.version"))
                 .append("; each probe a fresh JVM with `").append(String.join(" ", PROBE_JVM)).append("`, ")
                 .append(runs).append(" runs per cell, medians. Retained heap: used heap after full collections, "
                         + "after N channels minus before them, divided by N (Netty's direct buffers are off-heap and "
                         + "not counted). Threads: what the first channel started (shared event loops, executors) "
-                        + "and what N more added.\n\n");
+                        + "and what N more added. Machine load (1-minute average, start → end): " + load
+                        + "; heap figures do not depend on it.\n\n");
         md.append("| channels N | idle: lbchannel (B/channel) | idle: grpc-java | ratio | connected: lbchannel (B/channel) "
                 + "| connected: grpc-java | ratio | threads, first channel: lbchannel / grpc-java | threads added by N more |\n");
         md.append("|---:|---:|---:|---:|---:|---:|---:|---|---|\n");
