@@ -3,8 +3,6 @@ package dev.lbchannel;
 import dev.lbchannel.balancer.WeightUpdateReporter;
 import dev.lbchannel.channelz.WeightStats;
 
-import java.util.concurrent.atomic.LongAdder;
-
 /**
  * The channel's side of {@link WeightUpdateReporter}: a weighted policy's updates, whichever
  * balancer (or nested policy) reports them, counted for channelz and gRFC A78's meters.
@@ -12,22 +10,24 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class ChannelWeightUpdates implements WeightUpdateReporter {
 
-    private final LongAdder updates = new LongAdder();
-    private final LongAdder rrFallbacks = new LongAdder();
-    private final LongAdder notYetUsable = new LongAdder();
-    private final LongAdder stale = new LongAdder();
+    // Plain volatile fields, not adders: the serializer is the only writer, so an update needs no
+    // atomicity, and every channel, weighted or not, carries these (issue 18, footprint).
+    private volatile long updates;
+    private volatile long rrFallbacks;
+    private volatile long notYetUsable;
+    private volatile long stale;
 
     @Override
     public void weightsUpdated(int notYetUsableEndpoints, int staleEndpoints, boolean roundRobinFallback) {
-        updates.increment();
+        updates++;
         if (roundRobinFallback) {
-            rrFallbacks.increment();
+            rrFallbacks++;
         }
-        notYetUsable.add(notYetUsableEndpoints);
-        stale.add(staleEndpoints);
+        notYetUsable += notYetUsableEndpoints;
+        stale += staleEndpoints;
     }
 
     WeightStats snapshot() {
-        return new WeightStats(updates.sum(), rrFallbacks.sum(), notYetUsable.sum(), stale.sum());
+        return new WeightStats(updates, rrFallbacks, notYetUsable, stale);
     }
 }

@@ -44,6 +44,11 @@ public final class LbChannelBuilder {
     public static final long DEFAULT_IDLE_TIMEOUT_MINUTES = 30;
     private static final long MIN_IDLE_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(1);
 
+    static {
+        // Before any Netty class initialises: every channel starts from a builder.
+        NettyJfrEvents.offUnlessConfigured();
+    }
+
     private final String target;
     private boolean plaintext;
     private @Nullable SslContext sslContext;

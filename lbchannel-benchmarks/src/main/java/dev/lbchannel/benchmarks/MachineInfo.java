@@ -54,6 +54,15 @@ public final class MachineInfo {
         return String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments());
     }
 
+    /** The 1-minute load average from {@code /proc/loadavg}, e.g. {@code 3.41}, or {@code unknown}: how busy a shared machine was. */
+    public static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
     /** The CPUs this process may run on, as the kernel lists them, e.g. {@code 0} or {@code 0-1}. */
     public static String allowedCpus() {
         Path status = Path.of("/proc/self/status");

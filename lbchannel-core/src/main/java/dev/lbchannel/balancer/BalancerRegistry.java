@@ -11,6 +11,7 @@ import dev.lbchannel.balancer.subset.RandomSubsettingBalancerProvider;
 import org.jspecify.annotations.Nullable;
 
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -29,12 +30,18 @@ public final class BalancerRegistry {
     private final Map<String, BalancerProvider> providers;
 
     private BalancerRegistry(Map<String, BalancerProvider> providers) {
-        this.providers = providers;
+        // Unmodifiable: builtIns() is one instance every channel shares.
+        this.providers = Collections.unmodifiableMap(providers);
     }
 
-    /** A registry of the built-in policies. */
+    /** A registry of the built-in policies: one instance, their providers being stateless. */
     public static BalancerRegistry builtIns() {
-        return new BalancerRegistry(new TreeMap<>())
+        return BuiltIns.INSTANCE;
+    }
+
+    /** Built on first use; a registry per channel cost each one eleven providers and two maps. */
+    private static final class BuiltIns {
+        static final BalancerRegistry INSTANCE = new BalancerRegistry(new TreeMap<>())
                 .with(new PickFirstBalancerProvider())
                 .with(new RoundRobinBalancerProvider())
                 .with(new OutlierDetectionBalancerProvider())

@@ -2,7 +2,7 @@ package dev.lbchannel.channelz;
 
 import org.jspecify.annotations.Nullable;
 
-import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 
 /**
  * Counts a subchannel's connection attempts and disconnections ({@link ConnectionStats}), and adds
@@ -11,10 +11,19 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class ConnectionCounter {
 
+    // Field updaters over plain volatile longs, not adders: events are rare, so never contended,
+    // and every channel and subchannel carries one counter (issue 18, footprint: 24 bytes, not 108).
+    private static final AtomicLongFieldUpdater<ConnectionCounter> SUCCEEDED =
+            AtomicLongFieldUpdater.newUpdater(ConnectionCounter.class, "succeeded");
+    private static final AtomicLongFieldUpdater<ConnectionCounter> FAILED =
+            AtomicLongFieldUpdater.newUpdater(ConnectionCounter.class, "failed");
+    private static final AtomicLongFieldUpdater<ConnectionCounter> DISCONNECTIONS =
+            AtomicLongFieldUpdater.newUpdater(ConnectionCounter.class, "disconnections");
+
     private final @Nullable ConnectionCounter channel;
-    private final LongAdder succeeded = new LongAdder();
-    private final LongAdder failed = new LongAdder();
-    private final LongAdder disconnections = new LongAdder();
+    private volatile long succeeded;
+    private volatile long failed;
+    private volatile long disconnections;
 
     /** A channel's counter, which its subchannels' counters add to. */
     public ConnectionCounter() {
@@ -32,7 +41,7 @@ public final class ConnectionCounter {
 
     /** A connection attempt became READY. */
     public void attemptSucceeded() {
-        succeeded.increment();
+        SUCCEEDED.incrementAndGet(this);
         if (channel != null) {
             channel.attemptSucceeded();
         }
@@ -40,7 +49,7 @@ public final class ConnectionCounter {
 
     /** A connection attempt to one address failed before it became READY. */
     public void attemptFailed() {
-        failed.increment();
+        FAILED.incrementAndGet(this);
         if (channel != null) {
             channel.attemptFailed();
         }
@@ -48,13 +57,13 @@ public final class ConnectionCounter {
 
     /** A READY connection was lost. */
     public void disconnected() {
-        disconnections.increment();
+        DISCONNECTIONS.incrementAndGet(this);
         if (channel != null) {
             channel.disconnected();
         }
     }
 
     public ConnectionStats snapshot() {
-        return new ConnectionStats(succeeded.sum(), failed.sum(), disconnections.sum());
+        return new ConnectionStats(succeeded, failed, disconnections);
     }
 }

@@ -2,7 +2,7 @@ package dev.lbchannel.channelz;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * Counts a channel's outlier ejections and remembers which subchannels are ejected now.
@@ -10,16 +10,19 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class EjectionCounter {
 
-    private final LongAdder[] enforced = adders(DetectionMethod.values().length);
-    private final LongAdder[] unenforced = adders(DetectionMethod.values().length * UnenforcedReason.values().length);
+    // Atomic arrays, not adders: written once per detection interval, so never contended, and a
+    // channel without outlier detection keeps two small arrays instead of six adders (issue 18).
+    private final AtomicLongArray enforced = new AtomicLongArray(DetectionMethod.values().length);
+    private final AtomicLongArray unenforced =
+            new AtomicLongArray(DetectionMethod.values().length * UnenforcedReason.values().length);
     private final Set<Long> ejected = ConcurrentHashMap.newKeySet();
 
     public void enforced(DetectionMethod method) {
-        enforced[method.ordinal()].increment();
+        enforced.incrementAndGet(method.ordinal());
     }
 
     public void unenforced(DetectionMethod method, UnenforcedReason reason) {
-        unenforced[EjectionStats.index(method, reason)].increment();
+        unenforced.incrementAndGet(EjectionStats.index(method, reason));
     }
 
     /** Marks the subchannel with channelz id {@code subchannelId} as ejected or back in service. */
@@ -35,18 +38,10 @@ public final class EjectionCounter {
         return new EjectionStats(sums(enforced), sums(unenforced), ejected);
     }
 
-    private static LongAdder[] adders(int n) {
-        LongAdder[] adders = new LongAdder[n];
-        for (int i = 0; i < n; i++) {
-            adders[i] = new LongAdder();
-        }
-        return adders;
-    }
-
-    private static long[] sums(LongAdder[] adders) {
-        long[] sums = new long[adders.length];
-        for (int i = 0; i < adders.length; i++) {
-            sums[i] = adders[i].sum();
+    private static long[] sums(AtomicLongArray counts) {
+        long[] sums = new long[counts.length()];
+        for (int i = 0; i < sums.length; i++) {
+            sums[i] = counts.get(i);
         }
         return sums;
     }

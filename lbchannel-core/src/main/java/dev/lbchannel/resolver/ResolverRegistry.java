@@ -5,6 +5,7 @@ import dev.lbchannel.target.Target;
 import org.jspecify.annotations.Nullable;
 
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -23,7 +24,16 @@ public final class ResolverRegistry {
     private final Map<String, ResolverProvider> providers;
 
     private ResolverRegistry(Map<String, ResolverProvider> providers) {
-        this.providers = providers;
+        // Unmodifiable: builtIns() is one instance every channel shares.
+        this.providers = Collections.unmodifiableMap(providers);
+    }
+
+    /** Built once: the built-in providers are stateless, and a registry per channel cost each one its own maps. */
+    private static final class BuiltIns {
+        static final ResolverRegistry INSTANCE = empty()
+                .with(new PassthroughResolverProvider())
+                .with(new StaticResolverProvider())
+                .with(new DnsResolverProvider());
     }
 
     /** A registry with no resolver at all. */
@@ -33,10 +43,7 @@ public final class ResolverRegistry {
 
     /** A registry of the built-in resolvers: {@code dns}, {@code passthrough}, {@code static}. */
     public static ResolverRegistry builtIns() {
-        return empty()
-                .with(new PassthroughResolverProvider())
-                .with(new StaticResolverProvider())
-                .with(new DnsResolverProvider());
+        return BuiltIns.INSTANCE;
     }
 
     /** A registry with {@code provider} added, replacing any provider of the same scheme. */

@@ -97,7 +97,7 @@ final class NettyClientTransport implements ClientTransport {
         Bootstrap bootstrap = new Bootstrap()
                 .group(eventLoop)
                 .channel(options.channelType())
-                .resolver(factory.addressResolver())
+                .resolver(factory.addressResolver(address))
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
                         (int) Math.min(Integer.MAX_VALUE, Math.max(1, TimeUnit.NANOSECONDS.toMillis(connectTimeoutNanos))))

@@ -5,6 +5,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.util.AsciiString;
 import org.jspecify.annotations.Nullable;
 
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,7 +32,12 @@ final class NettyTransportFactory implements ClientTransportFactory {
     private final ConcurrentHashMap<String, AsciiString> paths = new ConcurrentHashMap<>();
     private final AsciiString userAgent;
     private final @Nullable AsciiString acceptEncoding;
-    private final @Nullable OffloadAddressResolverGroup addressResolver;
+    private final @Nullable Executor offload;
+    /**
+     * Created with the first unresolved address: Netty's group allocates two maps (some 600 bytes)
+     * that a channel whose addresses arrive resolved, the common case, never needs (issue 18).
+     */
+    private volatile @Nullable OffloadAddressResolverGroup addressResolver;
     /** Read once by each new transport, so a connection keeps the context it was opened with. */
     private volatile @Nullable SslContext sslContext;
 
@@ -43,8 +49,7 @@ final class NettyTransportFactory implements ClientTransportFactory {
         this.userAgent = AsciiString.of(custom == null || custom.isEmpty() ? USER_AGENT : custom + " " + USER_AGENT);
         Set<String> encodings = options.decompressorRegistry().getAdvertisedMessageEncodings();
         this.acceptEncoding = encodings.isEmpty() ? null : AsciiString.of(String.join(",", encodings));
-        Executor offload = options.offloadExecutor();
-        this.addressResolver = offload == null ? null : new OffloadAddressResolverGroup(offload);
+        this.offload = options.offloadExecutor();
     }
 
     @Override
@@ -90,9 +95,22 @@ final class NettyTransportFactory implements ClientTransportFactory {
                 ? TransportOptions.KEEPALIVE_DISABLED : t * 2);
     }
 
-    /** Looks up unresolved addresses off the loop; {@code null} leaves it to Netty's default. */
-    @Nullable OffloadAddressResolverGroup addressResolver() {
-        return addressResolver;
+    /**
+     * Looks up {@code remote} off the loop when it is unresolved; {@code null} leaves it to Netty's
+     * default, which connects a resolved address directly (and, without an offload executor,
+     * looks an unresolved one up itself).
+     */
+    @Nullable OffloadAddressResolverGroup addressResolver(SocketAddress remote) {
+        if (offload == null || !(remote instanceof InetSocketAddress inet) || !inet.isUnresolved()) {
+            return null;
+        }
+        OffloadAddressResolverGroup group = addressResolver;
+        if (group == null) {
+            // Two racing connects may each build one; they are interchangeable, and one is kept.
+            group = new OffloadAddressResolverGroup(offload);
+            addressResolver = group;
+        }
+        return group;
     }
 
     AsciiString userAgent() {

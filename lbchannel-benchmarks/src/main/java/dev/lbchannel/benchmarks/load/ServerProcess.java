@@ -16,9 +16,9 @@ import java.util.concurrent.TimeUnit;
  * The {@link LoadServer} JVM, started with the harness's own java and class path, pinned with
  * {@code taskset -c <cpu>} when a CPU is given and taskset exists. {@link #close()} closes its
  * standard input, which stops it, and kills it if it lingers. Its CPU time is read from
- * {@code /proc}. Owned by the harness thread.
+ * {@code /proc}. Owned by the harness thread; the cold-start and footprint harnesses start it too.
  */
-final class ServerProcess implements AutoCloseable {
+public final class ServerProcess implements AutoCloseable {
 
     private final Process process;
     private final int port;
@@ -31,7 +31,7 @@ final class ServerProcess implements AutoCloseable {
     }
 
     /** @param cpu the CPU to pin the server to, or -1 for no pinning */
-    static ServerProcess start(int cpu, List<String> jvmArgs) throws IOException {
+    public static ServerProcess start(int cpu, List<String> jvmArgs) throws IOException {
         List<String> cmd = new ArrayList<>();
         if (cpu >= 0 && Files.isExecutable(Path.of("/usr/bin/taskset"))) {
             cmd.addAll(List.of("/usr/bin/taskset", "-c", Integer.toString(cpu)));
@@ -51,7 +51,7 @@ final class ServerProcess implements AutoCloseable {
         throw new IOException("The server exited before printing its port: " + cmd);
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 

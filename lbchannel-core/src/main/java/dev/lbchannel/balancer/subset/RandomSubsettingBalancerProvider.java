@@ -26,7 +26,13 @@ public final class RandomSubsettingBalancerProvider implements BalancerProvider 
     /** The name gRFC A68 gives the policy, accepted as well. */
     public static final String EXPERIMENTAL_POLICY_NAME = "random_subsetting_experimental";
 
-    private static final SecureRandom SEEDS = new SecureRandom();
+    /**
+     * Seeded on first use, not when the built-in registry is built: a {@code SecureRandom} loads
+     * the JDK's security providers, some 10 ms on every channel's start-up path (issue 18).
+     */
+    private static final class Seeds {
+        static final SecureRandom RANDOM = new SecureRandom();
+    }
 
     private final String policyName;
     private final LongSupplier seeds;
@@ -37,7 +43,7 @@ public final class RandomSubsettingBalancerProvider implements BalancerProvider 
 
     /** The same policy under another name, such as {@link #EXPERIMENTAL_POLICY_NAME}. */
     public RandomSubsettingBalancerProvider(String policyName) {
-        this(policyName, SEEDS::nextLong);
+        this(policyName, () -> Seeds.RANDOM.nextLong());
     }
 
     /** With seeds of one's own, for tests: each new balancer takes the next. */
