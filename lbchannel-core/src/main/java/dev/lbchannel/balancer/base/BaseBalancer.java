@@ -35,7 +35,9 @@ import java.util.Map;
  * for the removed ones only when something was removed. The aggregate state is kept as counts,
  * so a state change costs O(1) unless the READY set changes. A picker is built only when the
  * READY set (or its resolver order) or the aggregate state changes; building one copies the
- * READY subchannels in resolver order, O(endpoints), since pickers are immutable arrays.
+ * READY subchannels in resolver order, O(endpoints), since pickers are immutable arrays. State
+ * changes that reach the serializer together (many connections coming up at once) make one
+ * picker, published after them, rather than one each.
  */
 public final class BaseBalancer implements Balancer {
 
@@ -60,6 +62,10 @@ public final class BaseBalancer implements Balancer {
     private @Nullable ConnectivityState publishedState;
     /** Inside an update, whose end publishes: a subchannel may report a state synchronously. */
     private boolean accepting;
+    /** A publish is queued behind the serializer's current tasks. */
+    private boolean publishQueued;
+    private final Runnable queuedPublish = this::runQueuedPublish;
+    private boolean shutdown;
 
     public BaseBalancer(BalancerHelper helper, PickerBuilder pickerBuilder) {
         this.helper = helper;
@@ -188,8 +194,10 @@ public final class BaseBalancer implements Balancer {
             }
             case SHUTDOWN -> { }
         }
-        if (!accepting) {
-            publish();
+        if (!accepting && !publishQueued) {
+            // State changes queued together (a burst of connections) make one picker, not one each.
+            publishQueued = true;
+            helper.serializer().executeLater(queuedPublish);
         }
     }
 
@@ -244,6 +252,13 @@ public final class BaseBalancer implements Balancer {
         helper.serializer().assertInContext();
         if (publishedState == ConnectivityState.READY) {
             publishedState = null; // so publish() does not take the picker for current
+            publish();
+        }
+    }
+
+    private void runQueuedPublish() {
+        publishQueued = false;
+        if (!shutdown) {
             publish();
         }
     }
@@ -317,6 +332,7 @@ public final class BaseBalancer implements Balancer {
 
     @Override
     public void shutdown() {
+        shutdown = true;
         for (Child child : children.values()) {
             child.removed = true;
             child.subchannel.shutdown();

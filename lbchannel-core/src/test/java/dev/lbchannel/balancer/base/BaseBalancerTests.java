@@ -143,6 +143,51 @@ class BaseBalancerTests {
     }
 
     @Test
+    void anUpdateThatLeavesTheReadySetAsItWasBuildsNoPicker() {
+        accept(List.of(endpoint(1), endpoint(2), endpoint(3)));
+        sub(0).report(READY);
+        sub(1).report(READY);
+        int published = helper.states().size();
+        accept(List.of(endpoint(1), endpoint(2), endpoint(4)));   // the one replaced was not READY
+        accept(List.of(endpoint(1), endpoint(2), endpoint(4)));   // the same again, in new objects
+        assertThat(built).hasSize(2);
+        assertThat(helper.states()).hasSize(published);
+        assertThat(sub(2).isShutdown()).isTrue();
+    }
+
+    @Test
+    void readyEndpointsTheResolverReordersGetAPickerInTheNewOrder() {
+        accept(List.of(endpoint(1), endpoint(2), endpoint(3)));
+        sub(0).report(READY);
+        sub(1).report(READY);
+        accept(List.of(endpoint(3), endpoint(2), endpoint(1)));
+        assertThat(built).last().isEqualTo(List.of(sub(1), sub(0)));
+        accept(List.of(endpoint(2), endpoint(1)));   // the one dropped was not READY: same order, no picker
+        assertThat(built).hasSize(3);
+    }
+
+    @Test
+    void stateChangesThatArriveTogetherMakeOnePicker() {
+        accept(List.of(endpoint(1), endpoint(2), endpoint(3)));
+        helper.serializer().execute(() -> {
+            sub(0).report(READY);   // each queued behind this task
+            sub(1).report(READY);
+            sub(2).report(READY);
+        });
+        assertThat(built).containsExactly(List.of(sub(0), sub(1), sub(2)));
+        assertThat(helper.state()).isEqualTo(ConnectivityState.READY);
+    }
+
+    @Test
+    void aSubchannelListedTwiceIsOneSubchannelInThePicker() {
+        accept(List.of(endpoint(1), endpoint(2), endpoint(1)));
+        assertThat(helper.subchannels()).hasSize(2);
+        sub(0).report(READY);
+        sub(1).report(READY);
+        assertThat(built).last().isEqualTo(List.of(sub(0), sub(1)));
+    }
+
+    @Test
     void emptyResolutionIsRejectedAndResolverErrorsShowInTheFailure() {
         assertThat(accept(List.of()).getCode()).isEqualTo(Status.Code.UNAVAILABLE);
         assertThat(helper.state()).isEqualTo(ConnectivityState.TRANSIENT_FAILURE);
