@@ -30,7 +30,9 @@ public final class JmhReport {
                 + "Issue 4's targets here: round_robin `pick` ≤ 20 ns and 0 B/op (`gc.alloc.rate.norm`) at 1,000 "
                 + "subchannels; `oneEndpointChanged` does O(1) subchannel work: `subchannelsCreated` and "
                 + "`subchannelsShutDown` equal `updates` (totals over the measured iterations; "
-                + "`firstUpdate` creates 10,000 per update), and the benchmark fails otherwise. Framing is per message; "
+                + "`firstUpdate` creates one per endpoint; pick_first one, random_subsetting its subset; "
+                + "issue 18's subsection below reads them per policy and size), and the benchmark fails otherwise. "
+                + "Framing is per message; "
                 + "`payloadBytes` is the protobuf payload, the framed message is a few bytes longer.\n\n"
                 + "```\n" + results.strip() + "\n```\n";
         ReportSections.replace(Path.of(args[1]), "jmh", md);

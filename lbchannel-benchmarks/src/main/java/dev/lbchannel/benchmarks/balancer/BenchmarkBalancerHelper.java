@@ -37,9 +37,24 @@ final class BenchmarkBalancerHelper implements BalancerHelper {
     private long creations;
     private long shutdowns;
 
-    /** Runs {@code task} on the serializer and returns when it has run. */
+    /** Tasks handed to {@link #run}, and the last of them that has run. */
+    private long submitted;
+    private volatile long completed;
+
+    /**
+     * Runs {@code task} on the serializer and returns when it has run: the serializer drains on
+     * the caller's thread unless a balancer's timer task is draining it right now, and then this
+     * waits for that thread to run the task too.
+     */
     void run(Runnable task) {
-        serializer.execute(task);
+        long ticket = ++submitted;
+        serializer.execute(() -> {
+            task.run();
+            completed = ticket;
+        });
+        while (completed < ticket) {
+            Thread.onSpinWait();
+        }
     }
 
     /** Hands {@code resolved} to {@code balancer} on the serializer; fails unless it is accepted. */
@@ -61,6 +76,11 @@ final class BenchmarkBalancerHelper implements BalancerHelper {
             created.forEach(InertSubchannel::reportReady);
             created.clear();
         });
+    }
+
+    /** Forgets the subchannels created since the last call without reporting them, so a long run holds none. */
+    void forgetCreated() {
+        run(created::clear);
     }
 
     Picker picker() {
@@ -94,6 +114,22 @@ final class BenchmarkBalancerHelper implements BalancerHelper {
             // Two loopback hosts keep 10,000 endpoints within the port range.
             InetAddress host = i % 2 == 0 ? loopback : ipv4(127, 0, 0, 2);
             endpoints.add(Endpoint.of(new InetSocketAddress(host, firstPort + i / 2)));
+        }
+        return endpoints;
+    }
+
+    /**
+     * {@code count} one-address endpoints, each on its own IPv4 address in 10.0.0.0/8 from
+     * {@code 10.<firstBlock>.0.0} on, so lists of 100,000 and more fit (65,536 per block).
+     */
+    static List<Endpoint> distinctEndpoints(int count, int firstBlock, int port) {
+        if (firstBlock + ((count - 1) >> 16) > 255) {
+            throw new IllegalArgumentException(count + " endpoints do not fit from block " + firstBlock);
+        }
+        List<Endpoint> endpoints = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            InetAddress host = ipv4(10, firstBlock + (i >> 16), (i >> 8) & 0xff, i & 0xff);
+            endpoints.add(Endpoint.of(new InetSocketAddress(host, port)));
         }
         return endpoints;
     }

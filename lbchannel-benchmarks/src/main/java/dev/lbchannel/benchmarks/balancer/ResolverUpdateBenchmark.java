@@ -1,9 +1,13 @@
 package dev.lbchannel.benchmarks.balancer;
 
 import dev.lbchannel.balancer.Balancer;
+import dev.lbchannel.balancer.BalancerProvider;
+import dev.lbchannel.balancer.BalancerRegistry;
 import dev.lbchannel.balancer.ResolvedEndpoints;
-import dev.lbchannel.balancer.roundrobin.RoundRobinBalancerProvider;
+import dev.lbchannel.config.Json;
 import dev.lbchannel.resolver.Endpoint;
+import io.grpc.Attributes;
+import io.grpc.ConnectivityState;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -12,9 +16,11 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.util.ArrayList;
@@ -22,11 +28,19 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A resolver update of 10,000 endpoints applied to round_robin's base balancer: the first one,
- * which creates every subchannel, and then the same list with one endpoint replaced, which
- * issue 4 wants to cost O(1) subchannel work. The auxiliary counters report the subchannels
- * created and shut down against the number of updates, and each benchmark checks its own
- * promise every update, so the O(1) claim is measured, not assumed.
+ * Resolver updates applied to each built-in policy at 1,000 / 10,000 / 100,000 endpoints (issue 18,
+ * item 5): the first one, which creates every subchannel, and then the whole list again with one
+ * endpoint replaced, which should cost the balancer O(1) work beyond one hash lookup per endpoint.
+ * The lists hold equal but distinct endpoint objects, as a resolver's successive results do, so
+ * every lookup compares addresses rather than references. Run with {@code -prof gc} for the
+ * garbage per update ({@code gc.alloc.rate.norm}).
+ *
+ * <p>{@code oneEndpointChanged}: the replaced endpoint and its replacement never connect, so the
+ * READY set stays as it is and no picker need be built. {@code oneEndpointChangedAndConnects}: the
+ * replacement connects at once, so the READY set changes on every update and a picker is built.
+ * The auxiliary counters report the subchannels created and shut down against the number of
+ * updates, and each benchmark checks its own promise every update, so the O(1) subchannel work is
+ * measured, not assumed.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -35,38 +49,103 @@ import java.util.concurrent.TimeUnit;
 @Fork(1)
 public class ResolverUpdateBenchmark {
 
-    static final int ENDPOINTS = 10_000;
+    /** random_subsetting's subset: a child round_robin over this many of the endpoints. */
+    static final int SUBSET_SIZE = 100;
 
-    /** Two lists that differ in their last endpoint, applied in turn. */
+    private static final String SUBSETTING = "{\"subsetSize\": " + SUBSET_SIZE
+            + ", \"childPolicy\": [{\"round_robin\": {}}]}";
+    /*
+     * Timers longer than a fork's run, so that what they do (a sweep, a weight update over every
+     * endpoint) is not counted against the updates; detection is on, so trackers are kept.
+     */
+    private static final String OUTLIER_DETECTION = """
+            {"interval": "600s", "successRateEjection": {}, "failurePercentageEjection": {},
+             "childPolicy": [{"round_robin": {}}]}""";
+    private static final String WEIGHTED_ROUND_ROBIN = "{\"weightUpdatePeriod\": \"600s\"}";
+
+    /** The policy and two lists that differ in their last endpoint, applied in turn. */
     @State(Scope.Benchmark)
     public static class Lists {
+        @Param({"1000", "10000", "100000"})
+        public int endpoints;
+
+        @Param({"round_robin", "least_request", "weighted_round_robin", "peak_ewma", "ring_hash",
+                "random_subsetting", "outlier_detection", "pick_first"})
+        public String policy;
+
+        BalancerProvider provider;
         ResolvedEndpoints all;
         ResolvedEndpoints oneChanged;
 
         @Setup
         public void build() {
-            List<Endpoint> endpoints = BenchmarkBalancerHelper.endpoints(ENDPOINTS, 20_000);
-            all = BenchmarkBalancerHelper.resolved(endpoints);
-            List<Endpoint> changed = new ArrayList<>(endpoints);
-            changed.set(ENDPOINTS - 1, BenchmarkBalancerHelper.endpoints(1, 60_000).get(0));
-            oneChanged = BenchmarkBalancerHelper.resolved(changed);
+            BalancerRegistry registry = BalancerRegistry.builtIns();
+            provider = registry.require(policy);
+            Object config = switch (policy) {
+                case "random_subsetting" -> provider.parseConfig(Json.parseObject(SUBSETTING), registry);
+                case "outlier_detection" -> provider.parseConfig(Json.parseObject(OUTLIER_DETECTION), registry);
+                case "weighted_round_robin" -> provider.parseConfig(Json.parseObject(WEIGHTED_ROUND_ROBIN), registry);
+                default -> null;
+            };
+            all = new ResolvedEndpoints(BenchmarkBalancerHelper.distinctEndpoints(endpoints, 0, 443), config,
+                    Attributes.EMPTY);
+            // Built again, not copied: equal endpoints, distinct objects.
+            List<Endpoint> changed = new ArrayList<>(BenchmarkBalancerHelper.distinctEndpoints(endpoints, 0, 443));
+            changed.set(endpoints - 1, BenchmarkBalancerHelper.distinctEndpoints(1, 200, 443).get(0));
+            oneChanged = new ResolvedEndpoints(changed, config, Attributes.EMPTY);
+        }
+
+        /** Subchannels the first update creates. */
+        int firstCreations() {
+            return switch (policy) {
+                case "pick_first" -> 1;
+                case "random_subsetting" -> Math.min(endpoints, SUBSET_SIZE);
+                default -> endpoints;
+            };
         }
     }
 
-    /** A balancer with all 10,000 subchannels READY, fed the two lists alternately. */
+    /** A balancer with every subchannel READY, fed the two lists alternately. */
     @State(Scope.Thread)
     public static class Warm {
         BenchmarkBalancerHelper helper;
         Balancer balancer;
         boolean changedNext = true;
+        int churn;
 
-        @Setup(Level.Iteration)
+        /*
+         * Once per fork, not per iteration: JMH's GC profiler counts what the iteration's setup
+         * allocates (100,000 subchannels) against its updates.
+         */
+        @Setup(Level.Trial)
         public void connectAll(Lists lists) {
             helper = new BenchmarkBalancerHelper();
-            balancer = new RoundRobinBalancerProvider().newBalancer(helper);
+            balancer = lists.provider.newBalancer(helper);
             helper.accept(balancer, lists.all);
             helper.allReady();
+            if (helper.state() != ConnectivityState.READY) {
+                throw new IllegalStateException(lists.policy + ": expected READY, was " + helper.state());
+            }
+            // Once there and back, so the measured updates start in their steady state (the last
+            // endpoint not READY), and to count this balancer's churn: random_subsetting's subset
+            // holds the changed endpoint or not depending on the seed this balancer drew.
+            long created = helper.creations();
+            helper.accept(balancer, lists.oneChanged);
+            helper.accept(balancer, lists.all);
+            helper.forgetCreated();
+            churn = lists.policy.equals("pick_first") ? 0 : (int) (helper.creations() - created) / 2;
             changedNext = true;
+        }
+
+        @TearDown(Level.Trial)
+        public void shutdown() {
+            helper.run(balancer::shutdown);
+        }
+
+        ResolvedEndpoints next(Lists lists) {
+            ResolvedEndpoints next = changedNext ? lists.oneChanged : lists.all;
+            changedNext = !changedNext;
+            return next;
         }
     }
 
@@ -104,26 +183,41 @@ public class ResolverUpdateBenchmark {
         }
     }
 
-    /** The first update: a new balancer creates and starts 10,000 subchannels. */
+    /** The first update: a new balancer creates and starts a subchannel per endpoint (pick_first: one). */
     @Benchmark
     public Balancer firstUpdate(Lists lists, SubchannelWork work) {
         BenchmarkBalancerHelper helper = new BenchmarkBalancerHelper();
-        Balancer balancer = new RoundRobinBalancerProvider().newBalancer(helper);
+        Balancer balancer = lists.provider.newBalancer(helper);
         helper.accept(balancer, lists.all);
         work.add(helper.creations(), helper.shutdowns());
-        work.expectPerUpdate(ENDPOINTS, 0);
+        helper.run(balancer::shutdown);
+        work.expectPerUpdate(lists.firstCreations(), 0);
         return balancer;
     }
 
-    /** The same 10,000 endpoints with one replaced (and back, on the next call). */
+    /** The same endpoints with the last one replaced (and back, on the next call); neither connects. */
     @Benchmark
     public Balancer oneEndpointChanged(Lists lists, Warm warm, SubchannelWork work) {
+        return update(lists, warm, work, false);
+    }
+
+    /** As {@link #oneEndpointChanged}, but the new endpoint connects: the READY set changes each time. */
+    @Benchmark
+    public Balancer oneEndpointChangedAndConnects(Lists lists, Warm warm, SubchannelWork work) {
+        return update(lists, warm, work, true);
+    }
+
+    private static Balancer update(Lists lists, Warm warm, SubchannelWork work, boolean connect) {
         long created = warm.helper.creations();
         long shutDown = warm.helper.shutdowns();
-        warm.helper.accept(warm.balancer, warm.changedNext ? lists.oneChanged : lists.all);
-        warm.changedNext = !warm.changedNext;
+        warm.helper.accept(warm.balancer, warm.next(lists));
+        if (connect) {
+            warm.helper.allReady();
+        } else {
+            warm.helper.forgetCreated();
+        }
         work.add(warm.helper.creations() - created, warm.helper.shutdowns() - shutDown);
-        work.expectPerUpdate(1, 1);
+        work.expectPerUpdate(warm.churn, warm.churn);
         return warm.balancer;
     }
 }

@@ -15,8 +15,10 @@ import org.jspecify.annotations.Nullable;
 
 import java.net.SocketAddress;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -28,29 +30,57 @@ import java.util.Map;
  * {@linkplain SubchannelOptions#HEALTH_CHECKED health-checked} (gRFC A17): one the backend calls
  * unhealthy reports TRANSIENT_FAILURE and leaves the picker. Runs on the serializer.
  *
- * <p>An update that changes one endpoint of many creates or removes one subchannel; the picker
- * is rebuilt only when the READY set or the aggregate state changes.
+ * <p>Cost of an update (issue 18): one hash lookup per resolved endpoint and no allocation for an
+ * endpoint that stays; a subchannel created or shut down per endpoint added or removed; a scan
+ * for the removed ones only when something was removed. The aggregate state is kept as counts,
+ * so a state change costs O(1) unless the READY set changes. A picker is built only when the
+ * READY set (or its resolver order) or the aggregate state changes; building one copies the
+ * READY subchannels in resolver order, O(endpoints), since pickers are immutable arrays. State
+ * changes that reach the serializer together (many connections coming up at once) make one
+ * picker, published after them, rather than one each.
  */
 public final class BaseBalancer implements Balancer {
 
     private final BalancerHelper helper;
     private final PickerBuilder pickerBuilder;
-    /** By the endpoint's addresses, in resolver order. */
-    private Map<List<SocketAddress>, Child> children = new LinkedHashMap<>();
+    /** By the endpoint's addresses. */
+    private final Map<List<SocketAddress>, Child> children = new HashMap<>();
+    /** The children in resolver order, {@code [0, orderedCount)}; reused across updates. */
+    private Child[] ordered = new Child[0];
+    private int orderedCount;
+    /** Numbers the updates, so a child knows whether this update listed it. */
+    private int generation;
+    private int readyCount;
+    /** Children that count as CONNECTING or IDLE. */
+    private int connectingCount;
+    /** The READY set or its order changed since the last READY picker was built. */
+    private boolean readyChanged;
+    /** How many subchannels the last READY picker holds; 0 when the state is not READY. */
+    private int publishedReadyCount;
     private @Nullable Status lastConnectionError;
     private @Nullable Status lastResolverError;
-    private @Nullable List<Subchannel> publishedReady;
     private @Nullable ConnectivityState publishedState;
+    /** Inside an update, whose end publishes: a subchannel may report a state synchronously. */
+    private boolean accepting;
+    /** A publish is queued behind the serializer's current tasks. */
+    private boolean publishQueued;
+    private final Runnable queuedPublish = this::runQueuedPublish;
+    private boolean shutdown;
 
     public BaseBalancer(BalancerHelper helper, PickerBuilder pickerBuilder) {
         this.helper = helper;
         this.pickerBuilder = pickerBuilder;
     }
 
-    /** A subchannel and the state it counts as. */
+    /** A subchannel, the state it counts as, and where the last READY picker has it. */
     private static final class Child {
         final Subchannel subchannel;
         ConnectivityState effective = ConnectivityState.IDLE;
+        /** The last update that listed it. */
+        int listedIn;
+        /** Its index in the last READY picker's list, or -1 when it is not in it. */
+        int readyIndex = -1;
+        boolean removed;
 
         Child(Subchannel subchannel) {
             this.subchannel = subchannel;
@@ -60,68 +90,145 @@ public final class BaseBalancer implements Balancer {
     @Override
     public Status acceptResolvedEndpoints(ResolvedEndpoints resolved) {
         helper.serializer().assertInContext();
-        if (resolved.endpoints().isEmpty()) {
+        List<Endpoint> endpoints = resolved.endpoints();
+        if (endpoints.isEmpty()) {
             Status error = Status.UNAVAILABLE.withDescription("The resolver returned no endpoints");
             handleResolutionError(error);
             return error;
         }
         lastResolverError = null;
-        Map<List<SocketAddress>, Child> next = new LinkedHashMap<>(resolved.endpoints().size() * 2);
-        Map<List<SocketAddress>, Child> old = children;
-        for (Endpoint endpoint : resolved.endpoints()) {
-            Child child = old.remove(endpoint.addresses());
-            if (child == null) {
-                child = next.get(endpoint.addresses());
-            }
-            if (child == null) {
-                child = create(endpoint);
-            } else if (!child.subchannel.endpoint().equals(endpoint)) {
-                child.subchannel.updateEndpoint(endpoint);
-            }
-            next.put(endpoint.addresses(), child);
+        int update = ++generation;
+        int before = children.size();
+        if (ordered.length < endpoints.size()) {
+            ordered = Arrays.copyOf(ordered, Math.max(endpoints.size(), ordered.length * 2));
         }
-        for (Child removed : old.values()) {
-            removed.subchannel.shutdown();
+        accepting = true;
+        try {
+            applyUpdate(endpoints, update, before);
+        } finally {
+            accepting = false;
         }
-        children = next;
         publish();
         return Status.OK;
     }
 
-    private Child create(Endpoint endpoint) {
+    private void applyUpdate(List<Endpoint> endpoints, int update, int before) {
+        int count = 0;
+        int kept = 0;
+        int nextReadyIndex = 0; // where the next kept READY child sits in the last picker, if in order
+        for (int i = 0; i < endpoints.size(); i++) { // indexed: no iterator per update
+            Endpoint endpoint = endpoints.get(i);
+            Child child = children.get(endpoint.addresses());
+            if (child == null) {
+                child = create(endpoint, update);
+            } else if (child.listedIn == update) {
+                continue; // listed twice: still one subchannel
+            } else {
+                child.listedIn = update;
+                kept++;
+                if (!child.subchannel.endpoint().equals(endpoint)) {
+                    child.subchannel.updateEndpoint(endpoint);
+                }
+                if (child.readyIndex >= 0 && child.readyIndex != nextReadyIndex++) {
+                    readyChanged = true; // the resolver reordered READY endpoints
+                }
+            }
+            ordered[count++] = child;
+        }
+        Arrays.fill(ordered, count, Math.max(count, orderedCount), null);
+        orderedCount = count;
+        if (kept < before) {
+            removeUnlisted(update);
+        }
+        if (nextReadyIndex != publishedReadyCount) {
+            readyChanged = true;
+        }
+    }
+
+    private Child create(Endpoint endpoint, int update) {
         Subchannel subchannel = helper.createSubchannel(endpoint, SubchannelOptions.HEALTH_CHECKED);
         Child child = new Child(subchannel);
+        child.listedIn = update;
+        children.put(endpoint.addresses(), child);
+        count(child.effective, 1);
         subchannel.start(info -> onStateChange(child, info));
         subchannel.requestConnection();
         return child;
     }
 
+    /** Shuts down the children the update did not list: a scan, made only when one is gone. */
+    private void removeUnlisted(int update) {
+        for (Iterator<Child> it = children.values().iterator(); it.hasNext(); ) {
+            Child child = it.next();
+            if (child.listedIn != update) {
+                it.remove();
+                child.removed = true;
+                leave(child);
+                child.subchannel.shutdown();
+            }
+        }
+    }
+
     private void onStateChange(Child child, ConnectivityStateInfo info) {
-        if (children.get(child.subchannel.endpoint().addresses()) != child) {
-            return; // removed
+        if (child.removed) {
+            return;
         }
         ConnectivityState state = info.getState();
         switch (state) {
-            case READY -> child.effective = ConnectivityState.READY;
+            case READY -> become(child, ConnectivityState.READY);
             case TRANSIENT_FAILURE -> {
-                child.effective = ConnectivityState.TRANSIENT_FAILURE;
+                become(child, ConnectivityState.TRANSIENT_FAILURE);
                 lastConnectionError = info.getStatus();
                 helper.refreshNameResolution();
             }
             case IDLE -> {
                 if (child.effective != ConnectivityState.TRANSIENT_FAILURE) {
-                    child.effective = ConnectivityState.IDLE;
+                    become(child, ConnectivityState.IDLE);
                 }
                 child.subchannel.requestConnection();
             }
             case CONNECTING -> {
                 if (child.effective != ConnectivityState.TRANSIENT_FAILURE) {
-                    child.effective = ConnectivityState.CONNECTING;
+                    become(child, ConnectivityState.CONNECTING);
                 }
             }
             case SHUTDOWN -> { }
         }
-        publish();
+        if (!accepting && !publishQueued) {
+            // State changes queued together (a burst of connections) make one picker, not one each.
+            publishQueued = true;
+            helper.serializer().executeLater(queuedPublish);
+        }
+    }
+
+    /** Moves {@code child} to {@code next}, keeping the counts and noting a change of the READY set. */
+    private void become(Child child, ConnectivityState next) {
+        if (child.effective == next) {
+            return;
+        }
+        leave(child);
+        child.effective = next;
+        count(next, 1);
+        if (next == ConnectivityState.READY) {
+            readyChanged = true;
+        }
+    }
+
+    /** Takes {@code child} out of the counts of its current state (it changes state or goes). */
+    private void leave(Child child) {
+        count(child.effective, -1);
+        if (child.effective == ConnectivityState.READY) {
+            readyChanged = true;
+        }
+        child.readyIndex = -1;
+    }
+
+    private void count(ConnectivityState state, int delta) {
+        switch (state) {
+            case READY -> readyCount += delta;
+            case CONNECTING, IDLE -> connectingCount += delta;
+            default -> { }
+        }
     }
 
     @Override
@@ -129,7 +236,6 @@ public final class BaseBalancer implements Balancer {
         helper.serializer().assertInContext();
         lastResolverError = error;
         if (children.isEmpty()) {
-            publishedReady = null;
             publishedState = ConnectivityState.TRANSIENT_FAILURE;
             helper.updateState(ConnectivityState.TRANSIENT_FAILURE, failingPicker());
         } else if (publishedState == ConnectivityState.TRANSIENT_FAILURE) {
@@ -150,32 +256,48 @@ public final class BaseBalancer implements Balancer {
         }
     }
 
-    /** Recomputes the aggregate state; publishes a picker if it or the READY set changed. */
-    private void publish() {
-        List<Subchannel> ready = new ArrayList<>();
-        boolean connecting = false;
-        for (Child child : children.values()) {
-            switch (child.effective) {
-                case READY -> ready.add(child.subchannel);
-                case CONNECTING, IDLE -> connecting = true;
-                default -> { }
-            }
+    private void runQueuedPublish() {
+        publishQueued = false;
+        if (!shutdown) {
+            publish();
         }
-        ConnectivityState state = !ready.isEmpty() ? ConnectivityState.READY
-                : connecting ? ConnectivityState.CONNECTING : ConnectivityState.TRANSIENT_FAILURE;
+    }
+
+    /** Publishes a picker if the aggregate state or the READY set changed. */
+    private void publish() {
+        ConnectivityState state = readyCount > 0 ? ConnectivityState.READY
+                : connectingCount > 0 ? ConnectivityState.CONNECTING : ConnectivityState.TRANSIENT_FAILURE;
         // A new failure is published even in TRANSIENT_FAILURE, so the picker names the latest error.
         if (state == publishedState && state != ConnectivityState.TRANSIENT_FAILURE
-                && (state != ConnectivityState.READY || ready.equals(publishedReady))) {
+                && (state != ConnectivityState.READY || !readyChanged)) {
             return;
         }
         publishedState = state;
-        publishedReady = state == ConnectivityState.READY ? ready : null;
         Picker picker = switch (state) {
-            case READY -> pickerBuilder.build(List.copyOf(ready));
+            case READY -> pickerBuilder.build(readyInOrder());
             case TRANSIENT_FAILURE -> failingPicker();
             default -> args -> PickResult.withNoResult();
         };
+        if (state != ConnectivityState.READY) {
+            publishedReadyCount = 0; // no child is READY, so none has a readyIndex
+            readyChanged = false;
+        }
         helper.updateState(state, picker);
+    }
+
+    /** The READY subchannels in resolver order, each child noting its index: the one O(n) step. */
+    private List<Subchannel> readyInOrder() {
+        List<Subchannel> ready = new ArrayList<>(readyCount);
+        for (int i = 0; i < orderedCount; i++) {
+            Child child = ordered[i];
+            if (child.effective == ConnectivityState.READY) {
+                child.readyIndex = ready.size();
+                ready.add(child.subchannel);
+            }
+        }
+        publishedReadyCount = ready.size();
+        readyChanged = false;
+        return Collections.unmodifiableList(ready);
     }
 
     private Picker failingPicker() {
@@ -210,9 +332,13 @@ public final class BaseBalancer implements Balancer {
 
     @Override
     public void shutdown() {
+        shutdown = true;
         for (Child child : children.values()) {
+            child.removed = true;
             child.subchannel.shutdown();
         }
-        children = new HashMap<>();
+        children.clear();
+        Arrays.fill(ordered, null);
+        orderedCount = 0;
     }
 }

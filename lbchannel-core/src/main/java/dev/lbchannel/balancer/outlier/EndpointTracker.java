@@ -16,6 +16,8 @@ final class EndpointTracker {
     private boolean ejected;
     private long ejectedAtNanos;
     private int multiplier;
+    /** The last update that listed its endpoint; the balancer's bookkeeping. */
+    int listedIn;
 
     boolean isEjected() {
         return ejected;
@@ -35,6 +37,11 @@ final class EndpointTracker {
 
     void remove(OutlierSubchannel subchannel) {
         subchannels.remove(subchannel);
+    }
+
+    /** A copy of the subchannels following it, to retrack when it goes. */
+    List<OutlierSubchannel> subchannels() {
+        return List.copyOf(subchannels);
     }
 
     /** Ejects the endpoint as of the sweep at {@code sweepNanos}: each ejection lasts longer (A50). */

@@ -15,7 +15,9 @@ import io.grpc.Status;
 import org.jspecify.annotations.Nullable;
 
 import java.net.SocketAddress;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -37,8 +39,13 @@ final class OutlierDetectionBalancer implements Balancer {
     private final BalancerHelper helper;
     private final LongSupplier nanoClock;
     private final IntSupplier percentRoll;
-    private final Map<Set<SocketAddress>, EndpointTracker> trackers = new HashMap<>();
+    /** By {@link #key}: the endpoint's address, or the set of its addresses when it has several. */
+    private final Map<Object, EndpointTracker> trackers = new HashMap<>();
     private final Set<OutlierSubchannel> subchannels = new LinkedHashSet<>();
+    /** The subchannels whose endpoint has no tracker: the only ones a new tracker may concern. */
+    private final Set<OutlierSubchannel> untracked = new LinkedHashSet<>();
+    /** Numbers the updates, so a tracker knows whether this update listed it. */
+    private int generation;
     private @Nullable OutlierDetectionConfig config;
     private final ChildBalancer child = new ChildBalancer();
     private ConnectivityState childState = ConnectivityState.CONNECTING;
@@ -79,23 +86,51 @@ final class OutlierDetectionBalancer implements Balancer {
                 new ResolvedEndpoints(resolved.endpoints(), next.childConfig(), resolved.attributes()));
     }
 
-    /** A50: a tracker per endpoint of this resolution, none for the rest. */
+    /**
+     * A50: a tracker per endpoint of this resolution, none for the rest. A hash lookup per endpoint
+     * and no allocation for one that stays; only the subchannels of a removed tracker, and the
+     * untracked ones when a tracker is added, are looked at again.
+     */
     private void updateTrackers(ResolvedEndpoints resolved) {
-        Set<Set<SocketAddress>> keys = new LinkedHashSet<>();
-        for (Endpoint endpoint : resolved.endpoints()) {
-            keys.add(key(endpoint));
+        int update = ++generation;
+        int before = trackers.size();
+        int kept = 0;
+        boolean added = false;
+        List<Endpoint> endpoints = resolved.endpoints();
+        for (int i = 0; i < endpoints.size(); i++) { // indexed: no iterator
+            Object key = key(endpoints.get(i));
+            EndpointTracker tracker = trackers.get(key);
+            if (tracker == null) {
+                tracker = new EndpointTracker();
+                trackers.put(key, tracker);
+                added = true;
+            } else if (tracker.listedIn != update) {
+                kept++;
+            }
+            tracker.listedIn = update;
         }
-        trackers.keySet().retainAll(keys);
-        for (Set<SocketAddress> key : keys) {
-            trackers.computeIfAbsent(key, k -> new EndpointTracker());
+        List<OutlierSubchannel> stale = new ArrayList<>(0);
+        if (kept < before) {
+            for (Iterator<EndpointTracker> it = trackers.values().iterator(); it.hasNext(); ) {
+                EndpointTracker tracker = it.next();
+                if (tracker.listedIn != update) {
+                    it.remove();
+                    stale.addAll(tracker.subchannels());
+                }
+            }
         }
-        for (OutlierSubchannel subchannel : List.copyOf(subchannels)) {
+        if (added) {
+            stale.addAll(untracked);
+        }
+        for (OutlierSubchannel subchannel : stale) {
             retrack(subchannel); // may tell the child of an ejection, which may change the set
         }
     }
 
-    private static Set<SocketAddress> key(Endpoint endpoint) {
-        return Set.copyOf(endpoint.addresses());
+    /** A50 keys an endpoint by its set of addresses; a one-address endpoint by that address, with no copy. */
+    private static Object key(Endpoint endpoint) {
+        List<SocketAddress> addresses = endpoint.addresses();
+        return addresses.size() == 1 ? addresses.get(0) : Set.copyOf(addresses);
     }
 
     private Balancer childFor(OutlierDetectionConfig next) {
@@ -160,12 +195,19 @@ final class OutlierDetectionBalancer implements Balancer {
 
     /** A50's address-update rules: the subchannel follows its endpoint's tracker, if there is one. */
     void retrack(OutlierSubchannel subchannel) {
-        subchannel.track(trackers.get(key(subchannel.endpoint())));
+        EndpointTracker tracker = trackers.get(key(subchannel.endpoint()));
+        subchannel.track(tracker);
+        if (tracker == null && subchannels.contains(subchannel)) {
+            untracked.add(subchannel);
+        } else {
+            untracked.remove(subchannel);
+        }
     }
 
     /** A wrapped subchannel shut down. */
     void forget(OutlierSubchannel subchannel) {
         subchannels.remove(subchannel);
+        untracked.remove(subchannel);
         EndpointTracker tracker = subchannel.tracker();
         if (tracker != null) {
             tracker.remove(subchannel);

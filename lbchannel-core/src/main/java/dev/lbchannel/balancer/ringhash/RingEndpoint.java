@@ -2,6 +2,7 @@ package dev.lbchannel.balancer.ringhash;
 
 import dev.lbchannel.balancer.PickResult;
 import dev.lbchannel.balancer.Subchannel;
+import dev.lbchannel.channelz.SocketAddresses;
 import dev.lbchannel.serializer.Serializer;
 import io.grpc.ConnectivityState;
 import io.grpc.Status;
@@ -18,6 +19,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class RingEndpoint {
 
     final Subchannel subchannel;
+    /** What its ring positions are hashed from: its first address as {@code host:port} (A61), made once. */
+    final String key;
     /** Sends a call here; made once. */
     final PickResult ready;
     private final Serializer serializer;
@@ -30,10 +33,14 @@ final class RingEndpoint {
     PickResult failed = PickResult.withError(Status.UNAVAILABLE.withDescription("Not connected yet"));
     long weight;
     boolean removed;
+    /** The last update that listed it, and how often that update did (its weight-to-be). */
+    int listedIn;
+    long listedWeight;
     private volatile int entries;
 
     RingEndpoint(Subchannel subchannel, Serializer serializer) {
         this.subchannel = subchannel;
+        this.key = SocketAddresses.text(subchannel.endpoint().addresses().get(0));
         this.serializer = serializer;
         this.ready = PickResult.withSubchannel(subchannel);
     }

@@ -6,7 +6,6 @@ import dev.lbchannel.balancer.PickResult;
 import dev.lbchannel.balancer.ResolvedEndpoints;
 import dev.lbchannel.balancer.Subchannel;
 import dev.lbchannel.balancer.SubchannelOptions;
-import dev.lbchannel.channelz.SocketAddresses;
 import dev.lbchannel.resolver.Endpoint;
 import io.grpc.ConnectivityState;
 import io.grpc.ConnectivityStateInfo;
@@ -16,7 +15,9 @@ import org.jspecify.annotations.Nullable;
 
 import java.net.SocketAddress;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -25,7 +26,11 @@ import java.util.function.LongSupplier;
 /**
  * gRFC A42's {@code ring_hash}: a health-checked subchannel per distinct endpoint (one listed n
  * times has weight n; our endpoints carry no weight attribute), none connected until a pick
- * needs it; a ring rebuilt on every resolution, a {@link RingHashPicker} on every state change.
+ * needs it. The ring is rebuilt only when the members, their order, their weights or the ring
+ * sizes change; that costs O(members + ring size), since A42's ring is a sorted array. A
+ * {@link RingHashPicker} is published after state changes (one for those that reach the
+ * serializer together) and after an update that rebuilt the ring or changed the hash header; an
+ * update that changes none of these costs a hash lookup per endpoint and no allocation.
  * The aggregate state follows A42's rules; while it is CONNECTING or TRANSIENT_FAILURE and no
  * endpoint is connecting, one IDLE endpoint is connected (A61), so the policy recovers without
  * picks. A failed subchannel reconnects with its own backoff (as A62's sticky pick_first does);
@@ -39,14 +44,25 @@ final class RingHashBalancer implements Balancer {
     private final BalancerHelper helper;
     private final LongSupplier random;
     private final long ringSizeCap;
-    /** By the endpoint's addresses, in resolver order. */
-    private Map<List<SocketAddress>, RingEndpoint> endpoints = new LinkedHashMap<>();
-    /** The same endpoints, indexed as the ring names them. */
+    /** By the endpoint's addresses. */
+    private final Map<List<SocketAddress>, RingEndpoint> endpoints = new HashMap<>();
+    /** The same endpoints in resolver order, indexed as the ring names them. */
     private RingEndpoint[] members = new RingEndpoint[0];
+    /** Scratch for an update's members in resolver order; reused, empty between updates. */
+    private RingEndpoint[] listed = new RingEndpoint[0];
+    /** Numbers the updates, so a member knows whether this update listed it. */
+    private int generation;
     private @Nullable Ring ring;
+    private long ringMinSize;
+    private long ringMaxSize;
     private Metadata.@Nullable Key<byte[]> header;
+    /** The header the last picker hashes. */
+    private Metadata.@Nullable Key<byte[]> publishedHeader;
     private @Nullable Status lastResolverError;
     private boolean shutdown;
+    /** A publish is queued behind the serializer's current tasks. */
+    private boolean publishQueued;
+    private final Runnable queuedPublish = this::runQueuedPublish;
 
     RingHashBalancer(BalancerHelper helper, LongSupplier random, long ringSizeCap) {
         this.helper = helper;
@@ -71,48 +87,97 @@ final class RingHashBalancer implements Balancer {
         } else if (header == null || !header.name().equals(headerName)) {
             header = HashHeader.key(headerName);
         }
-        updateEndpoints(resolved.endpoints());
-        List<Ring.Member> weighted = new ArrayList<>(members.length);
-        for (RingEndpoint member : members) {
-            weighted.add(new Ring.Member(SocketAddresses.text(member.subchannel.endpoint().addresses().get(0)),
-                    member.weight));
-        }
+        boolean membersChanged = updateEndpoints(resolved.endpoints());
         // A42: a local cap bounds both sizes, whatever the config says.
-        Ring next = Ring.build(weighted, Math.min(config.minRingSize(), ringSizeCap),
-                Math.min(config.maxRingSize(), ringSizeCap));
-        for (int i = 0; i < members.length; i++) {
-            members[i].entries(next.entries(i));
+        long minSize = Math.min(config.minRingSize(), ringSizeCap);
+        long maxSize = Math.min(config.maxRingSize(), ringSizeCap);
+        if (membersChanged || ring == null || minSize != ringMinSize || maxSize != ringMaxSize) {
+            buildRing(minSize, maxSize);
+        } else if (header == publishedHeader) {
+            return Status.OK; // nothing a picker holds changed
         }
-        ring = next;
         publish();
         return Status.OK;
     }
 
-    /** One {@link RingEndpoint} per distinct address list; a repeat adds weight. */
-    private void updateEndpoints(List<Endpoint> resolved) {
-        Map<List<SocketAddress>, RingEndpoint> next = new LinkedHashMap<>(resolved.size() * 2);
-        Map<List<SocketAddress>, RingEndpoint> old = endpoints;
-        for (Endpoint endpoint : resolved) {
-            RingEndpoint member = next.get(endpoint.addresses());
-            if (member != null) {
-                member.weight++;
+    /** A42's ring over {@link #members}, rebuilt only when they, their weights or the sizes change. */
+    private void buildRing(long minSize, long maxSize) {
+        List<Ring.Member> weighted = new ArrayList<>(members.length);
+        for (RingEndpoint member : members) {
+            weighted.add(new Ring.Member(member.key, member.weight));
+        }
+        Ring next = Ring.build(weighted, minSize, maxSize);
+        for (int i = 0; i < members.length; i++) {
+            members[i].entries(next.entries(i));
+        }
+        ring = next;
+        ringMinSize = minSize;
+        ringMaxSize = maxSize;
+    }
+
+    /**
+     * One {@link RingEndpoint} per distinct address list; a repeat adds weight. A hash lookup per
+     * endpoint and no allocation for one that stays.
+     *
+     * @return whether the members, their order or their weights changed, so the ring must be rebuilt
+     */
+    private boolean updateEndpoints(List<Endpoint> resolved) {
+        int update = ++generation;
+        int before = endpoints.size();
+        if (listed.length < resolved.size()) {
+            listed = new RingEndpoint[Math.max(resolved.size(), listed.length * 2)];
+        }
+        int count = 0;
+        int kept = 0;
+        boolean changed = false;
+        for (int i = 0; i < resolved.size(); i++) {
+            Endpoint endpoint = resolved.get(i);
+            RingEndpoint member = endpoints.get(endpoint.addresses());
+            if (member != null && member.listedIn == update) {
+                member.listedWeight++;
                 continue;
             }
-            member = old.remove(endpoint.addresses());
             if (member == null) {
                 member = create(endpoint);
-            } else if (!member.subchannel.endpoint().equals(endpoint)) {
-                member.subchannel.updateEndpoint(endpoint);
+                endpoints.put(endpoint.addresses(), member);
+                changed = true;
+            } else {
+                kept++;
+                if (!member.subchannel.endpoint().equals(endpoint)) {
+                    member.subchannel.updateEndpoint(endpoint);
+                }
+                changed |= count >= members.length || members[count] != member;
             }
-            member.weight = 1;
-            next.put(endpoint.addresses(), member);
+            member.listedIn = update;
+            member.listedWeight = 1;
+            listed[count++] = member;
         }
-        for (RingEndpoint removed : old.values()) {
-            removed.removed = true;
-            removed.subchannel.shutdown();
+        if (kept < before) {
+            removeUnlisted(update);
+            changed = true;
         }
-        endpoints = next;
-        members = next.values().toArray(RingEndpoint[]::new);
+        for (int i = 0; i < count; i++) {
+            RingEndpoint member = listed[i];
+            changed |= member.weight != member.listedWeight;
+            member.weight = member.listedWeight;
+        }
+        changed |= count != members.length;
+        if (changed) {
+            members = Arrays.copyOf(listed, count);
+        }
+        Arrays.fill(listed, 0, count, null);
+        return changed;
+    }
+
+    private void removeUnlisted(int update) {
+        for (Iterator<RingEndpoint> it = endpoints.values().iterator(); it.hasNext(); ) {
+            RingEndpoint member = it.next();
+            if (member.listedIn != update) {
+                it.remove();
+                member.removed = true;
+                member.subchannel.shutdown();
+            }
+        }
     }
 
     private RingEndpoint create(Endpoint endpoint) {
@@ -144,6 +209,15 @@ final class RingHashBalancer implements Balancer {
                 return;
             }
         }
+        if (!publishQueued) {
+            // State changes queued together (a burst of connections) make one picker, not one each.
+            publishQueued = true;
+            helper.serializer().executeLater(queuedPublish);
+        }
+    }
+
+    private void runQueuedPublish() {
+        publishQueued = false;
         publish();
     }
 
@@ -179,6 +253,7 @@ final class RingHashBalancer implements Balancer {
             }
         }
         ConnectivityState state = aggregate(ready, failed, connecting, idle, members.length);
+        publishedHeader = header;
         helper.updateState(state, new RingHashPicker(ring, members, states, header, random));
         if ((state == ConnectivityState.CONNECTING || state == ConnectivityState.TRANSIENT_FAILURE) && connecting == 0) {
             connectOneIdle();
@@ -245,7 +320,7 @@ final class RingHashBalancer implements Balancer {
             member.removed = true;
             member.subchannel.shutdown();
         }
-        endpoints = new LinkedHashMap<>();
+        endpoints.clear();
         members = new RingEndpoint[0];
     }
 

@@ -14,18 +14,21 @@ import io.grpc.Status;
  * gRFC A68's {@code random_subsetting}: on every resolution it keeps the {@link RendezvousSubset}
  * of the endpoints for this balancer's seed, drawn once when the balancer is made, and passes it
  * with the resolver's attributes and the child's config to the child, which does all the rest
- * (subchannels, states, pickers) through the channel's helper. A change of child policy replaces
+ * (subchannels, states, pickers) through the channel's helper. An update costs a hash lookup
+ * per endpoint and O(n log subsetSize) to select (each endpoint hashed once while it stays
+ * listed), then the child's update over the subset; an endpoint change outside the subset leaves
+ * the subset as it was (rendezvous hashing), so the child sees no change. A change of child policy replaces
  * the child at once; a replaced child's late states are dropped. Runs on the serializer.
  */
 final class RandomSubsettingBalancer implements Balancer {
 
     private final BalancerHelper helper;
-    private final long seed;
+    private final RendezvousSubset subset;
     private final ChildBalancer child = new ChildBalancer();
 
     RandomSubsettingBalancer(BalancerHelper helper, long seed) {
         this.helper = helper;
-        this.seed = seed;
+        this.subset = new RendezvousSubset(seed);
     }
 
     @Override
@@ -38,7 +41,7 @@ final class RandomSubsettingBalancer implements Balancer {
             return error;
         }
         return childFor(config).acceptResolvedEndpoints(new ResolvedEndpoints(
-                RendezvousSubset.select(resolved.endpoints(), config.subsetSize(), seed),
+                subset.select(resolved.endpoints(), config.subsetSize()),
                 config.childConfig(), resolved.attributes()));
     }
 

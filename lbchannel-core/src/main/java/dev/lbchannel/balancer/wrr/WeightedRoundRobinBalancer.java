@@ -60,15 +60,21 @@ final class WeightedRoundRobinBalancer implements Balancer {
         WeightedRoundRobinConfig next = resolved.config() instanceof WeightedRoundRobinConfig c ? c
                 : WeightedRoundRobinConfig.DEFAULT;
         boolean periodChanged = !next.weightUpdatePeriod().equals(config.weightUpdatePeriod());
-        config = next;
-        formula = WeightFormula.of(next);
-        for (WeightedSubchannel subchannel : List.copyOf(subchannels)) {
-            subchannel.configure(config, formula);
+        // An unchanged config (the usual update: endpoints only) costs nothing per subchannel.
+        boolean configChanged = !next.equals(config);
+        if (configChanged) {
+            config = next;
+            formula = WeightFormula.of(next);
+            for (WeightedSubchannel subchannel : List.copyOf(subchannels)) {
+                subchannel.configure(config, formula);
+            }
         }
         slowStart.configure(next.slowStart());
         Status status = base.acceptResolvedEndpoints(resolved);
         slowStart.resolved();
-        base.rebuildPicker();   // A58: every update makes a new picker, with the new config
+        if (configChanged) {
+            base.rebuildPicker(); // A58: a new config makes a new picker; a new READY set made one already
+        }
         if (updateTimer == null || periodChanged) {
             scheduleUpdate();
         }

@@ -15,6 +15,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -140,6 +143,99 @@ class BaseBalancerTests {
         accept(changed);
         assertThat(helper.subchannels()).hasSize(10_001);
         assertThat(helper.subchannels().stream().filter(FakeSubchannel::isShutdown).count()).isEqualTo(1);
+    }
+
+    @Test
+    void anUpdateThatLeavesTheReadySetAsItWasBuildsNoPicker() {
+        accept(List.of(endpoint(1), endpoint(2), endpoint(3)));
+        sub(0).report(READY);
+        sub(1).report(READY);
+        int published = helper.states().size();
+        accept(List.of(endpoint(1), endpoint(2), endpoint(4)));   // the one replaced was not READY
+        accept(List.of(endpoint(1), endpoint(2), endpoint(4)));   // the same again, in new objects
+        assertThat(built).hasSize(2);
+        assertThat(helper.states()).hasSize(published);
+        assertThat(sub(2).isShutdown()).isTrue();
+    }
+
+    @Test
+    void readyEndpointsTheResolverReordersGetAPickerInTheNewOrder() {
+        accept(List.of(endpoint(1), endpoint(2), endpoint(3)));
+        sub(0).report(READY);
+        sub(1).report(READY);
+        accept(List.of(endpoint(3), endpoint(2), endpoint(1)));
+        assertThat(built).last().isEqualTo(List.of(sub(1), sub(0)));
+        accept(List.of(endpoint(2), endpoint(1)));   // the one dropped was not READY: same order, no picker
+        assertThat(built).hasSize(3);
+    }
+
+    @Test
+    void stateChangesThatArriveTogetherMakeOnePicker() {
+        accept(List.of(endpoint(1), endpoint(2), endpoint(3)));
+        helper.serializer().execute(() -> {
+            sub(0).report(READY);   // each queued behind this task
+            sub(1).report(READY);
+            sub(2).report(READY);
+        });
+        assertThat(built).containsExactly(List.of(sub(0), sub(1), sub(2)));
+        assertThat(helper.state()).isEqualTo(ConnectivityState.READY);
+    }
+
+    @Test
+    void aSubchannelListedTwiceIsOneSubchannelInThePicker() {
+        accept(List.of(endpoint(1), endpoint(2), endpoint(1)));
+        assertThat(helper.subchannels()).hasSize(2);
+        sub(0).report(READY);
+        sub(1).report(READY);
+        assertThat(built).last().isEqualTo(List.of(sub(0), sub(1)));
+    }
+
+    @Test
+    void aOneEndpointChangeInAHundredThousandAllocatesNothingPerUnchangedEndpoint() {
+        int n = 100_000;
+        ResolvedEndpoints all = resolved(distinctEndpoints(n, 0));
+        List<Endpoint> changed = new ArrayList<>(distinctEndpoints(n, 0));   // equal endpoints, new objects
+        changed.set(n - 1, distinctEndpoints(1, 200).get(0));
+        ResolvedEndpoints oneChanged = resolved(changed);
+        helper.serializer().execute(() -> balancer.acceptResolvedEndpoints(all));
+        helper.serializer().execute(() -> helper.subchannels().forEach(s -> s.report(READY)));   // one picker
+        assertThat(built).hasSize(1);
+
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long[] allocated = new long[1];
+        helper.serializer().execute(() -> {
+            for (int round = 0; round < 3; round++) {   // the last endpoint goes and comes back, never READY
+                balancer.acceptResolvedEndpoints(oneChanged);
+                balancer.acceptResolvedEndpoints(all);
+            }
+            long before = threads.getCurrentThreadAllocatedBytes();
+            balancer.acceptResolvedEndpoints(oneChanged);
+            balancer.acceptResolvedEndpoints(all);
+            allocated[0] = threads.getCurrentThreadAllocatedBytes() - before;
+        });
+
+        // Even 8 bytes per endpoint would be 800 KB an update; a new subchannel and its bookkeeping are far less.
+        assertThat(allocated[0] / 2).as("bytes allocated per update").isLessThan(16 * 1024);
+        assertThat(built).hasSize(2);   // the READY set changed once, as the last endpoint first went
+    }
+
+    private static ResolvedEndpoints resolved(List<Endpoint> endpoints) {
+        return new ResolvedEndpoints(endpoints, null, Attributes.EMPTY);
+    }
+
+    /** {@code count} endpoints on distinct IPv4 addresses from {@code 10.<firstBlock>.0.0}. */
+    private static List<Endpoint> distinctEndpoints(int count, int firstBlock) {
+        List<Endpoint> endpoints = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            byte[] address = {10, (byte) (firstBlock + (i >> 16)), (byte) (i >> 8), (byte) i};
+            try {
+                endpoints.add(Endpoint.of(new InetSocketAddress(InetAddress.getByAddress(address), 443)));
+            } catch (UnknownHostException e) {
+                throw new IllegalArgumentException(e);
+            }
+        }
+        return endpoints;
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.lbchannel.balancer.ringhash;
 
 import dev.lbchannel.balancer.Balancer;
 import dev.lbchannel.balancer.PickArgs;
+import dev.lbchannel.balancer.Picker;
 import dev.lbchannel.balancer.PickResult;
 import dev.lbchannel.balancer.ResolvedEndpoints;
 import dev.lbchannel.balancer.SubchannelOptions;
@@ -296,6 +297,22 @@ class RingHashBalancerTests {
         accept(List.of(endpoint(1), endpoint(2)), new RingHashConfig(30, 30, null));
         assertThat(sub(2).isShutdown()).isTrue();
         assertThat(helper.gauge(sub(0), "ringEntries")).isEqualTo(15);
+    }
+
+    @Test
+    void anUpdateThatChangesNoMemberKeepsTheRingAndPublishesNothing() {
+        threeEndpoints();
+        Picker before = helper.picker();
+        int published = helper.states().size();
+        threeEndpoints();   // equal endpoints in new objects, the same config
+        assertThat(helper.states()).hasSize(published);
+        assertThat(helper.picker()).isSameAs(before);
+
+        accept(List.of(endpoint(1), endpoint(2), endpoint(3)), new RingHashConfig(30, 30, "x-other"));
+        assertThat(helper.states()).hasSize(published + 1);   // a new header: a new picker, the same ring
+        accept(List.of(endpoint(1), endpoint(2), endpoint(3), endpoint(2)), new RingHashConfig(30, 30, "x-other"));
+        assertThat(helper.gauge(sub(1), "ringEntries")).isEqualTo(15);   // a new weight: a new ring
+        assertThat(helper.subchannels()).hasSize(3);
     }
 
     @Test

@@ -51,6 +51,30 @@ class RandomSubsettingTests {
     }
 
     @Test
+    void aSelectorReusedAcrossUpdatesChoosesAsTheSortedRankingDoes() {
+        RendezvousSubset reused = new RendezvousSubset(42);
+        List<Endpoint> reversed = new ArrayList<>(endpoints(0, 120));
+        java.util.Collections.reverse(reversed);
+        List<Endpoint> duplicated = new ArrayList<>(endpoints(0, 30));
+        duplicated.addAll(endpoints(0, 30));
+        for (List<Endpoint> update : List.of(endpoints(0, 100), endpoints(0, 101), endpoints(1, 101), reversed,
+                endpoints(50, 60), endpoints(0, 200), duplicated)) {
+            assertThat(reused.select(update, 10)).isEqualTo(sortedRanking(update, 10, 42));
+        }
+    }
+
+    /** A68's choice spelled out: rank every endpoint by unsigned hash then position, keep the first {@code size}. */
+    private static List<Endpoint> sortedRanking(List<Endpoint> endpoints, int size, long seed) {
+        return IntStream.range(0, endpoints.size()).boxed()
+                .sorted((a, b) -> {
+                    int byHash = Long.compareUnsigned(RendezvousSubset.hash(endpoints.get(a), seed),
+                            RendezvousSubset.hash(endpoints.get(b), seed));
+                    return byHash != 0 ? byHash : Integer.compare(a, b);
+                })
+                .limit(size).sorted().map(endpoints::get).toList();
+    }
+
+    @Test
     void theSubsetDependsOnTheSetNotItsOrder() {
         List<Endpoint> shuffled = new ArrayList<>(endpoints(0, 100));
         java.util.Collections.reverse(shuffled);
