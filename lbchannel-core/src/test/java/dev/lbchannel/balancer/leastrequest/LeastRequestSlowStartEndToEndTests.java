@@ -2,19 +2,15 @@ package dev.lbchannel.balancer.leastrequest;
 
 import dev.lbchannel.LbChannel;
 import dev.lbchannel.LbChannelBuilder;
-import dev.lbchannel.balancer.slowstart.SlowStartHelper;
-import dev.lbchannel.channelz.SubchannelSnapshot;
 import dev.lbchannel.config.Json;
-import dev.lbchannel.testing.Await;
 import dev.lbchannel.testing.ClosedLoop;
 import dev.lbchannel.testing.ManualResolverProvider;
+import dev.lbchannel.testing.SlowStartChecks;
 import dev.lbchannel.testing.SlowBackends;
-import io.grpc.ConnectivityState;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -33,7 +29,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(120)
 class LeastRequestSlowStartEndToEndTests {
 
-    private static final Duration BOUND = Duration.ofSeconds(30);
     private static final long S = 1_000_000_000L;
 
     private final ManualResolverProvider resolver = new ManualResolverProvider("manual");
@@ -64,20 +59,20 @@ class LeastRequestSlowStartEndToEndTests {
                 .build();
         resolver.update(Arrays.copyOf(ports, 3));
         channel.getState(true);
-        awaitReady(3);
+        SlowStartChecks.awaitReady(channel, 3);
         ClosedLoop.run(channel, 4, 300);
 
         resolver.update(ports);
-        awaitReady(4);
+        SlowStartChecks.awaitReady(channel, 4);
         double early = shareOfTheNewOne(3200);
         assertThat(early).as("the new backend's share at the window's start (about 1/16)").isLessThan(0.10);
 
         clock.addAndGet(5 * S);
-        Await.until("a rebuild at half the window", BOUND, () -> factor() == 50);
+        SlowStartChecks.awaitFactor(channel, backends.ports()[3], 50);
         double middle = shareOfTheNewOne(3200);
 
         clock.addAndGet(5 * S);
-        Await.until("the ramp's end", BOUND, () -> factor() == 100);
+        SlowStartChecks.awaitFactor(channel, backends.ports()[3], 100);
         double after = shareOfTheNewOne(4000);
         System.out.printf("least_request slow start: shares %.3f, %.3f, %.3f%n", early, middle, after);
         assertThat(after).as("its share after the window (a quarter)").isBetween(0.18, 0.32);
@@ -92,17 +87,5 @@ class LeastRequestSlowStartEndToEndTests {
         return (backends.received(3) - before) / (double) total;
     }
 
-    private void awaitReady(int n) {
-        Await.until(n + " READY subchannels", BOUND, () -> channel.snapshot().subchannels().stream()
-                .filter(s -> s.state() == ConnectivityState.READY).count() == n);
-    }
 
-    private long factor() {
-        for (SubchannelSnapshot s : channel.snapshot().subchannels()) {
-            if (backends.indexOf(s) == 3) {
-                return s.balancer().getOrDefault(SlowStartHelper.GAUGE, -1L);
-            }
-        }
-        return -2;
-    }
 }

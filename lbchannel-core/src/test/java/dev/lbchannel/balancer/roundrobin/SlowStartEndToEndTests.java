@@ -2,18 +2,15 @@ package dev.lbchannel.balancer.roundrobin;
 
 import dev.lbchannel.LbChannel;
 import dev.lbchannel.LbChannelBuilder;
-import dev.lbchannel.channelz.SubchannelSnapshot;
 import dev.lbchannel.config.Json;
-import dev.lbchannel.testing.Await;
 import dev.lbchannel.testing.ClosedLoop;
 import dev.lbchannel.testing.ManualResolverProvider;
+import dev.lbchannel.testing.SlowStartChecks;
 import dev.lbchannel.testing.SlowBackends;
-import io.grpc.ConnectivityState;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -28,7 +25,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(120)
 class SlowStartEndToEndTests {
 
-    private static final Duration BOUND = Duration.ofSeconds(30);
     private static final long S = 1_000_000_000L;
 
     private final ManualResolverProvider resolver = new ManualResolverProvider("manual");
@@ -59,22 +55,22 @@ class SlowStartEndToEndTests {
                 .build();
         resolver.update(Arrays.copyOf(ports, 3));
         channel.getState(true);
-        awaitReady(3);
+        SlowStartChecks.awaitReady(channel, 3);
         ClosedLoop.run(channel, 4, 300);
 
         resolver.update(ports);
-        awaitReady(4);
+        SlowStartChecks.awaitReady(channel, 4);
         int early = callsToTheNewOne(3100);
         // factor 0.1 against three of 1: 0.1 / 3.1 of the calls, about 100
         assertThat(early).as("the new backend's calls of 3100 at the window's start").isBetween(60, 140);
 
         clock.addAndGet(5 * S);
-        Await.until("a rebuild at half the window", BOUND, () -> factor() == 50);
+        SlowStartChecks.awaitFactor(channel, backends.ports()[3], 50);
         int middle = callsToTheNewOne(3500);
         assertThat(middle).as("of 3500 at half the window (0.5 / 3.5)").isBetween(440, 560);
 
         clock.addAndGet(5 * S);
-        Await.until("the ramp's end", BOUND, () -> factor() == 100);
+        SlowStartChecks.awaitFactor(channel, backends.ports()[3], 100);
         int after = callsToTheNewOne(4000);
         assertThat(after).as("of 4000 after the window").isBetween(950, 1050);
     }
@@ -86,17 +82,5 @@ class SlowStartEndToEndTests {
         return backends.received(3) - before;
     }
 
-    private void awaitReady(int n) {
-        Await.until(n + " READY subchannels", BOUND, () -> channel.snapshot().subchannels().stream()
-                .filter(s -> s.state() == ConnectivityState.READY).count() == n);
-    }
 
-    private long factor() {
-        for (SubchannelSnapshot s : channel.snapshot().subchannels()) {
-            if (backends.indexOf(s) == 3) {
-                return s.balancer().getOrDefault("slowStartFactor", -1L);
-            }
-        }
-        return -2;
-    }
 }

@@ -2,18 +2,14 @@ package dev.lbchannel.balancer.wrr;
 
 import dev.lbchannel.LbChannel;
 import dev.lbchannel.LbChannelBuilder;
-import dev.lbchannel.balancer.slowstart.SlowStartHelper;
-import dev.lbchannel.channelz.SubchannelSnapshot;
 import dev.lbchannel.config.Json;
-import dev.lbchannel.testing.Await;
 import dev.lbchannel.testing.ClosedLoop;
 import dev.lbchannel.testing.ManualResolverProvider;
-import io.grpc.ConnectivityState;
+import dev.lbchannel.testing.SlowStartChecks;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -29,7 +25,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(120)
 class WrrSlowStartEndToEndTests {
 
-    private static final Duration BOUND = Duration.ofSeconds(30);
     private static final long S = 1_000_000_000L;
 
     private final ManualResolverProvider resolver = new ManualResolverProvider("manual");
@@ -61,11 +56,11 @@ class WrrSlowStartEndToEndTests {
                 .build();
         resolver.update(Arrays.copyOf(ports, 3));
         channel.getState(true);
-        awaitReady(3);
+        SlowStartChecks.awaitReady(channel, 3);
         ClosedLoop.run(channel, 4, 300);
 
         resolver.update(ports);
-        awaitReady(4);
+        SlowStartChecks.awaitReady(channel, 4);
         // Its per-call reports give it a weight of its own after its first calls; a tenth of it either way.
         ClosedLoop.run(channel, 4, 300);
         int early = callsToTheNewOne(3100);
@@ -73,12 +68,12 @@ class WrrSlowStartEndToEndTests {
         assertThat(early).as("the new backend's calls of 3100 at the window's start").isBetween(60, 140);
 
         clock.addAndGet(5 * S);
-        Await.until("a rebuild at half the window", BOUND, () -> factor() == 50);
+        SlowStartChecks.awaitFactor(channel, backends.ports()[3], 50);
         int middle = callsToTheNewOne(3500);
         assertThat(middle).as("of 3500 at half the window (0.5 / 3.5)").isBetween(440, 560);
 
         clock.addAndGet(5 * S);
-        Await.until("the ramp's end", BOUND, () -> factor() == 100);
+        SlowStartChecks.awaitFactor(channel, backends.ports()[3], 100);
         int after = callsToTheNewOne(4000);
         assertThat(after).as("of 4000 after the window").isBetween(950, 1050);
     }
@@ -90,18 +85,5 @@ class WrrSlowStartEndToEndTests {
         return backends.received(3) - before;
     }
 
-    private void awaitReady(int n) {
-        Await.until(n + " READY subchannels", BOUND, () -> channel.snapshot().subchannels().stream()
-                .filter(s -> s.state() == ConnectivityState.READY).count() == n);
-    }
 
-    private long factor() {
-        String port = ":" + backends.ports()[3];
-        for (SubchannelSnapshot s : channel.snapshot().subchannels()) {
-            if (s.addresses().get(0).endsWith(port)) {
-                return s.balancer().getOrDefault(SlowStartHelper.GAUGE, -1L);
-            }
-        }
-        return -2;
-    }
 }
