@@ -273,21 +273,11 @@ class UndeliveredMessageTests {
         LbChannel channel = channel(b -> b);
         ClientCall<StreamingOutputCallRequest, StreamingOutputCallResponse> call = channel.newCall(STREAMING,
                 CallOptions.DEFAULT.withExecutor(executor).withDeadlineAfter(30, TimeUnit.SECONDS));
-        RecordingListener<StreamingOutputCallResponse> listener = new RecordingListener<>() {
-            @Override
-            public void onMessage(StreamingOutputCallResponse message) {
-                super.onMessage(message);
-                executor.stall();
-            }
-        };
         StreamingOutputCallRequest.Builder request = StreamingOutputCallRequest.newBuilder();
         for (int i = 0; i < 4; i++) {
             request.addResponseParameters(ResponseParameters.newBuilder().setSize(SIZE));
         }
-        call.start(listener, new Metadata());
-        call.request(5);
-        call.sendMessage(request.build());
-        call.halfClose();
+        RecordingListener<StreamingOutputCallResponse> listener = startStalling(call, executor, request.build());
         Await.until("the stream ended OK, its last messages undelivered",
                 () -> streamsEnded(channel) == 1);
         assertThat(listener.messages()).hasSize(1);
@@ -363,8 +353,21 @@ class UndeliveredMessageTests {
         };
     }
 
+    /**
+     * Starts the burst with a demand of one message, so that the first callback task (whatever
+     * else one socket read brought) delivers exactly one; the listener then stalls the executor,
+     * and the demand for the rest comes from this thread once that task is over. Every later
+     * message is handed to the call and waits for the stalled executor, however the transport's
+     * reads happen to batch them.
+     */
     private static RecordingListener<StreamingOutputCallResponse> startStalling(
             ClientCall<StreamingOutputCallRequest, StreamingOutputCallResponse> call, StallingExecutor executor) {
+        return startStalling(call, executor, burstThenWait());
+    }
+
+    private static RecordingListener<StreamingOutputCallResponse> startStalling(
+            ClientCall<StreamingOutputCallRequest, StreamingOutputCallResponse> call, StallingExecutor executor,
+            StreamingOutputCallRequest request) {
         RecordingListener<StreamingOutputCallResponse> listener = new RecordingListener<>() {
             @Override
             public void onMessage(StreamingOutputCallResponse message) {
@@ -373,9 +376,11 @@ class UndeliveredMessageTests {
             }
         };
         call.start(listener, new Metadata());
-        call.request(BURST + 1);
-        call.sendMessage(burstThenWait());
+        call.request(1);
+        call.sendMessage(request);
         call.halfClose();
+        Await.until("the first message was delivered", () -> !listener.messages().isEmpty());
+        call.request(request.getResponseParametersCount());
         return listener;
     }
 
