@@ -5,6 +5,7 @@ import dev.lbchannel.channelz.SubchannelSnapshot;
 import dev.lbchannel.testing.Await;
 import dev.lbchannel.testing.NettyLeakDetection;
 import dev.lbchannel.testing.RecordingListener;
+import dev.lbchannel.testing.StallingExecutor;
 import dev.lbchannel.testing.TestBackend;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
@@ -34,10 +35,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
@@ -382,39 +380,5 @@ class UndeliveredMessageTests {
         Await.until("the first message was delivered", () -> !listener.messages().isEmpty());
         call.request(request.getResponseParametersCount());
         return listener;
-    }
-
-    /**
-     * Runs tasks at once, on the submitting thread, until {@link #stall()}; from then on it only
-     * queues them and never runs them again, like an application pool that is stuck.
-     */
-    private static final class StallingExecutor implements Executor {
-        private final Queue<Runnable> held = new ConcurrentLinkedQueue<>();
-        private volatile boolean stalled;
-
-        void stall() {
-            stalled = true;
-        }
-
-        void forgetHeldTasks() {
-            held.clear();
-        }
-
-        /** Runs what was held, here, and stops stalling. */
-        void runHeldTasks() {
-            stalled = false;
-            for (Runnable task; (task = held.poll()) != null; ) {
-                task.run();
-            }
-        }
-
-        @Override
-        public void execute(Runnable task) {
-            if (stalled) {
-                held.add(task);
-            } else {
-                task.run();
-            }
-        }
     }
 }
