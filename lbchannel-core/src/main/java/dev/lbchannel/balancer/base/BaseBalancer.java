@@ -13,7 +13,6 @@ import io.grpc.ConnectivityStateInfo;
 import io.grpc.Status;
 import org.jspecify.annotations.Nullable;
 
-import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -44,7 +43,9 @@ public final class BaseBalancer implements Balancer {
     private final BalancerHelper helper;
     private final PickerBuilder pickerBuilder;
     /** By the endpoint's addresses. */
-    private final Map<List<SocketAddress>, Child> children = new HashMap<>();
+    private final Map<AddressKey, Child> children = new HashMap<>();
+    /** Looks children up without a key object per endpoint; used on the serializer only. */
+    private final AddressKey probe = AddressKey.probe();
     /** The children in resolver order, {@code [0, orderedCount)}; reused across updates. */
     private Child[] ordered = new Child[0];
     private int orderedCount;
@@ -118,7 +119,7 @@ public final class BaseBalancer implements Balancer {
         int nextReadyIndex = 0; // where the next kept READY child sits in the last picker, if in order
         for (int i = 0; i < endpoints.size(); i++) { // indexed: no iterator per update
             Endpoint endpoint = endpoints.get(i);
-            Child child = children.get(endpoint.addresses());
+            Child child = children.get(probe.point(endpoint.addresses()));
             if (child == null) {
                 child = create(endpoint, update);
             } else if (child.listedIn == update) {
@@ -126,7 +127,7 @@ public final class BaseBalancer implements Balancer {
             } else {
                 child.listedIn = update;
                 kept++;
-                if (!child.subchannel.endpoint().equals(endpoint)) {
+                if (!AddressKey.sameEndpoint(child.subchannel.endpoint(), endpoint)) {
                     child.subchannel.updateEndpoint(endpoint);
                 }
                 if (child.readyIndex >= 0 && child.readyIndex != nextReadyIndex++) {
@@ -149,7 +150,7 @@ public final class BaseBalancer implements Balancer {
         Subchannel subchannel = helper.createSubchannel(endpoint, SubchannelOptions.HEALTH_CHECKED);
         Child child = new Child(subchannel);
         child.listedIn = update;
-        children.put(endpoint.addresses(), child);
+        children.put(AddressKey.of(endpoint.addresses()), child);
         count(child.effective, 1);
         subchannel.start(info -> onStateChange(child, info));
         subchannel.requestConnection();

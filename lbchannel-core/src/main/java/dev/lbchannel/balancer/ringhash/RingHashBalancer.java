@@ -6,6 +6,7 @@ import dev.lbchannel.balancer.PickResult;
 import dev.lbchannel.balancer.ResolvedEndpoints;
 import dev.lbchannel.balancer.Subchannel;
 import dev.lbchannel.balancer.SubchannelOptions;
+import dev.lbchannel.balancer.base.AddressKey;
 import dev.lbchannel.resolver.Endpoint;
 import io.grpc.ConnectivityState;
 import io.grpc.ConnectivityStateInfo;
@@ -13,7 +14,6 @@ import io.grpc.Metadata;
 import io.grpc.Status;
 import org.jspecify.annotations.Nullable;
 
-import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -45,7 +45,9 @@ final class RingHashBalancer implements Balancer {
     private final LongSupplier random;
     private final long ringSizeCap;
     /** By the endpoint's addresses. */
-    private final Map<List<SocketAddress>, RingEndpoint> endpoints = new HashMap<>();
+    private final Map<AddressKey, RingEndpoint> endpoints = new HashMap<>();
+    /** Looks endpoints up without a key object each; used on the serializer only. */
+    private final AddressKey probe = AddressKey.probe();
     /** The same endpoints in resolver order, indexed as the ring names them. */
     private RingEndpoint[] members = new RingEndpoint[0];
     /** Scratch for an update's members in resolver order; reused, empty between updates. */
@@ -132,18 +134,18 @@ final class RingHashBalancer implements Balancer {
         boolean changed = false;
         for (int i = 0; i < resolved.size(); i++) {
             Endpoint endpoint = resolved.get(i);
-            RingEndpoint member = endpoints.get(endpoint.addresses());
+            RingEndpoint member = endpoints.get(probe.point(endpoint.addresses()));
             if (member != null && member.listedIn == update) {
                 member.listedWeight++;
                 continue;
             }
             if (member == null) {
                 member = create(endpoint);
-                endpoints.put(endpoint.addresses(), member);
+                endpoints.put(AddressKey.of(endpoint.addresses()), member);
                 changed = true;
             } else {
                 kept++;
-                if (!member.subchannel.endpoint().equals(endpoint)) {
+                if (!AddressKey.sameEndpoint(member.subchannel.endpoint(), endpoint)) {
                     member.subchannel.updateEndpoint(endpoint);
                 }
                 changed |= count >= members.length || members[count] != member;

@@ -1,10 +1,10 @@
 package dev.lbchannel.balancer.subset;
 
+import dev.lbchannel.balancer.base.AddressKey;
 import dev.lbchannel.balancer.ringhash.XxHash64;
 import dev.lbchannel.channelz.SocketAddresses;
 import dev.lbchannel.resolver.Endpoint;
 
-import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -29,7 +29,9 @@ final class RendezvousSubset {
 
     private final long seed;
     /** The hashes of the endpoints the last selection saw, by their addresses. */
-    private final Map<List<SocketAddress>, Rank> ranks = new HashMap<>();
+    private final Map<AddressKey, Rank> ranks = new HashMap<>();
+    /** Looks ranks up without a key object each; used on the serializer only. */
+    private final AddressKey probe = AddressKey.probe();
     /** Numbers the selections, so a rank knows whether this one saw it. */
     private int generation;
     /** A max-heap of the best candidates so far, by hash then resolver index; reused. */
@@ -77,10 +79,10 @@ final class RendezvousSubset {
         int kept = 0;
         for (int i = 0; i < n; i++) { // indexed: no iterator
             Endpoint endpoint = endpoints.get(i);
-            Rank rank = ranks.get(endpoint.addresses());
+            Rank rank = ranks.get(probe.point(endpoint.addresses()));
             if (rank == null) {
                 rank = new Rank(hash(endpoint, seed));
-                ranks.put(endpoint.addresses(), rank);
+                ranks.put(AddressKey.of(endpoint.addresses()), rank);
             } else if (rank.seenIn != update) {
                 kept++;
             }
