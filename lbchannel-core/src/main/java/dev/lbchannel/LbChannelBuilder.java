@@ -6,7 +6,9 @@ import dev.lbchannel.config.ServiceConfig;
 import dev.lbchannel.resolver.ResolverProvider;
 import dev.lbchannel.resolver.ResolverRegistry;
 import dev.lbchannel.transport.ClientTransportFactory;
+import dev.lbchannel.transport.IoTransport;
 import dev.lbchannel.transport.TlsContexts;
+import dev.lbchannel.transport.TransportKind;
 import dev.lbchannel.transport.TransportOptions;
 import io.grpc.ClientInterceptor;
 import io.grpc.CompressorRegistry;
@@ -71,6 +73,7 @@ public final class LbChannelBuilder {
     private BalancerRegistry balancers = BalancerRegistry.builtIns();
     private @Nullable EventLoopGroup eventLoopGroup;
     private @Nullable Class<? extends Channel> channelType;
+    private @Nullable TransportKind transportKind;
     private BackoffPolicy backoffPolicy = BackoffPolicy.DEFAULT;
     private CompressorRegistry compressorRegistry = CompressorRegistry.getDefaultInstance();
     private DecompressorRegistry decompressorRegistry = DecompressorRegistry.getDefaultInstance();
@@ -292,6 +295,15 @@ public final class LbChannelBuilder {
         return this;
     }
 
+    /**
+     * The I/O transport of the shared event loops: {@link TransportKind#AUTO} by default (native
+     * epoll where it loads, NIO elsewhere). Not with {@link #eventLoopGroup}, whose loops decide.
+     */
+    public LbChannelBuilder transport(TransportKind kind) {
+        this.transportKind = requireNonNull(kind, "kind");
+        return this;
+    }
+
     /** Run connections on these event loops instead of the shared ones; the caller owns them. */
     public LbChannelBuilder eventLoopGroup(EventLoopGroup group, Class<? extends Channel> channelType) {
         this.eventLoopGroup = requireNonNull(group, "group");
@@ -332,8 +344,12 @@ public final class LbChannelBuilder {
         EventLoopGroup owned = null;
         Class<? extends Channel> type = channelType;
         if (group == null) {
-            group = owned = SharedEventLoopGroup.acquire();
-            type = SharedEventLoopGroup.CHANNEL_TYPE;
+            IoTransport io = (transportKind == null ? TransportKind.AUTO : transportKind).io();
+            group = owned = SharedEventLoopGroup.acquire(io);
+            type = io.socketChannelType();
+        } else if (transportKind != null) {
+            throw new IllegalStateException("Both transport(" + transportKind + ") and eventLoopGroup(...) are set: "
+                    + "the given event loops decide the transport; set only one of them");
         }
         ExecutorService ownedExecutor = executor == null ? SharedExecutor.acquire() : null;
         ExecutorService offload = SharedOffloadExecutor.acquire();

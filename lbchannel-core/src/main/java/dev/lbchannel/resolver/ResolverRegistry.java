@@ -33,6 +33,7 @@ public final class ResolverRegistry {
         static final ResolverRegistry INSTANCE = empty()
                 .with(new PassthroughResolverProvider())
                 .with(new StaticResolverProvider())
+                .with(new UnixResolverProvider())
                 .with(new DnsResolverProvider());
     }
 
@@ -41,7 +42,7 @@ public final class ResolverRegistry {
         return new ResolverRegistry(new TreeMap<>());
     }
 
-    /** A registry of the built-in resolvers: {@code dns}, {@code passthrough}, {@code static}. */
+    /** A registry of the built-in resolvers: {@code dns}, {@code passthrough}, {@code static}, {@code unix}. */
     public static ResolverRegistry builtIns() {
         return BuiltIns.INSTANCE;
     }

@@ -96,7 +96,7 @@ final class NettyClientTransport implements ClientTransport {
         this.listener = listener;
         Bootstrap bootstrap = new Bootstrap()
                 .group(eventLoop)
-                .channel(options.channelType())
+                .channel(options.io().channelTypeFor(address, options.channelType()))
                 .resolver(factory.addressResolver(address))
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
@@ -113,7 +113,7 @@ final class NettyClientTransport implements ClientTransport {
                         }
                     }
                 });
-        ChannelFuture connect = bootstrap.connect(address);
+        ChannelFuture connect = bootstrap.connect(options.io().connectAddress(address));
         connectFuture = connect;
         Channel ch = connect.channel();
         channel = ch;

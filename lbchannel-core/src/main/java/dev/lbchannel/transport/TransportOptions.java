@@ -30,6 +30,7 @@ public final class TransportOptions {
 
     private final EventLoopGroup eventLoopGroup;
     private final Class<? extends Channel> channelType;
+    private final IoTransport io;
     private final @Nullable SslContext sslContext;
     private final @Nullable String userAgent;
     private final int maxInboundMessageSize;
@@ -45,6 +46,7 @@ public final class TransportOptions {
     private TransportOptions(Builder b) {
         this.eventLoopGroup = b.eventLoopGroup;
         this.channelType = b.channelType;
+        this.io = IoTransport.forLoops(b.eventLoopGroup);
         this.sslContext = b.sslContext;
         this.userAgent = b.userAgent;
         this.maxInboundMessageSize = b.maxInboundMessageSize;
@@ -66,8 +68,14 @@ public final class TransportOptions {
         return eventLoopGroup;
     }
 
+    /** The channel type of TCP connections. */
     public Class<? extends Channel> channelType() {
         return channelType;
+    }
+
+    /** The I/O transport of the event loops, which picks the channel types of Unix sockets and DNS. */
+    public IoTransport io() {
+        return io;
     }
 
     /**

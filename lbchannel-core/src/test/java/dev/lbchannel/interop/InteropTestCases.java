@@ -75,6 +75,11 @@ abstract class InteropTestCases {
     /** Starts the server, speaking TLS (its CA in {@link InteropServer#trust()}) or plaintext h2c. */
     abstract InteropServer startServer();
 
+    /** Adjusts the channel's builder: the transport under test, for one. */
+    LbChannelBuilder configure(LbChannelBuilder builder) {
+        return builder;
+    }
+
     @BeforeAll
     void start() {
         try {
@@ -86,7 +91,8 @@ abstract class InteropTestCases {
         }
         LbChannelBuilder builder = LbChannelBuilder.forTarget("passthrough:///127.0.0.1:" + server.port());
         TrustManagerFactory trust = server.trust();
-        channel = (trust != null ? builder.sslContext(TlsContexts.forClient(trust)) : builder.usePlaintext()).build();
+        channel = configure(trust != null ? builder.sslContext(TlsContexts.forClient(trust)) : builder.usePlaintext())
+                .build();
     }
 
     @BeforeEach

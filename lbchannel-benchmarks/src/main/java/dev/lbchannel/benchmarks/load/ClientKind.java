@@ -1,6 +1,7 @@
 package dev.lbchannel.benchmarks.load;
 
 import dev.lbchannel.LbChannelBuilder;
+import dev.lbchannel.transport.TransportKind;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 
@@ -15,11 +16,19 @@ import java.util.Map;
  */
 enum ClientKind {
 
-    /** lbchannel with callbacks on the event loop, as issue 4 measures it. */
+    /** lbchannel with callbacks on the event loop, as issue 4 measures it (native epoll where it loads, as grpc-java). */
     LBCHANNEL("lbchannel", "lbchannel, directExecutor()") {
         @Override
         ManagedChannel open(int port) {
             return LbChannelBuilder.forTarget("passthrough:///127.0.0.1:" + port).usePlaintext().directExecutor().build();
+        }
+    },
+    /** lbchannel as {@link #LBCHANNEL} on Java NIO: what the native transport is worth. */
+    LBCHANNEL_NIO("lbchannel-nio", "lbchannel, directExecutor(), NIO") {
+        @Override
+        ManagedChannel open(int port) {
+            return LbChannelBuilder.forTarget("passthrough:///127.0.0.1:" + port).usePlaintext().directExecutor()
+                    .transport(TransportKind.NIO).build();
         }
     },
     /** lbchannel with its default callback executor, the way most applications will get it. */
@@ -114,7 +123,7 @@ enum ClientKind {
     }
 
     boolean isLbChannel() {
-        return this == LBCHANNEL || this == LBCHANNEL_DEFAULT || this == LBCHANNEL_RETRY
+        return this == LBCHANNEL || this == LBCHANNEL_NIO || this == LBCHANNEL_DEFAULT || this == LBCHANNEL_RETRY
                 || this == LBCHANNEL_ROUND_ROBIN || this == LBCHANNEL_OUTLIER;
     }
 
@@ -124,7 +133,7 @@ enum ClientKind {
                 return kind;
             }
         }
-        throw new IllegalArgumentException("Unknown client '" + id + "'; known: lbchannel, lbchannel-default, "
+        throw new IllegalArgumentException("Unknown client '" + id + "'; known: lbchannel, lbchannel-nio, lbchannel-default, "
                 + "lbchannel-retry, lbchannel-rr, lbchannel-outlier, grpc-java, grpc-java-direct, grpc-java-direct-retry");
     }
 }

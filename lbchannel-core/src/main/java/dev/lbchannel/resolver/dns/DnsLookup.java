@@ -1,10 +1,9 @@
 package dev.lbchannel.resolver.dns;
 
+import dev.lbchannel.transport.IoTransport;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.AddressedEnvelope;
 import io.netty.channel.EventLoop;
-import io.netty.channel.socket.nio.NioDatagramChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.dns.DefaultDnsQuestion;
 import io.netty.handler.codec.dns.DnsRawRecord;
 import io.netty.handler.codec.dns.DnsRecord;
@@ -66,10 +65,12 @@ final class DnsLookup implements AutoCloseable {
      */
     static DnsLookup create(EventLoop loop, @Nullable InetSocketAddress server, Duration queryTimeout) {
         TtlRecorder ttls = new TtlRecorder();
+        // The channel types must be those the loop runs (epoll's on an epoll loop).
+        IoTransport io = IoTransport.forLoops(loop);
         DnsNameResolverBuilder builder = new DnsNameResolverBuilder(loop)
-                .datagramChannelType(NioDatagramChannel.class)
+                .datagramChannelType(io.datagramChannelType())
                 // Answers too big for UDP (a long TXT config) are asked again over TCP.
-                .socketChannelType(NioSocketChannel.class)
+                .socketChannelType(io.socketChannelType())
                 .queryTimeoutMillis(Math.max(1, queryTimeout.toMillis()))
                 .resolvedAddressTypes(addressTypes())
                 // Caches that keep nothing but the answer's TTL.

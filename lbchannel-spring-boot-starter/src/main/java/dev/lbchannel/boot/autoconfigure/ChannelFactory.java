@@ -6,6 +6,7 @@ import dev.lbchannel.balancer.BalancerRegistry;
 import dev.lbchannel.boot.LbChannelBuilderCustomizer;
 import dev.lbchannel.resolver.ResolverRegistry;
 import dev.lbchannel.target.Target;
+import dev.lbchannel.transport.TransportKind;
 import io.grpc.ClientInterceptor;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.convert.DurationStyle;
@@ -19,6 +20,7 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -47,12 +49,14 @@ final class ChannelFactory {
     private final ChannelInterceptors interceptors;
     private final List<LbChannelBuilderCustomizer> customizers;
     private final @Nullable Executor executor;
+    private final TransportKind transport;
     private final YamlOrigins written;
 
     ChannelFactory(ResolverRegistry resolvers, BalancerRegistry balancers, @Nullable SslBundles sslBundles,
             ChannelInterceptors interceptors, List<LbChannelBuilderCustomizer> customizers,
-            @Nullable Executor executor, YamlOrigins written) {
+            @Nullable Executor executor, TransportKind transport, YamlOrigins written) {
         this.written = written;
+        this.transport = transport;
         this.resolvers = resolvers;
         this.balancers = balancers;
         this.sslBundles = sslBundles;
@@ -86,6 +90,7 @@ final class ChannelFactory {
         if (executor != null) {
             builder.executor(executor);
         }
+        applyTransport(builder);
         applyInterceptors(channel, builder);
         for (LbChannelBuilderCustomizer customizer : customizers) {
             customizer.customize(channel.name(), builder);
@@ -104,6 +109,21 @@ final class ChannelFactory {
             SslBundleRotation.register(channel.name(), bundle.value(), sslBundles, built);
         }
         return built;
+    }
+
+    /** Left to the builder's default for auto, so that a customizer may still give its own event loops. */
+    private void applyTransport(LbChannelBuilder builder) {
+        if (transport == TransportKind.AUTO) {
+            return;
+        }
+        try {
+            transport.io();
+        } catch (IllegalStateException e) {
+            throw new LbChannelConfigurationException(PropertyNames.TRANSPORT, transport.name().toLowerCase(Locale.ROOT),
+                    e.getMessage(), "Set " + PropertyNames.TRANSPORT + " to auto or nio, or add Netty's native epoll "
+                            + "jar for this platform (io.netty:netty-transport-native-epoll).", e);
+        }
+        builder.transport(transport);
     }
 
     private void applySecurity(ChannelDefinition channel, LbChannelBuilder builder) {

@@ -67,7 +67,8 @@ public final class LbChannelAutoConfiguration {
         ChannelFactory factory = new ChannelFactory(resolvers, balancers, sslBundles.getIfAvailable(),
                 ChannelInterceptors.of(interceptors.orderedStream().toList(),
                         beanFactory.getBeansOfType(ClientInterceptor.class)),
-                customizers.orderedStream().toList(), executor.executor(), new YamlOrigins(environment));
+                customizers.orderedStream().toList(), executor.executor(), properties.getTransport(),
+                new YamlOrigins(environment));
         try {
             LiveChannels channels = new LiveChannels(definitions.stream().filter(ChannelDefinition::enabled).toList(),
                     factory.createAll(definitions));

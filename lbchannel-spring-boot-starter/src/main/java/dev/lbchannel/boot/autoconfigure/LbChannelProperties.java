@@ -1,5 +1,6 @@
 package dev.lbchannel.boot.autoconfigure;
 
+import dev.lbchannel.transport.TransportKind;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.NestedConfigurationProperty;
 
@@ -30,6 +31,12 @@ public class LbChannelProperties {
 
     private final Executor executor = new Executor();
 
+    /**
+     * Netty's I/O transport for all channels: auto (native epoll where it loads, else NIO, as
+     * grpc-java does), nio, or epoll (start-up fails, saying why, where epoll cannot load).
+     */
+    private TransportKind transport = TransportKind.AUTO;
+
     public boolean isEnabled() {
         return enabled;
     }
@@ -56,6 +63,14 @@ public class LbChannelProperties {
 
     public Executor getExecutor() {
         return executor;
+    }
+
+    public TransportKind getTransport() {
+        return transport;
+    }
+
+    public void setTransport(TransportKind transport) {
+        this.transport = transport;
     }
 
     /** How start-up waits for the channels that connect on start-up. */

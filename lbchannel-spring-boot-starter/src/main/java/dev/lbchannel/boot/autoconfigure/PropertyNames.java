@@ -7,6 +7,7 @@ final class PropertyNames {
 
     static final String PREFIX = "lbchannel";
     static final String DEFAULTS = PREFIX + ".defaults";
+    static final String TRANSPORT = PREFIX + ".transport";
 
     private static final Pattern SIMPLE_KEY = Pattern.compile("[a-z0-9][a-z0-9-]*");
 

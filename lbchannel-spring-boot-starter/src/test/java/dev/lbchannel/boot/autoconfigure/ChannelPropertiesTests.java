@@ -1,10 +1,12 @@
 package dev.lbchannel.boot.autoconfigure;
 
 import dev.lbchannel.LbChannel;
+import dev.lbchannel.boot.LbChannelBuilderCustomizer;
 import dev.lbchannel.boot.LbChannels;
 import dev.lbchannel.testing.Await;
 import dev.lbchannel.testing.ServedByCounter;
 import dev.lbchannel.testing.TestBackend;
+import dev.lbchannel.transport.TransportKind;
 import io.grpc.ClientInterceptor;
 import io.grpc.ConnectivityState;
 import io.grpc.Deadline;
@@ -15,10 +17,16 @@ import io.grpc.stub.MetadataUtils;
 import io.grpc.testing.integration.EmptyProtos.Empty;
 import io.grpc.testing.integration.Messages.SimpleRequest;
 import io.grpc.testing.integration.TestServiceGrpc;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import java.util.Objects;
@@ -26,6 +34,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** Each channel property, and its merge from the defaults, seen in what a real backend receives. */
 @Timeout(120)
@@ -285,6 +294,45 @@ class ChannelPropertiesTests {
                     });
             assertThat(thread.get(10, TimeUnit.SECONDS)).startsWith("lbchannel-callback-");
         });
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"nio", "epoll", "auto"})
+    void eachTransportServesCalls(String transport) {
+        assumeTrue(!transport.equals("epoll") || canLoad(TransportKind.EPOLL), "epoll cannot load here");
+        orders("lbchannel.transport=" + transport).run(context -> assertThat(
+                stub(context.getBean(LbChannels.class)).emptyCall(Empty.getDefaultInstance())).isNotNull());
+    }
+
+    @Test
+    void theTransportPropertyReachesTheBuilder() {
+        // A customizer's own event loops and a chosen transport conflict: the failure proves the property arrived.
+        EventLoopGroup loops = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        try {
+            orders("lbchannel.transport=nio")
+                    .withBean(LbChannelBuilderCustomizer.class,
+                            () -> (name, builder) -> builder.eventLoopGroup(loops, NioSocketChannel.class))
+                    .run(context -> assertThat(context).getFailure().rootCause()
+                            .hasMessageContaining("transport(NIO) and eventLoopGroup(...)"));
+        } finally {
+            loops.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void anUnknownTransportNamesTheProperty() {
+        // Spring's binder names the property in the cause (its failure analysis prints it with the accepted values).
+        orders("lbchannel.transport=kqueue").run(context -> assertThat(context).getFailure()
+                .hasStackTraceContaining("lbchannel.transport").hasStackTraceContaining("kqueue"));
+    }
+
+    private static boolean canLoad(TransportKind kind) {
+        try {
+            kind.io();
+            return true;
+        } catch (IllegalStateException e) {
+            return false;
+        }
     }
 
     @Test
