@@ -29,7 +29,7 @@ class ResolverRegistryTests {
     @Test
     void unknownSchemeWithSlashIsAnErrorListingKnownSchemes() {
         assertThatIllegalArgumentException().isThrownBy(() -> withDns.parseTarget("dnss:///orders:443"))
-                .withMessage("Unknown scheme 'dnss' in target 'dnss:///orders:443'; known schemes: dns, passthrough, static");
+                .withMessage("Unknown scheme 'dnss' in target 'dnss:///orders:443'; known schemes: dns, passthrough, static, unix");
     }
 
     @Test

@@ -39,8 +39,8 @@ class LbChannelFailureAnalysisTests {
         FailureAnalysis analysis = analyze("lbchannel.channels.orders.target=dnss:///orders.internal:8443");
         assertThat(analysis.getDescription()).isEqualTo("The lbchannel property 'lbchannel.channels.orders.target' "
                 + "has the value 'dnss:///orders.internal:8443', which cannot work:\n\n"
-                + "    Unknown scheme 'dnss'; registered schemes: dns, passthrough, static");
-        assertThat(analysis.getAction()).isEqualTo("Use one of the registered schemes (dns, passthrough, static) in "
+                + "    Unknown scheme 'dnss'; registered schemes: dns, passthrough, static, unix");
+        assertThat(analysis.getAction()).isEqualTo("Use one of the registered schemes (dns, passthrough, static, unix) in "
                 + "lbchannel.channels.orders.target, or declare a ResolverProvider bean whose scheme() is 'dnss'.");
     }
 

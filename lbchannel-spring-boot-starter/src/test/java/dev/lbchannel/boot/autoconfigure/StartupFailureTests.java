@@ -26,7 +26,7 @@ class StartupFailureTests {
         assertThat(analysis.getDescription()).startsWith("The lbchannel property 'lbchannel.channels.orders.target' "
                 + "has the value 'dnss:///orders.internal:8443'")
                 // The optional integrations on this module's class path (kubernetes, discovery, etcd) add their schemes.
-                .containsPattern("Unknown scheme 'dnss'; registered schemes: ([a-z]+, )*dns, ([a-z]+, )*passthrough, static");
+                .containsPattern("Unknown scheme 'dnss'; registered schemes: ([a-z]+, )*dns, ([a-z]+, )*passthrough, static, unix");
         assertThat(analysis.getAction()).contains("declare a ResolverProvider bean whose scheme() is 'dnss'");
     }
 
