@@ -265,10 +265,29 @@ class LeastRequestBalancerTests {
         assertThat(helper.gauge(sub(2), SlowStartHelper.GAUGE)).isEqualTo(10);
         assertThat(helper.gauge(sub(0), SlowStartHelper.GAUGE)).isEqualTo(100);
 
+        // While an endpoint ramps, the second sample is drawn from the two endpoints other than the
+        // first sample's: after a first sample of 0, a drawn 1 stands for index 2.
         assertThat(picked(pick(2, 0))).as("idle, it costs (0 + 1) / 0.1 = 10").isSameAs(sub(0));
-        startCalls(0, 9);
+        for (int i = 0; i < 9; i++) {
+            pick(0, 1).outcomeListener().onCallStarted(); // sub(0) costs 1 to 9, under the ramping one's 10
+        }
         assertThat(picked(pick(2, 0))).as("a tie at 10 keeps the first sample").isSameAs(sub(2));
-        startCalls(0, 1);
-        assertThat(picked(pick(0, 2))).isSameAs(sub(2));
+        pick(0, 1).outcomeListener().onCallStarted(); // the tie again: sub(0) stays, now 10 calls
+        assertThat(picked(pick(0, 1))).as("11 against 10").isSameAs(sub(2));
+    }
+
+    @Test
+    void aRampingEndpointAlwaysMeetsAnotherInAPick() {
+        LeastRequestConfig config = new LeastRequestConfig(2, new SlowStartConfig(Duration.ofSeconds(100), 1.0, 10));
+        accept(List.of(endpoint(1), endpoint(2)), config);
+        helper.subchannels().forEach(s -> s.report(READY));
+        accept(List.of(endpoint(1), endpoint(2), endpoint(3)), config);
+        sub(2).report(READY);
+        bounds.clear();
+
+        // With replacement, samples 2 and 2 would pick the ramping endpoint whatever its factor.
+        assertThat(picked(pick(2, 1))).as("the second sample skips the first's index").isSameAs(sub(1));
+        assertThat(picked(pick(1, 1))).as("after a first sample of 1, a drawn 1 stands for index 2").isSameAs(sub(1));
+        assertThat(bounds).containsExactly(3, 2, 3, 2);
     }
 }
