@@ -3,7 +3,6 @@ package dev.lbchannel.resolver;
 import dev.lbchannel.target.HostAndPort;
 import dev.lbchannel.target.Target;
 
-import java.util.List;
 
 /**
  * The {@code passthrough} scheme: {@code passthrough:///host:port} hands the address to the
@@ -22,16 +21,6 @@ public final class PassthroughResolverProvider implements ResolverProvider {
     @Override
     public Resolver newResolver(Target target, ResolverArgs args) {
         HostAndPort hostAndPort = HostAndPort.parse(target.endpoint(), args.defaultPort());
-        Endpoint endpoint = Endpoint.of(hostAndPort.toSocketAddress());
-        return new Resolver() {
-            @Override
-            public void start(ResolverListener listener) {
-                listener.onResult(ResolutionResult.of(List.of(endpoint)));
-            }
-
-            @Override
-            public void shutdown() {
-            }
-        };
+        return new FixedEndpointResolver(Endpoint.of(hostAndPort.toSocketAddress()));
     }
 }

@@ -3,7 +3,6 @@ package dev.lbchannel.resolver;
 import dev.lbchannel.target.Target;
 
 import java.net.UnixDomainSocketAddress;
-import java.util.List;
 
 /**
  * The {@code unix} scheme of gRPC's naming doc: {@code unix:path} (relative or absolute) and
@@ -22,17 +21,7 @@ public final class UnixResolverProvider implements ResolverProvider {
 
     @Override
     public Resolver newResolver(Target target, ResolverArgs args) {
-        Endpoint endpoint = Endpoint.of(UnixDomainSocketAddress.of(path(target)));
-        return new Resolver() {
-            @Override
-            public void start(ResolverListener listener) {
-                listener.onResult(ResolutionResult.of(List.of(endpoint)));
-            }
-
-            @Override
-            public void shutdown() {
-            }
-        };
+        return new FixedEndpointResolver(Endpoint.of(UnixDomainSocketAddress.of(path(target))));
     }
 
     @Override
