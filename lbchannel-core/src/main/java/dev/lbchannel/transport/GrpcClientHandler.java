@@ -8,7 +8,6 @@ import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http2.DefaultHttp2Connection;
 import io.netty.handler.codec.http2.DefaultHttp2ConnectionDecoder;
 import io.netty.handler.codec.http2.DefaultHttp2ConnectionEncoder;
-import io.netty.handler.codec.http2.DefaultHttp2FrameWriter;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersDecoder;
 import io.netty.handler.codec.http2.DefaultHttp2LocalFlowController;
 import io.netty.handler.codec.http2.DefaultHttp2RemoteFlowController;
@@ -98,7 +97,7 @@ final class GrpcClientHandler extends Http2ConnectionHandler {
                 new UniformStreamByteDistributor(connection)));
         DefaultHttp2HeadersDecoder headersDecoder = ResponseHeaders.decoder(options.maxInboundMetadataSize());
         ClientFrameReader reader = new ClientFrameReader(headersDecoder);
-        DefaultHttp2ConnectionEncoder encoder = new DefaultHttp2ConnectionEncoder(connection, new DefaultHttp2FrameWriter());
+        DefaultHttp2ConnectionEncoder encoder = new DefaultHttp2ConnectionEncoder(connection, new ClientFrameWriter());
         DefaultHttp2ConnectionDecoder decoder = new DefaultHttp2ConnectionDecoder(connection, encoder, reader);
         Http2Settings settings = new Http2Settings()
                 .pushEnabled(false)

@@ -1,0 +1,188 @@
+package dev.lbchannel.transport;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http2.DefaultHttp2FrameWriter;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.Http2Exception;
+import io.netty.handler.codec.http2.Http2FrameWriter;
+import io.netty.handler.codec.http2.Http2Headers;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiFunction;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Our frame writer against Netty's: the same calls must put the same bytes on the wire (HPACK
+ * state included, call after call), in fewer buffers where ours takes the frame; and a frame
+ * that cannot be written fails its promise and releases what it was given.
+ */
+@Timeout(30)
+class ClientFrameWriterTests {
+
+    private final EmbeddedChannel ours = new EmbeddedChannel(new ChannelInboundHandlerAdapter());
+    private final EmbeddedChannel netty = new EmbeddedChannel(new ChannelInboundHandlerAdapter());
+    private final ClientFrameWriter writer = new ClientFrameWriter();
+    private final DefaultHttp2FrameWriter reference = new DefaultHttp2FrameWriter();
+
+    @AfterEach
+    void close() {
+        ours.finishAndReleaseAll();
+        netty.finishAndReleaseAll();
+    }
+
+    @Test
+    void headersAreTheBytesNettyWritesInOneBuffer() {
+        Http2Headers request = new DefaultHttp2Headers().method("POST").scheme("http").path("/svc/Method")
+                .authority("localhost:8080").add("te", "trailers").add("content-type", "application/grpc")
+                .add("user-agent", "lbchannel-java/0.1.0").add("grpc-timeout", "999m").add("x-user", "value");
+        for (int i = 0; i < 3; i++) { // the second and third reuse HPACK's dynamic table
+            boolean endStream = i == 2;
+            int streamId = 1 + 2 * i;
+            ByteBuf[] written = both((w, ctx) -> w.writeHeaders(ctx, streamId, request, 0, endStream, ctx.newPromise()));
+            assertThat(ByteBufUtil.hexDump(written[0])).isEqualTo(ByteBufUtil.hexDump(written[1]));
+            release(written);
+        }
+        assertThat(buffersWrittenBy(ours, (w, ctx) -> w.writeHeaders(ctx, 7, request, 0, false, ctx.newPromise())))
+                .isEqualTo(1);
+    }
+
+    @Test
+    void aHeaderBlockLargerThanAFrameGoesOnInContinuationFramesAsNettys() {
+        Http2Headers large = new DefaultHttp2Headers().method("POST").path("/svc/Method")
+                .add("x-big", "v".repeat(40_000)).add("x-small", "w");
+        ByteBuf[] written = both((w, ctx) -> w.writeHeaders(ctx, 3, large, 0, true, ctx.newPromise()));
+        assertThat(written[0].readableBytes()).isGreaterThan(2 * 16_384);
+        assertThat(ByteBufUtil.hexDump(written[0])).isEqualTo(ByteBufUtil.hexDump(written[1]));
+        // HEADERS with END_STREAM but not END_HEADERS; the last CONTINUATION ends the block.
+        assertThat(written[0].getByte(3)).isEqualTo((byte) 0x1);
+        assertThat(written[0].getByte(4)).isEqualTo((byte) 0x1);
+        release(written);
+    }
+
+    @Test
+    void smallDataIsTheBytesNettyWritesInOneBufferAndLargeDataIsNettys() {
+        int[] sizes = {0, 1, 21, ClientFrameWriter.COPY_LIMIT, ClientFrameWriter.COPY_LIMIT + 1, 16_384};
+        for (int size : sizes) {
+            for (boolean endStream : new boolean[] {false, true}) {
+                ByteBuf[] written = both((w, ctx) -> w.writeData(ctx, 5, payload(size), 0, endStream, ctx.newPromise()));
+                assertThat(ByteBufUtil.hexDump(written[0])).as("size %d", size)
+                        .isEqualTo(ByteBufUtil.hexDump(written[1]));
+                release(written);
+            }
+        }
+        assertThat(buffersWrittenBy(ours, (w, ctx) -> w.writeData(ctx, 5, payload(21), 0, true, ctx.newPromise())))
+                .isEqualTo(1);
+        assertThat(buffersWrittenBy(ours, (w, ctx) -> w.writeData(ctx, 5, payload(3000), 0, true, ctx.newPromise())))
+                .isEqualTo(2);
+    }
+
+    @Test
+    void paddedFramesAreNettys() {
+        ByteBuf[] written = both((w, ctx) -> w.writeData(ctx, 5, payload(10), 7, false, ctx.newPromise()));
+        assertThat(ByteBufUtil.hexDump(written[0])).isEqualTo(ByteBufUtil.hexDump(written[1]));
+        release(written);
+    }
+
+    @Test
+    void dataCopiedIntoItsFrameIsReleased() {
+        ByteBuf data = payload(100);
+        ChannelFuture future = writer.writeData(context(ours), 5, data, 0, false, ours.newPromise());
+        ours.flushOutbound();
+        assertThat(future.isSuccess()).isTrue();
+        assertThat(data.refCnt()).isZero();
+    }
+
+    @Test
+    void aHeaderListOverThePeersLimitFailsThePromiseAndWritesNothing() throws Exception {
+        writer.configuration().headersConfiguration().maxHeaderListSize(100);
+        Http2Headers large = new DefaultHttp2Headers().path("/svc/Method").add("x-big", "v".repeat(200));
+        ChannelFuture future = writer.writeHeaders(context(ours), 1, large, 0, false, ours.newPromise());
+        assertThat(future.isDone()).isTrue();
+        assertThat(future.cause()).isInstanceOf(Http2Exception.class);
+        ours.flushOutbound();
+        assertThat((Object) ours.readOutbound()).isNull();
+    }
+
+    @Test
+    void anInvalidStreamIdFailsThePromiseAndReleasesTheData() {
+        ByteBuf data = payload(16);
+        ChannelFuture future = writer.writeData(context(ours), 0, data, 0, false, ours.newPromise());
+        assertThat(future.cause()).isInstanceOf(IllegalArgumentException.class);
+        assertThat(data.refCnt()).isZero();
+    }
+
+    @Test
+    void aWriteOnAClosedChannelFailsThePromiseAndReleasesTheData() {
+        ours.close();
+        ByteBuf data = payload(16);
+        ChannelFuture future = writer.writeData(context(ours), 5, data, 0, true, ours.newPromise());
+        assertThat(future.isSuccess()).isFalse();
+        assertThat(data.refCnt()).isZero();
+        ChannelFuture headers = writer.writeHeaders(context(ours), 5, new DefaultHttp2Headers().path("/a"), 0, true,
+                ours.newPromise());
+        assertThat(headers.isSuccess()).isFalse();
+    }
+
+    // ---- helpers ----
+
+    /** The same write through our writer and through Netty's: the bytes each put on its channel. */
+    private ByteBuf[] both(BiFunction<Http2FrameWriter, ChannelHandlerContext, ChannelFuture> write) {
+        ChannelFuture a = write.apply(writer, context(ours));
+        ChannelFuture b = write.apply(reference, context(netty));
+        ByteBuf[] out = {drain(ours), drain(netty)};
+        assertThat(a.isSuccess()).as("our write: %s", a.cause()).isTrue();
+        assertThat(b.isSuccess()).as("Netty's write: %s", b.cause()).isTrue();
+        return out;
+    }
+
+    private int buffersWrittenBy(EmbeddedChannel channel,
+            BiFunction<Http2FrameWriter, ChannelHandlerContext, ChannelFuture> write) {
+        write.apply(writer, context(channel));
+        channel.flushOutbound();
+        List<ByteBuf> buffers = new ArrayList<>();
+        for (ByteBuf b; (b = channel.readOutbound()) != null; ) {
+            buffers.add(b);
+        }
+        buffers.forEach(ByteBuf::release);
+        return buffers.size();
+    }
+
+    private static ByteBuf drain(EmbeddedChannel channel) {
+        channel.flushOutbound();
+        ByteBuf all = Unpooled.buffer();
+        for (ByteBuf b; (b = channel.readOutbound()) != null; ) {
+            all.writeBytes(b);
+            b.release();
+        }
+        return all;
+    }
+
+    private static ChannelHandlerContext context(EmbeddedChannel channel) {
+        return channel.pipeline().firstContext();
+    }
+
+    private static ByteBuf payload(int size) {
+        ByteBuf data = Unpooled.buffer(size);
+        for (int i = 0; i < size; i++) {
+            data.writeByte(i);
+        }
+        return data;
+    }
+
+    private static void release(ByteBuf[] buffers) {
+        for (ByteBuf b : buffers) {
+            b.release();
+        }
+    }
+}
