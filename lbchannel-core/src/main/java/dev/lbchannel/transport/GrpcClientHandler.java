@@ -45,6 +45,7 @@ final class GrpcClientHandler extends Http2ConnectionHandler {
     private final @Nullable KeepAlive keepAlive;
     private final StreamOpener streams;
     private final ConnectionDrain drain;
+    private final DirectDataWriter dataWriter;
     /** Allocated once: it is posted whenever a stream ends while others wait or the connection drains. */
     private final Runnable startPendingOrCloseIfDrained = this::startPendingOrCloseIfDrained;
     private @Nullable ChannelHandlerContext ctx;
@@ -66,6 +67,7 @@ final class GrpcClientHandler extends Http2ConnectionHandler {
                         keepAliveTimeNanos, options.keepAliveTimeoutNanos(), options.keepAliveWithoutCalls());
         this.streams = new StreamOpener(this, stats);
         this.drain = new ConnectionDrain(this, streams, transport);
+        this.dataWriter = new DirectDataWriter(this, encoder.frameWriter());
         decoder.frameListener(new ResponseFrameListener(this));
         connection().addListener(new Http2ConnectionAdapter() {
             @Override
@@ -209,7 +211,16 @@ final class GrpcClientHandler extends Http2ConnectionHandler {
         if (data.isReadable()) {
             stats.messageSent();
         }
-        encoder().writeData(ctx, stream.id(), data, 0, endStream, promise);
+        if (!dataWriter.tryWrite(ctx, stream, data, endStream, promise)) {
+            encoder().writeData(ctx, stream.id(), data, 0, endStream, promise);
+        }
+    }
+
+    /** A frame written past the flow controller failed: a connection error, as Netty reports one. */
+    void outboundWriteFailed(Throwable cause) {
+        if (ctx != null) {
+            onError(ctx, true, cause);
+        }
     }
 
     /** A stream delivered a message: gives its bytes back to the server's send window. */

@@ -75,7 +75,7 @@ public final class RawHttp2Server implements AutoCloseable {
                     @Override
                     protected void initChannel(Channel ch) {
                         connections.incrementAndGet();
-                        ScriptListener listener = new ScriptListener(script, builder.answerAtEnd, builder.endScript);
+                        ScriptListener listener = new ScriptListener(script, builder.answerAtEnd, builder.keepsWindow, builder.endScript);
                         Http2Settings settings = Http2Settings.defaultSettings();
                         if (builder.maxHeaderListSize >= 0) {
                             settings.maxHeaderListSize(builder.maxHeaderListSize);
@@ -107,6 +107,7 @@ public final class RawHttp2Server implements AutoCloseable {
         private int initialWindowSize = -1;
         private long maxHeaderListSize = -1;
         private boolean answerAtEnd;
+        private boolean keepsWindow;
         private @Nullable Script endScript;
 
         private Builder() {
@@ -130,6 +131,15 @@ public final class RawHttp2Server implements AutoCloseable {
         /** The SETTINGS_INITIAL_WINDOW_SIZE the server announces: how much a client may send per stream. */
         public Builder initialWindowSize(int bytes) {
             this.initialWindowSize = bytes;
+            return this;
+        }
+
+        /**
+         * The server never gives received DATA back to its flow-control windows: a client may send
+         * only what the initial window and {@link RawExchange#openWindow} allow, and no more.
+         */
+        public Builder keepsWindow() {
+            this.keepsWindow = true;
             return this;
         }
 
@@ -238,6 +248,7 @@ public final class RawHttp2Server implements AutoCloseable {
     private final class ScriptListener extends Http2EventAdapter {
         private final Script script;
         private final boolean answerAtEnd;
+        private final boolean keepsWindow;
         /** Requests whose script waits for the request's END_STREAM. */
         private final Map<Integer, Http2Headers> awaitingEnd = new HashMap<>();
         private final @Nullable Script endScript;
@@ -246,9 +257,10 @@ public final class RawHttp2Server implements AutoCloseable {
         private Http2ConnectionHandler handler;
         private int count;
 
-        ScriptListener(Script script, boolean answerAtEnd, @Nullable Script endScript) {
+        ScriptListener(Script script, boolean answerAtEnd, boolean keepsWindow, @Nullable Script endScript) {
             this.script = script;
             this.answerAtEnd = answerAtEnd;
+            this.keepsWindow = keepsWindow;
             this.endScript = endScript;
         }
 
@@ -295,7 +307,7 @@ public final class RawHttp2Server implements AutoCloseable {
         @Override
         public int onDataRead(ChannelHandlerContext ctx, int streamId, ByteBuf data, int padding, boolean endOfStream) {
             dataFrames.add(new DataFrame(streamId, data.readableBytes(), endOfStream));
-            int consumed = data.readableBytes() + padding;
+            int consumed = keepsWindow ? 0 : data.readableBytes() + padding;
             Http2Headers waiting = endOfStream ? awaitingEnd.remove(streamId) : null;
             if (waiting != null) {
                 run(ctx, streamId, waiting);

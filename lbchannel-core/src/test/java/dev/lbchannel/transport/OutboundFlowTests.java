@@ -156,6 +156,58 @@ class OutboundFlowTests {
     }
 
     @Test
+    void smallMessagesBeyondTheServersWindowWaitInOrderBehindTheOneThatDidNotFit() throws Exception {
+        AtomicReference<RawExchange> exchange = new AtomicReference<>();
+        server = RawHttp2Server.builder().initialWindowSize(60).keepsWindow().start(exchange::set);
+        Connected connected = fixture.connect(fixture.options().build(), server.address(), "localhost");
+        RecordingStreamListener listener = new RecordingStreamListener();
+        ClientStream stream = TransportFixture.open(connected.transport(), BIDI, new Metadata(), CallOptions.DEFAULT, -1, listener);
+        stream.flush();
+        Await.until("the request", () -> exchange.get() != null);
+        int streamId = exchange.get().streamId();
+
+        // Framed: 25 and 25 bytes fit the 60-byte window and go out as they are written; the 35
+        // after them gets the 10 bytes left and waits; the 15 after that must wait behind it.
+        for (int size : new int[] {20, 20, 30, 10}) {
+            stream.writeMessage(framed(size));
+            stream.flush();
+        }
+        Await.until("the window's 60 bytes", () -> server.dataBytes(streamId) == 60);
+        exchange.get().openWindow(1024);
+        Await.until("every byte", () -> server.dataBytes(streamId) == 25 + 25 + 35 + 15);
+
+        assertThat(framesOf(server, streamId)).containsExactly(new DataFrame(streamId, 25, false),
+                new DataFrame(streamId, 25, false), new DataFrame(streamId, 10, false), new DataFrame(streamId, 40, false));
+        assertThat(listener.closed.isDone()).as("closed early: %s", listener.closed.getNow(null)).isFalse();
+        stream.cancel(io.grpc.Status.CANCELLED.withDescription("test over"));
+        listener.awaitClose();
+    }
+
+    @Test
+    void aSmallMessageNeverOvertakesALargerOneWaitingForTheFlushBeforeIt() throws Exception {
+        AtomicReference<RawExchange> exchange = new AtomicReference<>();
+        server = RawHttp2Server.start(exchange::set);
+        Connected connected = fixture.connect(fixture.options().build(), server.address(), "localhost");
+        RecordingStreamListener listener = new RecordingStreamListener();
+        ClientStream stream = TransportFixture.open(connected.transport(), BIDI, new Metadata(), CallOptions.DEFAULT, -1, listener);
+        stream.flush();
+        Await.until("the request", () -> exchange.get() != null);
+        int streamId = exchange.get().streamId();
+
+        // The large one waits in the flow controller for the flush; the small one written after
+        // it, which alone would be written at once, must wait behind it.
+        int large = ClientFrameWriter.COPY_LIMIT + 100;
+        stream.writeMessage(framed(large));
+        stream.writeMessage(framed(10));
+        stream.flush();
+        Await.until("both messages", () -> server.dataBytes(streamId) == 5 + large + 15);
+
+        assertThat(framesOf(server, streamId)).containsExactly(new DataFrame(streamId, 5 + large + 15, false));
+        stream.cancel(io.grpc.Status.CANCELLED.withDescription("test over"));
+        listener.awaitClose();
+    }
+
+    @Test
     void theCallsOnReadyThresholdDecidesReadiness() throws Exception {
         AtomicReference<RawExchange> exchange = new AtomicReference<>();
         server = RawHttp2Server.builder().initialWindowSize(0).start(exchange::set);
