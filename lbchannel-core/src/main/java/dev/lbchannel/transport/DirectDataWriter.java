@@ -1,8 +1,6 @@
 package dev.lbchannel.transport;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http2.Http2Exception;
@@ -18,12 +16,16 @@ import io.netty.handler.codec.http2.Http2Stream;
  * over it; a unary request paid all of that for its one DATA frame (issue 18).
  *
  * <p>It keeps the controller's books as the controller does: the frame's bytes come off the
- * stream's and the connection's windows through the controller's own accounting, a frame that
- * ends the stream closes its local side at once, and a failed write is a connection error, as
- * Netty reports one. Anything else (a queued stream, a window too small, larger frames) goes
- * through the controller, which then sees the same windows. Event-loop confined.
+ * stream's and the connection's windows through the controller's own accounting, and a frame
+ * that ends the stream closes its local side at once. A failed write fails the stream through the
+ * promise's listener, which the stream already has; unlike the controller it adds no listener of
+ * its own to make the failure a connection error (a second listener costs two objects per frame):
+ * a copied frame can only fail when the channel is closed or its socket write failed, and Netty
+ * then closes the channel (or its output) itself. Anything else (a queued stream, a window too
+ * small, larger frames) goes through the controller, which then sees the same windows.
+ * Event-loop confined.
  */
-final class DirectDataWriter implements ChannelFutureListener {
+final class DirectDataWriter {
 
     private final GrpcClientHandler handler;
     private final Http2FrameWriter frameWriter;
@@ -53,20 +55,11 @@ final class DirectDataWriter implements ChannelFutureListener {
             consume(stream, size);
             consume(connectionStream, size);
         }
-        promise.addListener(this);
         frameWriter.writeData(ctx, stream.id(), data, 0, endStream, promise);
         if (endStream) {
             handler.closeStreamLocal(stream, promise);
         }
         return true;
-    }
-
-    /** A failed write is a connection error, as when the controller writes the frame. */
-    @Override
-    public void operationComplete(ChannelFuture future) {
-        if (!future.isSuccess()) {
-            handler.outboundWriteFailed(future.cause());
-        }
     }
 
     private void consume(Http2Stream stream, int bytes) {

@@ -216,13 +216,6 @@ final class GrpcClientHandler extends Http2ConnectionHandler {
         }
     }
 
-    /** A frame written past the flow controller failed: a connection error, as Netty reports one. */
-    void outboundWriteFailed(Throwable cause) {
-        if (ctx != null) {
-            onError(ctx, true, cause);
-        }
-    }
-
     /** A stream delivered a message: gives its bytes back to the server's send window. */
     void messageDelivered(@Nullable Http2Stream stream, int bytes) {
         stats.messageReceived();
