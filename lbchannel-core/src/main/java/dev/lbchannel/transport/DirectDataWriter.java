@@ -4,14 +4,15 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http2.Http2Exception;
+import io.netty.handler.codec.http2.Http2FrameSizePolicy;
 import io.netty.handler.codec.http2.Http2FrameWriter;
 import io.netty.handler.codec.http2.Http2RemoteFlowController;
 import io.netty.handler.codec.http2.Http2Stream;
 
 /**
- * Writes a small DATA frame straight to the connection when Netty's flow controller would have
- * written it unchanged at the next flush: nothing of the stream is queued before it, both send
- * windows hold it, and the channel is writable. The controller would wrap the frame in a queue
+ * Writes a DATA frame straight to the connection when Netty's flow controller would have written
+ * it unchanged at the next flush: it fits one frame, nothing of the stream is queued before it,
+ * both send windows hold it, and the channel is writable. The controller would wrap the frame in a queue
  * entry, a buffer queue, a promise notifier and a second promise, and run its byte distributor
  * over it; a unary request paid all of that for its one DATA frame (issue 18).
  *
@@ -22,19 +23,21 @@ import io.netty.handler.codec.http2.Http2Stream;
  * its own to make the failure a connection error (a second listener costs two objects per frame):
  * a copied frame can only fail when the channel is closed or its socket write failed, and Netty
  * then closes the channel (or its output) itself. Anything else (a queued stream, a window too
- * small, larger frames) goes through the controller, which then sees the same windows.
+ * small, a frame too large for one) goes through the controller, which then sees the same windows.
  * Event-loop confined.
  */
 final class DirectDataWriter {
 
     private final GrpcClientHandler handler;
     private final Http2FrameWriter frameWriter;
+    private final Http2FrameSizePolicy frameSizePolicy;
     private final Http2RemoteFlowController flow;
     private final Http2Stream connectionStream;
 
     DirectDataWriter(GrpcClientHandler handler, Http2FrameWriter frameWriter) {
         this.handler = handler;
         this.frameWriter = frameWriter;
+        this.frameSizePolicy = frameWriter.configuration().frameSizePolicy();
         this.flow = handler.connection().remote().flowController();
         this.connectionStream = handler.connection().connectionStream();
     }
@@ -46,7 +49,7 @@ final class DirectDataWriter {
     boolean tryWrite(ChannelHandlerContext ctx, Http2Stream stream, ByteBuf data, boolean endStream,
             ChannelPromise promise) {
         int size = data.readableBytes();
-        if (size > ClientFrameWriter.COPY_LIMIT || !ctx.channel().isWritable() || !isSendable(stream.state())
+        if (size > frameSizePolicy.maxFrameSize() || !ctx.channel().isWritable() || !isSendable(stream.state())
                 || flow.hasFlowControlled(stream)
                 || size > 0 && (flow.windowSize(stream) < size || flow.windowSize(connectionStream) < size)) {
             return false;

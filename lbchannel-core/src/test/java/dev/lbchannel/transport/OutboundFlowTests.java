@@ -184,7 +184,7 @@ class OutboundFlowTests {
     }
 
     @Test
-    void aSmallMessageNeverOvertakesALargerOneWaitingForTheFlushBeforeIt() throws Exception {
+    void aSmallMessageNeverOvertakesALargerOneQueuedBeforeIt() throws Exception {
         AtomicReference<RawExchange> exchange = new AtomicReference<>();
         server = RawHttp2Server.start(exchange::set);
         Connected connected = fixture.connect(fixture.options().build(), server.address(), "localhost");
@@ -194,15 +194,17 @@ class OutboundFlowTests {
         Await.until("the request", () -> exchange.get() != null);
         int streamId = exchange.get().streamId();
 
-        // The large one waits in the flow controller for the flush; the small one written after
-        // it, which alone would be written at once, must wait behind it.
-        int large = ClientFrameWriter.COPY_LIMIT + 100;
+        // The large one is more than a frame, so it waits in the flow controller for the flush;
+        // the small one written after it, which alone would be written at once, must wait behind it.
+        int large = 20_000;
         stream.writeMessage(framed(large));
         stream.writeMessage(framed(10));
         stream.flush();
         Await.until("both messages", () -> server.dataBytes(streamId) == 5 + large + 15);
 
-        assertThat(framesOf(server, streamId)).containsExactly(new DataFrame(streamId, 5 + large + 15, false));
+        List<DataFrame> frames = framesOf(server, streamId);
+        assertThat(frames.get(0).bytes()).as("%s", frames).isEqualTo(16_384);
+        assertThat(frames).noneMatch(f -> f.bytes() == 15);
         stream.cancel(io.grpc.Status.CANCELLED.withDescription("test over"));
         listener.awaitClose();
     }
