@@ -118,7 +118,7 @@ final class InboundDeframer {
         }
         nextFlags = -1;
         skip(MessageFramer.HEADER_LENGTH);
-        InboundMessage message = new InboundMessage(take((int) length));
+        InboundMessage message = take((int) length);
         lastFrameBytes = MessageFramer.HEADER_LENGTH + (int) length;
         return flags == 1 ? new DecompressingMessage(message, decompressor, maxMessageSize) : message;
     }
@@ -181,19 +181,22 @@ final class InboundDeframer {
         readable -= count;
     }
 
-    private ByteBuf take(int length) {
+    /** The next {@code length} bytes as a message, which takes a reference to the buffer that holds them. */
+    private InboundMessage take(int length) {
         if (length == 0) {
-            return Unpooled.EMPTY_BUFFER;
+            return new InboundMessage(Unpooled.EMPTY_BUFFER, 0, 0);
         }
         readable -= length;
         ByteBuf head = first;
         int headBytes = head.readableBytes();
+        int index = head.readerIndex();
         if (headBytes == length) {
             pollFirst();    // the message is the whole payload: hand it over as it is
-            return head;
+            return new InboundMessage(head, index, length);
         }
         if (headBytes > length) {
-            return head.readRetainedSlice(length);
+            head.skipBytes(length);
+            return new InboundMessage(head.retain(), index, length);
         }
         CompositeByteBuf composite = alloc.compositeBuffer(Math.max(2, more == null ? 2 : more.size() + 1));
         int remaining = length;
@@ -204,7 +207,7 @@ final class InboundDeframer {
             remaining -= n;
             releaseIfDrained(head);
         }
-        return composite;
+        return new InboundMessage(composite, 0, length);
     }
 
     private void releaseIfDrained(ByteBuf head) {
