@@ -16,68 +16,30 @@ import org.jspecify.annotations.Nullable;
 
 import java.nio.channels.ClosedChannelException;
 import java.util.ArrayDeque;
-import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
-import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 import static java.util.Objects.requireNonNull;
 
 /**
  * One RPC on a {@link NettyClientTransport}. The {@link ClientStream} methods run on the caller's
- * thread and only queue commands on the transport's {@link WriteQueue}; everything else here is
- * confined to the event loop: the HTTP/2 stream (assigned lazily, once the connection can open
- * it), the response ({@link ResponseReader}), and the listener, which hears every event on the
- * loop.
- *
- * <p>The caller's last message is held back until the next write, {@link #flush()} or
- * {@link #halfClose()}, so that a half-close rides on it: a unary request is HEADERS plus one
- * DATA frame with END_STREAM, never a trailing empty DATA frame.
- *
- * <p>Called on the event loop with nothing queued ahead (from a callback with a direct executor),
- * the {@link ClientStream} methods act at once instead of queueing; see {@link WriteQueue}.
- *
- * <p>Readiness follows gRPC: the stream is ready while fewer than its on-ready threshold (the
- * call's {@code CallOptions.withOnReadyThreshold}, else {@value #ON_READY_THRESHOLD}) bytes it
- * wrote are still waiting for the peer's flow-control window or the socket.
+ * thread and only queue commands (see {@link StreamCommands}); everything here is confined to the
+ * event loop: the HTTP/2 stream (assigned lazily, once the connection can open it), its writes,
+ * the response ({@link ResponseReader}), and the listener, which hears every event on the loop.
  *
  * <p>A command that throws, or a write the connection fails, fails this stream with a status:
  * the listener always hears why, never only a log.
  */
-final class NettyClientStream implements ClientStream, GenericFutureListener<ChannelFuture> {
+final class NettyClientStream extends StreamCommands implements GenericFutureListener<ChannelFuture> {
 
-    static final int ON_READY_THRESHOLD = 32 * 1024;
     private static final Object END_OF_STREAM = new Object();
-    private static final AtomicIntegerFieldUpdater<NettyClientStream> QUEUED =
-            AtomicIntegerFieldUpdater.newUpdater(NettyClientStream.class, "queuedBytes");
-    private static final AtomicIntegerFieldUpdater<NettyClientStream> REQUESTS =
-            AtomicIntegerFieldUpdater.newUpdater(NettyClientStream.class, "unqueuedRequests");
-    private static final AtomicReferenceFieldUpdater<NettyClientStream, ByteBuf> HELD =
-            AtomicReferenceFieldUpdater.newUpdater(NettyClientStream.class, ByteBuf.class, "heldMessage");
 
     private final GrpcClientHandler handler;
-    private final WriteQueue writeQueue;
     private final Http2Headers requestHeaders;
-    private final boolean oneRequestMessage;
     private final int maxInboundMessageSize;
     private final DecompressorRegistry decompressors;
-    private final int onReadyThreshold;
     private final @Nullable StreamTracers tracers;
     /** Set by {@link #start}, before the stream is handed to the event loop. */
     private @Nullable ClientStreamListener listener;
     private @Nullable ResponseReader response;
-
-    // Written by the application's thread and the event loop.
-    private volatile int queuedBytes;
-    /** Messages requested but not yet handed to the event loop; one queued command at a time carries them. */
-    private volatile int unqueuedRequests;
-    /**
-     * The last message written, not yet queued. Taken atomically, because the event loop takes
-     * it too when the stream closes (a cancel may come from a deadline timer, racing a write).
-     */
-    private volatile @Nullable ByteBuf heldMessage;
-    private volatile boolean allocated;
-    private volatile boolean closedForApp;
-    /** Set by {@link #halfClose()} before it queues its command: requests after it need a flush of their own. */
-    private volatile boolean halfClosedForApp;
 
     // Event-loop confined.
     private @Nullable ChannelPromise headersPromise;
@@ -92,17 +54,15 @@ final class NettyClientStream implements ClientStream, GenericFutureListener<Cha
     NettyClientStream(GrpcClientHandler handler, WriteQueue writeQueue, Http2Headers requestHeaders,
             boolean oneRequestMessage, int maxInboundMessageSize, DecompressorRegistry decompressors, @Nullable Integer onReadyThreshold,
             @Nullable StreamTracers tracers) {
+        super(writeQueue, oneRequestMessage, onReadyThreshold);
         this.handler = handler;
-        this.writeQueue = writeQueue;
         this.requestHeaders = requestHeaders;
-        this.oneRequestMessage = oneRequestMessage;
         this.maxInboundMessageSize = maxInboundMessageSize;
         this.decompressors = decompressors;
-        this.onReadyThreshold = onReadyThreshold == null ? ON_READY_THRESHOLD : onReadyThreshold;
         this.tracers = tracers;
     }
 
-    // ---- ClientStream: any thread; request() and cancel() may race the others, which come one at a time ----
+    // ---- ClientStream, on the caller's thread ----
 
     @Override
     public void start(ClientStreamListener streamListener) {
@@ -120,114 +80,6 @@ final class NettyClientStream implements ClientStream, GenericFutureListener<Cha
         } else {
             writeQueue.enqueueAndFlush(() -> handler.createStream(this));
         }
-    }
-
-    @Override
-    public void request(int numMessages) {
-        if (numMessages <= 0) {
-            throw new IllegalArgumentException("numMessages must be positive, was " + numMessages);
-        }
-        if (closedForApp) {
-            return; // the call is over: its connection, even its event loop, may be gone
-        }
-        // Only the request that finds none pending queues the command; later ones add to its count.
-        int before;
-        do {
-            before = unqueuedRequests;
-        } while (!REQUESTS.compareAndSet(this, before, (int) Math.min(Integer.MAX_VALUE, (long) before + numMessages)));
-        if (before == 0) {
-            if (writeQueue.isIdleInLoop()) {
-                onRequest(); // from a callback on the loop: deliver at once, no hop through the queue
-                writeQueue.flushAfterInline();
-            } else if (oneRequestMessage && !halfClosedForApp) {
-                // A stub's request before its message: the half-close's flush carries it with the
-                // stream's start and the message, so the call wakes the event loop once, not twice.
-                writeQueue.enqueue(this::onRequest);
-                if (halfClosedForApp) {
-                    writeQueue.scheduleFlush(); // a half-close on another thread may have flushed before it was queued
-                }
-            } else {
-                writeQueue.enqueueAndFlush(this::onRequest);
-            }
-        }
-    }
-
-    @Override
-    public void writeMessage(ByteBuf framedMessage) {
-        requireNonNull(framedMessage, "framedMessage");
-        QUEUED.addAndGet(this, framedMessage.readableBytes());
-        ByteBuf previous = HELD.getAndSet(this, framedMessage);
-        if (previous != null) {
-            if (writeQueue.isIdleInLoop()) {
-                onWrite(previous, false); // flushed by the flush() or halfClose() that follows
-            } else {
-                writeQueue.enqueue(() -> onWrite(previous, false));
-            }
-        }
-        if (closedForApp) {
-            discardHeldMessage(); // closed meanwhile: close() may have emptied the slot before we filled it
-        }
-    }
-
-    @Override
-    public void flush() {
-        if (closedForApp) {
-            discardHeldMessage();
-            return;
-        }
-        ByteBuf held = HELD.getAndSet(this, null);
-        if (writeQueue.isIdleInLoop()) {
-            if (held != null) {
-                onWrite(held, false);
-            }
-            writeQueue.flushAfterInline();
-            return;
-        }
-        if (held != null) {
-            writeQueue.enqueue(() -> onWrite(held, false));
-        }
-        writeQueue.scheduleFlush();
-    }
-
-    @Override
-    public void halfClose() {
-        halfClosedForApp = true;
-        if (closedForApp) {
-            discardHeldMessage();
-            return;
-        }
-        ByteBuf held = HELD.getAndSet(this, null);
-        if (writeQueue.isIdleInLoop()) {
-            if (held == null) {
-                onHalfClose();
-            } else {
-                onWrite(held, true);
-            }
-            writeQueue.flushAfterInline();
-        } else if (held == null) {
-            writeQueue.enqueueAndFlush(this::onHalfClose);
-        } else {
-            writeQueue.enqueueAndFlush(() -> onWrite(held, true));
-        }
-    }
-
-    @Override
-    public void cancel(Status reason) {
-        requireNonNull(reason, "reason");
-        if (closedForApp) {
-            return;
-        }
-        if (writeQueue.isIdleInLoop()) {
-            onCancel(reason);
-            writeQueue.flushAfterInline();
-        } else {
-            writeQueue.enqueueAndFlush(() -> onCancel(reason));
-        }
-    }
-
-    @Override
-    public boolean isReady() {
-        return allocated && !closedForApp && queuedBytes < onReadyThreshold;
     }
 
     // ---- Event loop: outbound ----
@@ -267,11 +119,12 @@ final class NettyClientStream implements ClientStream, GenericFutureListener<Cha
     }
 
     /** Writes one message, with END_STREAM when it is the last: one DATA frame for both. */
-    private void onWrite(ByteBuf message, boolean endStream) {
+    @Override
+    void onWrite(ByteBuf message, boolean endStream) {
         int size = message.readableBytes();
         if (closed) {
             message.release();
-            QUEUED.addAndGet(this, -size);
+            addQueued(-size);
         } else if (http2Stream == null) {
             pendingWrites().add(message);
             if (endStream) {
@@ -282,7 +135,7 @@ final class NettyClientStream implements ClientStream, GenericFutureListener<Cha
             if (endStream) {
                 // Readiness no longer matters once the application half-closed: count the bytes
                 // as sent now; only a failure is listened for (the whole of a unary request).
-                QUEUED.addAndGet(this, -size);
+                addQueued(-size);
                 promise.addListener(this);
             } else {
                 promise.addListener(f -> {
@@ -302,7 +155,8 @@ final class NettyClientStream implements ClientStream, GenericFutureListener<Cha
         }
     }
 
-    private void onHalfClose() {
+    @Override
+    void onHalfClose() {
         if (closed || localEndSent) {
             return;
         }
@@ -351,7 +205,7 @@ final class NettyClientStream implements ClientStream, GenericFutureListener<Cha
     }
 
     private void onSent(int size) {
-        int after = QUEUED.addAndGet(this, -size);
+        int after = addQueued(-size);
         if (!closed && allocated && after < onReadyThreshold && after + size >= onReadyThreshold) {
             listener.onReady();
         }
@@ -364,14 +218,16 @@ final class NettyClientStream implements ClientStream, GenericFutureListener<Cha
         return pendingWrites;
     }
 
-    private void onCancel(Status reason) {
+    @Override
+    void onCancel(Status reason) {
         if (!closed) {
             close(reason, RpcProgress.PROCESSED, new Metadata());
         }
     }
 
-    private void onRequest() {
-        int requested = REQUESTS.getAndSet(this, 0);
+    @Override
+    void onRequest() {
+        int requested = takeRequests();
         try {
             response.request(requested);
         } catch (RuntimeException e) {
@@ -461,22 +317,13 @@ final class NettyClientStream implements ClientStream, GenericFutureListener<Cha
         listener.onClose(status, progress, trailers);
     }
 
-    /** Releases the message written but never flushed; whichever thread takes it releases it. */
-    private void discardHeldMessage() {
-        ByteBuf held = HELD.getAndSet(this, null);
-        if (held != null) {
-            QUEUED.addAndGet(this, -held.readableBytes());
-            held.release();
-        }
-    }
-
     private void releasePendingWrites() {
         ArrayDeque<Object> queued = pendingWrites;
         pendingWrites = null;
         if (queued != null) {
             for (Object write; (write = queued.poll()) != null; ) {
                 if (write instanceof ByteBuf buf) {
-                    QUEUED.addAndGet(this, -buf.readableBytes());
+                    addQueued(-buf.readableBytes());
                     buf.release();
                 }
             }
