@@ -1,10 +1,7 @@
 package dev.lbchannel.benchmarks.fresh;
 
-import dev.lbchannel.benchmarks.ProcStat;
 import dev.lbchannel.boot.LbChannels;
 import io.grpc.ManagedChannel;
-import io.grpc.testing.integration.Messages.SimpleRequest;
-import io.grpc.testing.integration.TestServiceGrpc;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -12,7 +9,6 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.grpc.client.GrpcChannelFactory;
 
-import java.lang.management.ManagementFactory;
 import java.util.Map;
 
 /**
@@ -72,14 +68,6 @@ public final class BootColdStartProbe {
         ConfigurableApplicationContext context = application.run();
         ManagedChannel channel = lbchannel ? context.getBean(LbChannels.class).get("backend")
                 : context.getBean(GrpcChannelFactory.class).createChannel("backend");
-        TestServiceGrpc.newBlockingStub(channel).unaryCall(SimpleRequest.newBuilder().setResponseSize(16).build());
-        long doneMillis = System.currentTimeMillis();
-        long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();
-        int classes = ManagementFactory.getClassLoadingMXBean().getLoadedClassCount();
-        long cpuMillis = ProcStat.processTicks(ProcessHandle.current().pid()) * 1000 / ProcStat.TICKS_PER_SECOND;
-        System.out.println(ChildJvm.RESULT_PREFIX + (doneMillis - jvmStart) + " " + (mainMillis - jvmStart) + " "
-                + classes + " " + cpuMillis);
-        System.out.flush();
-        Runtime.getRuntime().halt(0);
+        ColdStartProbe.callAndReport(channel, mainMillis);
     }
 }

@@ -25,6 +25,14 @@ public final class ColdStartProbe {
         long mainMillis = System.currentTimeMillis();
         FreshClient client = FreshClient.byId(args[0]);
         ManagedChannel channel = client.open("127.0.0.1:" + Integer.parseInt(args[1]));
+        callAndReport(channel, mainMillis);
+    }
+
+    /**
+     * Makes the one call on {@code channel}, prints the {@code RESULT} line and halts: the
+     * measurement is over, and a channel's orderly shutdown is not part of it.
+     */
+    static void callAndReport(ManagedChannel channel, long mainMillis) {
         TestServiceGrpc.newBlockingStub(channel).unaryCall(SimpleRequest.newBuilder().setResponseSize(16).build());
         long doneMillis = System.currentTimeMillis();
         long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();
@@ -34,7 +42,6 @@ public final class ColdStartProbe {
         System.out.println(ChildJvm.RESULT_PREFIX + (doneMillis - jvmStart) + " " + (mainMillis - jvmStart) + " "
                 + classes + " " + cpuMillis);
         System.out.flush();
-        // The measurement is over; a channel's orderly shutdown is not part of it.
         Runtime.getRuntime().halt(0);
     }
 }
