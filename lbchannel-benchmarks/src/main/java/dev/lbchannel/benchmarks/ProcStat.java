@@ -1,10 +1,14 @@
 package dev.lbchannel.benchmarks;
 
+import org.jspecify.annotations.Nullable;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Linux CPU accounting from {@code /proc}, in clock ticks ({@link #TICKS_PER_SECOND}): the whole
@@ -50,24 +54,41 @@ public final class ProcStat {
     }
 
     /**
-     * Times the threads of {@code pid} now alive gave up the CPU of their own accord (parked,
-     * waited on a lock or a socket): {@code voluntary_ctxt_switches} summed over
-     * {@code /proc/<pid>/task/*}/status, or -1 if it cannot be read. Every hand-off of work to a
-     * sleeping thread ends in one, so per call it counts the wake-ups a client costs, a figure
-     * other processes on the machine hardly move.
+     * Times each thread of {@code pid} now alive gave up the CPU of their own accord (parked,
+     * waited on a lock or a socket): {@code voluntary_ctxt_switches} of
+     * {@code /proc/<pid>/task/<tid>/status} by thread id, or {@code null} if they cannot be read.
+     * Every hand-off of work to a sleeping thread ends in one, so per call it counts the wake-ups a
+     * client costs, a figure other processes on the machine hardly move.
      */
-    public static long voluntarySwitches(long pid) {
+    public static @Nullable Map<Long, Long> voluntarySwitchesByThread(long pid) {
         Path tasks = Path.of("/proc", Long.toString(pid), "task");
         if (!Files.isDirectory(tasks)) {
-            return -1;
+            return null;
         }
-        long sum = 0;
+        Map<Long, Long> counts = new HashMap<>();
         try (var threads = Files.list(tasks)) {
             for (Path task : (Iterable<Path>) threads::iterator) {
-                sum += voluntarySwitchesOf(task.resolve("status"));
+                counts.put(Long.parseLong(task.getFileName().toString()), voluntarySwitchesOf(task.resolve("status")));
             }
-        } catch (IOException e) {
-            return -1;
+        } catch (IOException | NumberFormatException e) {
+            return null;
+        }
+        return counts;
+    }
+
+    /**
+     * The switches made between two readings by the threads alive at the second: a thread's
+     * count then, minus its count at the first reading if it was alive (a thread id seen with a
+     * smaller count is a new thread under a reused id). A thread that ended in between is left
+     * out, since its last count is gone: an undercount, never a negative figure, as summing the
+     * live threads at each end gave when threads ended inside the window.
+     */
+    public static long switchesBetween(Map<Long, Long> before, Map<Long, Long> after) {
+        long sum = 0;
+        for (Map.Entry<Long, Long> thread : after.entrySet()) {
+            long now = thread.getValue();
+            long then = before.getOrDefault(thread.getKey(), 0L);
+            sum += now >= then ? now - then : now;
         }
         return sum;
     }

@@ -174,7 +174,8 @@ final class MarkdownReport {
                 the other columns are per operation (a unary call, or one streamed message). Client CPU is
                 the client JVM's process CPU time (JIT and GC included) over the measured window; client
                 bytes are the sum of HotSpot's per-thread allocation counters; client wake-ups are the
-                voluntary context switches of the client's threads (`/proc/<pid>/task/*/status`), one per
+                voluntary context switches of the client's threads (`/proc/<pid>/task/*/status`, per thread,
+                so a thread that ends inside the window is left out rather than subtracted), one per
                 hand-off of work to a sleeping thread, a figure other processes hardly move; server CPU is the server
                 process's utime + stime from `/proc`. "Others' CPU" is the machine's busy time minus both
                 JVMs' during the window: a run where it exceeds the threshold is marked disturbed and

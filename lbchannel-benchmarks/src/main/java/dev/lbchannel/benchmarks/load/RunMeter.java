@@ -43,7 +43,7 @@ final class RunMeter {
         long server0 = server.cpuTicks();
         long machine0 = ProcStat.machineBusyTicks();
         long selfTicks0 = ProcStat.processTicks(self);
-        long switches0 = ProcStat.voluntarySwitches(self);
+        Map<Long, Long> switches0 = ProcStat.voluntarySwitchesByThread(self);
         long t0 = System.nanoTime();
         loop.takeLatencies();
 
@@ -57,7 +57,8 @@ final class RunMeter {
         long serverTicks = server.cpuTicks() - server0;
         long machineTicks = ProcStat.machineBusyTicks() - machine0;
         long selfTicks = ProcStat.processTicks(self) - selfTicks0;
-        long switches = ProcStat.voluntarySwitches(self) - switches0;
+        Map<Long, Long> switches1 = ProcStat.voluntarySwitchesByThread(self);
+        long switches = switches0 == null || switches1 == null ? -1 : ProcStat.switchesBetween(switches0, switches1);
         boolean drained = loop.stop(10, TimeUnit.SECONDS);
 
         double seconds = (t1 - t0) / 1e9;
@@ -69,7 +70,7 @@ final class RunMeter {
         return new RunResult(client, workload, round, ops / seconds,
                 latency.getValueAtPercentile(50) / 1e3, latency.getValueAtPercentile(99) / 1e3,
                 latency.getValueAtPercentile(99.9) / 1e3, cpu / 1e3 / perOp, allocated / perOp,
-                switches0 < 0 ? -1 : switches / perOp,
+                switches < 0 ? -1 : switches / perOp,
                 serverTicks < 0 ? -1 : serverTicks * (1e6 / ProcStat.TICKS_PER_SECOND) / perOp,
                 othersCores, othersCores > disturbedAboveCores, 1, problem);
     }
