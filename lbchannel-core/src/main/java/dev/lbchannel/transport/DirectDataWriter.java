@@ -12,19 +12,19 @@ import io.netty.handler.codec.http2.Http2Stream;
 /**
  * Writes a DATA frame straight to the connection when Netty's flow controller would have written
  * it unchanged at the next flush: it fits one frame, nothing of the stream is queued before it,
- * both send windows hold it, and the channel is writable. The controller would wrap the frame in a queue
- * entry, a buffer queue, a promise notifier and a second promise, and run its byte distributor
- * over it; a unary request paid all of that for its one DATA frame (issue 18).
+ * both send windows hold it, and the channel is writable. The controller would wrap the frame in
+ * a queue entry, a buffer queue, a promise notifier and a second promise, and run its byte
+ * distributor over it; a unary request paid all of that for its one DATA frame (issue 18).
  *
  * <p>It keeps the controller's books as the controller does: the frame's bytes come off the
  * stream's and the connection's windows through the controller's own accounting, and a frame
  * that ends the stream closes its local side at once. A failed write fails the stream through the
  * promise's listener, which the stream already has; unlike the controller it adds no listener of
  * its own to make the failure a connection error (a second listener costs two objects per frame):
- * a copied frame can only fail when the channel is closed or its socket write failed, and Netty
- * then closes the channel (or its output) itself. Anything else (a queued stream, a window too
- * small, a frame too large for one) goes through the controller, which then sees the same windows.
- * Event-loop confined.
+ * a DATA frame can only fail to write when the channel is closed or its socket write failed, and
+ * Netty then closes the channel (or its output) itself. Anything else (a queued stream, a window
+ * too small, a frame too large for one) goes through the controller, which then sees the same
+ * windows. Event-loop confined.
  */
 final class DirectDataWriter {
 
