@@ -157,14 +157,9 @@ class OutboundFlowTests {
 
     @Test
     void smallMessagesBeyondTheServersWindowWaitInOrderBehindTheOneThatDidNotFit() throws Exception {
-        AtomicReference<RawExchange> exchange = new AtomicReference<>();
-        server = RawHttp2Server.builder().initialWindowSize(60).keepsWindow().start(exchange::set);
-        Connected connected = fixture.connect(fixture.options().build(), server.address(), "localhost");
-        RecordingStreamListener listener = new RecordingStreamListener();
-        ClientStream stream = TransportFixture.open(connected.transport(), BIDI, new Metadata(), CallOptions.DEFAULT, -1, listener);
-        stream.flush();
-        Await.until("the request", () -> exchange.get() != null);
-        int streamId = exchange.get().streamId();
+        OpenStream open = openBidi(RawHttp2Server.builder().initialWindowSize(60).keepsWindow());
+        ClientStream stream = open.stream();
+        int streamId = open.exchange().streamId();
 
         // Framed: 25 and 25 bytes fit the 60-byte window and go out as they are written; the 35
         // after them gets the 10 bytes left and waits; the 15 after that must wait behind it.
@@ -173,26 +168,20 @@ class OutboundFlowTests {
             stream.flush();
         }
         Await.until("the window's 60 bytes", () -> server.dataBytes(streamId) == 60);
-        exchange.get().openWindow(1024);
+        open.exchange().openWindow(1024);
         Await.until("every byte", () -> server.dataBytes(streamId) == 25 + 25 + 35 + 15);
 
         assertThat(framesOf(server, streamId)).containsExactly(new DataFrame(streamId, 25, false),
                 new DataFrame(streamId, 25, false), new DataFrame(streamId, 10, false), new DataFrame(streamId, 40, false));
-        assertThat(listener.closed.isDone()).as("closed early: %s", listener.closed.getNow(null)).isFalse();
-        stream.cancel(io.grpc.Status.CANCELLED.withDescription("test over"));
-        listener.awaitClose();
+        assertThat(open.listener().closed.isDone()).as("closed early: %s", open.listener().closed.getNow(null)).isFalse();
+        open.cancel();
     }
 
     @Test
     void aSmallMessageNeverOvertakesALargerOneQueuedBeforeIt() throws Exception {
-        AtomicReference<RawExchange> exchange = new AtomicReference<>();
-        server = RawHttp2Server.start(exchange::set);
-        Connected connected = fixture.connect(fixture.options().build(), server.address(), "localhost");
-        RecordingStreamListener listener = new RecordingStreamListener();
-        ClientStream stream = TransportFixture.open(connected.transport(), BIDI, new Metadata(), CallOptions.DEFAULT, -1, listener);
-        stream.flush();
-        Await.until("the request", () -> exchange.get() != null);
-        int streamId = exchange.get().streamId();
+        OpenStream open = openBidi(RawHttp2Server.builder());
+        ClientStream stream = open.stream();
+        int streamId = open.exchange().streamId();
 
         // The large one is more than a frame, so it waits in the flow controller for the flush;
         // the small one written after it, which alone would be written at once, must wait behind it.
@@ -205,8 +194,7 @@ class OutboundFlowTests {
         List<DataFrame> frames = framesOf(server, streamId);
         assertThat(frames.get(0).bytes()).as("%s", frames).isEqualTo(16_384);
         assertThat(frames).noneMatch(f -> f.bytes() == 15);
-        stream.cancel(io.grpc.Status.CANCELLED.withDescription("test over"));
-        listener.awaitClose();
+        open.cancel();
     }
 
     @Test
@@ -247,6 +235,25 @@ class OutboundFlowTests {
         assertThat(closed.status().isOk()).as(closed.status().toString()).isFalse();
         assertThat(closed.progress()).isEqualTo(RpcProgress.PROCESSED); // it would fail anywhere: no transparent retry
         assertThat(server.requests()).isZero();
+    }
+
+    /** A bidi stream whose HEADERS the server has seen, on a server {@code builder} starts. */
+    private record OpenStream(RawExchange exchange, ClientStream stream, RecordingStreamListener listener) {
+        void cancel() throws Exception {
+            stream.cancel(io.grpc.Status.CANCELLED.withDescription("test over"));
+            listener.awaitClose();
+        }
+    }
+
+    private OpenStream openBidi(RawHttp2Server.Builder builder) throws Exception {
+        AtomicReference<RawExchange> exchange = new AtomicReference<>();
+        server = builder.start(exchange::set);
+        Connected connected = fixture.connect(fixture.options().build(), server.address(), "localhost");
+        RecordingStreamListener listener = new RecordingStreamListener();
+        ClientStream stream = TransportFixture.open(connected.transport(), BIDI, new Metadata(), CallOptions.DEFAULT, -1, listener);
+        stream.flush();
+        Await.until("the request", () -> exchange.get() != null);
+        return new OpenStream(exchange.get(), stream, listener);
     }
 
     private static ByteBuf framed(int size) {
