@@ -13,8 +13,12 @@ import static java.util.Objects.requireNonNull;
  * What a resolver found: the endpoints and, when the resolver supplies one, the service config
  * in gRPC's JSON shape (or the error that kept it from reading one).
  *
+ * @param endpoints the endpoints, copied unless already immutable; an {@link EndpointList}
+ *     derived from the last result lets the balancers apply only the change
  * @param serviceConfig the service config as parsed JSON, or {@code null} when the resolver
  *     has none (the channel then uses its default)
+ * @param endpoints the endpoints, copied unless already immutable; an {@link EndpointList}
+ *     derived from the last result lets the balancers apply only the change
  * @param serviceConfigError set when the resolver found a config it could not read; the channel
  *     keeps its last good config
  */
@@ -25,7 +29,7 @@ public record ResolutionResult(
         Attributes attributes) {
 
     public ResolutionResult {
-        endpoints = List.copyOf(requireNonNull(endpoints, "endpoints"));
+        endpoints = EndpointList.immutable(requireNonNull(endpoints, "endpoints"));
         requireNonNull(attributes, "attributes");
     }
 

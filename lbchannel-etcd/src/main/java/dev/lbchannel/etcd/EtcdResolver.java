@@ -6,6 +6,7 @@ import dev.lbchannel.etcd.api.RangeResponse;
 import dev.lbchannel.etcd.api.WatchCreateRequest;
 import dev.lbchannel.etcd.api.WatchRequest;
 import dev.lbchannel.etcd.api.WatchResponse;
+import dev.lbchannel.resolver.EndpointList;
 import dev.lbchannel.resolver.ResolutionResult;
 import dev.lbchannel.resolver.Resolver;
 import dev.lbchannel.resolver.ResolverArgs;
@@ -36,7 +37,10 @@ import static java.util.Objects.requireNonNull;
  * twice. When etcd has compacted that revision away, it cancels the watch saying so; then the
  * resolver lists again and watches from the new list's revision. A failed list is retried after a
  * backoff. While etcd is unreachable the channel keeps the last reported endpoints: failures go
- * to {@link ResolverListener#onError}, which never clears them.
+ * to {@link ResolverListener#onError}, which never clears them. Each report is an
+ * {@link EndpointList} derived from the last ({@link EndpointList#reconcile}), so a key put or
+ * deleted costs the balancers one endpoint; endpoints that stay keep their place, new ones come
+ * last.
  *
  * <p>Threading: every state change runs on the channel's serializer ({@link ResolverArgs#serializer()}):
  * {@link #start}, {@link #refresh} and {@link #shutdown} post to it, and the etcd stubs' callbacks
@@ -59,6 +63,7 @@ final class EtcdResolver implements Resolver {
     private final Serializer serializer;
     private final Backoff backoff;
     private final Registrations registrations;
+    private @Nullable EndpointList reported;
 
     // Confined to the serializer.
     private @Nullable ResolverListener listener;
@@ -274,7 +279,9 @@ final class EtcdResolver implements Resolver {
     private void report() {
         keys = registrations.size();
         ResolverListener current = requireNonNull(listener, "listener");
-        current.onResult(ResolutionResult.of(registrations.endpoints()));
+        // Derived from the last list: a key put or deleted costs the balancers that one endpoint.
+        reported = EndpointList.reconcile(reported, registrations.endpoints());
+        current.onResult(ResolutionResult.of(reported));
     }
 
     /** A unary call's observer whose outcome hops into the serializer, dropped when stale. */

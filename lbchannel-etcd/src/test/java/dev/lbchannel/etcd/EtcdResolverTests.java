@@ -1,6 +1,7 @@
 package dev.lbchannel.etcd;
 
 import dev.lbchannel.resolver.Endpoint;
+import dev.lbchannel.resolver.EndpointList;
 import dev.lbchannel.resolver.RecordingResolverListener;
 import dev.lbchannel.resolver.RecordingResolverListener.Event;
 import dev.lbchannel.resolver.Resolver;
@@ -37,12 +38,19 @@ class EtcdResolverTests extends EtcdServerTestCase {
         etcd.register("listing/x", "10.0.1.9:1", 0);
         Resolver resolver = start("etcd://" + etcd.endpoint() + "/list");
 
-        assertThat(listener.awaitEvent(1).addresses()).containsExactly(List.of("10.0.1.1:1"), List.of("10.0.1.2:1"));
+        Event listed = listener.awaitEvent(1);
+        assertThat(listed.addresses()).containsExactly(List.of("10.0.1.1:1"), List.of("10.0.1.2:1"));
         etcd.register("list/c", "10.0.1.3:1", 0);
-        listener.awaitResult("c added", e -> e.addresses().size() == 3);
+        Event added = listener.awaitResult("c added", e -> e.addresses().size() == 3);
         etcd.delete("list/a");
         Event last = listener.awaitResult("a removed", e -> e.addresses().equals(List.of(List.of("10.0.1.2:1"),
                 List.of("10.0.1.3:1"))));
+
+        // Each report is derived from the last, so the balancers apply only the key that changed.
+        assertThat(EndpointList.changesSince(listed.result().endpoints(), added.result().endpoints()))
+                .containsExactly(new EndpointList.Change(List.of(), List.of(added.result().endpoints().get(2))));
+        assertThat(EndpointList.changesSince(added.result().endpoints(), last.result().endpoints()))
+                .containsExactly(new EndpointList.Change(List.of(listed.result().endpoints().get(0)), List.of()));
 
         assertThat(listener.events()).allMatch(Event::isResult);
         assertThat(last.result().endpoints()).allMatch(e -> e.attributes().get(EtcdEndpointAttributes.KEY) != null);

@@ -2,7 +2,7 @@ package dev.lbchannel.kubernetes;
 
 import dev.lbchannel.Backoff;
 import dev.lbchannel.BackoffPolicy;
-import dev.lbchannel.resolver.Endpoint;
+import dev.lbchannel.resolver.EndpointList;
 import dev.lbchannel.resolver.ResolutionResult;
 import dev.lbchannel.resolver.Resolver;
 import dev.lbchannel.resolver.ResolverArgs;
@@ -34,7 +34,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Lists a Service's EndpointSlices, then watches them from the list's {@code resourceVersion},
- * and reports the merged ready endpoints ({@link SliceEndpoints}) whenever they change.
+ * and reports the merged ready endpoints ({@link SliceEndpoints}) whenever they change, as an
+ * {@link EndpointList} derived from the last report ({@link EndpointList#reconcile}): a slice event
+ * that changes one pod costs the balancers that one endpoint, not the Service's thousands. So
+ * endpoints that stay keep their place and new ones come last, rather than in slice-name order.
  *
  * <p>Recovery: fabric8 re-opens a watch that drops, from the last version it saw, with its own
  * backoff ({@code watchReconnectInterval}); the channel keeps its endpoints meanwhile. When the
@@ -74,7 +77,7 @@ final class KubernetesResolver implements Resolver {
     private @Nullable ResolverListener listener;
     private @Nullable Watch watch;
     private @Nullable ScheduledHandle retry;
-    private @Nullable List<Endpoint> reported;
+    private @Nullable EndpointList reported;
     private long generation;
     private boolean shutdown;
 
@@ -244,9 +247,10 @@ final class KubernetesResolver implements Resolver {
     }
 
     private void report() {
-        List<Endpoint> endpoints = SliceEndpoints.merge(slices.values(), target);
+        // Derived from the last list: the balancers apply only the endpoints that changed.
+        EndpointList endpoints = EndpointList.reconcile(reported, SliceEndpoints.merge(slices.values(), target));
         ResolverListener current = listener;
-        if (current == null || endpoints.equals(reported)) {
+        if (current == null || endpoints == reported) {
             return;
         }
         reported = endpoints;

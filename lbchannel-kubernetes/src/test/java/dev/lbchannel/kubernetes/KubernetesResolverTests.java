@@ -4,6 +4,13 @@ import dev.lbchannel.LbChannel;
 import dev.lbchannel.LbChannelBuilder;
 import dev.lbchannel.channelz.ResolutionStats;
 import dev.lbchannel.kubernetes.MockApiServer.EndpointState;
+import dev.lbchannel.resolver.Endpoint;
+import dev.lbchannel.resolver.EndpointList;
+import dev.lbchannel.resolver.RecordingResolverListener;
+import dev.lbchannel.resolver.RecordingResolverListener.Event;
+import dev.lbchannel.resolver.Resolver;
+import dev.lbchannel.resolver.ResolverArgs;
+import dev.lbchannel.resolver.ResolverTestEnvironment;
 import dev.lbchannel.target.Target;
 import dev.lbchannel.testing.Await;
 import dev.lbchannel.testing.TestBackend;
@@ -19,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static dev.lbchannel.kubernetes.MockApiServer.slice;
@@ -83,6 +91,36 @@ class KubernetesResolverTests {
         api.apply(slice("orders", "orders-a", "127.0.0.1", backend.port(), EndpointState.READY, null));
 
         Await.until("READY with the first pod", () -> channel.getState(false) == ConnectivityState.READY);
+    }
+
+    @Test
+    void eachReportIsDerivedFromTheLastSoTheBalancersApplyOnlyThePodThatChanged() throws InterruptedException {
+        api.apply(slice("orders", "orders-a", "10.1.0.1", 50051, EndpointState.READY, null));
+        api.apply(slice("orders", "orders-b", "10.1.0.2", 50051, EndpointState.READY, null));
+        RecordingResolverListener listener = new RecordingResolverListener();
+        try (ResolverTestEnvironment environment = new ResolverTestEnvironment()) {
+            ResolverArgs args = environment.args(443);
+            Resolver resolver = new KubernetesResolverProvider(client)
+                    .newResolver(Target.parse("kubernetes:///orders.shop:50051"), args);
+            args.serializer().execute(() -> resolver.start(listener));
+            try {
+                Event listed = listener.awaitResult("both pods", e -> e.addresses().size() == 2);
+                api.apply(slice("orders", "orders-c", "10.1.0.3", 50051, EndpointState.READY, null));
+                Event added = listener.awaitResult("the third pod", e -> e.addresses().size() == 3);
+                api.apply(slice("orders", "orders-a", "10.1.0.1", 50051, EndpointState.NOT_READY, null));
+                Event left = listener.awaitResult("the first pod not ready", e -> e.addresses().size() == 2
+                        && listener.results().indexOf(e) > listener.results().indexOf(added));
+
+                List<Endpoint> first = listed.result().endpoints();
+                assertThat(EndpointList.changesSince(first, added.result().endpoints()))
+                        .containsExactly(new EndpointList.Change(List.of(), List.of(added.result().endpoints().get(2))));
+                assertThat(EndpointList.changesSince(added.result().endpoints(), left.result().endpoints()))
+                        .containsExactly(new EndpointList.Change(List.of(first.get(0)), List.of()));
+                assertThat(left.addresses()).containsExactly(List.of("10.1.0.2:50051"), List.of("10.1.0.3:50051"));
+            } finally {
+                args.serializer().execute(resolver::shutdown);
+            }
+        }
     }
 
     @Test

@@ -6,6 +6,7 @@ import dev.lbchannel.balancer.BalancerRegistry;
 import dev.lbchannel.balancer.ResolvedEndpoints;
 import dev.lbchannel.config.Json;
 import dev.lbchannel.resolver.Endpoint;
+import dev.lbchannel.resolver.EndpointList;
 import io.grpc.Attributes;
 import io.grpc.ConnectivityState;
 import org.openjdk.jmh.annotations.AuxCounters;
@@ -41,6 +42,12 @@ import java.util.concurrent.TimeUnit;
  * The auxiliary counters report the subchannels created and shut down against the number of
  * updates, and each benchmark checks its own promise every update, so the O(1) subchannel work is
  * measured, not assumed.
+ *
+ * <p>{@code delivery}: {@code list} hands the balancer the whole list each time, as a resolver
+ * that re-reads everything does (DNS); {@code change} hands it an {@link EndpointList} derived
+ * from the last one with the one endpoint replaced, as a registry's watch reports it, so a
+ * balancer that applies changes reads only the change. The derivation (and the list's amortised
+ * working-out, once per n/2 changes) is counted in the update.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -73,7 +80,11 @@ public class ResolverUpdateBenchmark {
                 "random_subsetting", "outlier_detection", "pick_first"})
         public String policy;
 
+        @Param({"list", "change"})
+        public String delivery;
+
         BalancerProvider provider;
+        Object config;
         ResolvedEndpoints all;
         ResolvedEndpoints oneChanged;
 
@@ -81,7 +92,7 @@ public class ResolverUpdateBenchmark {
         public void build() {
             BalancerRegistry registry = BalancerRegistry.builtIns();
             provider = registry.require(policy);
-            Object config = switch (policy) {
+            config = switch (policy) {
                 case "random_subsetting" -> provider.parseConfig(Json.parseObject(SUBSETTING), registry);
                 case "outlier_detection" -> provider.parseConfig(Json.parseObject(OUTLIER_DETECTION), registry);
                 case "weighted_round_robin" -> provider.parseConfig(Json.parseObject(WEIGHTED_ROUND_ROBIN), registry);
@@ -112,6 +123,10 @@ public class ResolverUpdateBenchmark {
         Balancer balancer;
         boolean changedNext = true;
         int churn;
+        /** For {@code change}: the last list handed over, its last endpoint, and the one to put in its place. */
+        EndpointList chain;
+        Endpoint chainLast;
+        Endpoint chainOther;
 
         /*
          * Once per fork, not per iteration: JMH's GC profiler counts what the iteration's setup
@@ -121,7 +136,11 @@ public class ResolverUpdateBenchmark {
         public void connectAll(Lists lists) {
             helper = new BenchmarkBalancerHelper();
             balancer = lists.provider.newBalancer(helper);
-            helper.accept(balancer, lists.all);
+            chain = EndpointList.of(lists.all.endpoints());
+            chainLast = chain.get(lists.endpoints - 1);
+            chainOther = lists.oneChanged.endpoints().get(lists.endpoints - 1);
+            helper.accept(balancer, lists.delivery.equals("change")
+                    ? new ResolvedEndpoints(chain, lists.config, Attributes.EMPTY) : lists.all);
             helper.allReady();
             if (helper.state() != ConnectivityState.READY) {
                 throw new IllegalStateException(lists.policy + ": expected READY, was " + helper.state());
@@ -130,8 +149,8 @@ public class ResolverUpdateBenchmark {
             // endpoint not READY), and to count this balancer's churn: random_subsetting's subset
             // holds the changed endpoint or not depending on the seed this balancer drew.
             long created = helper.creations();
-            helper.accept(balancer, lists.oneChanged);
-            helper.accept(balancer, lists.all);
+            helper.accept(balancer, next(lists));
+            helper.accept(balancer, next(lists));
             helper.forgetCreated();
             churn = lists.policy.equals("pick_first") ? 0 : (int) (helper.creations() - created) / 2;
             changedNext = true;
@@ -143,6 +162,13 @@ public class ResolverUpdateBenchmark {
         }
 
         ResolvedEndpoints next(Lists lists) {
+            if (lists.delivery.equals("change")) {
+                Endpoint replacement = chainOther;
+                chainOther = chainLast;
+                chainLast = replacement;
+                chain = chain.with(List.of(chainOther), List.of(replacement));
+                return new ResolvedEndpoints(chain, lists.config, Attributes.EMPTY);
+            }
             ResolvedEndpoints next = changedNext ? lists.oneChanged : lists.all;
             changedNext = !changedNext;
             return next;

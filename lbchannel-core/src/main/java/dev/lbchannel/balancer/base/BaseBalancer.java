@@ -8,13 +8,13 @@ import dev.lbchannel.balancer.ResolvedEndpoints;
 import dev.lbchannel.balancer.Subchannel;
 import dev.lbchannel.balancer.SubchannelOptions;
 import dev.lbchannel.resolver.Endpoint;
+import dev.lbchannel.resolver.EndpointList;
 import io.grpc.ConnectivityState;
 import io.grpc.ConnectivityStateInfo;
 import io.grpc.Status;
 import org.jspecify.annotations.Nullable;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -29,9 +29,12 @@ import java.util.Map;
  * {@linkplain SubchannelOptions#HEALTH_CHECKED health-checked} (gRFC A17): one the backend calls
  * unhealthy reports TRANSIENT_FAILURE and leaves the picker. Runs on the serializer.
  *
- * <p>Cost of an update (issue 18): one hash lookup per resolved endpoint and no allocation for an
- * endpoint that stays; a subchannel created or shut down per endpoint added or removed; a scan
- * for the removed ones only when something was removed. The aggregate state is kept as counts,
+ * <p>Cost of an update (issue 18): when the resolver's list is an {@link EndpointList} derived
+ * from the one accepted last, only its changes are applied: a hash lookup and a subchannel made
+ * or shut down per endpoint added or removed, O(1) in the list's length. Otherwise one hash
+ * lookup per resolved endpoint and no allocation for an endpoint that stays; a subchannel
+ * created or shut down per endpoint added or removed; a scan for the removed ones only when
+ * something was removed. The aggregate state is kept as counts,
  * so a state change costs O(1) unless the READY set changes. A picker is built only when the
  * READY set (or its resolver order) or the aggregate state changes; building one copies the
  * READY subchannels in resolver order, O(endpoints), since pickers are immutable arrays. State
@@ -43,12 +46,12 @@ public final class BaseBalancer implements Balancer {
     private final BalancerHelper helper;
     private final PickerBuilder pickerBuilder;
     /** By the endpoint's addresses. */
-    private final Map<AddressKey, Child> children = new HashMap<>();
+    private final Map<AddressKey, BalancerChild> children = new HashMap<>();
     /** Looks children up without a key object per endpoint; used on the serializer only. */
     private final AddressKey probe = AddressKey.probe();
-    /** The children in resolver order, {@code [0, orderedCount)}; reused across updates. */
-    private Child[] ordered = new Child[0];
-    private int orderedCount;
+    private final ResolverOrder order = new ResolverOrder();
+    /** The endpoint list of the last update, to recognise a list derived from it. */
+    private @Nullable List<Endpoint> accepted;
     /** Numbers the updates, so a child knows whether this update listed it. */
     private int generation;
     private int readyCount;
@@ -73,59 +76,53 @@ public final class BaseBalancer implements Balancer {
         this.pickerBuilder = pickerBuilder;
     }
 
-    /** A subchannel, the state it counts as, and where the last READY picker has it. */
-    private static final class Child {
-        final Subchannel subchannel;
-        ConnectivityState effective = ConnectivityState.IDLE;
-        /** The last update that listed it. */
-        int listedIn;
-        /** Its index in the last READY picker's list, or -1 when it is not in it. */
-        int readyIndex = -1;
-        boolean removed;
-
-        Child(Subchannel subchannel) {
-            this.subchannel = subchannel;
-        }
-    }
-
     @Override
     public Status acceptResolvedEndpoints(ResolvedEndpoints resolved) {
         helper.serializer().assertInContext();
         List<Endpoint> endpoints = resolved.endpoints();
         if (endpoints.isEmpty()) {
             Status error = Status.UNAVAILABLE.withDescription("The resolver returned no endpoints");
+            accepted = null;
             handleResolutionError(error);
             return error;
         }
         lastResolverError = null;
         int update = ++generation;
-        int before = children.size();
-        if (ordered.length < endpoints.size()) {
-            ordered = Arrays.copyOf(ordered, Math.max(endpoints.size(), ordered.length * 2));
-        }
+        List<EndpointList.Change> changes = EndpointList.changesSince(accepted, endpoints);
+        accepted = null; // an update that throws half-way leaves the next one to read the whole list
         accepting = true;
         try {
-            applyUpdate(endpoints, update, before);
+            if (changes != null) {
+                for (int i = 0; i < changes.size(); i++) {
+                    applyChange(changes.get(i), update);
+                }
+            } else {
+                applyUpdate(endpoints, update, children.size());
+            }
         } finally {
             accepting = false;
         }
+        accepted = endpoints;
         publish();
         return Status.OK;
     }
 
     private void applyUpdate(List<Endpoint> endpoints, int update, int before) {
+        order.beginRewrite(endpoints.size());
         int count = 0;
         int kept = 0;
         int nextReadyIndex = 0; // where the next kept READY child sits in the last picker, if in order
         for (int i = 0; i < endpoints.size(); i++) { // indexed: no iterator per update
             Endpoint endpoint = endpoints.get(i);
-            Child child = children.get(probe.point(endpoint.addresses()));
+            BalancerChild child = children.get(probe.point(endpoint.addresses()));
             if (child == null) {
                 child = create(endpoint, update);
             } else if (child.listedIn == update) {
+                child.listings++;
                 continue; // listed twice: still one subchannel
             } else {
                 child.listedIn = update;
+                child.listings = 1;
                 kept++;
                 if (!AddressKey.sameEndpoint(child.subchannel.endpoint(), endpoint)) {
                     child.subchannel.updateEndpoint(endpoint);
@@ -134,10 +131,9 @@ public final class BaseBalancer implements Balancer {
                     readyChanged = true; // the resolver reordered READY endpoints
                 }
             }
-            ordered[count++] = child;
+            order.rewrite(count++, child);
         }
-        Arrays.fill(ordered, count, Math.max(count, orderedCount), null);
-        orderedCount = count;
+        order.endRewrite(count);
         if (kept < before) {
             removeUnlisted(update);
         }
@@ -146,9 +142,42 @@ public final class BaseBalancer implements Balancer {
         }
     }
 
-    private Child create(Endpoint endpoint, int update) {
+    /**
+     * Applies one change of a derived list: additions first, so an endpoint replaced by one with
+     * the same addresses (new attributes) keeps its subchannel, as in a whole-list update.
+     */
+    private void applyChange(EndpointList.Change change, int update) {
+        List<Endpoint> added = change.added();
+        for (int i = 0; i < added.size(); i++) {
+            Endpoint endpoint = added.get(i);
+            BalancerChild child = children.get(probe.point(endpoint.addresses()));
+            if (child == null) {
+                order.append(create(endpoint, update));
+            } else {
+                child.listings++;
+                if (!AddressKey.sameEndpoint(child.subchannel.endpoint(), endpoint)) {
+                    child.subchannel.updateEndpoint(endpoint);
+                }
+            }
+        }
+        List<Endpoint> removed = change.removed();
+        for (int i = 0; i < removed.size(); i++) {
+            AddressKey key = probe.point(removed.get(i).addresses());
+            BalancerChild child = children.get(key);
+            if (child == null || --child.listings > 0) {
+                continue;
+            }
+            children.remove(key);
+            child.removed = true;
+            leave(child);
+            child.subchannel.shutdown();
+            order.remove(child);
+        }
+    }
+
+    private BalancerChild create(Endpoint endpoint, int update) {
         Subchannel subchannel = helper.createSubchannel(endpoint, SubchannelOptions.HEALTH_CHECKED);
-        Child child = new Child(subchannel);
+        BalancerChild child = new BalancerChild(subchannel);
         child.listedIn = update;
         children.put(AddressKey.of(endpoint.addresses()), child);
         count(child.effective, 1);
@@ -159,8 +188,8 @@ public final class BaseBalancer implements Balancer {
 
     /** Shuts down the children the update did not list: a scan, made only when one is gone. */
     private void removeUnlisted(int update) {
-        for (Iterator<Child> it = children.values().iterator(); it.hasNext(); ) {
-            Child child = it.next();
+        for (Iterator<BalancerChild> it = children.values().iterator(); it.hasNext(); ) {
+            BalancerChild child = it.next();
             if (child.listedIn != update) {
                 it.remove();
                 child.removed = true;
@@ -170,7 +199,7 @@ public final class BaseBalancer implements Balancer {
         }
     }
 
-    private void onStateChange(Child child, ConnectivityStateInfo info) {
+    private void onStateChange(BalancerChild child, ConnectivityStateInfo info) {
         if (child.removed) {
             return;
         }
@@ -203,7 +232,7 @@ public final class BaseBalancer implements Balancer {
     }
 
     /** Moves {@code child} to {@code next}, keeping the counts and noting a change of the READY set. */
-    private void become(Child child, ConnectivityState next) {
+    private void become(BalancerChild child, ConnectivityState next) {
         if (child.effective == next) {
             return;
         }
@@ -216,7 +245,7 @@ public final class BaseBalancer implements Balancer {
     }
 
     /** Takes {@code child} out of the counts of its current state (it changes state or goes). */
-    private void leave(Child child) {
+    private void leave(BalancerChild child) {
         count(child.effective, -1);
         if (child.effective == ConnectivityState.READY) {
             readyChanged = true;
@@ -289,9 +318,9 @@ public final class BaseBalancer implements Balancer {
     /** The READY subchannels in resolver order, each child noting its index: the one O(n) step. */
     private List<Subchannel> readyInOrder() {
         List<Subchannel> ready = new ArrayList<>(readyCount);
-        for (int i = 0; i < orderedCount; i++) {
-            Child child = ordered[i];
-            if (child.effective == ConnectivityState.READY) {
+        for (int i = 0; i < order.slotCount(); i++) {
+            BalancerChild child = order.at(i);
+            if (child != null && child.effective == ConnectivityState.READY) {
                 child.readyIndex = ready.size();
                 ready.add(child.subchannel);
             }
@@ -326,7 +355,7 @@ public final class BaseBalancer implements Balancer {
 
     @Override
     public void requestConnection() {
-        for (Child child : children.values()) {
+        for (BalancerChild child : children.values()) {
             child.subchannel.requestConnection();
         }
     }
@@ -334,12 +363,12 @@ public final class BaseBalancer implements Balancer {
     @Override
     public void shutdown() {
         shutdown = true;
-        for (Child child : children.values()) {
+        for (BalancerChild child : children.values()) {
             child.removed = true;
             child.subchannel.shutdown();
         }
         children.clear();
-        Arrays.fill(ordered, null);
-        orderedCount = 0;
+        order.clear();
+        accepted = null;
     }
 }

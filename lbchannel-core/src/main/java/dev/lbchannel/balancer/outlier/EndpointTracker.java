@@ -18,6 +18,8 @@ final class EndpointTracker {
     private int multiplier;
     /** The last update that listed its endpoint; the balancer's bookkeeping. */
     int listedIn;
+    /** How many endpoints of the current list have its key (a list may repeat one). */
+    int listings = 1;
 
     boolean isEjected() {
         return ejected;

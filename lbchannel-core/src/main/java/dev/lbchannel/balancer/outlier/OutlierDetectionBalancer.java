@@ -9,6 +9,7 @@ import dev.lbchannel.balancer.Picker;
 import dev.lbchannel.balancer.ResolvedEndpoints;
 import dev.lbchannel.balancer.Subchannel;
 import dev.lbchannel.resolver.Endpoint;
+import dev.lbchannel.resolver.EndpointList;
 import dev.lbchannel.serializer.Serializer;
 import io.grpc.ConnectivityState;
 import io.grpc.Status;
@@ -46,6 +47,8 @@ final class OutlierDetectionBalancer implements Balancer {
     private final Set<OutlierSubchannel> untracked = new LinkedHashSet<>();
     /** Numbers the updates, so a tracker knows whether this update listed it. */
     private int generation;
+    /** The endpoint list of the last update, to recognise a list derived from it. */
+    private @Nullable List<Endpoint> accepted;
     private @Nullable OutlierDetectionConfig config;
     private final ChildBalancer child = new ChildBalancer();
     private ConnectivityState childState = ConnectivityState.CONNECTING;
@@ -87,16 +90,40 @@ final class OutlierDetectionBalancer implements Balancer {
     }
 
     /**
-     * A50: a tracker per endpoint of this resolution, none for the rest. A hash lookup per endpoint
-     * and no allocation for one that stays; only the subchannels of a removed tracker, and the
-     * untracked ones when a tracker is added, are looked at again.
+     * A50: a tracker per endpoint of this resolution, none for the rest. When the list is an
+     * {@link EndpointList} derived from the last one, only its changes are looked up, O(1) in the
+     * list's length; otherwise a hash lookup per endpoint and no allocation for one that stays.
+     * Only the subchannels of a removed tracker, and the untracked ones when a tracker is added,
+     * are looked at again.
      */
     private void updateTrackers(ResolvedEndpoints resolved) {
+        List<Endpoint> endpoints = resolved.endpoints();
+        List<EndpointList.Change> changes = EndpointList.changesSince(accepted, endpoints);
+        accepted = null; // an update that throws half-way leaves the next one to read the whole list
+        List<OutlierSubchannel> stale = new ArrayList<>(0);
+        boolean added = false;
+        if (changes != null) {
+            for (int i = 0; i < changes.size(); i++) {
+                added |= applyChange(changes.get(i), stale);
+            }
+        } else {
+            added = relist(endpoints, stale);
+        }
+        accepted = endpoints;
+        if (added) {
+            stale.addAll(untracked);
+        }
+        for (OutlierSubchannel subchannel : stale) {
+            retrack(subchannel); // may tell the child of an ejection, which may change the set
+        }
+    }
+
+    /** Whole-list update; returns whether a tracker was added, and adds the removed ones' subchannels to {@code stale}. */
+    private boolean relist(List<Endpoint> endpoints, List<OutlierSubchannel> stale) {
         int update = ++generation;
         int before = trackers.size();
         int kept = 0;
         boolean added = false;
-        List<Endpoint> endpoints = resolved.endpoints();
         for (int i = 0; i < endpoints.size(); i++) { // indexed: no iterator
             Object key = key(endpoints.get(i));
             EndpointTracker tracker = trackers.get(key);
@@ -105,11 +132,13 @@ final class OutlierDetectionBalancer implements Balancer {
                 trackers.put(key, tracker);
                 added = true;
             } else if (tracker.listedIn != update) {
+                tracker.listings = 1;
                 kept++;
+            } else {
+                tracker.listings++;
             }
             tracker.listedIn = update;
         }
-        List<OutlierSubchannel> stale = new ArrayList<>(0);
         if (kept < before) {
             for (Iterator<EndpointTracker> it = trackers.values().iterator(); it.hasNext(); ) {
                 EndpointTracker tracker = it.next();
@@ -119,12 +148,33 @@ final class OutlierDetectionBalancer implements Balancer {
                 }
             }
         }
-        if (added) {
-            stale.addAll(untracked);
+        return added;
+    }
+
+    /** One change of a derived list, additions first (see {@code BaseBalancer}); as {@link #relist}. */
+    private boolean applyChange(EndpointList.Change change, List<OutlierSubchannel> stale) {
+        boolean added = false;
+        List<Endpoint> additions = change.added();
+        for (int i = 0; i < additions.size(); i++) {
+            Object key = key(additions.get(i));
+            EndpointTracker tracker = trackers.get(key);
+            if (tracker == null) {
+                trackers.put(key, new EndpointTracker());
+                added = true;
+            } else {
+                tracker.listings++;
+            }
         }
-        for (OutlierSubchannel subchannel : stale) {
-            retrack(subchannel); // may tell the child of an ejection, which may change the set
+        List<Endpoint> removals = change.removed();
+        for (int i = 0; i < removals.size(); i++) {
+            Object key = key(removals.get(i));
+            EndpointTracker tracker = trackers.get(key);
+            if (tracker != null && --tracker.listings == 0) {
+                trackers.remove(key);
+                stale.addAll(tracker.subchannels());
+            }
         }
+        return added;
     }
 
     /** A50 keys an endpoint by its set of addresses; a one-address endpoint by that address, with no copy. */

@@ -2,6 +2,8 @@ package dev.lbchannel.balancer.outlier;
 
 import dev.lbchannel.balancer.PickResult;
 import dev.lbchannel.balancer.SubchannelOptions;
+import dev.lbchannel.resolver.Endpoint;
+import dev.lbchannel.resolver.EndpointList;
 import io.grpc.ConnectivityState;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -258,6 +260,33 @@ class OutlierDetectionBalancerTests {
         od.accept(List.of(endpoint(1), endpoint(2), endpoint(3), endpoint(4)), FAILURE_PERCENTAGE);
         assertThat(od.ejectedNow).isEmpty();
         assertThat(od.fake.subchannels().get(4).isShutdown()).isTrue();
+        assertThat(od.picked()).isEqualTo(Set.of(1, 2, 3, 4));
+    }
+
+    @Test
+    void aDerivedListsChangesMoveTrackersWithoutReadingTheList() {
+        od.start(5, FAILURE_PERCENTAGE);
+        healthyAndOneFailing(0, 100);
+        od.forwardSeconds(10);
+        assertThat(od.ejectedNow).hasSize(1);
+        EndpointList started = (EndpointList) od.endpoints();
+        Endpoint failing = started.get(4);
+
+        EndpointList removed = started.without(failing);
+        od.accept(removed, FAILURE_PERCENTAGE);
+        assertThat(removed.isWorkedOut()).as("outlier_detection or its child read the list").isFalse();
+        assertThat(od.ejectedNow).isEmpty();
+        assertThat(od.fake.subchannels().get(4).isShutdown()).isTrue();
+        assertThat(od.picked()).isEqualTo(Set.of(1, 2, 3, 4));
+
+        // Back again: a new tracker (not ejected), and its calls count towards the next sweep.
+        EndpointList back = removed.withAdded(endpoint(5));
+        od.accept(back, FAILURE_PERCENTAGE);
+        assertThat(back.isWorkedOut()).isFalse();
+        od.fake.subchannels().get(5).report(io.grpc.ConnectivityStateInfo.forNonError(ConnectivityState.READY));
+        assertThat(od.picked()).isEqualTo(Set.of(1, 2, 3, 4, 5));
+        healthyAndOneFailing(0, 100);
+        od.forwardSeconds(10);
         assertThat(od.picked()).isEqualTo(Set.of(1, 2, 3, 4));
     }
 

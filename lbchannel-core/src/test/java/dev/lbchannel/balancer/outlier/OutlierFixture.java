@@ -12,6 +12,7 @@ import dev.lbchannel.channelz.DetectionMethod;
 import dev.lbchannel.channelz.UnenforcedReason;
 import dev.lbchannel.config.Json;
 import dev.lbchannel.resolver.Endpoint;
+import dev.lbchannel.resolver.EndpointList;
 import dev.lbchannel.testing.FakeBalancerHelper;
 import dev.lbchannel.testing.FakeSubchannel;
 import io.grpc.Attributes;
@@ -55,11 +56,16 @@ final class OutlierFixture implements EjectionReporter {
         for (int i = 1; i <= n; i++) {
             list.add(endpoint(i));
         }
-        accept(list, json);
+        accept(EndpointList.of(list), json); // so a test may go on with a list derived from it
         for (FakeSubchannel sub : fake.subchannels()) {
             sub.report(ConnectivityStateInfo.forNonError(ConnectivityState.READY));
         }
         return this;
+    }
+
+    /** What the last update resolved. */
+    List<Endpoint> endpoints() {
+        return endpoints;
     }
 
     Status accept(List<Endpoint> list, String json) {

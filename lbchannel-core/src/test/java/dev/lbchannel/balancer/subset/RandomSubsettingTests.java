@@ -6,6 +6,7 @@ import dev.lbchannel.balancer.ResolvedEndpoints;
 import dev.lbchannel.config.InvalidServiceConfigException;
 import dev.lbchannel.config.Json;
 import dev.lbchannel.resolver.Endpoint;
+import dev.lbchannel.resolver.EndpointList;
 import dev.lbchannel.testing.FakeBalancerHelper;
 import dev.lbchannel.testing.FakeSubchannel;
 import io.grpc.Attributes;
@@ -59,7 +60,40 @@ class RandomSubsettingTests {
         duplicated.addAll(endpoints(0, 30));
         for (List<Endpoint> update : List.of(endpoints(0, 100), endpoints(0, 101), endpoints(1, 101), reversed,
                 endpoints(50, 60), endpoints(0, 200), duplicated)) {
-            assertThat(reused.select(update, 10)).isEqualTo(sortedRanking(update, 10, 42));
+            // An endpoint listed twice is ranked once, at its first place: a subset of distinct backends.
+            assertThat(reused.select(update, 10)).isEqualTo(sortedRanking(update.stream().distinct().toList(), 10, 42));
+        }
+    }
+
+    @Test
+    void aDerivedListsChangesAreRankedWithoutReadingTheListAndTheChildGetsOnlyTheSubsetsChange() {
+        RendezvousSubset reused = new RendezvousSubset(42);
+        java.util.Random random = new java.util.Random(68);
+        List<Endpoint> current = new ArrayList<>(endpoints(0, 500));
+        EndpointList list = EndpointList.of(current);
+        List<Endpoint> subset = reused.select(list, 20);
+        int next = 1000;
+        for (int step = 0; step < 400; step++) {
+            List<Endpoint> removed = new ArrayList<>();
+            for (int r = random.nextInt(3); r > 0; r--) {
+                removed.add(current.remove(random.nextInt(current.size())));
+            }
+            List<Endpoint> added = new ArrayList<>();
+            for (int a = random.nextInt(3); a > 0; a--) {
+                added.add(FakeBalancerHelper.endpoint(next++));
+            }
+            current.addAll(added);
+            list = list.with(removed, added);
+
+            boolean workedOut = list.isWorkedOut(); // a long chain is, now and then, when derived
+            List<Endpoint> nextSubset = reused.select(list, 20);
+
+            assertThat(list.isWorkedOut()).as("step %d: the resolver's list was read", step).isEqualTo(workedOut);
+            assertThat(nextSubset).as("step %d", step)
+                    .containsExactlyInAnyOrderElementsOf(sortedRanking(current, 20, 42));
+            assertThat(EndpointList.changesSince(subset, nextSubset)).as("the child can apply only the change")
+                    .isNotNull();
+            subset = nextSubset;
         }
     }
 

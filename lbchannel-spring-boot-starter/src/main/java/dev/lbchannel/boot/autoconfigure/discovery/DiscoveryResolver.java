@@ -1,5 +1,6 @@
 package dev.lbchannel.boot.autoconfigure.discovery;
 
+import dev.lbchannel.resolver.EndpointList;
 import dev.lbchannel.resolver.ResolutionResult;
 import dev.lbchannel.resolver.Resolver;
 import dev.lbchannel.resolver.ResolverArgs;
@@ -28,6 +29,9 @@ import java.util.function.Consumer;
  * on every heartbeat ({@link #heartbeat()}, from Spring Cloud's {@code HeartbeatEvent}), every
  * {@code refreshInterval} after the last fetch, and when the channel asks ({@link #refresh()}).
  * Requests that come while a fetch runs are coalesced into one more fetch after it.
+ * Each report's endpoints are an {@link EndpointList} derived from the last report's
+ * ({@link EndpointList#reconcile}), so the balancers apply only the instances that changed;
+ * instances that stay keep their place and new ones come last.
  *
  * <p>Threading: the channel calls {@link #start}, {@link #refresh} and {@link #shutdown} on its
  * serializer, where all mutable state lives; a heartbeat hops onto it. The client's
@@ -47,6 +51,7 @@ final class DiscoveryResolver implements Resolver {
     // Confined to the serializer.
     private @Nullable ResolverListener listener;
     private @Nullable ResolutionResult reported;
+    private @Nullable EndpointList reportedEndpoints;
     private @Nullable ScheduledHandle nextFetch;
     private boolean fetching;
     private boolean fetchAgain;
@@ -165,9 +170,13 @@ final class DiscoveryResolver implements Resolver {
         lastFetch = Instant.now();
         if (result != null) {
             instances = found;
-            if (!same(result, reported)) {
-                reported = result;
-                current.onResult(result);
+            // Derived from the last report: an instance that comes or goes costs the balancers that one endpoint.
+            ResolutionResult reconciled = new ResolutionResult(EndpointList.reconcile(reportedEndpoints, result.endpoints()),
+                    result.serviceConfig(), result.serviceConfigError(), result.attributes());
+            if (!same(reconciled, reported)) {
+                reported = reconciled;
+                reportedEndpoints = (EndpointList) reconciled.endpoints();
+                current.onResult(reconciled);
             }
         } else if (error != null) {
             current.onError(error);
@@ -181,9 +190,12 @@ final class DiscoveryResolver implements Resolver {
         }
     }
 
-    /** Equal results; {@code Status} has no value equality, so a config error compares by its description. */
+    /**
+     * Equal results: reconciled endpoints are the same list when unchanged; {@code Status} has no
+     * value equality, so a config error compares by its description.
+     */
     private static boolean same(ResolutionResult a, @Nullable ResolutionResult b) {
-        return b != null && a.endpoints().equals(b.endpoints()) && Objects.equals(a.serviceConfig(), b.serviceConfig())
+        return b != null && a.endpoints() == b.endpoints() && Objects.equals(a.serviceConfig(), b.serviceConfig())
                 && Objects.equals(describe(a.serviceConfigError()), describe(b.serviceConfigError()));
     }
 
