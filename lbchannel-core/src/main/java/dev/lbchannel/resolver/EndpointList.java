@@ -25,11 +25,18 @@ import static java.util.Objects.requireNonNull;
  * Deriving copies nothing: the derived list's elements are worked out the first time someone
  * reads them (a balancer that does not know the earlier list, a third-party policy), O(n) once.
  * To bound what a chain of derived lists holds, a list whose changes since the last worked-out
- * one add up to half its size is worked out when it is derived: O(1) amortised per change, and
- * at most about 1.5 n endpoints held. A list never holds on to an earlier list it no longer
- * needs: the link {@link #changesSince} follows is weak.
+ * one reach max(32, half its size) is worked out when it is derived: O(1) amortised per change;
+ * until then the chain holds those changes (a few small objects each, and the endpoints they
+ * removed). A list never holds on to an earlier list it no longer needs: the link
+ * {@link #changesSince} follows is weak.
  *
- * <p>Thread-safe: a resolver derives on its thread, balancers read on the channel's serializer.
+ * <p>A derived list's order is the earlier list's, less the removed endpoints, with the added
+ * ones at the end: a resolver whose order means something (DNS for {@code pick_first}) reports
+ * whole lists instead. Removing an endpoint equal to one of the list's but not that very object
+ * is not detected until the list is worked out, which then fails saying so.
+ *
+ * <p>Thread-safe once safely published (as {@link ResolverListener#onResult} does on its way to
+ * the channel's serializer): a resolver derives on its thread, balancers read on the serializer.
  */
 public final class EndpointList extends AbstractList<Endpoint> implements RandomAccess {
 

@@ -17,8 +17,6 @@ import static java.util.Objects.requireNonNull;
  *     derived from the last result lets the balancers apply only the change
  * @param serviceConfig the service config as parsed JSON, or {@code null} when the resolver
  *     has none (the channel then uses its default)
- * @param endpoints the endpoints, copied unless already immutable; an {@link EndpointList}
- *     derived from the last result lets the balancers apply only the change
  * @param serviceConfigError set when the resolver found a config it could not read; the channel
  *     keeps its last good config
  */

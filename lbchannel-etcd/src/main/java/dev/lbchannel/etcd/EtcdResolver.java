@@ -38,9 +38,9 @@ import static java.util.Objects.requireNonNull;
  * resolver lists again and watches from the new list's revision. A failed list is retried after a
  * backoff. While etcd is unreachable the channel keeps the last reported endpoints: failures go
  * to {@link ResolverListener#onError}, which never clears them. Each report is an
- * {@link EndpointList} derived from the last ({@link EndpointList#reconcile}), so a key put or
- * deleted costs the balancers one endpoint; endpoints that stay keep their place, new ones come
- * last.
+ * {@link EndpointList} derived from the last ({@link Registrations}), so a key put or deleted
+ * costs the resolver O(log n) and the balancers one endpoint; endpoints that stay keep their
+ * place, new ones come last.
  *
  * <p>Threading: every state change runs on the channel's serializer ({@link ResolverArgs#serializer()}):
  * {@link #start}, {@link #refresh} and {@link #shutdown} post to it, and the etcd stubs' callbacks
@@ -63,7 +63,6 @@ final class EtcdResolver implements Resolver {
     private final Serializer serializer;
     private final Backoff backoff;
     private final Registrations registrations;
-    private @Nullable EndpointList reported;
 
     // Confined to the serializer.
     private @Nullable ResolverListener listener;
@@ -280,8 +279,7 @@ final class EtcdResolver implements Resolver {
         keys = registrations.size();
         ResolverListener current = requireNonNull(listener, "listener");
         // Derived from the last list: a key put or deleted costs the balancers that one endpoint.
-        reported = EndpointList.reconcile(reported, registrations.endpoints());
-        current.onResult(ResolutionResult.of(reported));
+        current.onResult(ResolutionResult.of(registrations.endpoints()));
     }
 
     /** A unary call's observer whose outcome hops into the serializer, dropped when stale. */

@@ -31,7 +31,10 @@ import java.util.Map;
  *
  * <p>Cost of an update (issue 18): when the resolver's list is an {@link EndpointList} derived
  * from the one accepted last, only its changes are applied: a hash lookup and a subchannel made
- * or shut down per endpoint added or removed, O(1) in the list's length. Otherwise one hash
+ * or shut down per endpoint added or removed, O(1) in the list's length (an address listed
+ * twice, with different attributes, sends the update down the whole-list path). A kept
+ * endpoint keeps its place in the READY order and a new one goes last, as in the derived list.
+ * Otherwise one hash
  * lookup per resolved endpoint and no allocation for an endpoint that stays; a subchannel
  * created or shut down per endpoint added or removed; a scan for the removed ones only when
  * something was removed. The aggregate state is kept as counts,
@@ -92,12 +95,8 @@ public final class BaseBalancer implements Balancer {
         accepted = null; // an update that throws half-way leaves the next one to read the whole list
         accepting = true;
         try {
-            if (changes != null) {
-                for (int i = 0; i < changes.size(); i++) {
-                    applyChange(changes.get(i), update);
-                }
-            } else {
-                applyUpdate(endpoints, update, children.size());
+            if (changes == null || !applyChanges(changes, update)) {
+                applyUpdate(endpoints, ++generation, children.size());
             }
         } finally {
             accepting = false;
@@ -143,36 +142,68 @@ public final class BaseBalancer implements Balancer {
     }
 
     /**
-     * Applies one change of a derived list: additions first, so an endpoint replaced by one with
-     * the same addresses (new attributes) keeps its subchannel, as in a whole-list update.
+     * Applies the changes of a derived list, every addition before any removal (so an endpoint
+     * removed and listed again, or replaced by one with the same addresses and new attributes,
+     * keeps its subchannel, as in a whole-list update). Returns {@code false}, leaving the rest
+     * to a whole-list update, where only the whole list can say which attributes an address
+     * listed twice keeps.
      */
-    private void applyChange(EndpointList.Change change, int update) {
-        List<Endpoint> added = change.added();
-        for (int i = 0; i < added.size(); i++) {
-            Endpoint endpoint = added.get(i);
-            BalancerChild child = children.get(probe.point(endpoint.addresses()));
-            if (child == null) {
-                order.append(create(endpoint, update));
-            } else {
+    private boolean applyChanges(List<EndpointList.Change> changes, int update) {
+        for (int c = 0; c < changes.size(); c++) {
+            List<Endpoint> added = changes.get(c).added();
+            for (int i = 0; i < added.size(); i++) {
+                Endpoint endpoint = added.get(i);
+                BalancerChild child = children.get(probe.point(endpoint.addresses()));
+                if (child == null) {
+                    order.append(create(endpoint, update));
+                    continue;
+                }
                 child.listings++;
-                if (!AddressKey.sameEndpoint(child.subchannel.endpoint(), endpoint)) {
+                Endpoint carried = child.subchannel.endpoint();
+                if (!AddressKey.sameEndpoint(carried, endpoint)) {
+                    if (!removesOne(changes, carried)) {
+                        return false; // listed twice with different attributes: the first listing's win
+                    }
                     child.subchannel.updateEndpoint(endpoint);
                 }
             }
         }
-        List<Endpoint> removed = change.removed();
-        for (int i = 0; i < removed.size(); i++) {
-            AddressKey key = probe.point(removed.get(i).addresses());
-            BalancerChild child = children.get(key);
-            if (child == null || --child.listings > 0) {
-                continue;
+        for (int c = 0; c < changes.size(); c++) {
+            List<Endpoint> removed = changes.get(c).removed();
+            for (int i = 0; i < removed.size(); i++) {
+                Endpoint endpoint = removed.get(i);
+                AddressKey key = probe.point(endpoint.addresses());
+                BalancerChild child = children.get(key);
+                if (child == null) {
+                    continue;
+                }
+                if (--child.listings > 0) {
+                    if (AddressKey.sameEndpoint(child.subchannel.endpoint(), endpoint)) {
+                        return false; // the listing it carries went; another stays, with its own attributes
+                    }
+                    continue;
+                }
+                children.remove(key);
+                child.removed = true;
+                leave(child);
+                child.subchannel.shutdown();
+                order.remove(child);
             }
-            children.remove(key);
-            child.removed = true;
-            leave(child);
-            child.subchannel.shutdown();
-            order.remove(child);
         }
+        return true;
+    }
+
+    /** Whether {@code changes} remove an endpoint equal to {@code endpoint}: O(removals), a few. */
+    private static boolean removesOne(List<EndpointList.Change> changes, Endpoint endpoint) {
+        for (int c = 0; c < changes.size(); c++) {
+            List<Endpoint> removed = changes.get(c).removed();
+            for (int i = 0; i < removed.size(); i++) {
+                if (AddressKey.sameEndpoint(removed.get(i), endpoint)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private BalancerChild create(Endpoint endpoint, int update) {
@@ -331,26 +362,8 @@ public final class BaseBalancer implements Balancer {
     }
 
     private Picker failingPicker() {
-        PickResult result = PickResult.withError(failureStatus());
+        PickResult result = PickResult.withError(NoReadyBackend.status(lastConnectionError, lastResolverError));
         return args -> result;
-    }
-
-    /** The last connection error and the last resolver error, as one UNAVAILABLE status. */
-    private Status failureStatus() {
-        StringBuilder description = new StringBuilder("No READY backend");
-        if (lastConnectionError != null) {
-            description.append("; last connection error: ").append(describe(lastConnectionError));
-        }
-        if (lastResolverError != null) {
-            description.append("; last resolver error: ").append(describe(lastResolverError));
-        }
-        Status status = Status.UNAVAILABLE.withDescription(description.toString());
-        Status cause = lastConnectionError != null ? lastConnectionError : lastResolverError;
-        return cause != null && cause.getCause() != null ? status.withCause(cause.getCause()) : status;
-    }
-
-    private static String describe(Status status) {
-        return status.getCode() + (status.getDescription() == null ? "" : " " + status.getDescription());
     }
 
     @Override

@@ -103,9 +103,7 @@ final class OutlierDetectionBalancer implements Balancer {
         List<OutlierSubchannel> stale = new ArrayList<>(0);
         boolean added = false;
         if (changes != null) {
-            for (int i = 0; i < changes.size(); i++) {
-                added |= applyChange(changes.get(i), stale);
-            }
+            added = applyChanges(changes, stale);
         } else {
             added = relist(endpoints, stale);
         }
@@ -151,27 +149,34 @@ final class OutlierDetectionBalancer implements Balancer {
         return added;
     }
 
-    /** One change of a derived list, additions first (see {@code BaseBalancer}); as {@link #relist}. */
-    private boolean applyChange(EndpointList.Change change, List<OutlierSubchannel> stale) {
+    /**
+     * The changes of a derived list, every addition before any removal (an endpoint removed and
+     * listed again keeps its tracker, as in a whole-list update); as {@link #relist}.
+     */
+    private boolean applyChanges(List<EndpointList.Change> changes, List<OutlierSubchannel> stale) {
         boolean added = false;
-        List<Endpoint> additions = change.added();
-        for (int i = 0; i < additions.size(); i++) {
-            Object key = key(additions.get(i));
-            EndpointTracker tracker = trackers.get(key);
-            if (tracker == null) {
-                trackers.put(key, new EndpointTracker());
-                added = true;
-            } else {
-                tracker.listings++;
+        for (int c = 0; c < changes.size(); c++) {
+            List<Endpoint> additions = changes.get(c).added();
+            for (int i = 0; i < additions.size(); i++) {
+                Object key = key(additions.get(i));
+                EndpointTracker tracker = trackers.get(key);
+                if (tracker == null) {
+                    trackers.put(key, new EndpointTracker());
+                    added = true;
+                } else {
+                    tracker.listings++;
+                }
             }
         }
-        List<Endpoint> removals = change.removed();
-        for (int i = 0; i < removals.size(); i++) {
-            Object key = key(removals.get(i));
-            EndpointTracker tracker = trackers.get(key);
-            if (tracker != null && --tracker.listings == 0) {
-                trackers.remove(key);
-                stale.addAll(tracker.subchannels());
+        for (int c = 0; c < changes.size(); c++) {
+            List<Endpoint> removals = changes.get(c).removed();
+            for (int i = 0; i < removals.size(); i++) {
+                Object key = key(removals.get(i));
+                EndpointTracker tracker = trackers.get(key);
+                if (tracker != null && --tracker.listings == 0) {
+                    trackers.remove(key);
+                    stale.addAll(tracker.subchannels());
+                }
             }
         }
         return added;

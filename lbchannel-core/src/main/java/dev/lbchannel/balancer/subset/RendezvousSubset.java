@@ -105,10 +105,7 @@ final class RendezvousSubset {
         if (top.length < size) {
             top = new Rank[size];
         }
-        if (changes != null && size == acceptedSize) {
-            for (int i = 0; i < changes.size(); i++) {
-                apply(changes.get(i));
-            }
+        if (changes != null && size == acceptedSize && apply(changes)) {
             subset = subset.with(leaveAndJoin(size));
         } else {
             subset = selectAll(endpoints, size);
@@ -152,27 +149,38 @@ final class RendezvousSubset {
         return EndpointList.of(Arrays.asList(members));
     }
 
-    /** One change of a derived list, additions first (as the base balancer applies them). */
-    private void apply(EndpointList.Change change) {
-        List<Endpoint> added = change.added();
-        for (int i = 0; i < added.size(); i++) {
-            Endpoint endpoint = added.get(i);
-            Rank rank = ranks.get(probe.point(endpoint.addresses()));
-            if (rank == null) {
-                add(endpoint);
-            } else {
-                rank.listings++;
+    /**
+     * The changes of a derived list, every addition before any removal (as the base balancer
+     * applies them). Returns {@code false} when an endpoint came back with other attributes:
+     * which object the subset should hold is then the whole list's to say.
+     */
+    private boolean apply(List<EndpointList.Change> changes) {
+        for (int c = 0; c < changes.size(); c++) {
+            List<Endpoint> added = changes.get(c).added();
+            for (int i = 0; i < added.size(); i++) {
+                Endpoint endpoint = added.get(i);
+                Rank rank = ranks.get(probe.point(endpoint.addresses()));
+                if (rank == null) {
+                    add(endpoint);
+                } else if (AddressKey.sameEndpoint(rank.endpoint, endpoint)) {
+                    rank.listings++;
+                } else {
+                    return false;
+                }
             }
         }
-        List<Endpoint> removed = change.removed();
-        for (int i = 0; i < removed.size(); i++) {
-            AddressKey key = probe.point(removed.get(i).addresses());
-            Rank rank = ranks.get(key);
-            if (rank != null && --rank.listings == 0) {
-                ranks.remove(key);
-                byRank.remove(rank);
+        for (int c = 0; c < changes.size(); c++) {
+            List<Endpoint> removed = changes.get(c).removed();
+            for (int i = 0; i < removed.size(); i++) {
+                AddressKey key = probe.point(removed.get(i).addresses());
+                Rank rank = ranks.get(key);
+                if (rank != null && --rank.listings == 0) {
+                    ranks.remove(key);
+                    byRank.remove(rank);
+                }
             }
         }
+        return true;
     }
 
     private Rank add(Endpoint endpoint) {
@@ -218,6 +226,7 @@ final class RendezvousSubset {
             }
         }
         Rank[] previous = members;
+        Arrays.fill(previous, 0, memberCount, null); // holds no rank that went
         members = top;
         memberCount = count;
         top = previous.length >= size ? previous : new Rank[size];
@@ -238,6 +247,7 @@ final class RendezvousSubset {
         ranks.clear();
         byRank.clear();
         Arrays.fill(members, null);
+        Arrays.fill(top, null);
         memberCount = 0;
         subset = EndpointList.of(List.of());
     }
