@@ -10,6 +10,8 @@ import io.grpc.testing.integration.Messages.SimpleResponse;
 import io.grpc.testing.integration.Messages.StreamingOutputCallRequest;
 import io.grpc.testing.integration.Messages.StreamingOutputCallResponse;
 import io.grpc.testing.integration.TestServiceGrpc;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.StreamObserver;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
@@ -19,11 +21,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
+import static java.util.Objects.requireNonNull;
+
 /**
  * Keeps a workload's calls outstanding on one channel through the generated async stub, as an
  * application would: each completed call starts the next one from its own callback, on whatever
- * thread the channel delivers it. It counts operations (unary calls or streamed messages) and
- * records each call's latency, start to close.
+ * thread the channel delivers it. It counts operations (unary calls, or messages received on a
+ * server-streaming or bidi call) and records each call's latency, start to close.
  *
  * <p>Thread-safe: callbacks run on the channel's threads, {@link #stop} and the readers on the
  * harness thread. The counters and recorder neither lock nor allocate per call, so the harness
@@ -35,6 +39,7 @@ final class ClosedLoop {
     private final Workload workload;
     private final SimpleRequest unaryRequest;
     private final StreamingOutputCallRequest streamingRequest;
+    private final StreamingOutputCallRequest bidiRequest;
     private final LongAdder operations = new LongAdder();
     private final Recorder latencies = new Recorder(TimeUnit.SECONDS.toNanos(60), 3);
     private final OutstandingCalls outstanding = new OutstandingCalls();
@@ -54,6 +59,10 @@ final class ClosedLoop {
             streaming.addResponseParameters(ResponseParameters.newBuilder().setSize(workload.payloadBytes()));
         }
         this.streamingRequest = streaming.build();
+        this.bidiRequest = StreamingOutputCallRequest.newBuilder()
+                .addResponseParameters(ResponseParameters.newBuilder().setSize(workload.payloadBytes()))
+                .setPayload(Payload.newBuilder().setBody(body))
+                .build();
     }
 
     /** Starts {@code concurrency} call chains. */
@@ -61,10 +70,10 @@ final class ClosedLoop {
         running = true;
         for (int i = 0; i < workload.concurrency(); i++) {
             outstanding.started();
-            if (workload.streaming()) {
-                new StreamingSlot().next();
-            } else {
-                new UnarySlot().next();
+            switch (workload.shape()) {
+                case UNARY -> new UnarySlot().next();
+                case SERVER_STREAMING -> new StreamingSlot().next();
+                case BIDI -> new BidiSlot().next();
             }
         }
     }
@@ -154,6 +163,70 @@ final class ClosedLoop {
 
         @Override
         public void onCompleted() {
+            completed(startNanos);
+            if (continueOrRetire()) {
+                next();
+            }
+        }
+    }
+
+    /**
+     * One chain of bidi calls played ping-pong: a call sends a request for one response, waits for
+     * it, sends the next, {@code messagesPerCall} times, then half-closes and waits for the
+     * server's close. Every response counts as an operation.
+     *
+     * <p>Inbound flow control is the async stub's usual window of one message, except that each
+     * response is requested only after the request it answers was sent. The response's callback
+     * sends the next request, so it can never overlap the send that began the call on another
+     * thread: {@code ClientCall} is not thread-safe, but {@code request} may come from any thread.
+     * Outbound needs no window: one request is in flight at a time.
+     */
+    private final class BidiSlot
+            implements ClientResponseObserver<StreamingOutputCallRequest, StreamingOutputCallResponse> {
+        private long startNanos;
+        private int received;
+        private @Nullable ClientCallStreamObserver<StreamingOutputCallRequest> requests;
+
+        void next() {
+            startNanos = System.nanoTime();
+            received = 0;
+            stub.fullDuplexCall(this);
+            ClientCallStreamObserver<StreamingOutputCallRequest> out = requireNonNull(requests, "requests");
+            out.onNext(bidiRequest);
+            out.request(1);
+        }
+
+        @Override
+        public void beforeStart(ClientCallStreamObserver<StreamingOutputCallRequest> stream) {
+            stream.disableAutoRequestWithInitial(0);
+            requests = stream;
+        }
+
+        @Override
+        public void onNext(StreamingOutputCallResponse response) {
+            operations.increment();
+            ClientCallStreamObserver<StreamingOutputCallRequest> out = requireNonNull(requests, "requests");
+            if (++received < workload.messagesPerCall()) {
+                out.onNext(bidiRequest);
+            } else {
+                out.onCompleted();
+            }
+            out.request(1); // the next response, or after the half-close only the server's close
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            failed(t);
+        }
+
+        @Override
+        public void onCompleted() {
+            if (received != workload.messagesPerCall()) {
+                // A close before the last answer would otherwise pass for a short, fast call.
+                failed(new IllegalStateException("fullDuplexCall closed after " + received + " of "
+                        + workload.messagesPerCall() + " responses"));
+                return;
+            }
             completed(startNanos);
             if (continueOrRetire()) {
                 next();

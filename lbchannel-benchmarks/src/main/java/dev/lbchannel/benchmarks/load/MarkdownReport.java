@@ -96,6 +96,9 @@ final class MarkdownReport {
                 true);
         target(md, "streaming throughput", Workload.serverStreaming(16, 16, 100), Metric.THROUGHPUT, 1.1, false);
         target(md, "streaming p99 latency", Workload.serverStreaming(16, 16, 100), Metric.P99, 1.0, true);
+        target(md, "client CPU per bidi message", Workload.bidi(16, 16, 100), Metric.CLIENT_CPU, 0.6, true);
+        target(md, "bidi throughput", Workload.bidi(16, 16, 100), Metric.THROUGHPUT, 1.1, false);
+        target(md, "bidi p99 latency", Workload.bidi(16, 16, 100), Metric.P99, 1.0, true);
         target(md, "unary throughput at concurrency 64", Workload.unary(64, 16), Metric.THROUGHPUT, 1.3, false);
         target(md, "p99 latency at concurrency 16", Workload.unary(16, 16), Metric.P99, 0.8, true);
         md.append("\nThe picker and resolver-update targets are JMH's: see the JMH section.\n");
@@ -171,7 +174,7 @@ final class MarkdownReport {
         return """
                 How to read this: each cell is the median over rounds; a ratio is the median of the per-round
                 ratios of adjacent runs. Latency is per call (start to close, as the application sees it);
-                the other columns are per operation (a unary call, or one streamed message). Client CPU is
+                the other columns are per operation (a unary call, or one streamed response). Client CPU is
                 the client JVM's process CPU time (JIT and GC included) over the measured window; client
                 bytes are the sum of HotSpot's per-thread allocation counters; client wake-ups are the
                 voluntary context switches of the client's threads (`/proc/<pid>/task/*/status`, per thread,
@@ -181,7 +184,7 @@ final class MarkdownReport {
                 JVMs' during the window: a run where it exceeds the threshold is marked disturbed and
                 measured again; if it stays disturbed it is kept and counted in bold.
 
-                Reproduce: `lbchannel-benchmarks/run-quick.sh` (about 5 minutes with the build) or
+                Reproduce: `lbchannel-benchmarks/run-quick.sh` (about 9 minutes with the build) or
                 `lbchannel-benchmarks/run-full.sh` (about 30 minutes); both rewrite only this section.
 
                 """;

@@ -4,7 +4,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * What one measured run of one client on one workload gave. Operations are unary calls, or
- * streamed messages for a streaming workload; latency is per call either way.
+ * messages received for a server-streaming or bidi workload; latency is per call either way.
  *
  * @param othersCores CPU that processes other than the client and the server used during the
  *     run, in cores (0.25 = a quarter of one core), or -1 where {@code /proc} is missing
