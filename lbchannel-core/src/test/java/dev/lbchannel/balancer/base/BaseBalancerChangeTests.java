@@ -43,12 +43,14 @@ class BaseBalancerChangeTests {
                     balancer.acceptResolvedEndpoints(new ResolvedEndpoints(endpoints, null, Attributes.EMPTY)));
         }
 
-        /** Every subchannel made since the last call reports READY. */
+        /** Every subchannel made since the last call reports READY, in one serializer task: one picker. */
         void newOnesReady() {
-            List<FakeSubchannel> all = helper.subchannels();
-            for (; reported < all.size(); reported++) {
-                all.get(reported).report(READY);
-            }
+            helper.serializer().execute(() -> {
+                List<FakeSubchannel> all = helper.subchannels();
+                for (; reported < all.size(); reported++) {
+                    all.get(reported).report(READY);
+                }
+            });
         }
 
         List<Endpoint> live() {
@@ -85,6 +87,40 @@ class BaseBalancerChangeTests {
         driven.newOnesReady();
         assertThat(driven.lastPicker()).last().isEqualTo(endpoint(20));
         assertThat(second.isWorkedOut()).isFalse();
+    }
+
+    @Test
+    void aOneEndpointChangeOfFiftyThousandAllocatesAFewHundredBytesAndReadsNoEndpoint() {
+        Driven driven = new Driven();
+        List<Endpoint> start = endpoints(0, 50_000); // one port each on loopback
+        EndpointList list = EndpointList.of(start);
+        driven.accept(list);
+        driven.newOnesReady();
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long[] most = new long[1];
+        Endpoint last = start.get(start.size() - 1);
+        Endpoint other = endpoint(60_000);
+        for (int round = 0; round < 20; round++) { // the replaced endpoint and back, as the benchmark does
+            EndpointList next = list.with(List.of(last), List.of(other));
+            Endpoint gone = last;
+            last = other;
+            other = gone;
+            list = next;
+            boolean counted = round > 0; // the first takes a READY endpoint away: a new picker, O(ready)
+            driven.helper.serializer().execute(() -> {
+                long before = threads.getCurrentThreadAllocatedBytes();
+                driven.balancer.acceptResolvedEndpoints(new ResolvedEndpoints(next, null, Attributes.EMPTY));
+                if (counted) {
+                    most[0] = Math.max(most[0], threads.getCurrentThreadAllocatedBytes() - before);
+                }
+            });
+            assertThat(next.isWorkedOut()).isFalse();
+        }
+
+        // A whole-list update would read 50,000 endpoints; a change makes one subchannel and its bookkeeping.
+        assertThat(most[0]).as("most bytes one update allocated").isLessThan(8 * 1024);
+        assertThat(driven.live()).hasSize(50_000);
     }
 
     @Test
