@@ -24,9 +24,7 @@ import org.jspecify.annotations.Nullable;
 import java.net.HttpURLConnection;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -34,9 +32,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Lists a Service's EndpointSlices, then watches them from the list's {@code resourceVersion},
- * and reports the merged ready endpoints ({@link SliceEndpoints}) whenever they change, as an
- * {@link EndpointList} derived from the last report ({@link EndpointList#reconcile}): a slice event
- * that changes one pod costs the balancers that one endpoint, not the Service's thousands. So
+ * and reports the merged ready endpoints ({@link SliceClaims}) whenever they change, as an
+ * {@link EndpointList} derived from the last report: a slice event costs the resolver that
+ * slice's endpoints and the balancers the pods that changed, not the Service's thousands. So
  * endpoints that stay keep their place and new ones come last, rather than in slice-name order.
  *
  * <p>Recovery: fabric8 re-opens a watch that drops, from the last version it saw, with its own
@@ -72,7 +70,7 @@ final class KubernetesResolver implements Resolver {
     private final Serializer serializer;
 
     // Confined to the serializer.
-    private final Map<String, EndpointSlice> slices = new HashMap<>();
+    private final SliceClaims slices;
     private final Backoff backoff = new Backoff(RETRY);
     private @Nullable ResolverListener listener;
     private @Nullable Watch watch;
@@ -91,6 +89,7 @@ final class KubernetesResolver implements Resolver {
     KubernetesResolver(KubernetesClient client, ServiceTarget target, String namespace, ResolverArgs args) {
         this.client = client;
         this.target = target;
+        this.slices = new SliceClaims(target);
         this.namespace = namespace;
         this.args = args;
         this.serializer = args.serializer();
@@ -164,10 +163,7 @@ final class KubernetesResolver implements Resolver {
         if (listGeneration != generation) {
             return;
         }
-        slices.clear();
-        for (EndpointSlice slice : list.getItems()) {
-            slices.put(slice.getMetadata().getName(), slice);
-        }
+        slices.relist(list.getItems());
         String version = list.getMetadata() == null ? null : list.getMetadata().getResourceVersion();
         resourceVersion = version;
         lastRelist = Instant.now();
@@ -200,8 +196,8 @@ final class KubernetesResolver implements Resolver {
             resourceVersion = version;
         }
         switch (action) {
-            case ADDED, MODIFIED -> slices.put(slice.getMetadata().getName(), slice);
-            case DELETED -> slices.remove(slice.getMetadata().getName());
+            case ADDED, MODIFIED -> slices.update(slice);
+            case DELETED -> slices.remove(slice);
             default -> {
                 return; // BOOKMARK: only the version moves; ERROR arrives as onClose
             }
@@ -247,8 +243,7 @@ final class KubernetesResolver implements Resolver {
     }
 
     private void report() {
-        // Derived from the last list: the balancers apply only the endpoints that changed.
-        EndpointList endpoints = EndpointList.reconcile(reported, SliceEndpoints.merge(slices.values(), target));
+        EndpointList endpoints = slices.endpoints(); // derived from the last: only the pods that changed
         ResolverListener current = listener;
         if (current == null || endpoints == reported) {
             return;

@@ -13,8 +13,6 @@ import org.jspecify.annotations.Nullable;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,10 +20,9 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Turns a Service's EndpointSlices into the endpoints to report: every ready endpoint of every
+ * Turns a Service's EndpointSlices into the endpoints to report: every ready endpoint of a
  * slice, one {@link Endpoint} per pod address and port, with its zone and zone hints as
- * {@link EndpointAttributes}. Stateless; the order is stable (by slice name, then as listed), so
- * an unchanged set of slices gives an equal list.
+ * {@link EndpointAttributes}, slice by slice ({@link SliceClaims} merges the slices). Stateless.
  *
  * <p>Readiness follows the EndpointSlice API: {@code ready} unset means ready; a terminating
  * endpoint is never ready (its {@code serving} may still be true), so it gets no new calls while
@@ -35,29 +32,26 @@ import java.util.Objects;
  */
 final class SliceEndpoints {
 
-    private static final Comparator<EndpointSlice> BY_NAME =
+    static final Comparator<EndpointSlice> BY_NAME =
             Comparator.comparing(slice -> Objects.requireNonNullElse(slice.getMetadata().getName(), ""));
 
     private SliceEndpoints() {
     }
 
-    static List<Endpoint> merge(Collection<EndpointSlice> slices, ServiceTarget target) {
-        Map<InetSocketAddress, Endpoint> merged = new LinkedHashMap<>();
-        List<EndpointSlice> sorted = new ArrayList<>(slices);
-        sorted.sort(BY_NAME);
-        for (EndpointSlice slice : sorted) {
-            Integer port = port(slice, target);
-            if (port == null || !isIp(slice.getAddressType())) {
-                continue;
-            }
-            for (io.fabric8.kubernetes.api.model.discovery.v1.Endpoint endpoint : nonNull(slice.getEndpoints())) {
-                InetSocketAddress address = address(endpoint, port);
-                if (address != null && isReady(endpoint.getConditions())) {
-                    merged.putIfAbsent(address, new Endpoint(List.of(address), attributes(endpoint)));
-                }
+    /** The ready endpoints of one slice, an address once, as listed; none when no port matches. */
+    static List<Endpoint> of(EndpointSlice slice, ServiceTarget target) {
+        Integer port = port(slice, target);
+        if (port == null || !isIp(slice.getAddressType())) {
+            return List.of();
+        }
+        Map<InetSocketAddress, Endpoint> ready = new LinkedHashMap<>();
+        for (io.fabric8.kubernetes.api.model.discovery.v1.Endpoint endpoint : nonNull(slice.getEndpoints())) {
+            InetSocketAddress address = address(endpoint, port);
+            if (address != null && isReady(endpoint.getConditions())) {
+                ready.putIfAbsent(address, new Endpoint(List.of(address), attributes(endpoint)));
             }
         }
-        return List.copyOf(merged.values());
+        return List.copyOf(ready.values());
     }
 
     /** The slice's port the target names, or {@code null} when the slice has none that matches. */

@@ -141,12 +141,12 @@ final class RendezvousSubset {
         int count = readTop(size);
         Rank[] chosen = Arrays.copyOf(top, count);
         Arrays.sort(chosen, Comparator.comparingInt(rank -> rank.index));
-        Endpoint[] members = new Endpoint[count];
+        Endpoint[] inOrder = new Endpoint[count];
         for (int i = 0; i < count; i++) {
-            members[i] = chosen[i].endpoint;
+            inOrder[i] = chosen[i].endpoint;
         }
         leaveAndJoin(size);
-        return EndpointList.of(Arrays.asList(members));
+        return EndpointList.of(Arrays.asList(inOrder));
     }
 
     /**
