@@ -39,7 +39,7 @@ import static java.util.Objects.requireNonNull;
  * backoff. While etcd is unreachable the channel keeps the last reported endpoints: failures go
  * to {@link ResolverListener#onError}, which never clears them. Each report is an
  * {@link EndpointList} derived from the last ({@link Registrations}), so a key put or deleted
- * costs the resolver O(log n) and the balancers one endpoint; endpoints that stay keep their
+ * costs the resolver O(1) and the balancers one endpoint; endpoints that stay keep their
  * place, new ones come last.
  *
  * <p>Threading: every state change runs on the channel's serializer ({@link ResolverArgs#serializer()}):

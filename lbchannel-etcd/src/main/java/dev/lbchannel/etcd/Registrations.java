@@ -24,7 +24,7 @@ import java.util.logging.Logger;
  * two keys is reported once, under the first key in key order ({@link EndpointClaims}).
  *
  * <p>Cost (issue 18): a watch event changes the endpoint list as an {@link EndpointList} derived
- * from the last one, O(log n) per key put or deleted, so the balancers apply only that endpoint.
+ * from the last one, O(1) per key put or deleted (hash lookups), so the balancers apply only that endpoint.
  * A list (at start, after compaction) is claimed in key order; after that, endpoints that stay keep
  * their place and new ones come last. Confined to the resolver's serializer.
  */
