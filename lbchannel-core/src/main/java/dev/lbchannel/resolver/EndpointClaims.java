@@ -30,8 +30,10 @@ public final class EndpointClaims {
     private final Map<List<SocketAddress>, Endpoint> reported = new HashMap<>();
     private EndpointList endpoints = EndpointList.of(List.of());
     /** The change since the last {@link #endpoints()}, netted; by endpoint, in the order it happened. */
-    private final Map<Endpoint, Endpoint> removed = new LinkedHashMap<>();
-    private final Map<Endpoint, Endpoint> added = new LinkedHashMap<>();
+    private Map<Endpoint, Endpoint> removed = new LinkedHashMap<>();
+    private Map<Endpoint, Endpoint> added = new LinkedHashMap<>();
+    /** Entries put into those since they were made: a map that grew is replaced, not cleared. */
+    private int noted;
 
     /** {@code source} claims {@code endpoint}, replacing what it claimed at the same addresses. */
     public void claim(String source, Endpoint endpoint) {
@@ -69,8 +71,16 @@ public final class EndpointClaims {
     public EndpointList endpoints() {
         if (!removed.isEmpty() || !added.isEmpty()) {
             endpoints = endpoints.with(new ArrayList<>(removed.values()), new ArrayList<>(added.values()));
-            removed.clear();
-            added.clear();
+            if (noted > 32) {
+                // A hash map keeps its largest table, and clearing one costs that table's length:
+                // after a relist of 100,000, every later one-endpoint change would pay it.
+                removed = new LinkedHashMap<>();
+                added = new LinkedHashMap<>();
+                noted = 0;
+            } else {
+                removed.clear();
+                added.clear();
+            }
         }
         return endpoints;
     }
@@ -100,6 +110,7 @@ public final class EndpointClaims {
             return back; // gone and back again: the list keeps its object
         }
         added.put(endpoint, endpoint);
+        noted++;
         return endpoint;
     }
 
@@ -109,6 +120,7 @@ public final class EndpointClaims {
             added.remove(endpoint);
         } else {
             removed.put(endpoint, endpoint);
+            noted++;
         }
     }
 }

@@ -1,7 +1,8 @@
 /**
  * JMH benchmarks of the balancer layer through its public API: the picks of round_robin,
- * outlier_detection, least_request, ring_hash and weighted_round_robin, and resolver updates
- * applied to the base balancer, on a real serializer with subchannels that do nothing.
+ * outlier_detection, least_request, ring_hash and weighted_round_robin, resolver updates
+ * applied to every policy, on a real serializer with subchannels that do nothing, and the
+ * resolvers' own side of an update ({@code EndpointClaims}).
  */
 @NullMarked
 package dev.lbchannel.benchmarks.balancer;
