@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Full benchmark run (about 35 minutes): the JMH suite with the GC profiler, then the load harness
+# Full benchmark run (about 40 minutes): the JMH suite with the GC profiler, then the load harness
 # with 5 rounds of 10-second runs. Both rewrite their own section of BENCHMARKS.md at the
 # repository root and leave any hand-written text there alone.
 set -euo pipefail
