@@ -19,7 +19,7 @@ import static java.util.Objects.requireNonNull;
  *
  * <p>Cost: O(log s) per claim or release (s the sources claiming that address, usually one),
  * and the change since the last {@link #endpoints()} call: nothing grows with the number of
- * endpoints. An endpoint that leaves and comes back (or comes and leaves) between two calls is
+ * endpoints but {@link #clear()}, O(n), for a relist. An endpoint that leaves and comes back (or comes and leaves) between two calls is
  * no change. Not thread-safe: confine it to the resolver's serializer.
  */
 public final class EndpointClaims {
@@ -71,16 +71,17 @@ public final class EndpointClaims {
     public EndpointList endpoints() {
         if (!removed.isEmpty() || !added.isEmpty()) {
             endpoints = endpoints.with(new ArrayList<>(removed.values()), new ArrayList<>(added.values()));
-            if (noted > 32) {
-                // A hash map keeps its largest table, and clearing one costs that table's length:
-                // after a relist of 100,000, every later one-endpoint change would pay it.
-                removed = new LinkedHashMap<>();
-                added = new LinkedHashMap<>();
-                noted = 0;
-            } else {
-                removed.clear();
-                added.clear();
-            }
+        }
+        if (noted > 32) {
+            // A hash map keeps its largest table, and clearing one costs that table's length:
+            // after a relist of 100,000, every later one-endpoint change would pay it (and a
+            // relist that changed nothing would keep two such tables for nothing).
+            removed = new LinkedHashMap<>();
+            added = new LinkedHashMap<>();
+            noted = 0;
+        } else {
+            removed.clear();
+            added.clear();
         }
         return endpoints;
     }

@@ -241,6 +241,7 @@ final class EtcdResolver implements Resolver {
         }
         boolean changed = registrations.apply(response.getEventsList());
         revision = Math.max(revision, response.getHeader().getRevision());
+        keys = registrations.size(); // a key may change without changing the list
         if (changed) {
             report();
         }

@@ -61,6 +61,18 @@ class EtcdResolverTests extends EtcdServerTestCase {
     }
 
     @Test
+    void aKeyThatAddsNoEndpointIsStillCountedButNotReported() {
+        etcd.register("same/a", "10.0.9.1:1", 0);
+        Resolver resolver = start("etcd://" + etcd.endpoint() + "/same");
+        listener.awaitEvent(1);
+
+        etcd.register("same/b", "10.0.9.1:1", 0); // the same address under a second key
+
+        Await.until("both keys counted", () -> Integer.valueOf(2).equals(resolver.details().get("keys")));
+        assertThat(listener.results()).as("the endpoint list did not change").hasSize(1);
+    }
+
+    @Test
     void metadataAndKeyBecomeAttributes() {
         etcd.put("meta/1", "{\"Op\":0,\"Addr\":\"10.0.2.1:1\",\"Metadata\":{\"zone\":\"eu-1\"}}", 0);
         start("etcd://" + etcd.endpoint() + "/meta");
