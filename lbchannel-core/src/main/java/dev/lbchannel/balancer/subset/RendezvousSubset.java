@@ -138,14 +138,13 @@ final class RendezvousSubset {
         if (kept < before) {
             forgetUnseen(update);
         }
-        int count = readTop(size);
-        Rank[] chosen = Arrays.copyOf(top, count);
+        leaveAndJoin(size); // the change is not needed: a whole-list selection hands out a fresh list
+        Rank[] chosen = Arrays.copyOf(members, memberCount);
         Arrays.sort(chosen, Comparator.comparingInt(rank -> rank.index));
-        Endpoint[] inOrder = new Endpoint[count];
-        for (int i = 0; i < count; i++) {
+        Endpoint[] inOrder = new Endpoint[chosen.length];
+        for (int i = 0; i < chosen.length; i++) {
             inOrder[i] = chosen[i].endpoint;
         }
-        leaveAndJoin(size);
         return EndpointList.of(Arrays.asList(inOrder));
     }
 
