@@ -15,7 +15,10 @@ import static java.util.Objects.requireNonNull;
  * the backends, one endpoint per entry, in the order written. An entry without a port uses the
  * channel's default port. IP literals need no lookup; a host name is looked up once, with the
  * system's resolver on the channel's offload executor, and all its addresses become that entry's endpoint's addresses. See
- * {@link StaticResolver} for what {@code refresh()} does.
+ * {@link StaticResolver} for what {@code refresh()} does. The channel's default authority is the
+ * first entry as written: the whole list is no authority (a comma is not allowed in a port, and a
+ * list of hundreds outgrows the server's header limit), and one entry stays put when backends are
+ * added behind it. Set the channel's authority when the backends answer to a shared name.
  *
  * <p>Immutable and thread-safe; creating a resolver validates the whole list and starts no work.
  */
@@ -37,6 +40,13 @@ public final class StaticResolverProvider implements ResolverProvider {
     @Override
     public String scheme() {
         return SCHEME;
+    }
+
+    @Override
+    public String defaultAuthority(Target target) {
+        String list = target.endpoint();
+        int comma = list.indexOf(',');
+        return (comma < 0 ? list : list.substring(0, comma)).strip();
     }
 
     /**

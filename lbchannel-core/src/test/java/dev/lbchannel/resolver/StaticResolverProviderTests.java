@@ -165,6 +165,16 @@ class StaticResolverProviderTests {
                 .withMessageContaining(message);
     }
 
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "static:///10.0.0.2:5002,10.0.0.1:5001 | 10.0.0.2:5002",
+        "static:///backend-b, 10.0.0.1:5001    | backend-b",
+        "static:///[::1]:5003                  | [::1]:5003",
+    })
+    void defaultAuthorityIsTheFirstEntryAsWritten(String target, String authority) {
+        assertThat(provider.defaultAuthority(Target.parse(target))).isEqualTo(authority);
+    }
+
     @Test
     void schemeIsStatic() {
         assertThat(provider.scheme()).isEqualTo("static");

@@ -92,7 +92,7 @@ class EnvironmentChangeRefreshTests {
 
             ChangedProperties.of(context)
                     .set("lbchannel.channels.a.default.load-balancing-policy", "round_robin")
-                    .set("lbchannel.channels.a.target", "static:///127.0.0.1:" + FIRST.port() + ",127.0.0.1:" + SECOND.port())
+                    .set("lbchannel.channels.a.target", "static:///127.0.0.1:" + SECOND.port() + ",127.0.0.1:" + FIRST.port())
                     .publish();
 
             counter.reset();
@@ -107,8 +107,8 @@ class EnvironmentChangeRefreshTests {
         assertThat(served(FIRST)).isCloseTo(served(SECOND), withinPercentage(20));
         LbChannel after = channels.get("a");
         assertThat(after.snapshot().lbPolicy()).isEqualTo("round_robin");
-        assertThat(after.target()).endsWith("," + "127.0.0.1:" + SECOND.port());
-        // A static target that lists one more backend derives another authority: the channel is replaced.
+        assertThat(after.target()).endsWith("," + "127.0.0.1:" + FIRST.port());
+        // A static target whose first entry changes derives another authority: the channel is replaced.
         assertThat(REFRESHES).singleElement().satisfies(event -> {
             assertThat(event.result().replaced()).containsExactly("a");
             assertThat(event.result().updated()).isEmpty();
