@@ -2,6 +2,7 @@ package dev.lbchannel.benchmarks.fresh;
 
 import dev.lbchannel.benchmarks.MachineInfo;
 import dev.lbchannel.benchmarks.ReportSections;
+import dev.lbchannel.benchmarks.load.LoadServer;
 import dev.lbchannel.benchmarks.load.ServerProcess;
 
 import java.nio.file.Path;
@@ -12,20 +13,23 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
- * Footprint, side by side: starts grpc-java's server in its own JVM, then for every channel count
- * and mode (idle channels; channels with one READY connection each) runs {@link FootprintProbe}
- * in a fresh JVM per sample and client, and reports the median retained heap per channel and the
- * threads N channels added. Options: {@code --counts 1,100,1000}, {@code --runs 3},
+ * Footprint, side by side: starts grpc-java's server in its own JVM (listening on as many loopback
+ * ports as the largest count), then for every count and mode (N idle channels; N channels with one
+ * READY connection each; one round_robin channel with N READY connections) runs
+ * {@link FootprintProbe} in a fresh JVM per sample and client, and reports the median retained
+ * heap per channel or per connection and the threads N channels added. Options: {@code --counts 1,100,1000}, {@code --runs 3},
  * {@code --out FILE} (BENCHMARKS.md), {@code --no-report}, {@code --histogram} (one more
- * connected run per client at the largest count, printing the classes that grew most).
+ * connected and one more fan-out run per client at the largest count, printing the classes that
+ * grew most).
  */
 public final class FootprintHarness {
 
     private static final String SECTION = "footprint";
     private static final List<String> PROBE_JVM = List.of("-XX:+UseSerialGC", "-Xms512m", "-Xmx512m");
-    private static final List<String> MODES = List.of("idle", "connected");
+    private static final List<String> MODES = List.of("idle", "connected", "fanout");
 
     private FootprintHarness() {
     }
@@ -56,15 +60,20 @@ public final class FootprintHarness {
         }
         String loadBefore = MachineInfo.loadAverage();
         Map<String, Cell> cells;
-        try (ServerProcess server = ServerProcess.start(-1, List.of("-Xms512m", "-Xmx512m"))) {
-            String port = Integer.toString(server.port());
-            cells = measure(port, counts, runs);
+        int largest = counts.stream().max(Integer::compare).orElseThrow();
+        try (ServerProcess server = ServerProcess.start(-1, List.of("-Xms512m", "-Xmx512m",
+                "-D" + LoadServer.PORTS_PROPERTY + "=" + largest))) {
+            String ports = server.ports().stream().map(String::valueOf).collect(Collectors.joining(","));
+            cells = measure(ports, counts, runs);
             if (histogram) {
-                int largest = counts.get(counts.size() - 1);
-                for (FreshClient client : FreshClient.values()) {
-                    System.out.println(client.id() + ", " + largest + " connected channels, growth per channel:");
-                    ChildJvm.run(PROBE_JVM, FootprintProbe.class,
-                            List.of(client.id(), port, Integer.toString(largest), "connected", "histogram"));
+                for (String mode : List.of("connected", "fanout")) {
+                    for (FreshClient client : FreshClient.values()) {
+                        System.out.println(client.id() + ", " + largest + (mode.equals("fanout")
+                                ? " READY connections in one channel, growth per connection:"
+                                : " connected channels, growth per channel:"));
+                        ChildJvm.run(PROBE_JVM, FootprintProbe.class,
+                                List.of(client.id(), ports, Integer.toString(largest), mode, "histogram"));
+                    }
                 }
             }
         }
@@ -77,7 +86,7 @@ public final class FootprintHarness {
     }
 
     /** Every count and mode, {@code runs} times per client, alternating which goes first. */
-    private static Map<String, Cell> measure(String port, List<Integer> counts, int runs) throws Exception {
+    private static Map<String, Cell> measure(String ports, List<Integer> counts, int runs) throws Exception {
         Map<String, Cell> cells = new LinkedHashMap<>();
         for (int count : counts) {
             for (String mode : MODES) {
@@ -86,12 +95,12 @@ public final class FootprintHarness {
                             : List.of(FreshClient.GRPC_JAVA, FreshClient.LBCHANNEL);
                     for (FreshClient client : order) {
                         ChildJvm.Answer a = ChildJvm.run(PROBE_JVM, FootprintProbe.class,
-                                List.of(client.id(), port, Integer.toString(count), mode));
+                                List.of(client.id(), ports, Integer.toString(count), mode));
                         Cell cell = cells.computeIfAbsent(key(client, mode, count), k -> new Cell());
                         cell.bytesPerChannel.add(Double.parseDouble(a.words()[0]));
                         cell.threadsOfFirst.add(Double.parseDouble(a.words()[2]) - Double.parseDouble(a.words()[1]));
                         cell.threadsAdded.add(Double.parseDouble(a.words()[3]) - Double.parseDouble(a.words()[2]));
-                        System.out.printf(Locale.ROOT, "%-9s %-9s N=%-5d %s B/channel, threads %s -> %s -> %s%n",
+                        System.out.printf(Locale.ROOT, "%-9s %-9s N=%-5d %s B/unit, threads %s -> %s -> %s%n",
                                 client.id(), mode, count, a.words()[0], a.words()[1], a.words()[2], a.words()[3]);
                     }
                 }
@@ -105,18 +114,22 @@ public final class FootprintHarness {
     }
 
     private static String markdown(List<Integer> counts, int runs, Map<String, Cell> cells, String load) {
-        StringBuilder md = new StringBuilder("## Footprint: retained heap and threads per channel (`run-footprint.sh`)\n\n");
+        StringBuilder md = new StringBuilder(
+                "## Footprint: retained heap and threads per channel and per connection (`run-footprint.sh`)\n\n");
         md.append("Measured ").append(LocalDate.now()).append(" on ").append(MachineInfo.cpu()).append(", Linux ")
                 .append(MachineInfo.kernel()).append(", Java ").append(System.getProperty("java.runtime.version"))
                 .append("; each probe a fresh JVM with `").append(String.join(" ", PROBE_JVM)).append("`, ")
                 .append(runs).append(" runs per cell, medians. Retained heap: used heap after full collections, "
-                        + "after N channels minus before them, divided by N (Netty's direct buffers are off-heap and "
-                        + "not counted). Threads: what the first channel started (shared event loops, executors) "
+                        + "after N channels (or N connections) minus before them, divided by N (Netty's direct buffers "
+                        + "are off-heap and not counted). Idle: N channels built and never used; connected: N "
+                        + "channels with one READY connection each; fan-out: one round_robin channel with N READY "
+                        + "connections, to N ports of one server process. Threads: what the first channel started (shared event loops, executors) "
                         + "and what N more added. Machine load (1-minute average, start → end): " + load
                         + "; heap figures do not depend on it.\n\n");
-        md.append("| channels N | idle: lbchannel (B/channel) | idle: grpc-java | ratio | connected: lbchannel (B/channel) "
-                + "| connected: grpc-java | ratio | threads, first channel: lbchannel / grpc-java | threads added by N more |\n");
-        md.append("|---:|---:|---:|---:|---:|---:|---:|---|---|\n");
+        md.append("| N | idle: lbchannel (B/channel) | idle: grpc-java | ratio | connected: lbchannel (B/channel) "
+                + "| connected: grpc-java | ratio | fan-out: lbchannel (B/connection) | fan-out: grpc-java | ratio "
+                + "| threads, first channel: lbchannel / grpc-java | threads added by N more channels |\n");
+        md.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|\n");
         for (int count : counts) {
             List<String> row = new ArrayList<>();
             row.add(Integer.toString(count));

@@ -1,22 +1,40 @@
 package dev.lbchannel.benchmarks.fresh;
 
+import dev.lbchannel.benchmarks.load.LoadServer;
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
+import io.grpc.ForwardingClientCall;
+import io.grpc.ForwardingClientCallListener;
+import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
 import io.grpc.testing.integration.Messages.SimpleRequest;
 import io.grpc.testing.integration.TestServiceGrpc;
 
 import java.lang.management.ManagementFactory;
+import java.net.SocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
- * The footprint child JVM. Arguments: client, server port, channel count N, {@code idle} (built,
- * never used) or {@code connected} (one unary call each, so each holds one READY connection),
- * and optionally {@code histogram}. One channel of the same client is built and called first and
- * kept, so classes, shared event loops and allocator caches are in the baseline rather than in
- * the first channel's share. Prints
- * {@code RESULT <retained bytes per channel> <threads at start> <threads after the first channel> <threads after N more>};
+ * The footprint child JVM. Arguments: client, the server's ports (comma-separated), a count N,
+ * a mode, and optionally {@code histogram}. Modes: {@code idle} (N channels built, never used),
+ * {@code connected} (N channels, one unary call each, so each holds one READY connection) and
+ * {@code fanout} (one round_robin channel over N of the server's ports, called until every one
+ * of its N connections has answered, so the share is per READY connection inside a channel).
+ * One channel of the same client is built and called first and kept, so classes, shared event
+ * loops and allocator caches are in the baseline rather than in the first channel's share. Prints
+ * {@code RESULT <retained bytes per unit> <threads at start> <threads after the first channel> <threads after N more>};
  * with {@code histogram}, the classes whose retained bytes grew most, before it. Heap is measured
  * as used heap after full collections until it stops shrinking; run it with
  * {@code -XX:+UseSerialGC} so that a collection is a full, compacting one.
@@ -30,13 +48,17 @@ public final class FootprintProbe {
 
     public static void main(String[] args) throws Exception {
         FreshClient client = FreshClient.byId(args[0]);
-        String target = "127.0.0.1:" + Integer.parseInt(args[1]);
+        List<Integer> ports = Arrays.stream(args[1].split(",")).map(Integer::valueOf).toList();
+        String target = "127.0.0.1:" + ports.get(0);
         int n = Integer.parseInt(args[2]);
-        boolean connected = switch (args[3]) {
-            case "idle" -> false;
-            case "connected" -> true;
-            default -> throw new IllegalArgumentException("Unknown mode '" + args[3] + "'; known: idle, connected");
-        };
+        String mode = args[3];
+        if (!List.of("idle", "connected", "fanout").contains(mode)) {
+            throw new IllegalArgumentException("Unknown mode '" + mode + "'; known: idle, connected, fanout");
+        }
+        if (mode.equals("fanout") && ports.size() < n) {
+            throw new IllegalArgumentException("fanout over " + n + " connections needs as many server ports, got "
+                    + ports.size() + "; start the server with -D" + LoadServer.PORTS_PROPERTY + "=" + n);
+        }
         boolean histogram = args.length > 4 && args[4].equals("histogram");
 
         int threadsAtStart = ManagementFactory.getThreadMXBean().getThreadCount();
@@ -49,12 +71,18 @@ public final class FootprintProbe {
         // The histogram before goes to a file, so that it is not part of the heap measured after.
         Path histogramBefore = histogram ? Files.writeString(Files.createTempFile("footprint-histogram", ".txt"),
                 ClassHistogram.text()) : null;
-        for (int i = 0; i < n; i++) {
-            ManagedChannel channel = client.open(target);
-            if (connected) {
-                TestServiceGrpc.newBlockingStub(channel).unaryCall(REQUEST);
-            }
+        if (mode.equals("fanout")) {
+            ManagedChannel channel = client.openFanOut(ports.subList(0, n));
+            connectEvery(channel, n);
             channels.add(channel);
+        } else {
+            for (int i = 0; i < n; i++) {
+                ManagedChannel channel = client.open(target);
+                if (mode.equals("connected")) {
+                    TestServiceGrpc.newBlockingStub(channel).unaryCall(REQUEST);
+                }
+                channels.add(channel);
+            }
         }
         long after = settledHeap();
         int threadsAfter = ManagementFactory.getThreadMXBean().getThreadCount();
@@ -70,6 +98,53 @@ public final class FootprintProbe {
                 + " " + threadsAfter + " " + channels.size());
         System.out.flush();
         Runtime.getRuntime().halt(0);
+    }
+
+    /**
+     * Calls through {@code channel} until calls have answered from {@code n} distinct server
+     * addresses, so that round_robin holds n READY connections; bounded at two minutes.
+     */
+    private static void connectEvery(ManagedChannel channel, int n) {
+        Set<SocketAddress> answered = new HashSet<>();
+        ClientInterceptor remoteAddress = new ClientInterceptor() {
+            @Override
+            public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options,
+                    Channel next) {
+                return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(method, options)) {
+                    @Override
+                    public void start(Listener<R> listener, Metadata headers) {
+                        ClientCall<Q, R> call = delegate();
+                        super.start(new ForwardingClientCallListener.SimpleForwardingClientCallListener<>(listener) {
+                            @Override
+                            public void onClose(Status status, Metadata trailers) {
+                                SocketAddress remote = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
+                                if (remote != null) {
+                                    synchronized (answered) {
+                                        answered.add(remote);
+                                    }
+                                }
+                                super.onClose(status, trailers);
+                            }
+                        }, headers);
+                    }
+                };
+            }
+        };
+        TestServiceGrpc.TestServiceBlockingStub stub = TestServiceGrpc.newBlockingStub(channel)
+                .withInterceptors(remoteAddress);
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        while (true) {
+            stub.unaryCall(REQUEST);
+            synchronized (answered) {
+                if (answered.size() >= n) {
+                    return;
+                }
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new IllegalStateException("Only " + answered.size() + " of " + n
+                        + " connections answered within two minutes");
+            }
+        }
     }
 
     /**

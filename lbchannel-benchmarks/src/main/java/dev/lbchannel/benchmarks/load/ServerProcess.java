@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -21,12 +22,12 @@ import java.util.concurrent.TimeUnit;
 public final class ServerProcess implements AutoCloseable {
 
     private final Process process;
-    private final int port;
+    private final List<Integer> ports;
     private final String command;
 
-    private ServerProcess(Process process, int port, String command) {
+    private ServerProcess(Process process, List<Integer> ports, String command) {
         this.process = process;
-        this.port = port;
+        this.ports = ports;
         this.command = command;
     }
 
@@ -43,8 +44,9 @@ public final class ServerProcess implements AutoCloseable {
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         for (String line; (line = out.readLine()) != null; ) {
             if (line.startsWith(LoadServer.PORT_LINE_PREFIX)) {
-                int port = Integer.parseInt(line.substring(LoadServer.PORT_LINE_PREFIX.length()).trim());
-                return new ServerProcess(process, port, String.join(" ", cmd.subList(0, cmd.indexOf("-cp"))));
+                List<Integer> ports = Arrays.stream(line.substring(LoadServer.PORT_LINE_PREFIX.length()).trim()
+                        .split(" ")).map(Integer::valueOf).toList();
+                return new ServerProcess(process, ports, String.join(" ", cmd.subList(0, cmd.indexOf("-cp"))));
             }
         }
         process.destroyForcibly();
@@ -52,7 +54,12 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     public int port() {
-        return port;
+        return ports.get(0);
+    }
+
+    /** Every port it listens on: one unless started with {@code -Dload.server.ports=N}. */
+    public List<Integer> ports() {
+        return ports;
     }
 
     /** taskset and java with the server's JVM flags, for the report (class path left out). */
