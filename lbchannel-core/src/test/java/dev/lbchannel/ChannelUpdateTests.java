@@ -141,13 +141,28 @@ class ChannelUpdateTests {
         channel = build(target(0), false, "pick_first");
         call();
 
-        assertThatThrownBy(() -> channel.updateTarget(target(0, 1)))
+        // A static list's authority is its first entry: another first entry derives another one.
+        assertThatThrownBy(() -> channel.updateTarget(target(1, 0)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("would change the channel's authority from '127.0.0.1:" + backends.port(0) + "'");
 
         assertThat(channel.target()).isEqualTo(target(0));
         call();
         assertThat(backends.served(1)).isZero();
+    }
+
+    @Test
+    void aStaticListThatKeepsItsFirstEntryKeepsItsAuthorityAndIsAppliedInPlace() {
+        channel = build(target(0), false, "round_robin");
+        call();
+
+        channel.updateTarget(target(0, 1));
+
+        assertThat(channel.authority()).isEqualTo("127.0.0.1:" + backends.port(0));
+        Await.until("calls on the added backend", () -> {
+            call();
+            return backends.served(1) > 0;
+        });
     }
 
     @Test
