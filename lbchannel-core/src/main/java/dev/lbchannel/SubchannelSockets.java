@@ -6,49 +6,58 @@ import dev.lbchannel.transport.ClientTransport;
 import dev.lbchannel.transport.SocketStats;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A subchannel's connections from the moment they are opened until they terminate, each with its
  * channelz socket id: draining ones included, since they still carry calls and must be shut down
- * with the subchannel. Changed on the serializer; {@link #snapshots()} reads a copy published on
- * every change, from any thread.
+ * with the subchannel. Changed on the serializer, rarely (a connection opens or ends), so the
+ * list is copied on every change and read without a lock from any thread; a subchannel usually
+ * holds one connection, and an immutable list of one costs less heap than any map of one.
  */
 final class SubchannelSockets {
 
-    private final Map<ClientTransport, Long> open = new LinkedHashMap<>();
-    private volatile Map<ClientTransport, Long> published = Map.of();
+    private record Socket(ClientTransport transport, long id) {
+    }
+
+    private volatile List<Socket> sockets = List.of();
 
     void add(ClientTransport transport) {
-        open.put(transport, ChannelzIds.next());
-        published = Map.copyOf(open);
+        List<Socket> next = new ArrayList<>(sockets.size() + 1);
+        next.addAll(sockets);
+        next.add(new Socket(transport, ChannelzIds.next()));
+        sockets = List.copyOf(next);
     }
 
     void remove(ClientTransport transport) {
-        open.remove(transport);
-        published = Map.copyOf(open);
+        List<Socket> next = new ArrayList<>(sockets);
+        next.removeIf(socket -> socket.transport == transport);
+        sockets = List.copyOf(next);
     }
 
     boolean isEmpty() {
-        return open.isEmpty();
+        return sockets.isEmpty();
     }
 
-    /** A copy, so that shutting each down may remove it meanwhile. */
+    /** Oldest first; a copy, so that shutting each down may remove it meanwhile. */
     List<ClientTransport> all() {
-        return List.copyOf(open.keySet());
+        List<Socket> current = sockets;
+        List<ClientTransport> transports = new ArrayList<>(current.size());
+        for (Socket socket : current) {
+            transports.add(socket.transport);
+        }
+        return transports;
     }
 
     /** The connections that have socket statistics yet, for channelz; any thread. */
     List<SocketSnapshot> snapshots() {
-        List<SocketSnapshot> sockets = new ArrayList<>();
-        published.forEach((transport, socketId) -> {
-            SocketStats stats = transport.stats();
+        List<SocketSnapshot> snapshots = new ArrayList<>();
+        for (Socket socket : sockets) {
+            SocketStats stats = socket.transport.stats();
             if (stats != null) {
-                sockets.add(new SocketSnapshot(socketId, stats));
+                snapshots.add(new SocketSnapshot(socket.id, stats));
             }
-        });
-        return sockets;
+        }
+        return snapshots;
     }
 }

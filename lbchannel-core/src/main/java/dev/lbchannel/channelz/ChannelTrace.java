@@ -13,7 +13,7 @@ public final class ChannelTrace {
     /** How many events a trace keeps by default. */
     public static final int DEFAULT_CAPACITY = 64;
 
-    private final Object lock = new Object();
+    /** Also the lock. A connection's trace holds a handful of events, so it starts at four and grows. */
     private final ArrayDeque<TraceEvent> events;
     private final int capacity;
     private final Clock clock;
@@ -24,7 +24,7 @@ public final class ChannelTrace {
         }
         this.capacity = capacity;
         this.clock = clock;
-        this.events = new ArrayDeque<>(Math.min(capacity, 16));
+        this.events = new ArrayDeque<>(Math.min(capacity, 4));
     }
 
     public ChannelTrace() {
@@ -41,7 +41,7 @@ public final class ChannelTrace {
 
     public void add(TraceEvent.Severity severity, String description) {
         TraceEvent event = new TraceEvent(clock.instant(), severity, description);
-        synchronized (lock) {
+        synchronized (events) {
             if (events.size() == capacity) {
                 events.removeFirst();
             }
@@ -51,7 +51,7 @@ public final class ChannelTrace {
 
     /** The kept events, oldest first. */
     public List<TraceEvent> events() {
-        synchronized (lock) {
+        synchronized (events) {
             return List.copyOf(events);
         }
     }

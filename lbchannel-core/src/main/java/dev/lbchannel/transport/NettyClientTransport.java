@@ -212,6 +212,7 @@ final class NettyClientTransport implements ClientTransport {
         ready = true;
         if (connectTimeout != null) {
             connectTimeout.cancel(false);
+            connectTimeout = null; // a READY connection keeps no cancelled timer (64 bytes)
         }
         attributes = TransportAttributes.of(ch == null ? address : ch.remoteAddress(),
                 ch == null ? null : ch.localAddress(), tlsSession);

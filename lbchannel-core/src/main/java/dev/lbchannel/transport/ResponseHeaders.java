@@ -6,6 +6,7 @@ import io.netty.handler.codec.http2.DefaultHttp2HeadersDecoder;
 import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.util.AsciiString;
+import io.netty.util.concurrent.FastThreadLocal;
 import org.jspecify.annotations.Nullable;
 
 import java.util.AbstractMap;
@@ -37,8 +38,18 @@ final class ResponseHeaders extends EmptyHeaders<CharSequence, CharSequence, Htt
 
     private static final AsciiString STATUS = PseudoHeaderName.STATUS.value();
     private static final CharSequence[] NO_ENTRIES = {};
-    /** Header lists decode into a connection's scratch array of this size, then move to an exact one. */
+    /** Header lists decode into a thread's scratch array of this size, then move to an exact one. */
     private static final int SCRATCH_SLOTS = 64;
+    /**
+     * Per thread, not per connection: a header list is decoded and moved out in one call on the
+     * connection's event loop, so the connections of one loop can share it (272 bytes each saved).
+     */
+    private static final FastThreadLocal<CharSequence[]> SCRATCH = new FastThreadLocal<>() {
+        @Override
+        protected CharSequence[] initialValue() {
+            return new CharSequence[SCRATCH_SLOTS];
+        }
+    };
 
     /** Names at even, values at odd indexes; {@code 2 * size} slots in use. */
     private CharSequence[] entries;
@@ -50,28 +61,32 @@ final class ResponseHeaders extends EmptyHeaders<CharSequence, CharSequence, Htt
 
     /**
      * An HPACK decoder whose header lists are {@code ResponseHeaders}, without validation. Each
-     * list is filled in the decoder's scratch array and then copied to one of its exact size, so
+     * list is filled in the thread's scratch array and then copied to one of its exact size, so
      * that trailers (usually one header) do not pay for the headers' (usually four).
      */
     static DefaultHttp2HeadersDecoder decoder(long maxHeaderListSize) {
-        CharSequence[] scratch = new CharSequence[SCRATCH_SLOTS];
         return new DefaultHttp2HeadersDecoder(false, maxHeaderListSize) {
             @Override
             protected Http2Headers newHeaders() {
-                return new ResponseHeaders(scratch);
+                return new ResponseHeaders(SCRATCH.get());
             }
 
             @Override
             public Http2Headers decodeHeaders(int streamId, ByteBuf headerBlock) throws Http2Exception {
                 ResponseHeaders headers = (ResponseHeaders) super.decodeHeaders(streamId, headerBlock);
-                headers.moveOut(scratch);
+                headers.moveOut();
                 return headers;
             }
         };
     }
 
-    /** Copies the entries out of {@code scratch} into an array of their own, and clears it. */
-    private void moveOut(CharSequence[] scratch) {
+    /**
+     * Copies the entries out of the scratch array into an array of their own, and clears it. A
+     * list that failed to decode is not moved out; it never outgrew the scratch array, and the
+     * next list overwrites what it left.
+     */
+    private void moveOut() {
+        CharSequence[] scratch = SCRATCH.get();
         CharSequence[] own = size == 0 ? NO_ENTRIES : Arrays.copyOf(entries, 2 * size);
         Arrays.fill(scratch, 0, Math.min(scratch.length, 2 * size), null);
         entries = own;

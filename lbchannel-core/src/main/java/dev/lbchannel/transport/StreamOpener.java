@@ -28,7 +28,8 @@ final class StreamOpener {
     private final GrpcClientHandler handler;
     private final TransportStats stats;
     private final Http2Connection.PropertyKey streamKey;
-    private final ArrayDeque<NettyClientStream> pending = new ArrayDeque<>();
+    /** Streams wait here only before SETTINGS or at MAX_CONCURRENT_STREAMS: it starts small and grows. */
+    private final ArrayDeque<NettyClientStream> pending = new ArrayDeque<>(2);
 
     StreamOpener(GrpcClientHandler handler, TransportStats stats) {
         this.handler = handler;
