@@ -13,7 +13,10 @@ public final class ChannelTrace {
     /** How many events a trace keeps by default. */
     public static final int DEFAULT_CAPACITY = 64;
 
-    /** Also the lock. A connection's trace holds a handful of events, so it starts at four and grows. */
+    /**
+     * Also the lock. A connection's trace holds a handful of events, so it starts small; from six,
+     * the deque grows to 70 slots for the default 64 events, where sixteen grew to 74.
+     */
     private final ArrayDeque<TraceEvent> events;
     private final int capacity;
     private final Clock clock;
@@ -24,7 +27,7 @@ public final class ChannelTrace {
         }
         this.capacity = capacity;
         this.clock = clock;
-        this.events = new ArrayDeque<>(Math.min(capacity, 4));
+        this.events = new ArrayDeque<>(Math.min(capacity, 6));
     }
 
     public ChannelTrace() {

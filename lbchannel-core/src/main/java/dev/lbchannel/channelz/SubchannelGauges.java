@@ -22,7 +22,6 @@ public final class SubchannelGauges {
         Map<String, LongSupplier> next = new HashMap<>(gauges);
         next.put(requireNonNull(name, "name"), requireNonNull(value, "value"));
         gauges = Map.copyOf(next); // one gauge per subchannel is usual: 32 bytes, not a tree's 88
-
     }
 
     /** Every gauge's value now, sorted by name; empty when the policy shows nothing. */

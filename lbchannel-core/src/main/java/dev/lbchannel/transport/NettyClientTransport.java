@@ -117,8 +117,11 @@ final class NettyClientTransport implements ClientTransport {
         connectFuture = connect;
         Channel ch = connect.channel();
         channel = ch;
-        eventLoop.execute(() -> connectTimeout = eventLoop.schedule(this::onConnectTimeout,
-                connectTimeoutNanos, TimeUnit.NANOSECONDS));
+        eventLoop.execute(() -> {
+            if (!ready && !terminated) { // else the timer would outlive its use until it fired
+                connectTimeout = eventLoop.schedule(this::onConnectTimeout, connectTimeoutNanos, TimeUnit.NANOSECONDS);
+            }
+        });
         connect.addListener(f -> {
             if (f.isSuccess()) {
                 stats.localAddress(ch.localAddress());

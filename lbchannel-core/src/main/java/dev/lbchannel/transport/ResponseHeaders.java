@@ -73,18 +73,22 @@ final class ResponseHeaders extends EmptyHeaders<CharSequence, CharSequence, Htt
 
             @Override
             public Http2Headers decodeHeaders(int streamId, ByteBuf headerBlock) throws Http2Exception {
-                ResponseHeaders headers = (ResponseHeaders) super.decodeHeaders(streamId, headerBlock);
+                ResponseHeaders headers;
+                try {
+                    headers = (ResponseHeaders) super.decodeHeaders(streamId, headerBlock);
+                } catch (Http2Exception | RuntimeException e) {
+                    // A list that failed (too large, malformed) may have filled the whole scratch
+                    // array; the thread's array must not keep its values alive.
+                    Arrays.fill(SCRATCH.get(), null);
+                    throw e;
+                }
                 headers.moveOut();
                 return headers;
             }
         };
     }
 
-    /**
-     * Copies the entries out of the scratch array into an array of their own, and clears it. A
-     * list that failed to decode is not moved out; it never outgrew the scratch array, and the
-     * next list overwrites what it left.
-     */
+    /** Copies the entries out of the scratch array into an array of their own, and clears it. */
     private void moveOut() {
         CharSequence[] scratch = SCRATCH.get();
         CharSequence[] own = size == 0 ? NO_ENTRIES : Arrays.copyOf(entries, 2 * size);
