@@ -7,6 +7,8 @@
 # NettyChannelBuilder; then prints the classes whose instances grew most per connected channel
 # and per connection (class-histogram diffs) and rewrites the footprint section of BENCHMARKS.md at the repository
 # root. Extra arguments go to the harness (e.g. --counts 1,100,1000,3000, --runs 5, --no-report).
+# The server listens on as many ports as the largest count and holds two sockets per fan-out
+# connection: the harness refuses a count the file-descriptor limit (ulimit -n) cannot take.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . lbchannel-benchmarks/common.sh

@@ -3,26 +3,36 @@ package dev.lbchannel.benchmarks.fresh;
 import io.grpc.EquivalentAddressGroup;
 import io.grpc.NameResolver;
 import io.grpc.NameResolverProvider;
+import io.grpc.NameResolverRegistry;
 
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 
 /**
- * grpc-java's side of the fan-out footprint probe: a {@code fanout:///} target that resolves to a
- * fixed list of loopback ports, one address group each, as lbchannel's {@code static:///} target
- * does; grpc-java has no built-in resolver for a list of addresses. Immutable.
+ * grpc-java's side of the fan-out footprint probe: {@code fanout:///5001,5002} resolves to those
+ * loopback ports, one address group each, as lbchannel's {@code static:///} target does; grpc-java
+ * has no built-in resolver for a list of addresses. Registered once per JVM, so that the warm-up
+ * channel pays the registry's cost, not the measured one. Stateless.
  */
 final class FanOutResolverProvider extends NameResolverProvider {
 
     static final String SCHEME = "fanout";
 
-    private final List<EquivalentAddressGroup> groups;
+    private static final AtomicBoolean REGISTERED = new AtomicBoolean();
 
-    FanOutResolverProvider(List<Integer> ports) {
-        this.groups = ports.stream()
-                .map(port -> new EquivalentAddressGroup(new InetSocketAddress("127.0.0.1", port)))
-                .toList();
+    private FanOutResolverProvider() {
+    }
+
+    /** The target for these ports, registering the provider with grpc-java on first use. */
+    static String target(List<Integer> ports) {
+        if (REGISTERED.compareAndSet(false, true)) {
+            NameResolverRegistry.getDefaultRegistry().register(new FanOutResolverProvider());
+        }
+        return SCHEME + ":///" + ports.stream().map(String::valueOf).collect(Collectors.joining(","));
     }
 
     @Override
@@ -45,6 +55,9 @@ final class FanOutResolverProvider extends NameResolverProvider {
         if (!SCHEME.equals(targetUri.getScheme())) {
             return null;
         }
+        List<EquivalentAddressGroup> groups = Arrays.stream(targetUri.getPath().substring(1).split(","))
+                .map(port -> new EquivalentAddressGroup(new InetSocketAddress("127.0.0.1", Integer.parseInt(port))))
+                .toList();
         return new NameResolver() {
             @Override
             public String getServiceAuthority() {

@@ -5,6 +5,9 @@ import dev.lbchannel.benchmarks.ReportSections;
 import dev.lbchannel.benchmarks.load.LoadServer;
 import dev.lbchannel.benchmarks.load.ServerProcess;
 
+import com.sun.management.UnixOperatingSystemMXBean;
+
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -60,7 +63,18 @@ public final class FootprintHarness {
         }
         String loadBefore = MachineInfo.loadAverage();
         Map<String, Cell> cells;
+        if (counts.isEmpty() || counts.stream().anyMatch(count -> count < 1)) {
+            throw new IllegalArgumentException("--counts takes positive numbers, like 1,100,1000; got " + counts);
+        }
         int largest = counts.stream().max(Integer::compare).orElseThrow();
+        // The server holds a listening and an accepted socket per fan-out connection.
+        long descriptors = ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix
+                ? unix.getMaxFileDescriptorCount() : Long.MAX_VALUE;
+        if (2L * largest + 256 > descriptors) {
+            throw new IllegalArgumentException("A count of " + largest + " needs about " + (2L * largest + 256)
+                    + " file descriptors in the server process; the limit is " + descriptors
+                    + ": raise it (ulimit -n) or lower --counts");
+        }
         try (ServerProcess server = ServerProcess.start(-1, List.of("-Xms512m", "-Xmx512m",
                 "-D" + LoadServer.PORTS_PROPERTY + "=" + largest))) {
             String ports = server.ports().stream().map(String::valueOf).collect(Collectors.joining(","));

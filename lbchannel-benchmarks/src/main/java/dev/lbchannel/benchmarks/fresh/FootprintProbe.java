@@ -62,8 +62,16 @@ public final class FootprintProbe {
         boolean histogram = args.length > 4 && args[4].equals("histogram");
 
         int threadsAtStart = ManagementFactory.getThreadMXBean().getThreadCount();
-        ManagedChannel first = client.open(target);
-        TestServiceGrpc.newBlockingStub(first).unaryCall(REQUEST);
+        ManagedChannel first;
+        if (mode.equals("fanout")) {
+            // The same kind of channel, so that round_robin's, the resolver's and the registry's
+            // one-time costs are in the baseline too.
+            first = client.openFanOut(ports.subList(0, 1));
+            connectEvery(first, 1);
+        } else {
+            first = client.open(target);
+            TestServiceGrpc.newBlockingStub(first).unaryCall(REQUEST);
+        }
         List<ManagedChannel> channels = new ArrayList<>(n + 1);
         channels.add(first);
         long before = settledHeap();

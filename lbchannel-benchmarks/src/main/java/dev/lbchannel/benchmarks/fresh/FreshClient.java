@@ -2,7 +2,6 @@ package dev.lbchannel.benchmarks.fresh;
 
 import dev.lbchannel.LbChannelBuilder;
 import io.grpc.ManagedChannel;
-import io.grpc.NameResolverRegistry;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 
 import java.util.List;
@@ -37,8 +36,7 @@ enum FreshClient {
 
         @Override
         ManagedChannel openFanOut(List<Integer> ports) {
-            NameResolverRegistry.getDefaultRegistry().register(new FanOutResolverProvider(ports));
-            return NettyChannelBuilder.forTarget(FanOutResolverProvider.SCHEME + ":///backends").usePlaintext()
+            return NettyChannelBuilder.forTarget(FanOutResolverProvider.target(ports)).usePlaintext()
                     .defaultLoadBalancingPolicy("round_robin").build();
         }
     };
