@@ -64,8 +64,8 @@ public final class FootprintProbe {
         int threadsAtStart = ManagementFactory.getThreadMXBean().getThreadCount();
         ManagedChannel first;
         if (mode.equals("fanout")) {
-            // The same kind of channel, so that round_robin's, the resolver's and the registry's
-            // one-time costs are in the baseline too.
+            // The same kind of channel, so that round_robin's and the resolver's one-time costs
+            // are in the baseline too.
             first = client.openFanOut(ports.subList(0, 1));
             connectEvery(first, 1);
         } else {

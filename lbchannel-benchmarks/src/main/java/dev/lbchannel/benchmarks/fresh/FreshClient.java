@@ -1,6 +1,7 @@
 package dev.lbchannel.benchmarks.fresh;
 
 import dev.lbchannel.LbChannelBuilder;
+import dev.lbchannel.benchmarks.scenario.GrpcBackendsResolver;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 
@@ -36,7 +37,8 @@ enum FreshClient {
 
         @Override
         ManagedChannel openFanOut(List<Integer> ports) {
-            return NettyChannelBuilder.forTarget(FanOutResolverProvider.target(ports)).usePlaintext()
+            return NettyChannelBuilder.forTarget(GrpcBackendsResolver.SCHEME + ":///backends")
+                    .nameResolverFactory(new GrpcBackendsResolver(ports)).usePlaintext()
                     .defaultLoadBalancingPolicy("round_robin").build();
         }
     };

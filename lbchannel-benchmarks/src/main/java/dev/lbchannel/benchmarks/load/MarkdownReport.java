@@ -185,7 +185,8 @@ final class MarkdownReport {
                 measured again; if it stays disturbed it is kept and counted in bold.
 
                 Reproduce: `lbchannel-benchmarks/run-quick.sh` (about 9 minutes with the build) or
-                `lbchannel-benchmarks/run-full.sh` (about 40 minutes); both rewrite only this section.
+                `lbchannel-benchmarks/run-full.sh` (about 80 minutes: JMH 25, this harness 55); both rewrite
+                only this section.
 
                 """;
     }

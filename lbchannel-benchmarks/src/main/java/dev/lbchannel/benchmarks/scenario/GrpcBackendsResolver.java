@@ -14,16 +14,18 @@ import java.util.List;
  * A grpc-java name resolver the harness drives, the counterpart of lbchannel's
  * {@code LbChannel.updateTarget}: {@link #update} reports a new backend list (one address per
  * loopback port) to the channel, so a backend can join mid-run. One instance per channel, passed
- * with {@code nameResolverFactory}; target {@code scenario:///backends}. Thread-safe.
+ * with {@code nameResolverFactory}; target {@code scenario:///backends}. grpc-java has no
+ * resolver for a list of addresses, so the footprint harness's fan-out channel uses it too.
+ * Thread-safe.
  */
-final class GrpcBackendsResolver extends NameResolverProvider {
+public final class GrpcBackendsResolver extends NameResolverProvider {
 
-    static final String SCHEME = "scenario";
+    public static final String SCHEME = "scenario";
 
     private volatile List<Integer> ports;
     private volatile @Nullable Running running;
 
-    GrpcBackendsResolver(List<Integer> ports) {
+    public GrpcBackendsResolver(List<Integer> ports) {
         this.ports = List.copyOf(ports);
     }
 
