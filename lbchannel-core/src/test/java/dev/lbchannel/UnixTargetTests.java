@@ -90,7 +90,7 @@ class UnixTargetTests {
     }
 
     @ParameterizedTest(name = "{0}")
-    @EnumSource(value = TransportKind.class, names = {"NIO", "EPOLL"})
+    @EnumSource(value = TransportKind.class, names = {"NIO", "EPOLL", "IO_URING"})
     void callsReachAServerOnAUnixSocket(TransportKind kind) throws Exception {
         assumeTrue(canLoad(kind), () -> kind + " cannot load here");
         LbChannel channel = LbChannelBuilder.forTarget("unix://" + socket).usePlaintext().transport(kind).build();

@@ -1,6 +1,5 @@
 package dev.lbchannel.transport;
 
-import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollDomainSocketChannel;
@@ -36,10 +35,6 @@ final class EpollSupport {
         return Holder.EPOLL;
     }
 
-    static IoHandlerFactory newHandlerFactory() {
-        return EpollIoHandler.newFactory();
-    }
-
     private static @Nullable String unavailability() {
         try {
             Class.forName("io.netty.channel.epoll.Epoll", false, EpollSupport.class.getClassLoader());
@@ -56,8 +51,8 @@ final class EpollSupport {
 
     /** Created on first use, after the availability check. */
     private static final class Holder {
-        static final IoTransport EPOLL = new IoTransport("epoll", EpollIoHandle.class, EpollSocketChannel.class,
-                EpollDomainSocketChannel.class, EpollDatagramChannel.class,
+        static final IoTransport EPOLL = new IoTransport("epoll", EpollIoHandle.class, EpollIoHandler::newFactory,
+                EpollSocketChannel.class, EpollDomainSocketChannel.class, EpollDatagramChannel.class,
                 unix -> new DomainSocketAddress(unix.getPath().toString()));
     }
 }

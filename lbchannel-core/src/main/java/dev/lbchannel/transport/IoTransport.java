@@ -16,6 +16,7 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * One of Netty's I/O transports as the channel uses it: the event loops' handler, and the
@@ -24,21 +25,24 @@ import java.util.function.Function;
  */
 public final class IoTransport {
 
-    static final IoTransport NIO = new IoTransport("nio", NioIoHandle.class, NioSocketChannel.class,
-            NioDomainSocketChannel.class, NioDatagramChannel.class, unix -> unix);
+    static final IoTransport NIO = new IoTransport("nio", NioIoHandle.class, NioIoHandler::newFactory,
+            NioSocketChannel.class, NioDomainSocketChannel.class, NioDatagramChannel.class, unix -> unix);
 
     private final String name;
     private final Class<? extends IoHandle> handleType;
+    private final Supplier<IoHandlerFactory> handlerFactory;
     private final Class<? extends SocketChannel> socketChannelType;
     private final Class<? extends Channel> domainSocketChannelType;
     private final Class<? extends DatagramChannel> datagramChannelType;
     private final Function<UnixDomainSocketAddress, SocketAddress> domainAddress;
 
-    IoTransport(String name, Class<? extends IoHandle> handleType, Class<? extends SocketChannel> socketChannelType,
-            Class<? extends Channel> domainSocketChannelType, Class<? extends DatagramChannel> datagramChannelType,
+    IoTransport(String name, Class<? extends IoHandle> handleType, Supplier<IoHandlerFactory> handlerFactory,
+            Class<? extends SocketChannel> socketChannelType, Class<? extends Channel> domainSocketChannelType,
+            Class<? extends DatagramChannel> datagramChannelType,
             Function<UnixDomainSocketAddress, SocketAddress> domainAddress) {
         this.name = name;
         this.handleType = handleType;
+        this.handlerFactory = handlerFactory;
         this.socketChannelType = socketChannelType;
         this.domainSocketChannelType = domainSocketChannelType;
         this.datagramChannelType = datagramChannelType;
@@ -46,23 +50,28 @@ public final class IoTransport {
     }
 
     /**
-     * The transport whose channels {@code loops} can run: epoll's for epoll loops, NIO's for NIO
-     * loops and for any loops this class does not know (NIO is what Netty's own defaults use).
+     * The transport whose channels {@code loops} can run: epoll's for epoll loops, io_uring's for
+     * io_uring loops, NIO's for NIO loops and for any loops this class does not know (NIO is what
+     * Netty's own defaults use).
      */
     public static IoTransport forLoops(EventLoopGroup loops) {
-        if (EpollSupport.isAvailable() && loops instanceof IoEventLoopGroup io
-                && io.isCompatible(EpollSupport.io().handleType)) {
-            return EpollSupport.io();
+        if (loops instanceof IoEventLoopGroup io) {
+            if (EpollSupport.isAvailable() && io.isCompatible(EpollSupport.io().handleType)) {
+                return EpollSupport.io();
+            }
+            if (IoUringSupport.isAvailable() && io.isCompatible(IoUringSupport.io().handleType)) {
+                return IoUringSupport.io();
+            }
         }
         return NIO;
     }
 
     /** A handler factory for new event loops of this transport. */
     public IoHandlerFactory newHandlerFactory() {
-        return this == NIO ? NioIoHandler.newFactory() : EpollSupport.newHandlerFactory();
+        return handlerFactory.get();
     }
 
-    /** {@code nio} or {@code epoll}, as channelz and the logs name it. */
+    /** {@code nio}, {@code epoll} or {@code io_uring}, as channelz and the logs name it. */
     public String name() {
         return name;
     }
@@ -80,7 +89,7 @@ public final class IoTransport {
         return address instanceof UnixDomainSocketAddress ? domainSocketChannelType : tcp;
     }
 
-    /** {@code address} as this transport's channels take it (epoll has its own Unix socket address type). */
+    /** {@code address} as this transport's channels take it (the native ones have their own Unix socket address type). */
     SocketAddress connectAddress(SocketAddress address) {
         return address instanceof UnixDomainSocketAddress unix ? domainAddress.apply(unix) : address;
     }

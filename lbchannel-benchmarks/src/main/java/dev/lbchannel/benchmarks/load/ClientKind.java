@@ -31,6 +31,14 @@ enum ClientKind {
                     .transport(TransportKind.NIO).build();
         }
     },
+    /** lbchannel as {@link #LBCHANNEL} on Netty's native io_uring: whether it beats epoll (issue 18, item 1). */
+    LBCHANNEL_IO_URING("lbchannel-io_uring", "lbchannel, directExecutor(), io_uring") {
+        @Override
+        ManagedChannel open(int port) {
+            return LbChannelBuilder.forTarget("passthrough:///127.0.0.1:" + port).usePlaintext().directExecutor()
+                    .transport(TransportKind.IO_URING).build();
+        }
+    },
     /** lbchannel with its default callback executor, the way most applications will get it. */
     LBCHANNEL_DEFAULT("lbchannel-default", "lbchannel, default executor") {
         @Override

@@ -1,12 +1,20 @@
 package dev.lbchannel.resolver.dns;
 
 import dev.lbchannel.resolver.RecordingResolverListener.Event;
+import dev.lbchannel.resolver.RecordingResolverListener;
 import dev.lbchannel.resolver.Resolver;
+import dev.lbchannel.resolver.ResolverTestEnvironment;
+import dev.lbchannel.target.Target;
+import dev.lbchannel.transport.IoTransport;
+import dev.lbchannel.transport.TransportKind;
 import dev.lbchannel.testing.Await;
 import io.grpc.Status;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -111,4 +119,30 @@ class DnsResolutionTests extends DnsServerTestCase {
         assertThat(dns.queries("A", "busy.test")).as("A queries").isLessThanOrEqualTo(reported + 1);
     }
 
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = TransportKind.class, names = {"EPOLL", "IO_URING"})
+    void queriesGoOutOnTheDatagramChannelsOfTheLoopsTransport(TransportKind kind) throws Exception {
+        IoTransport io;
+        try {
+            io = kind.io();
+        } catch (IllegalStateException e) {
+            System.err.println("Skipping DNS over " + kind + ": " + e.getMessage());
+            Assumptions.abort(e.getMessage());
+            return;
+        }
+        try (ResolverTestEnvironment loops = new ResolverTestEnvironment(io.newHandlerFactory())) {
+            // A datagram channel of another transport could not register on these loops.
+            Resolver resolver = new DnsResolverProvider().newResolver(Target.parse(dns.target("v4.test:50051")),
+                    loops.args(443));
+            RecordingResolverListener own = new RecordingResolverListener();
+            resolver.start(own);
+            try {
+                Event event = own.awaitEvent(1);
+                assertThat(event.isResult()).as("%s\n%s", event, dns.log()).isTrue();
+                assertThat(event.addresses()).containsExactly(List.of("10.0.0.1:50051"));
+            } finally {
+                resolver.shutdown();
+            }
+        }
+    }
 }

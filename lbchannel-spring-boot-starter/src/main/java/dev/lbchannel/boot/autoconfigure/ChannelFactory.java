@@ -20,7 +20,6 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -119,9 +118,12 @@ final class ChannelFactory {
         try {
             transport.io();
         } catch (IllegalStateException e) {
-            throw new LbChannelConfigurationException(PropertyNames.TRANSPORT, transport.name().toLowerCase(Locale.ROOT),
-                    e.getMessage(), "Set " + PropertyNames.TRANSPORT + " to auto or nio, or add Netty's native epoll "
-                            + "jar for this platform (io.netty:netty-transport-native-epoll).", e);
+            String jar = transport == TransportKind.IO_URING ? "io_uring jar for this platform "
+                    + "(io.netty:netty-transport-native-io_uring) on Linux 5.14 or later"
+                    : "epoll jar for this platform (io.netty:netty-transport-native-epoll)";
+            throw new LbChannelConfigurationException(PropertyNames.TRANSPORT, transport.configName(),
+                    e.getMessage(), "Set " + PropertyNames.TRANSPORT + " to auto or nio, or add Netty's native " + jar
+                            + ".", e);
         }
         builder.transport(transport);
     }

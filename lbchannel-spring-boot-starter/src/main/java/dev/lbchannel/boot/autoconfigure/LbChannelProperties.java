@@ -33,7 +33,8 @@ public class LbChannelProperties {
 
     /**
      * Netty's I/O transport for all channels: auto (native epoll where it loads, else NIO, as
-     * grpc-java does), nio, or epoll (start-up fails, saying why, where epoll cannot load).
+     * grpc-java does), nio, epoll or io_uring (start-up fails, saying why, where the chosen native
+     * transport cannot load; io_uring needs Netty's io_uring jar, which the starter does not bring).
      */
     private TransportKind transport = TransportKind.AUTO;
 

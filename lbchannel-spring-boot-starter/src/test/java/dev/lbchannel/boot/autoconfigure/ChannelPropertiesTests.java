@@ -320,6 +320,17 @@ class ChannelPropertiesTests {
     }
 
     @Test
+    void ioUringWithoutItsJarFailsStartUpSayingWhatToAdd() {
+        // The starter does not bring Netty's io_uring jars (lbchannel-core declares them optional).
+        assumeTrue(!canLoad(TransportKind.IO_URING), "io_uring is on this class path and runs");
+        orders("lbchannel.transport=io-uring").run(context -> assertThat(context).getFailure().rootCause()
+                .hasMessageContaining("netty-transport-classes-io_uring is not on the class path"));
+        orders("lbchannel.transport=io_uring").run(context -> assertThat(context).getFailure()
+                .hasStackTraceContaining("lbchannel.transport")
+                .hasStackTraceContaining("io.netty:netty-transport-native-io_uring"));
+    }
+
+    @Test
     void anUnknownTransportNamesTheProperty() {
         // Spring's binder names the property in the cause (its failure analysis prints it with the accepted values).
         orders("lbchannel.transport=kqueue").run(context -> assertThat(context).getFailure()
