@@ -22,15 +22,16 @@ import java.util.function.Consumer;
  */
 final class ChannelSubchannels {
 
-    private final String authority;
+    private final ConnectionAuthority authority;
     private final SubchannelContext context;
     private final Set<DefaultSubchannel> subchannels = new LinkedHashSet<>();
     private volatile List<DefaultSubchannel> view = List.of();
     /** The current service config's health-check service name. */
     private @Nullable String healthServiceName;
 
-    ChannelSubchannels(String authority, SubchannelContext context) {
-        this.authority = authority;
+    /** @param authorityOverridden whether the builder set {@code authority}, which then wins over an endpoint's own */
+    ChannelSubchannels(String authority, boolean authorityOverridden, SubchannelContext context) {
+        this.authority = new ConnectionAuthority(authority, authorityOverridden);
         this.context = context;
     }
 

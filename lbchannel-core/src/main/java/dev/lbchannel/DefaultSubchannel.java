@@ -40,7 +40,7 @@ final class DefaultSubchannel implements Subchannel {
     private final long id = ChannelzIds.next();
     private final SubchannelContext context;
     private final Serializer serializer;
-    private final String authority;
+    private final ConnectionAuthority authority;
     private final CallCounter calls = new CallCounter();
     private final ConnectionCounter connections;
     private final ChannelTrace trace = new ChannelTrace();
@@ -67,7 +67,7 @@ final class DefaultSubchannel implements Subchannel {
      * @param healthServiceName the service config's health-check service name now, used only
      *     when {@code options} ask for health checking
      */
-    DefaultSubchannel(Endpoint endpoint, String authority, SubchannelContext context, SubchannelOptions options,
+    DefaultSubchannel(Endpoint endpoint, ConnectionAuthority authority, SubchannelContext context, SubchannelOptions options,
             @Nullable String healthServiceName) {
         this.endpoint = endpoint;
         this.authority = authority;
@@ -279,7 +279,8 @@ final class DefaultSubchannel implements Subchannel {
 
     /** An unstarted transport, tracked (channelz, termination) until it terminates. */
     private ClientTransport open(SocketAddress address) {
-        ClientTransport transport = context.transports().newTransport(address, authority, backoff.connectTimeoutNanos());
+        ClientTransport transport = context.transports().newTransport(address, authority.forAddress(endpoint, address),
+                backoff.connectTimeoutNanos());
         transports.add(transport);
         return transport;
     }

@@ -78,9 +78,10 @@ public final class LbChannel extends ManagedChannel {
         this.inUse = new InUseAggregator(lifecycle::scheduleIdleTimer);
         this.pickerHolder = new PickerHolder(lifecycle.idlePicker(),
                 () -> serializer.execute(lifecycle::onPendingChanged), lifecycle::panic);
-        this.subchannels = new ChannelSubchannels(settings.authority(), new SubchannelContext(serializer, scheduler,
-                settings.transportFactory(), settings.backoffPolicy(), inUse, this::onSubchannelTerminated,
-                connections, settings.maxConnectionAgeNanos()));
+        this.subchannels = new ChannelSubchannels(settings.authority(), settings.authorityOverridden(),
+                new SubchannelContext(serializer, scheduler,
+                        settings.transportFactory(), settings.backoffPolicy(), inUse, this::onSubchannelTerminated,
+                        connections, settings.maxConnectionAgeNanos()));
         this.interceptedChannel = ClientInterceptors.intercept(
                 new CallFactory(this, configs, settings.retryLimits().enabled()), settings.interceptors());
         trace.info("Channel created for target " + settings.target().text());

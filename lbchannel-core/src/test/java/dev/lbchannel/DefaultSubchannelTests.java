@@ -50,7 +50,7 @@ class DefaultSubchannelTests {
     private final InUseAggregator inUse = new InUseAggregator(() -> { });
     private final ConnectionCounter channelConnections = new ConnectionCounter();
     private final DefaultSubchannel subchannel = new DefaultSubchannel(
-            new Endpoint(List.of(A, B), Attributes.EMPTY), "authority",
+            new Endpoint(List.of(A, B), Attributes.EMPTY), new ConnectionAuthority("authority", false),
             new SubchannelContext(serializer, clock, transports, BackoffPolicy.DEFAULT, inUse, terminated::add,
                     channelConnections), SubchannelOptions.DEFAULT, null);
 

@@ -2,14 +2,16 @@ package dev.lbchannel.resolver;
 
 import io.grpc.Attributes;
 
+import java.net.SocketAddress;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Endpoint attribute keys that registry resolvers share, so a balancer can read where an endpoint
- * is without knowing which registry reported it: the {@code kubernetes} resolver (EndpointSlices)
- * and the Spring Cloud {@code discovery} resolver set them. A resolver sets a key only when the
- * registry says something; an absent key means "unknown", never an empty value.
+ * Endpoint attribute keys that resolvers share, so a balancer or the channel can read what an
+ * endpoint is without knowing which resolver reported it: the {@code kubernetes} resolver
+ * (EndpointSlices) and the Spring Cloud {@code discovery} resolver set the registry's keys, the
+ * {@code static} resolver {@link #AUTHORITY}. A resolver sets a key only when it knows something;
+ * an absent key means "unknown", never an empty value.
  */
 public final class EndpointAttributes {
 
@@ -29,6 +31,24 @@ public final class EndpointAttributes {
      */
     public static final Attributes.Key<Map<String, String>> METADATA =
             Attributes.Key.create("dev.lbchannel.resolver.metadata");
+
+    /**
+     * The authority of connections to this endpoint, where it is not the channel's (gRPC's
+     * per-address authority override): the {@code :authority} their calls carry and the name TLS
+     * verifies. The channel uses it unless its own authority was set on the builder, which wins.
+     * The {@code static} resolver sets it on each host-name entry that differs from the list's
+     * first, so that {@code static:///a.example:443,b.example:443} verifies each host against its
+     * own name.
+     */
+    public static final Attributes.Key<String> AUTHORITY = Attributes.Key.create("dev.lbchannel.resolver.authority");
+
+    /**
+     * Each address's {@link #AUTHORITY}, for a balancer that merges several endpoints into one
+     * subchannel's address list ({@code pick_first}): an address absent from it uses the channel's.
+     * Immutable.
+     */
+    public static final Attributes.Key<Map<SocketAddress, String>> ADDRESS_AUTHORITIES =
+            Attributes.Key.create("dev.lbchannel.resolver.addressAuthorities");
 
     private EndpointAttributes() {
     }

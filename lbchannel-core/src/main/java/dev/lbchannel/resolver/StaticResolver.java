@@ -32,8 +32,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class StaticResolver implements Resolver {
 
-    /** One listed backend; {@code literal} is set when the host is an IP literal. */
-    record Entry(HostAndPort hostAndPort, @Nullable InetAddress literal) {
+    /**
+     * One listed backend; {@code literal} is set when the host is an IP literal, {@code attributes}
+     * are its endpoint's (its own {@link EndpointAttributes#AUTHORITY}, or none).
+     */
+    record Entry(HostAndPort hostAndPort, @Nullable InetAddress literal, Attributes attributes) {
     }
 
     private final String target;
@@ -114,7 +117,7 @@ final class StaticResolver implements Resolver {
                     return;
                 }
             }
-            endpoints.add(new Endpoint(addresses, Attributes.EMPTY));
+            endpoints.add(new Endpoint(addresses, entry.attributes()));
         }
         ResolverListener current = listener;
         if (!shutdown && current != null) {

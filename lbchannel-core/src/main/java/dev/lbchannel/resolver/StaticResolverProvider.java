@@ -2,6 +2,7 @@ package dev.lbchannel.resolver;
 
 import dev.lbchannel.target.HostAndPort;
 import dev.lbchannel.target.Target;
+import io.grpc.Attributes;
 import io.netty.util.NetUtil;
 
 import java.net.InetAddress;
@@ -18,7 +19,10 @@ import static java.util.Objects.requireNonNull;
  * {@link StaticResolver} for what {@code refresh()} does. The channel's default authority is the
  * first entry as written: the whole list is no authority (a comma is not allowed in a port, and a
  * list of hundreds outgrows the server's header limit), and one entry stays put when backends are
- * added behind it. Set the channel's authority when the backends answer to a shared name.
+ * added behind it. A later entry that names another host carries its own name as its endpoint's
+ * {@link EndpointAttributes#AUTHORITY}, so its calls and TLS use that name; an IP literal names no
+ * host a certificate or virtual host could answer to, and shares the channel's. Set the channel's
+ * authority when the backends answer to one shared name: it wins over the entries'.
  *
  * <p>Immutable and thread-safe; creating a resolver validates the whole list and starts no work.
  */
@@ -66,13 +70,15 @@ public final class StaticResolverProvider implements ResolverProvider {
         }
         List<StaticResolver.Entry> entries = new ArrayList<>();
         String[] parts = target.endpoint().split(",", -1);
+        String first = parts[0].strip();
         for (int i = 0; i < parts.length; i++) {
-            entries.add(entry(target, parts[i].strip(), i + 1, args.defaultPort()));
+            entries.add(entry(target, parts[i].strip(), i + 1, args.defaultPort(), first));
         }
         return new StaticResolver(target.toString(), entries, args.offloadExecutor(), hostLookup);
     }
 
-    private static StaticResolver.Entry entry(Target target, String text, int number, int defaultPort) {
+    private static StaticResolver.Entry entry(Target target, String text, int number, int defaultPort,
+            String first) {
         if (text.isEmpty()) {
             throw invalid(target, "entry " + number + " is empty");
         }
@@ -88,12 +94,15 @@ public final class StaticResolverProvider implements ResolverProvider {
             if (literal == null) {
                 throw invalid(target, "entry " + number + " '" + text + "': '" + host + "' is not a valid IP address");
             }
-            return new StaticResolver.Entry(hostAndPort, literal);
+            return new StaticResolver.Entry(hostAndPort, literal, Attributes.EMPTY);
         }
         if (!HostNames.isValid(host)) {
             throw invalid(target, "entry " + number + " '" + text + "': '" + host + "' is not a valid host name");
         }
-        return new StaticResolver.Entry(hostAndPort, null);
+        // The first entry is the channel's default authority already; the others name their own.
+        Attributes attributes = text.equals(first) ? Attributes.EMPTY
+                : Attributes.newBuilder().set(EndpointAttributes.AUTHORITY, text).build();
+        return new StaticResolver.Entry(hostAndPort, null, attributes);
     }
 
     private static IllegalArgumentException invalid(Target target, String why) {

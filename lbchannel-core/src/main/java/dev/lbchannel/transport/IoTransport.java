@@ -25,8 +25,6 @@ import java.util.function.Supplier;
  */
 public final class IoTransport {
 
-    static final IoTransport NIO = new IoTransport("nio", NioIoHandle.class, NioIoHandler::newFactory,
-            NioSocketChannel.class, NioDomainSocketChannel.class, NioDatagramChannel.class, unix -> unix);
 
     private final String name;
     private final Class<? extends IoHandle> handleType;
@@ -63,7 +61,12 @@ public final class IoTransport {
                 return IoUringSupport.io();
             }
         }
-        return NIO;
+        return nio();
+    }
+
+    /** Java NIO's transport: every platform has it. */
+    static IoTransport nio() {
+        return NioHolder.NIO;
     }
 
     /** A handler factory for new event loops of this transport. */
@@ -97,5 +100,11 @@ public final class IoTransport {
     @Override
     public String toString() {
         return name;
+    }
+
+    /** Created on first use: a process on native epoll never loads NIO's channel classes. */
+    private static final class NioHolder {
+        static final IoTransport NIO = new IoTransport("nio", NioIoHandle.class, NioIoHandler::newFactory,
+                NioSocketChannel.class, NioDomainSocketChannel.class, NioDatagramChannel.class, unix -> unix);
     }
 }

@@ -31,8 +31,8 @@ public enum TransportKind {
      */
     public IoTransport io() {
         return switch (this) {
-            case NIO -> IoTransport.NIO;
-            case AUTO -> EpollSupport.isAvailable() ? EpollSupport.io() : IoTransport.NIO;
+            case NIO -> IoTransport.nio();
+            case AUTO -> EpollSupport.isAvailable() ? EpollSupport.io() : IoTransport.nio();
             case EPOLL -> {
                 if (!EpollSupport.isAvailable()) {
                     throw new IllegalStateException("The epoll transport cannot load here ("

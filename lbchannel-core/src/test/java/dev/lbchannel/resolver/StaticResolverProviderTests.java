@@ -54,6 +54,20 @@ class StaticResolverProviderTests {
     }
 
     @Test
+    void hostNamesAfterTheFirstEntryNameTheirOwnAuthority() {
+        Resolver resolver = resolver("static:///localhost:1, 10.0.0.1:2,localhost:1,localhost:3,localhost", 443);
+
+        resolver.start(listener);
+
+        Event event = listener.awaitEvent(1);
+        assertThat(event.isResult()).as("%s", event).isTrue();
+        // The first entry is the channel's authority already; an IP literal names no host; a
+        // repeat of the first is the first; other names are their own, as written.
+        assertThat(event.result().endpoints()).map(e -> e.attributes().get(EndpointAttributes.AUTHORITY))
+                .containsExactly(null, null, null, "localhost:3", "localhost");
+    }
+
+    @Test
     void hostNameIsLookedUpOnTheOffloadExecutorWithAllItsAddresses() {
         Resolver resolver = resolver("static:///localhost:50051,10.0.0.1:1", 443);
 

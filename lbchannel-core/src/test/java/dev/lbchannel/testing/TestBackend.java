@@ -90,21 +90,54 @@ public final class TestBackend implements AutoCloseable {
     }
 
     private TestBackend(boolean tls, String host, UnaryOperator<NettyServerBuilder> customizer) throws Exception {
+        this(tls, host, customizer, tls ? newCa() : null, List.of("localhost", "127.0.0.1"));
+    }
+
+    private TestBackend(boolean tls, String host, UnaryOperator<NettyServerBuilder> customizer,
+            @Nullable X509Bundle ca, List<String> names) throws Exception {
         this.tls = tls;
         this.host = host;
         this.customizer = customizer;
-        if (tls) {
+        this.ca = ca;
+        if (tls && ca != null) {
             Instant now = Instant.now();
-            ca = new CertificateBuilder().subject("CN=lbchannel test CA").setIsCertificateAuthority(true)
-                    .notBefore(now.minus(1, ChronoUnit.DAYS)).notAfter(now.plus(1, ChronoUnit.DAYS))
-                    .ecp256().buildSelfSigned();
-            serverCert = new CertificateBuilder().subject("CN=localhost").addSanDnsName("localhost")
-                    .addSanIpAddress("127.0.0.1").addExtendedKeyUsageServerAuth()
+            CertificateBuilder cert = new CertificateBuilder().subject("CN=" + names.get(0));
+            for (String name : names) {
+                if (Character.isDigit(name.charAt(0))) {
+                    cert.addSanIpAddress(name);
+                } else {
+                    cert.addSanDnsName(name);
+                }
+            }
+            serverCert = cert.addExtendedKeyUsageServerAuth()
                     .notBefore(now.minus(1, ChronoUnit.DAYS)).notAfter(now.plus(1, ChronoUnit.DAYS))
                     .ecp256().buildIssuedBy(ca);
         } else {
-            ca = null;
             serverCert = null;
+        }
+    }
+
+    /** A CA for {@link #tlsFor}: backends it issues certificates to share one trust. */
+    public static X509Bundle newCa() throws Exception {
+        Instant now = Instant.now();
+        return new CertificateBuilder().subject("CN=lbchannel test CA").setIsCertificateAuthority(true)
+                .notBefore(now.minus(1, ChronoUnit.DAYS)).notAfter(now.plus(1, ChronoUnit.DAYS))
+                .ecp256().buildSelfSigned();
+    }
+
+    /**
+     * Starts a TLS backend on {@code 127.0.0.1} whose certificate, issued by {@code ca}, is valid
+     * for {@code name} only (an IPv4 literal or a DNS name).
+     */
+    public static TestBackend tlsFor(X509Bundle ca, String name) {
+        try {
+            TestBackend backend = new TestBackend(true, "127.0.0.1", UnaryOperator.identity(), ca, List.of(name));
+            backend.startServer(0);
+            return backend;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot start test backend", e);
         }
     }
 

@@ -7,6 +7,7 @@ import dev.lbchannel.balancer.Picker;
 import dev.lbchannel.balancer.ResolvedEndpoints;
 import dev.lbchannel.balancer.Subchannel;
 import dev.lbchannel.resolver.Endpoint;
+import dev.lbchannel.resolver.EndpointAttributes;
 import io.grpc.Attributes;
 import io.grpc.ConnectivityState;
 import io.grpc.ConnectivityStateInfo;
@@ -16,8 +17,10 @@ import org.jspecify.annotations.Nullable;
 import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -47,7 +50,7 @@ final class PickFirstBalancer implements Balancer {
         if (resolved.config() instanceof PickFirstConfig config && config.shuffleAddressList()) {
             Collections.shuffle(addresses);
         }
-        Endpoint endpoint = new Endpoint(addresses, Attributes.EMPTY);
+        Endpoint endpoint = new Endpoint(addresses, addressAuthorities(resolved.endpoints()));
         if (subchannel == null) {
             Subchannel created = helper.createSubchannel(endpoint);
             subchannel = created;
@@ -66,6 +69,27 @@ final class PickFirstBalancer implements Balancer {
             unique.addAll(endpoint.addresses());
         }
         return new ArrayList<>(unique);
+    }
+
+    /**
+     * The one endpoint's attributes: the authority each address's endpoint named, if any did
+     * (a {@code static} list of host names), so that each is verified against its own name.
+     */
+    private static Attributes addressAuthorities(List<Endpoint> endpoints) {
+        Map<SocketAddress, String> authorities = null;
+        for (Endpoint endpoint : endpoints) {
+            String authority = endpoint.attributes().get(EndpointAttributes.AUTHORITY);
+            if (authority != null) {
+                if (authorities == null) {
+                    authorities = new HashMap<>();
+                }
+                for (SocketAddress address : endpoint.addresses()) {
+                    authorities.putIfAbsent(address, authority);
+                }
+            }
+        }
+        return authorities == null ? Attributes.EMPTY
+                : Attributes.newBuilder().set(EndpointAttributes.ADDRESS_AUTHORITIES, Map.copyOf(authorities)).build();
     }
 
     private void onSubchannelState(Subchannel source, ConnectivityStateInfo info) {
