@@ -94,6 +94,32 @@ final class NettyClientTransport implements ClientTransport {
             throw new IllegalStateException("start() was called already");
         }
         this.listener = listener;
+        // The socket is made, configured and connected on the event loop, not on the caller's
+        // thread (an application's, on a channel's first call): the caller goes on preparing its
+        // call meanwhile, and a fresh process loads the transport's classes on two cores at once.
+        // Commands queued after this (shutdown) run after it on the same loop.
+        eventLoop.execute(this::connect);
+    }
+
+    /** Creates the socket and connects it; on the event loop, once, before any queued command. */
+    private void connect() {
+        if (terminated) {
+            return;
+        }
+        try {
+            connectChannel();
+        } catch (RuntimeException e) {
+            // Netty turns its own failures into a failed connect; anything else must still end the transport.
+            recordConnectFailure(e);
+            Channel ch = channel;
+            if (ch != null) {
+                ch.close();
+            }
+            onChannelClosed();
+        }
+    }
+
+    private void connectChannel() {
         Bootstrap bootstrap = new Bootstrap()
                 .group(eventLoop)
                 .channel(options.io().channelTypeFor(address, options.channelType()))
@@ -117,11 +143,9 @@ final class NettyClientTransport implements ClientTransport {
         connectFuture = connect;
         Channel ch = connect.channel();
         channel = ch;
-        eventLoop.execute(() -> {
-            if (!ready && !terminated) { // else the timer would outlive its use until it fired
-                connectTimeout = eventLoop.schedule(this::onConnectTimeout, connectTimeoutNanos, TimeUnit.NANOSECONDS);
-            }
-        });
+        if (!ready && !terminated) { // else the timer would outlive its use until it fired
+            connectTimeout = eventLoop.schedule(this::onConnectTimeout, connectTimeoutNanos, TimeUnit.NANOSECONDS);
+        }
         connect.addListener(f -> {
             if (f.isSuccess()) {
                 stats.localAddress(ch.localAddress());
