@@ -25,7 +25,6 @@ import java.util.function.Supplier;
  */
 public final class IoTransport {
 
-
     private final String name;
     private final Class<? extends IoHandle> handleType;
     private final Supplier<IoHandlerFactory> handlerFactory;
@@ -57,8 +56,9 @@ public final class IoTransport {
             if (EpollSupport.isAvailable() && io.isCompatible(EpollSupport.io().handleType)) {
                 return EpollSupport.io();
             }
-            if (IoUringSupport.isAvailable() && io.isCompatible(IoUringSupport.io().handleType)) {
-                return IoUringSupport.io();
+            IoTransport uring = IoUringSupport.forLoops(io);
+            if (uring != null) {
+                return uring;
             }
         }
         return nio();

@@ -1,5 +1,6 @@
 package dev.lbchannel.transport;
 
+import io.netty.channel.IoEventLoopGroup;
 import io.netty.channel.uring.IoUring;
 import io.netty.channel.uring.IoUringDatagramChannel;
 import io.netty.channel.uring.IoUringDomainSocketChannel;
@@ -18,28 +19,44 @@ import org.jspecify.annotations.Nullable;
  */
 final class IoUringSupport {
 
-    private static final @Nullable String UNAVAILABLE = unavailability();
+    /** Whether Netty's io_uring classes are on the class path; checked without loading its native library. */
+    private static final boolean CLASSES_PRESENT = classesPresent();
 
     private IoUringSupport() {
     }
 
     static boolean isAvailable() {
-        return UNAVAILABLE == null;
+        return Availability.REASON == null;
     }
 
     /** Why io_uring cannot run here, or {@code null} when it can. */
     static @Nullable String unavailabilityReason() {
-        return UNAVAILABLE;
+        return Availability.REASON;
     }
 
     static IoTransport io() {
         return Holder.IO_URING;
     }
 
-    private static @Nullable String unavailability() {
+    /**
+     * io_uring's transport when {@code loops} run io_uring, else {@code null}; without loading the
+     * native library, which loops of another transport never need.
+     */
+    static @Nullable IoTransport forLoops(IoEventLoopGroup loops) {
+        return CLASSES_PRESENT && loops.isCompatible(IoUringIoHandle.class) ? Holder.IO_URING : null;
+    }
+
+    private static boolean classesPresent() {
         try {
             Class.forName("io.netty.channel.uring.IoUring", false, IoUringSupport.class.getClassLoader());
+            return true;
         } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
+
+    private static @Nullable String unavailability() {
+        if (!CLASSES_PRESENT) {
             return "io.netty:netty-transport-classes-io_uring is not on the class path";
         }
         try {
@@ -49,6 +66,11 @@ final class IoUringSupport {
         } catch (LinkageError e) {
             return "Netty's native io_uring library did not load: " + e;
         }
+    }
+
+    /** Checked on first use: loading the native library takes milliseconds. */
+    private static final class Availability {
+        static final @Nullable String REASON = unavailability();
     }
 
     /** Created on first use, after the availability check. */
