@@ -48,7 +48,9 @@ final class AttemptCredentials extends CallCredentials.MetadataApplier {
         }
         AttemptCredentials applier = new AttemptCredentials(stream, attempt, headers);
         Executor executor = callOptions.getExecutor() != null ? callOptions.getExecutor() : channel.executor();
-        String authority = callOptions.getAuthority() != null ? callOptions.getAuthority() : channel.authority();
+        // The connection's own authority, which its resolver may have set per address, not the channel's.
+        String authority = callOptions.getAuthority() != null ? callOptions.getAuthority()
+                : attempt.transport.authority();
         try {
             credentials.applyRequestMetadata(new Info(method, callOptions, authority, attempt.transport.attributes()),
                     executor, applier);

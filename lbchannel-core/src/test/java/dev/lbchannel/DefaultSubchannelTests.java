@@ -274,7 +274,7 @@ class DefaultSubchannelTests {
 
         @Override
         public ClientTransport newTransport(SocketAddress address, String authority, long connectTimeoutNanos) {
-            FakeTransport transport = new FakeTransport(address, connectTimeoutNanos);
+            FakeTransport transport = new FakeTransport(address, authority, connectTimeoutNanos);
             created.add(transport);
             return transport;
         }
@@ -288,12 +288,14 @@ class DefaultSubchannelTests {
     /** A transport whose events the test fires; they hop through the serializer as real ones do. */
     private static final class FakeTransport implements ClientTransport {
         final SocketAddress address;
+        final String authority;
         final long connectTimeoutNanos;
         TransportListener listener;
         Status shutdownReason;
 
-        FakeTransport(SocketAddress address, long connectTimeoutNanos) {
+        FakeTransport(SocketAddress address, String authority, long connectTimeoutNanos) {
             this.address = address;
+            this.authority = authority;
             this.connectTimeoutNanos = connectTimeoutNanos;
         }
 
@@ -349,6 +351,11 @@ class DefaultSubchannelTests {
         @Override
         public SocketAddress remoteAddress() {
             return address;
+        }
+
+        @Override
+        public String authority() {
+            return authority;
         }
 
         @Override

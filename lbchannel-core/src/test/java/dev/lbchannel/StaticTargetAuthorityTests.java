@@ -4,6 +4,8 @@ import dev.lbchannel.testing.Await;
 import dev.lbchannel.testing.RefusedPort;
 import dev.lbchannel.testing.TestBackend;
 import dev.lbchannel.transport.TlsContexts;
+import io.grpc.CallCredentials;
+import io.grpc.Metadata;
 import io.grpc.StatusRuntimeException;
 import io.grpc.testing.integration.EmptyProtos.Empty;
 import io.grpc.testing.integration.TestServiceGrpc;
@@ -16,7 +18,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.StringJoiner;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -113,6 +117,40 @@ class StaticTargetAuthorityTests {
 
             assertThat(channel.authority()).isEqualTo("127.0.0.1:" + down.port());
             assertThat(second.lastAuthority()).isEqualTo("localhost:" + second.port());
+        }
+    }
+
+    @Test
+    void anAddressListedTwiceKeepsItsFirstListingsAuthorityUnderPickFirst() {
+        TestBackend backend = started(TestBackend.plaintext());
+        // localhost resolves to 127.0.0.1 (and maybe ::1), which the first entry lists already.
+        channel = LbChannelBuilder.forTarget("static:///127.0.0.1:" + backend.port() + ",localhost:" + backend.port())
+                .usePlaintext().build();
+
+        emptyCall();
+
+        assertThat(backend.lastAuthority()).isEqualTo("127.0.0.1:" + backend.port());
+    }
+
+    @Test
+    void callCredentialsHearTheConnectionsAuthority() throws Exception {
+        TestBackend second = started(TestBackend.plaintext());
+        AtomicReference<String> heard = new AtomicReference<>();
+        CallCredentials credentials = new CallCredentials() {
+            @Override
+            public void applyRequestMetadata(RequestInfo info, Executor executor, MetadataApplier applier) {
+                heard.set(info.getAuthority());
+                applier.apply(new Metadata());
+            }
+        };
+        try (RefusedPort down = new RefusedPort()) {
+            channel = LbChannelBuilder.forTarget("static:///127.0.0.1:" + down.port() + ",localhost:" + second.port())
+                    .usePlaintext().build();
+
+            TestServiceGrpc.newBlockingStub(channel).withCallCredentials(credentials)
+                    .withDeadlineAfter(20, TimeUnit.SECONDS).emptyCall(Empty.getDefaultInstance());
+
+            assertThat(heard.get()).isEqualTo("localhost:" + second.port()).isEqualTo(second.lastAuthority());
         }
     }
 

@@ -75,6 +75,12 @@ public interface ClientTransport {
     /** The address this transport connects to. */
     SocketAddress remoteAddress();
 
+    /**
+     * The authority this connection's calls carry unless they name their own, and the name its
+     * TLS handshake verifies: the channel's, or the one its resolver gave the address. Any thread.
+     */
+    String authority();
+
     /** A point-in-time view of the connection for channelz; {@code null} before it is connected. */
     @Nullable SocketStats stats();
 }

@@ -1,5 +1,6 @@
 package dev.lbchannel.transport;
 
+import io.netty.channel.IoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollDomainSocketChannel;
@@ -17,28 +18,44 @@ import org.jspecify.annotations.Nullable;
  */
 final class EpollSupport {
 
-    private static final @Nullable String UNAVAILABLE = unavailability();
+    /** Whether Netty's epoll classes are on the class path; checked without loading its native library. */
+    private static final boolean CLASSES_PRESENT = classesPresent();
 
     private EpollSupport() {
     }
 
     static boolean isAvailable() {
-        return UNAVAILABLE == null;
+        return Availability.REASON == null;
     }
 
     /** Why epoll cannot load here, or {@code null} when it can. */
     static @Nullable String unavailabilityReason() {
-        return UNAVAILABLE;
+        return Availability.REASON;
     }
 
     static IoTransport io() {
         return Holder.EPOLL;
     }
 
-    private static @Nullable String unavailability() {
+    /**
+     * epoll's transport when {@code loops} run epoll, else {@code null}; without loading the native
+     * library, which loops of another transport never need.
+     */
+    static @Nullable IoTransport forLoops(IoEventLoopGroup loops) {
+        return CLASSES_PRESENT && loops.isCompatible(EpollIoHandle.class) ? Holder.EPOLL : null;
+    }
+
+    private static boolean classesPresent() {
         try {
             Class.forName("io.netty.channel.epoll.Epoll", false, EpollSupport.class.getClassLoader());
+            return true;
         } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
+
+    private static @Nullable String unavailability() {
+        if (!CLASSES_PRESENT) {
             return "io.netty:netty-transport-classes-epoll is not on the class path";
         }
         try {
@@ -49,9 +66,14 @@ final class EpollSupport {
         }
     }
 
+    /** Checked on first use: loading the native library takes milliseconds. */
+    private static final class Availability {
+        static final @Nullable String REASON = unavailability();
+    }
+
     /** Created on first use, after the availability check. */
     private static final class Holder {
-        static final IoTransport EPOLL = new IoTransport("epoll", EpollIoHandle.class, EpollIoHandler::newFactory,
+        static final IoTransport EPOLL = new IoTransport("epoll", EpollIoHandler::newFactory,
                 EpollSocketChannel.class, EpollDomainSocketChannel.class, EpollDatagramChannel.class,
                 unix -> new DomainSocketAddress(unix.getPath().toString()));
     }

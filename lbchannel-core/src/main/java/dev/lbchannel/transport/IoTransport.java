@@ -3,9 +3,7 @@ package dev.lbchannel.transport;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoEventLoopGroup;
-import io.netty.channel.IoHandle;
 import io.netty.channel.IoHandlerFactory;
-import io.netty.channel.nio.NioIoHandle;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.SocketChannel;
@@ -26,19 +24,17 @@ import java.util.function.Supplier;
 public final class IoTransport {
 
     private final String name;
-    private final Class<? extends IoHandle> handleType;
     private final Supplier<IoHandlerFactory> handlerFactory;
     private final Class<? extends SocketChannel> socketChannelType;
     private final Class<? extends Channel> domainSocketChannelType;
     private final Class<? extends DatagramChannel> datagramChannelType;
     private final Function<UnixDomainSocketAddress, SocketAddress> domainAddress;
 
-    IoTransport(String name, Class<? extends IoHandle> handleType, Supplier<IoHandlerFactory> handlerFactory,
+    IoTransport(String name, Supplier<IoHandlerFactory> handlerFactory,
             Class<? extends SocketChannel> socketChannelType, Class<? extends Channel> domainSocketChannelType,
             Class<? extends DatagramChannel> datagramChannelType,
             Function<UnixDomainSocketAddress, SocketAddress> domainAddress) {
         this.name = name;
-        this.handleType = handleType;
         this.handlerFactory = handlerFactory;
         this.socketChannelType = socketChannelType;
         this.domainSocketChannelType = domainSocketChannelType;
@@ -53,8 +49,9 @@ public final class IoTransport {
      */
     public static IoTransport forLoops(EventLoopGroup loops) {
         if (loops instanceof IoEventLoopGroup io) {
-            if (EpollSupport.isAvailable() && io.isCompatible(EpollSupport.io().handleType)) {
-                return EpollSupport.io();
+            IoTransport epoll = EpollSupport.forLoops(io);
+            if (epoll != null) {
+                return epoll;
             }
             IoTransport uring = IoUringSupport.forLoops(io);
             if (uring != null) {
@@ -104,7 +101,7 @@ public final class IoTransport {
 
     /** Created on first use: a process on native epoll never loads NIO's channel classes. */
     private static final class NioHolder {
-        static final IoTransport NIO = new IoTransport("nio", NioIoHandle.class, NioIoHandler::newFactory,
+        static final IoTransport NIO = new IoTransport("nio", NioIoHandler::newFactory,
                 NioSocketChannel.class, NioDomainSocketChannel.class, NioDatagramChannel.class, unix -> unix);
     }
 }

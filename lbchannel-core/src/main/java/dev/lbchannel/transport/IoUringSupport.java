@@ -75,8 +75,8 @@ final class IoUringSupport {
 
     /** Created on first use, after the availability check. */
     private static final class Holder {
-        static final IoTransport IO_URING = new IoTransport("io_uring", IoUringIoHandle.class,
-                IoUringIoHandler::newFactory, IoUringSocketChannel.class, IoUringDomainSocketChannel.class,
-                IoUringDatagramChannel.class, unix -> new DomainSocketAddress(unix.getPath().toString()));
+        static final IoTransport IO_URING = new IoTransport("io_uring", IoUringIoHandler::newFactory,
+                IoUringSocketChannel.class, IoUringDomainSocketChannel.class, IoUringDatagramChannel.class,
+                unix -> new DomainSocketAddress(unix.getPath().toString()));
     }
 }

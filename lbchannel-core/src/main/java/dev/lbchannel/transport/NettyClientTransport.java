@@ -103,12 +103,9 @@ final class NettyClientTransport implements ClientTransport {
 
     /** Creates the socket and connects it; on the event loop, once, before any queued command. */
     private void connect() {
-        if (terminated) {
-            return;
-        }
         try {
             connectChannel();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError e) {
             // Netty turns its own failures into a failed connect; anything else must still end the transport.
             recordConnectFailure(e);
             Channel ch = channel;
@@ -143,9 +140,8 @@ final class NettyClientTransport implements ClientTransport {
         connectFuture = connect;
         Channel ch = connect.channel();
         channel = ch;
-        if (!ready && !terminated) { // else the timer would outlive its use until it fired
-            connectTimeout = eventLoop.schedule(this::onConnectTimeout, connectTimeoutNanos, TimeUnit.NANOSECONDS);
-        }
+        // Cancelled when READY, or by the close listener below, which runs at once after a connect that failed at once.
+        connectTimeout = eventLoop.schedule(this::onConnectTimeout, connectTimeoutNanos, TimeUnit.NANOSECONDS);
         connect.addListener(f -> {
             if (f.isSuccess()) {
                 stats.localAddress(ch.localAddress());
@@ -203,8 +199,8 @@ final class NettyClientTransport implements ClientTransport {
         writeQueue.enqueueAndFlush(() -> handler.shutdownNow(reason));
     }
 
-    /** The authority the connection's certificate must cover. */
-    String authority() {
+    @Override
+    public String authority() {
         return authority;
     }
 
@@ -230,11 +226,7 @@ final class NettyClientTransport implements ClientTransport {
 
     // ---- Event loop: called by the handlers ----
 
-    /**
-     * The server's first SETTINGS arrived on {@code ch}: taken from the handler rather than from
-     * {@link #channel}, which the connecting thread may not have stored yet on a loaded machine
-     * (the call would then see no local address).
-     */
+    /** The server's first SETTINGS arrived on {@code ch}, this transport's channel as its handler sees it. */
     void onReady(@Nullable Channel ch) {
         ready = true;
         if (connectTimeout != null) {

@@ -81,6 +81,11 @@ final class FakeWatchTransport implements ClientTransport {
     }
 
     @Override
+    public String authority() {
+        return "127.0.0.1:1";
+    }
+
+    @Override
     public @Nullable SocketStats stats() {
         return null;
     }

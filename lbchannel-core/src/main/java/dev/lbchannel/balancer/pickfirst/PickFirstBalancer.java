@@ -18,6 +18,7 @@ import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -73,22 +74,21 @@ final class PickFirstBalancer implements Balancer {
 
     /**
      * The one endpoint's attributes: the authority each address's endpoint named, if any did
-     * (a {@code static} list of host names), so that each is verified against its own name.
+     * (a {@code static} list of host names), so that each is verified against its own name. An
+     * address listed twice keeps its first listing's, as it keeps that listing's place.
      */
     private static Attributes addressAuthorities(List<Endpoint> endpoints) {
-        Map<SocketAddress, String> authorities = null;
+        Set<SocketAddress> seen = new HashSet<>();
+        Map<SocketAddress, String> authorities = new HashMap<>();
         for (Endpoint endpoint : endpoints) {
             String authority = endpoint.attributes().get(EndpointAttributes.AUTHORITY);
-            if (authority != null) {
-                if (authorities == null) {
-                    authorities = new HashMap<>();
-                }
-                for (SocketAddress address : endpoint.addresses()) {
-                    authorities.putIfAbsent(address, authority);
+            for (SocketAddress address : endpoint.addresses()) {
+                if (seen.add(address) && authority != null) {
+                    authorities.put(address, authority);
                 }
             }
         }
-        return authorities == null ? Attributes.EMPTY
+        return authorities.isEmpty() ? Attributes.EMPTY
                 : Attributes.newBuilder().set(EndpointAttributes.ADDRESS_AUTHORITIES, Map.copyOf(authorities)).build();
     }
 

@@ -118,12 +118,12 @@ final class ChannelFactory {
         try {
             transport.io();
         } catch (IllegalStateException e) {
-            String jar = transport == TransportKind.IO_URING ? "io_uring jar for this platform "
-                    + "(io.netty:netty-transport-native-io_uring) on Linux 5.14 or later"
-                    : "epoll jar for this platform (io.netty:netty-transport-native-epoll)";
+            String needs = transport == TransportKind.IO_URING ? "Netty's native io_uring jar for this platform "
+                    + "(io.netty:netty-transport-native-io_uring) and a Linux kernel (5.14 or later) that allows io_uring"
+                    : "Netty's native epoll jar for this platform (io.netty:netty-transport-native-epoll)";
             throw new LbChannelConfigurationException(PropertyNames.TRANSPORT, transport.configName(),
-                    e.getMessage(), "Set " + PropertyNames.TRANSPORT + " to auto or nio, or add Netty's native " + jar
-                            + ".", e);
+                    e.getMessage(), "Set " + PropertyNames.TRANSPORT + " to auto or nio; " + transport.configName()
+                            + " needs " + needs + ".", e);
         }
         builder.transport(transport);
     }
