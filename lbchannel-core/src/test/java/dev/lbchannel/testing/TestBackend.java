@@ -29,6 +29,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -130,28 +131,12 @@ public final class TestBackend implements AutoCloseable {
      * for {@code name} only (an IPv4 literal or a DNS name).
      */
     public static TestBackend tlsFor(X509Bundle ca, String name) {
-        try {
-            TestBackend backend = new TestBackend(true, "127.0.0.1", UnaryOperator.identity(), ca, List.of(name));
-            backend.startServer(0);
-            return backend;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (Exception e) {
-            throw new IllegalStateException("Cannot start test backend", e);
-        }
+        return started(() -> new TestBackend(true, "127.0.0.1", UnaryOperator.identity(), ca, List.of(name)), 0);
     }
 
     /** Starts a backend on a free port; {@code tls} chooses TLS (ALPN h2) over plaintext h2c. */
     public static TestBackend start(boolean tls) {
-        try {
-            TestBackend backend = new TestBackend(tls, "127.0.0.1");
-            backend.startServer(0);
-            return backend;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (Exception e) {
-            throw new IllegalStateException("Cannot start test backend", e);
-        }
+        return started(() -> new TestBackend(tls, "127.0.0.1"), 0);
     }
 
     /**
@@ -159,15 +144,7 @@ public final class TestBackend implements AutoCloseable {
      * {@link #restart()}), e.g. {@code b -> b.maxConnectionAge(1, SECONDS)}.
      */
     public static TestBackend start(boolean tls, UnaryOperator<NettyServerBuilder> customizer) {
-        try {
-            TestBackend backend = new TestBackend(tls, "127.0.0.1", customizer);
-            backend.startServer(0);
-            return backend;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (Exception e) {
-            throw new IllegalStateException("Cannot start test backend", e);
-        }
+        return started(() -> new TestBackend(tls, "127.0.0.1", customizer), 0);
     }
 
     /**
@@ -175,14 +152,22 @@ public final class TestBackend implements AutoCloseable {
      * {@code port}; for DNS tests, where several backends share a port behind one name.
      */
     public static TestBackend plaintextOn(String host, int port) {
+        return started(() -> new TestBackend(false, host), port);
+    }
+
+    /** A backend {@code create} makes, started on {@code port} (0 for a free one). */
+    private static TestBackend started(Callable<TestBackend> create, int port) {
+        TestBackend backend;
         try {
-            TestBackend backend = new TestBackend(false, host);
+            backend = create.call();
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot create a test backend", e);
+        }
+        try {
             backend.startServer(port);
             return backend;
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (Exception e) {
-            throw new IllegalStateException("Cannot start test backend on " + host + ":" + port, e);
+            throw new UncheckedIOException("Cannot start a test backend on " + backend.host + ":" + port, e);
         }
     }
 
