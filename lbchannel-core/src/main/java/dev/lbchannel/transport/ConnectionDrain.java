@@ -2,28 +2,36 @@ package dev.lbchannel.transport;
 
 import io.grpc.Status;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http2.Http2Error;
-import io.netty.handler.codec.http2.Http2Stream;
+import io.netty.handler.codec.http2.Http2Exception;
 import org.jspecify.annotations.Nullable;
 
 import java.nio.charset.StandardCharsets;
 
 /**
  * How one connection ends: a graceful shutdown (GOAWAY, then close once the open streams finish),
- * a forceful one, a GOAWAY from the server, or the connection dropping. Remembers the first reason
- * the connection began going away; from then on {@link GrpcClientHandler} refuses new streams with
- * {@link #refusal()}, and the transport's listener hears shutdown once (the transport sees to that).
+ * a forceful one, a GOAWAY from the server, a protocol error (GOAWAY with its code, then close),
+ * or the connection dropping. Remembers the first reason the connection began going away; from
+ * then on {@link GrpcClientHandler} refuses new streams with {@link #refusal()}, and the
+ * transport's listener hears shutdown once (the transport sees to that).
  *
  * <p>Event-loop confined, like the handler it belongs to.
  */
 final class ConnectionDrain {
 
+    /** A client opens streams, the server none (push is off): the last server stream a GOAWAY names. */
+    private static final int NO_SERVER_STREAM = 0;
+
     private final GrpcClientHandler handler;
     private final StreamOpener streams;
     private final NettyClientTransport transport;
     private @Nullable Status goingAway;
+    private boolean goAwaySent;
+    /** The last stream id of the server's latest GOAWAY; -1 before one. */
+    private int goAwayLastStreamId = -1;
     private boolean closed;
 
     ConnectionDrain(GrpcClientHandler handler, StreamOpener streams, NettyClientTransport transport) {
@@ -51,33 +59,59 @@ final class ConnectionDrain {
             transport.closeChannel();
             return;
         }
-        if (ctx.channel().isActive() && !handler.connection().goAwaySent()) {
-            handler.goAway(ctx, 0, Http2Error.NO_ERROR.code(), Unpooled.EMPTY_BUFFER, ctx.newPromise());
+        if (ctx.channel().isActive()) {
+            sendGoAway(ctx, Http2Error.NO_ERROR, Unpooled.EMPTY_BUFFER);
         }
         closeIfDrained();
     }
 
-    /** Forceful shutdown: fails every stream with {@code reason} and closes the connection. */
+    /** Forceful shutdown: fails every stream with {@code reason}, says GOAWAY and closes the connection. */
     void shutdownNow(Status reason) {
         goAway(reason);
         streams.failPending(reason);
-        for (NettyClientStream stream : streams.active()) {
-            stream.transportFailed(reason, RpcProgress.PROCESSED);
+        for (Http2StreamState stream : streams.openStreamsCopy()) {
+            stream.stream.transportFailed(reason, RpcProgress.PROCESSED); // resets it
         }
         ChannelHandlerContext ctx = handler.context();
         if (ctx == null) {
             transport.closeChannel();
-        } else {
-            handler.flush(ctx);
-            ctx.close();
+            return;
         }
+        if (ctx.channel().isActive()) {
+            sendGoAway(ctx, Http2Error.NO_ERROR, Unpooled.EMPTY_BUFFER);
+        }
+        close(ctx);
+    }
+
+    /**
+     * A frame broke HTTP/2 for the whole connection (RFC 9113 §5.4.1): GOAWAY with the error's
+     * code and why, then close. The streams fail with the connection's INTERNAL status.
+     */
+    void connectionError(Http2Exception error) {
+        transport.recordCloseCause(Status.INTERNAL.withDescription("HTTP/2 connection error: "
+                + error.getMessage()).withCause(error));
+        ChannelHandlerContext ctx = handler.context();
+        if (ctx == null || closed) {
+            return;
+        }
+        goAway(transport.closeStatus());
+        if (ctx.channel().isActive()) {
+            String why = String.valueOf(error.getMessage());
+            sendGoAway(ctx, error.error(), ByteBufUtil.writeUtf8(ctx.alloc(), truncate(why)));
+        }
+        close(ctx);
     }
 
     /**
      * The server sent GOAWAY: no new streams; streams above {@code lastStreamId} were never
-     * processed (RFC 9113 6.8), so they are refused, which makes them safe to retry elsewhere.
+     * processed (RFC 9113 §6.8), so they are refused, which makes them safe to retry elsewhere.
      */
-    void goAwayReceived(int lastStreamId, long errorCode, ByteBuf debugData) {
+    void goAwayReceived(int lastStreamId, long errorCode, ByteBuf debugData) throws Http2Exception {
+        if (goAwayLastStreamId >= 0 && lastStreamId > goAwayLastStreamId) {
+            throw Http2Exception.connectionError(Http2Error.PROTOCOL_ERROR,
+                    "GOAWAY's last stream id rose from %d to %d; it may only fall", goAwayLastStreamId, lastStreamId);
+        }
+        goAwayLastStreamId = lastStreamId;
         String debug = debugData.toString(StandardCharsets.UTF_8);
         if (errorCode == Http2Error.ENHANCE_YOUR_CALM.code() && "too_many_pings".equals(debug)) {
             transport.tooManyPings();
@@ -88,14 +122,10 @@ final class ConnectionDrain {
                 + (debug.isEmpty() ? "" : ", " + truncate(debug)) + ")");
         goAway(status);
         streams.failPending(status);
-        ChannelHandlerContext ctx = handler.context();
-        for (Http2Stream stream : streams.activeHttp2Streams()) {
-            if (stream.id() > lastStreamId && handler.connection().local().isValidStreamId(stream.id())) {
-                NettyClientStream clientStream = streams.streamOf(stream);
-                handler.closeStream(stream, ctx.newSucceededFuture());
-                if (clientStream != null) {
-                    clientStream.transportFailed(status, RpcProgress.REFUSED);
-                }
+        for (Http2StreamState stream : streams.openStreamsCopy()) {
+            if (stream.id > lastStreamId) {
+                handler.closeStream(stream);
+                stream.stream.transportFailed(status, RpcProgress.REFUSED);
             }
         }
         closeIfDrained();
@@ -109,19 +139,17 @@ final class ConnectionDrain {
         closed = true;
         streams.failPending(status.getCode() == Status.Code.UNAVAILABLE
                 ? status : Status.UNAVAILABLE.withDescription(status.getDescription()).withCause(status.getCause()));
-        for (NettyClientStream stream : streams.active()) {
-            stream.transportFailed(status, RpcProgress.PROCESSED);
+        for (Http2StreamState stream : streams.openStreamsCopy()) {
+            handler.closeStream(stream);
+            stream.stream.transportFailed(status, RpcProgress.PROCESSED);
         }
     }
 
     /** Closes the connection once it is going away and its last stream has ended. */
     void closeIfDrained() {
         ChannelHandlerContext ctx = handler.context();
-        if (goingAway != null && !closed && ctx != null && !streams.hasPending()
-                && handler.connection().numActiveStreams() == 0) {
-            closed = true;
-            handler.flush(ctx);
-            ctx.close();
+        if (goingAway != null && !closed && ctx != null && !streams.hasPending() && !handler.hasOpenStreams()) {
+            close(ctx);
         }
     }
 
@@ -137,6 +165,23 @@ final class ConnectionDrain {
         if (goingAway == null) {
             goingAway = reason;
         }
+    }
+
+    /** One GOAWAY per connection, from this side; {@code debugData} is released. */
+    private void sendGoAway(ChannelHandlerContext ctx, Http2Error error, ByteBuf debugData) {
+        if (goAwaySent || closed) {
+            debugData.release();
+            return;
+        }
+        goAwaySent = true;
+        handler.frameWriter().writeGoAway(ctx, NO_SERVER_STREAM, error.code(), debugData, ctx.newPromise());
+    }
+
+    /** Flushes what was written (a GOAWAY, RST_STREAMs) to the socket, then closes it. */
+    private void close(ChannelHandlerContext ctx) {
+        closed = true;
+        ctx.flush();
+        ctx.close();
     }
 
     private static String truncate(String text) {

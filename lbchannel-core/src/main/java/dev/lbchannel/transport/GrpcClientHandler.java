@@ -3,120 +3,99 @@ package dev.lbchannel.transport;
 import dev.lbchannel.channelz.SocketAddresses;
 import io.grpc.Status;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
-import io.netty.handler.codec.http2.DefaultHttp2Connection;
-import io.netty.handler.codec.http2.DefaultHttp2ConnectionDecoder;
-import io.netty.handler.codec.http2.DefaultHttp2ConnectionEncoder;
+import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersDecoder;
-import io.netty.handler.codec.http2.DefaultHttp2LocalFlowController;
-import io.netty.handler.codec.http2.DefaultHttp2RemoteFlowController;
-import io.netty.handler.codec.http2.Http2Connection;
-import io.netty.handler.codec.http2.Http2ConnectionAdapter;
-import io.netty.handler.codec.http2.Http2ConnectionHandler;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Exception;
-import io.netty.handler.codec.http2.Http2Exception.HeaderListSizeException;
 import io.netty.handler.codec.http2.Http2Exception.StreamException;
-import io.netty.handler.codec.http2.Http2HeadersDecoder;
 import io.netty.handler.codec.http2.Http2Settings;
-import io.netty.handler.codec.http2.Http2Stream;
-import io.netty.handler.codec.http2.UniformStreamByteDistributor;
 import org.jspecify.annotations.Nullable;
 
+import java.util.List;
+
+import static io.netty.handler.codec.http2.Http2Exception.connectionError;
+
 /**
- * The HTTP/2 connection of one {@link NettyClientTransport}: Netty's low-level
- * {@link Http2ConnectionHandler} (no per-stream child channels) plus gRPC's client rules. Opens
- * streams lazily, queueing them while the connection is not ready or at the server's
- * MAX_CONCURRENT_STREAMS; writes their frames; routes what the server sends to them (see
- * {@link ResponseFrameListener}); keeps the connection's receive window. How the connection ends
- * (GOAWAY either way, shutdown, loss) is {@link ConnectionDrain}'s part, keepalive
- * {@link KeepAlive}'s and {@link KeepAlivePinger}'s.
+ * The HTTP/2 connection of one {@link NettyClientTransport}, the client's side of RFC 9113 and
+ * gRPC's rules on top: sends the preface, reads frames ({@link ClientFrameReader}) and routes them
+ * ({@link ResponseFrameListener}), opens streams ({@link StreamOpener}), writes their frames
+ * ({@link ClientFrameWriter}) under the server's windows ({@link SendWindows}) and keeps its own
+ * ({@link ReceiveWindows}). How the connection ends (GOAWAY either way, a protocol error,
+ * shutdown, loss) is {@link ConnectionDrain}'s part, keepalive {@link KeepAlive}'s.
+ *
+ * <p>It replaces Netty's {@code Http2ConnectionHandler}, whose general connection (a stream map
+ * with property maps, listeners, two flow controllers, a byte distributor, an encoder and a
+ * decoder) cost every connection about a kilobyte and a half and a fresh process some seventy
+ * classes on its first call's path, for what a client that only opens streams needs.
  *
  * <p>Event-loop confined: every method runs on the channel's event loop.
  */
-final class GrpcClientHandler extends Http2ConnectionHandler {
+final class GrpcClientHandler extends ByteToMessageDecoder {
+
+    private static final int FRAME_HEADER_LENGTH = 9;
+    private static final int SETTINGS = 0x4;
 
     private final NettyClientTransport transport;
     private final TransportStats stats;
-    private final int flowControlWindow;
     private final int maxInboundMetadataSize;
-    private final Http2HeadersDecoder.Configuration headersConfig;
+    /** This client's SETTINGS, until the preface carries them; not kept after. */
+    private @Nullable Http2Settings localSettings;
     private final @Nullable KeepAlive keepAlive;
+    private final ClientFrameReader reader;
+    private final ClientFrameWriter writer = new ClientFrameWriter();
+    private final ResponseFrameListener frames;
     private final StreamOpener streams;
     private final ConnectionDrain drain;
-    private final DirectDataWriter dataWriter;
+    private final SendWindows sendWindows;
+    private final ReceiveWindows receiveWindows;
     /** Allocated once: it is posted whenever a stream ends while others wait or the connection drains. */
     private final Runnable startPendingOrCloseIfDrained = this::startPendingOrCloseIfDrained;
     private @Nullable ChannelHandlerContext ctx;
+    private boolean prefaceSent;
+    private boolean firstFrameChecked;
     private boolean ready;
     /** Between a read's first {@code channelRead} and its {@code channelReadComplete}, which flushes. */
     private boolean reading;
 
-    private GrpcClientHandler(DefaultHttp2ConnectionDecoder decoder, DefaultHttp2ConnectionEncoder encoder,
-            Http2Settings settings, NettyClientTransport transport, TransportOptions options,
-            long keepAliveTimeNanos, TransportStats stats, Http2HeadersDecoder.Configuration headersConfig) {
-        super(decoder, encoder, settings, true);
-        this.headersConfig = headersConfig;
+    GrpcClientHandler(NettyClientTransport transport, TransportOptions options, long keepAliveTimeNanos,
+            TransportStats stats) {
         this.transport = transport;
         this.stats = stats;
-        this.flowControlWindow = options.flowControlWindow();
         this.maxInboundMetadataSize = options.maxInboundMetadataSize();
+        DefaultHttp2HeadersDecoder headersDecoder = ResponseHeaders.decoder(maxInboundMetadataSize);
+        relaxHeaderListGoAwayLimit(headersDecoder, maxInboundMetadataSize);
+        this.reader = new ClientFrameReader(headersDecoder);
+        this.localSettings = new Http2Settings()
+                .pushEnabled(false)
+                .initialWindowSize(options.flowControlWindow())
+                .maxHeaderListSize(maxInboundMetadataSize);
         this.keepAlive = keepAliveTimeNanos == TransportOptions.KEEPALIVE_DISABLED ? null
                 : new KeepAlive(new KeepAlivePinger(this, stats), transport.eventLoop(), System::nanoTime,
                         keepAliveTimeNanos, options.keepAliveTimeoutNanos(), options.keepAliveWithoutCalls());
         this.streams = new StreamOpener(this, stats);
         this.drain = new ConnectionDrain(this, streams, transport);
-        this.dataWriter = new DirectDataWriter(this, encoder.frameWriter());
-        decoder.frameListener(new ResponseFrameListener(this));
-        connection().addListener(new Http2ConnectionAdapter() {
-            @Override
-            public void onStreamActive(Http2Stream stream) {
-                if (connection().numActiveStreams() == 1) {
-                    transport.inUse(true);
-                }
-            }
-
-            @Override
-            public void onStreamClosed(Http2Stream stream) {
-                if (connection().numActiveStreams() == 0) {
-                    transport.inUse(false);
-                }
-                if (ctx != null && (streams.hasPending() || drain.isGoingAway())) {
-                    ctx.executor().execute(startPendingOrCloseIfDrained);
-                }
-            }
-        });
-    }
-
-    static GrpcClientHandler create(NettyClientTransport transport, TransportOptions options,
-            long keepAliveTimeNanos, TransportStats stats) {
-        Http2Connection connection = new DefaultHttp2Connection(false);
-        connection.local().flowController(new DefaultHttp2LocalFlowController(connection, 0.5f, false));
-        // Streams are equal to gRPC: the uniform distributor keeps less per-stream state than the
-        // default weighted-fair queue (no priority tree, no events when a stream opens or closes).
-        connection.remote().flowController(new DefaultHttp2RemoteFlowController(connection,
-                new UniformStreamByteDistributor(connection)));
-        DefaultHttp2HeadersDecoder headersDecoder = ResponseHeaders.decoder(options.maxInboundMetadataSize());
-        ClientFrameReader reader = new ClientFrameReader(headersDecoder);
-        DefaultHttp2ConnectionEncoder encoder = new DefaultHttp2ConnectionEncoder(connection, new ClientFrameWriter());
-        DefaultHttp2ConnectionDecoder decoder = new DefaultHttp2ConnectionDecoder(connection, encoder, reader);
-        Http2Settings settings = new Http2Settings()
-                .pushEnabled(false)
-                .initialWindowSize(options.flowControlWindow())
-                .maxHeaderListSize(options.maxInboundMetadataSize());
-        GrpcClientHandler handler = new GrpcClientHandler(decoder, encoder, settings, transport, options,
-                keepAliveTimeNanos, stats, headersDecoder.configuration());
-        handler.relaxHeaderListGoAwayLimit();
-        return handler;
+        this.sendWindows = new SendWindows(this, writer);
+        this.receiveWindows = new ReceiveWindows(this, options.flowControlWindow());
+        this.frames = new ResponseFrameListener(this, streams, sendWindows, receiveWindows);
     }
 
     // ---- Netty life cycle ----
 
     @Override
-    public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
+    public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        super.handlerAdded(ctx);
+        if (ctx.channel().isActive()) {
+            sendPreface(); // added after the TLS handshake: the connection is up already
+        }
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        sendPreface();
+        super.channelActive(ctx);
     }
 
     @Override
@@ -138,7 +117,30 @@ final class GrpcClientHandler extends Http2ConnectionHandler {
             InboundBatch.end();
         } finally {
             super.channelReadComplete(ctx);
-            updateWindows();
+            ctx.flush();
+            updateWindowStats();
+        }
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (!firstFrameChecked && !checkFirstFrame(in)) {
+            return;
+        }
+        while (true) {
+            try {
+                reader.readFrame(ctx, in, frames);
+                return;
+            } catch (StreamException e) {
+                frames.streamError(e); // the reader is past the frame: go on with the next
+            } catch (Http2Exception e) {
+                drain.connectionError(e);
+                return;
+            } catch (RuntimeException e) {
+                // A frame this client could not act on: the connection's state is unknown from here.
+                drain.connectionError(new Http2Exception(Http2Error.INTERNAL_ERROR, String.valueOf(e.getMessage()), e));
+                return;
+            }
         }
     }
 
@@ -148,6 +150,7 @@ final class GrpcClientHandler extends Http2ConnectionHandler {
             connectionClosed(transport.closeStatus());
             super.channelInactive(ctx);
         } finally {
+            reader.close();
             if (reading) {
                 // Netty ends every read with channelReadComplete; should one ever not, the
                 // callbacks its batch deferred still go out with the connection's end.
@@ -158,9 +161,10 @@ final class GrpcClientHandler extends Http2ConnectionHandler {
     }
 
     @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) throws Exception {
-        if (isHttp2Exception(cause)) {
-            super.exceptionCaught(ctx, cause);
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        Http2Exception http2 = http2Exception(cause);
+        if (http2 != null) {
+            drain.connectionError(http2);
             return;
         }
         // A TLS alert after the handshake (a refused client certificate) gets the handshake's explanation.
@@ -170,78 +174,50 @@ final class GrpcClientHandler extends Http2ConnectionHandler {
         ctx.close();
     }
 
-    @Override
-    protected void onConnectionError(ChannelHandlerContext ctx, boolean outbound, Throwable cause,
-            @Nullable Http2Exception http2Ex) {
-        transport.recordCloseCause(Status.INTERNAL.withDescription("HTTP/2 connection error: "
-                + cause.getMessage()).withCause(cause));
-        super.onConnectionError(ctx, outbound, cause, http2Ex);
-    }
-
-    @Override
-    protected void onStreamError(ChannelHandlerContext ctx, boolean outbound, Throwable cause,
-            StreamException http2Ex) {
-        NettyClientStream stream = clientStream(http2Ex.streamId());
-        if (stream != null) {
-            stream.fail(http2Ex instanceof HeaderListSizeException
-                    ? Status.RESOURCE_EXHAUSTED.withDescription("Response metadata is larger than the limit of "
-                            + maxInboundMetadataSize + " bytes")
-                    : Status.INTERNAL.withDescription("HTTP/2 stream error: " + http2Ex.getMessage()));
-        }
-        super.onStreamError(ctx, outbound, cause, http2Ex);
-    }
-
     // ---- Commands from the transport and its streams ----
 
     void createStream(NettyClientStream stream) {
         streams.open(stream);
     }
 
-    private void startPendingOrCloseIfDrained() {
-        streams.openPending();
-        flush(ctx);
-        drain.closeIfDrained();
-    }
-
     ChannelPromise newPromise() {
         return ctx.newPromise();
     }
 
-    void writeData(Http2Stream stream, ByteBuf data, boolean endStream, ChannelPromise promise) {
+    void writeData(Http2StreamState stream, ByteBuf data, boolean endStream, ChannelPromise promise) {
         if (data.isReadable()) {
             stats.messageSent();
         }
-        if (!dataWriter.tryWrite(ctx, stream, data, endStream, promise)) {
-            encoder().writeData(ctx, stream.id(), data, 0, endStream, promise);
-        }
+        sendWindows.write(ctx, stream, data, endStream, promise);
     }
 
     /** A stream delivered a message: gives its bytes back to the server's send window. */
-    void messageDelivered(@Nullable Http2Stream stream, int bytes) {
+    void messageDelivered(@Nullable Http2StreamState stream, int bytes) {
         stats.messageReceived();
         returnWindow(stream, bytes);
     }
 
     /** Gives {@code bytes} of a stream's received data back to the server's send window. */
-    void returnWindow(@Nullable Http2Stream stream, int bytes) {
-        if (bytes > 0 && stream != null && stream.state() != Http2Stream.State.CLOSED && !drain.isClosed()) {
-            try {
-                connection().local().flowController().consumeBytes(stream, bytes);
-            } catch (Http2Exception e) {
-                onError(ctx, true, e);
-            }
+    void returnWindow(@Nullable Http2StreamState stream, int bytes) {
+        if (bytes > 0 && stream != null && !stream.closed && !drain.isClosed()) {
+            receiveWindows.consumed(stream, bytes);
         }
     }
 
     /** A stream's listener was closed; resets the HTTP/2 stream when it is still open. */
-    void streamClosed(NettyClientStream stream, @Nullable Http2Stream http2Stream, boolean reset, boolean ok) {
-        if (http2Stream == null) {
+    void streamClosed(NettyClientStream stream, @Nullable Http2StreamState state, boolean reset, boolean ok) {
+        if (state == null) {
             streams.removePending(stream);
             return;
         }
-        stats.streamEnded(ok);
-        if (reset && !drain.isClosed() && ctx != null) {
-            resetStream(ctx, http2Stream.id(), Http2Error.CANCEL.code(), ctx.newPromise());
+        if (state.headersSent) {
+            stats.streamEnded(ok);
+        }
+        if (!state.closed) {
+            if (reset && state.headersSent && !drain.isClosed()) {
+                writer.writeRstStream(ctx, state.id, Http2Error.CANCEL.code(), ctx.newPromise());
+            }
+            closeStream(state);
         }
     }
 
@@ -272,44 +248,69 @@ final class GrpcClientHandler extends Http2ConnectionHandler {
     /** Runs after each batch of queued commands: one flush for the batch. */
     void flushBatch() {
         if (ctx != null && !drain.isClosed()) {
-            flush(ctx);
-            updateWindows();
+            ctx.flush();
+            updateWindowStats();
+        }
+    }
+
+    // ---- Streams' HTTP/2 life, for StreamOpener, SendWindows and ResponseFrameListener ----
+
+    Http2StreamState newStreamState(int id, NettyClientStream stream) {
+        return new Http2StreamState(id, stream, sendWindows.initialStreamWindow(), receiveWindows.streamWindow());
+    }
+
+    /** The connection went from no open stream to one. */
+    void firstStreamOpened() {
+        transport.inUse(true);
+    }
+
+    /** This client sent END_STREAM on {@code stream}. */
+    void localEnded(Http2StreamState stream) {
+        stream.localEnded = true;
+        if (stream.remoteEnded) {
+            closeStream(stream);
+        }
+    }
+
+    /** The server sent END_STREAM on {@code stream}. */
+    void remoteEnded(Http2StreamState stream) {
+        stream.remoteEnded = true;
+        if (stream.localEnded) {
+            closeStream(stream);
+        }
+    }
+
+    /** Closes and forgets {@code stream}: both sides ended it, either reset it, or the connection went. */
+    void closeStream(Http2StreamState stream) {
+        if (stream.closed) {
+            return;
+        }
+        stream.closed = true;
+        streams.remove(stream);
+        sendWindows.streamClosed(stream);
+        receiveWindows.streamClosed(stream);
+        if (streams.openCount() == 0) {
+            transport.inUse(false);
+        }
+        if (ctx != null && (streams.hasPending() || drain.isGoingAway())) {
+            ctx.executor().execute(startPendingOrCloseIfDrained);
         }
     }
 
     // ---- Events from ResponseFrameListener ----
 
-    @Nullable NettyClientStream clientStream(int streamId) {
-        Http2Stream stream = connection().stream(streamId);
-        return stream == null ? null : streams.streamOf(stream);
-    }
-
     void settingsReceived() {
+        writer.writeSettingsAck(ctx, ctx.newPromise());
         if (!ready) {
             ready = true;
             transport.peerAnswered();
-            incrementConnectionWindow();
+            receiveWindows.connectionReady();
             if (keepAlive != null) {
                 keepAlive.start();
             }
-            ChannelHandlerContext context = ctx;
-            transport.onReady(context == null ? null : context.channel());
+            transport.onReady(ctx.channel());
         }
         startPendingOrCloseIfDrained();
-    }
-
-    /**
-     * Oversized metadata should fail only its stream (RESOURCE_EXHAUSTED); Netty kills the whole
-     * connection past 1.25 times the limit, and resets that whenever our SETTINGS are
-     * acknowledged, so this runs then too.
-     */
-    void relaxHeaderListGoAwayLimit() {
-        long max = maxInboundMetadataSize;
-        try {
-            headersConfig.maxHeaderListSize(max, Math.max(4 * max, max + 65_536));
-        } catch (Http2Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     void pingAckReceived(long data) {
@@ -318,8 +319,28 @@ final class GrpcClientHandler extends Http2ConnectionHandler {
         }
     }
 
-    void goAwayReceived(int lastStreamId, long errorCode, ByteBuf debugData) {
+    void goAwayReceived(int lastStreamId, long errorCode, ByteBuf debugData) throws Http2Exception {
         drain.goAwayReceived(lastStreamId, errorCode, debugData);
+    }
+
+    /** Fails one stream for a frame that broke HTTP/2's rules for it, and resets it with the error's code. */
+    void resetStream(Http2StreamState stream, Http2Error error, Status status) {
+        if (stream.closed) {
+            return;
+        }
+        if (!drain.isClosed()) {
+            writer.writeRstStream(ctx, stream.id, error.code(), ctx.newPromise());
+        }
+        closeStream(stream);
+        stream.stream.fail(status);
+    }
+
+    /** Status for a stream error: RESOURCE_EXHAUSTED for metadata over the limit, else INTERNAL. */
+    Status streamErrorStatus(StreamException error) {
+        return error instanceof Http2Exception.HeaderListSizeException
+                ? Status.RESOURCE_EXHAUSTED.withDescription("Response metadata is larger than the limit of "
+                        + maxInboundMetadataSize + " bytes")
+                : Status.INTERNAL.withDescription("HTTP/2 stream error: " + error.getMessage());
     }
 
     /** Runs {@code task} on the event loop after the current one. */
@@ -332,11 +353,25 @@ final class GrpcClientHandler extends Http2ConnectionHandler {
         return reading;
     }
 
-    // ---- For StreamOpener, ConnectionDrain and KeepAlivePinger ----
+    // ---- Frames and state, for the connection's parts ----
 
     /** The pipeline context, or {@code null} before the handler is added to a channel. */
     @Nullable ChannelHandlerContext context() {
         return ctx;
+    }
+
+    ClientFrameWriter frameWriter() {
+        return writer;
+    }
+
+    void writeWindowUpdate(int streamId, int increment) {
+        if (ctx != null && !drain.isClosed()) {
+            writer.writeWindowUpdate(ctx, streamId, increment, ctx.newPromise());
+        }
+    }
+
+    void writePingAck(long data) {
+        writer.writePing(ctx, true, data, ctx.newPromise());
     }
 
     /** Whether the server's first SETTINGS arrived, so streams may be opened. */
@@ -358,32 +393,79 @@ final class GrpcClientHandler extends Http2ConnectionHandler {
         return transport.closeStatus();
     }
 
+    /** The transport, for the connection's parts that tell it what happened. */
+    NettyClientTransport transport() {
+        return transport;
+    }
+
+    boolean hasOpenStreams() {
+        return streams.openCount() > 0;
+    }
+
     // ---- internals ----
 
-    private void incrementConnectionWindow() {
-        Http2Stream connectionStream = connection().connectionStream();
-        int delta = flowControlWindow - connection().local().flowController().windowSize(connectionStream);
-        if (delta > 0) {
-            try {
-                connection().local().flowController().incrementWindowSize(connectionStream, delta);
-            } catch (Http2Exception e) {
-                onError(ctx, true, e);
-            }
+    private void sendPreface() {
+        if (prefaceSent || ctx == null) {
+            return;
+        }
+        prefaceSent = true;
+        writer.writePreface(ctx, localSettings, ctx.newPromise());
+        localSettings = null;
+        ctx.flush();
+    }
+
+    /**
+     * RFC 9113 §3.4: the server's preface is a SETTINGS frame. Anything else (an HTTP/1.1 answer,
+     * another protocol) ends the connection before its bytes are read as frames.
+     */
+    private boolean checkFirstFrame(ByteBuf in) {
+        if (in.readableBytes() < FRAME_HEADER_LENGTH) {
+            return false;
+        }
+        firstFrameChecked = true;
+        int type = in.getUnsignedByte(in.readerIndex() + 3);
+        int flags = in.getUnsignedByte(in.readerIndex() + 4);
+        if (type != SETTINGS || (flags & 0x1) != 0) {
+            String start = ByteBufUtil.hexDump(in, in.readerIndex(), Math.min(5, in.readableBytes()));
+            in.skipBytes(in.readableBytes());
+            drain.connectionError(connectionError(Http2Error.PROTOCOL_ERROR,
+                    "First received frame was not SETTINGS. Hex dump for first 5 bytes: %s", start));
+            return false;
+        }
+        return true;
+    }
+
+    private void startPendingOrCloseIfDrained() {
+        if (ctx == null) {
+            return;
+        }
+        streams.openPending();
+        ctx.flush();
+        drain.closeIfDrained();
+    }
+
+    private void updateWindowStats() {
+        stats.windows(receiveWindows.connectionWindow(), sendWindows.connectionWindow());
+    }
+
+    /**
+     * Oversized metadata should fail only its stream (RESOURCE_EXHAUSTED); the HPACK decoder ends
+     * the whole connection past the second limit, so that is set well above the first.
+     */
+    private static void relaxHeaderListGoAwayLimit(DefaultHttp2HeadersDecoder decoder, long max) {
+        try {
+            decoder.configuration().maxHeaderListSize(max, Math.max(4 * max, max + 65_536));
+        } catch (Http2Exception e) {
+            throw new IllegalStateException(e);
         }
     }
 
-    private void updateWindows() {
-        Http2Stream connectionStream = connection().connectionStream();
-        stats.windows(connection().local().flowController().windowSize(connectionStream),
-                connection().remote().flowController().windowSize(connectionStream));
-    }
-
-    private static boolean isHttp2Exception(Throwable cause) {
+    private static @Nullable Http2Exception http2Exception(Throwable cause) {
         for (Throwable t = cause; t != null; t = t.getCause()) {
-            if (t instanceof Http2Exception) {
-                return true;
+            if (t instanceof Http2Exception e) {
+                return e;
             }
         }
-        return false;
+        return null;
     }
 }

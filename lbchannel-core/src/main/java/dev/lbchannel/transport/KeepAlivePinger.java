@@ -23,15 +23,15 @@ final class KeepAlivePinger implements KeepAlive.Host {
 
     @Override
     public boolean hasActiveStreams() {
-        return handler.connection().numActiveStreams() > 0;
+        return handler.hasOpenStreams();
     }
 
     @Override
     public void sendPing(long data) {
         ChannelHandlerContext ctx = handler.context();
         stats.keepAliveSent();
-        handler.encoder().writePing(ctx, false, data, ctx.newPromise());
-        handler.flush(ctx);
+        handler.frameWriter().writePing(ctx, false, data, ctx.newPromise());
+        ctx.flush();
     }
 
     @Override

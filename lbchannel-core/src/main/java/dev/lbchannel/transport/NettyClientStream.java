@@ -11,7 +11,6 @@ import io.netty.channel.ChannelPromise;
 import io.netty.util.concurrent.GenericFutureListener;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Headers;
-import io.netty.handler.codec.http2.Http2Stream;
 import org.jspecify.annotations.Nullable;
 
 import java.nio.channels.ClosedChannelException;
@@ -43,7 +42,7 @@ final class NettyClientStream extends StreamCommands implements GenericFutureLis
 
     // Event-loop confined.
     private @Nullable ChannelPromise headersPromise;
-    private @Nullable Http2Stream http2Stream;
+    private @Nullable Http2StreamState http2Stream;
     private @Nullable ArrayDeque<Object> pendingWrites;
     private boolean localEndSent;
     private boolean remoteEnded;
@@ -95,9 +94,13 @@ final class NettyClientStream extends StreamCommands implements GenericFutureLis
         return promise.addListener(this);
     }
 
-    /** The HTTP/2 stream was opened and its HEADERS written; sends what the application queued. */
-    void allocated(Http2Stream stream) {
+    /** The HTTP/2 stream was opened; its HEADERS are written next. */
+    void opened(Http2StreamState stream) {
         http2Stream = stream;
+    }
+
+    /** The stream's HEADERS were written; sends what the application queued. */
+    void allocated() {
         if (tracers != null) {
             tracers.outboundHeaders();
         }
@@ -246,7 +249,7 @@ final class NettyClientStream extends StreamCommands implements GenericFutureLis
         return closed;
     }
 
-    @Nullable Http2Stream http2Stream() {
+    @Nullable Http2StreamState http2Stream() {
         return http2Stream;
     }
 
@@ -307,9 +310,8 @@ final class NettyClientStream extends StreamCommands implements GenericFutureLis
         response.close();
         discardHeldMessage();
         releasePendingWrites();
-        Http2Stream stream = http2Stream;
-        boolean resetNeeded = stream != null && !remoteReset && !(remoteEnded && localEndSent)
-                && stream.state() != Http2Stream.State.CLOSED;
+        Http2StreamState stream = http2Stream;
+        boolean resetNeeded = stream != null && !remoteReset && !(remoteEnded && localEndSent) && !stream.closed;
         handler.streamClosed(this, stream, resetNeeded, status.isOk());
         if (tracers != null) {
             tracers.streamClosed(status);

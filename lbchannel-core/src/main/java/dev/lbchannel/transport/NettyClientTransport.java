@@ -83,7 +83,7 @@ final class NettyClientTransport implements ClientTransport {
         this.scheme = sslContext == null ? RequestHeaders.HTTP : RequestHeaders.HTTPS;
         this.connectTimeoutNanos = connectTimeoutNanos;
         this.eventLoop = options.eventLoopGroup().next();
-        this.handler = GrpcClientHandler.create(this, options, keepAliveTimeNanos, stats);
+        this.handler = new GrpcClientHandler(this, options, keepAliveTimeNanos, stats);
         this.writeQueue = new WriteQueue(eventLoop, handler::flushBatch, handler::isReading);
     }
 

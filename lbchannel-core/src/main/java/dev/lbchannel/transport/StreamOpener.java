@@ -2,20 +2,20 @@ package dev.lbchannel.transport;
 
 import io.grpc.Status;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.http2.Http2Connection;
-import io.netty.handler.codec.http2.Http2Exception;
-import io.netty.handler.codec.http2.Http2Stream;
+import io.netty.util.collection.IntObjectHashMap;
 import org.jspecify.annotations.Nullable;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 
 /**
- * Opens the HTTP/2 streams of one connection's {@link NettyClientStream}s: at once when the
- * connection can take another, otherwise in arrival order once it can (its first SETTINGS came,
- * or a stream ended under the server's MAX_CONCURRENT_STREAMS). Links each HTTP/2 stream to its
- * {@link NettyClientStream} so that frames can be routed to it.
+ * Opens the HTTP/2 streams of one connection's {@link NettyClientStream}s and keeps the open ones
+ * by id: at once when the connection can take another, otherwise in arrival order once it can
+ * (its first SETTINGS came, or a stream ended under the server's SETTINGS_MAX_CONCURRENT_STREAMS).
+ * Stream ids are odd and rising (RFC 9113 §5.1.1); the highest one opened tells a frame for a
+ * stream that closed (dropped) from one for a stream that never was (a connection error).
  *
  * <p>A stream refused here hears so in a later event-loop task, never during {@link #open}: a
  * stream may be opened inline from {@code ClientStream.start} on the loop, and its caller must
@@ -25,23 +25,29 @@ import java.util.List;
  */
 final class StreamOpener {
 
+    /** The first id after the last a client may use (2^31 - 1 is odd and the last). */
+    private static final long ID_LIMIT = (long) Integer.MAX_VALUE + 2;
+
     private final GrpcClientHandler handler;
     private final TransportStats stats;
-    private final Http2Connection.PropertyKey streamKey;
+    /** The open streams; a connection carries few at once, so the table starts small. */
+    private final IntObjectHashMap<Http2StreamState> open = new IntObjectHashMap<>(4);
     /** Streams wait here only before SETTINGS or at MAX_CONCURRENT_STREAMS: it starts small and grows. */
     private final ArrayDeque<NettyClientStream> pending = new ArrayDeque<>(2);
+    private long nextId = 1;
+    private int lastOpenedId;
+    private long maxConcurrent = Long.MAX_VALUE;
 
     StreamOpener(GrpcClientHandler handler, TransportStats stats) {
         this.handler = handler;
         this.stats = stats;
-        this.streamKey = handler.connection().newKey();
     }
 
     /** Opens {@code stream} now if the connection can take it, else queues it. */
     void open(NettyClientStream stream) {
         if (!handler.acceptsStreams()) {
             refuseLater(stream, handler.refusal());
-        } else if (!handler.isReady() || !pending.isEmpty() || !handler.connection().local().canOpenStream()) {
+        } else if (!handler.isReady() || !pending.isEmpty() || !canOpen()) {
             pending.add(stream);
         } else {
             start(stream);
@@ -50,8 +56,7 @@ final class StreamOpener {
 
     /** Opens queued streams, in order, while the connection can take them. */
     void openPending() {
-        while (handler.isReady() && handler.acceptsStreams() && !pending.isEmpty()
-                && handler.connection().local().canOpenStream()) {
+        while (handler.isReady() && handler.acceptsStreams() && !pending.isEmpty() && canOpen()) {
             start(pending.poll());
         }
     }
@@ -72,51 +77,69 @@ final class StreamOpener {
         }
     }
 
-    /** The stream routed to {@code stream}, or {@code null} when it has none (any more). */
-    @Nullable NettyClientStream streamOf(Http2Stream stream) {
-        return stream.getProperty(streamKey);
+    /** The server's SETTINGS_MAX_CONCURRENT_STREAMS. */
+    void maxConcurrentStreams(long max) {
+        maxConcurrent = max;
+    }
+
+    /** The open stream with {@code id}, or {@code null} when none is (any more). */
+    @Nullable Http2StreamState get(int id) {
+        return open.get(id);
+    }
+
+    /** Whether {@code id} is a stream this client opened (and may since have closed). */
+    boolean mayHaveOpened(int id) {
+        return (id & 1) == 1 && id <= lastOpenedId;
+    }
+
+    int openCount() {
+        return open.size();
+    }
+
+    /** The open streams, as they are: not to be changed while iterated. */
+    Collection<Http2StreamState> openStreams() {
+        return open.values();
     }
 
     /** The open streams, copied so that failing them (which closes them) cannot disturb iteration. */
-    List<NettyClientStream> active() {
-        List<NettyClientStream> streams = new ArrayList<>(handler.connection().numActiveStreams());
-        for (Http2Stream stream : activeHttp2Streams()) {
-            NettyClientStream clientStream = stream.getProperty(streamKey);
-            if (clientStream != null) {
-                streams.add(clientStream);
-            }
-        }
-        return streams;
+    List<Http2StreamState> openStreamsCopy() {
+        return new ArrayList<>(open.values());
     }
 
-    /** The open HTTP/2 streams, copied for the same reason. */
-    List<Http2Stream> activeHttp2Streams() {
-        List<Http2Stream> streams = new ArrayList<>(handler.connection().numActiveStreams());
-        try {
-            handler.connection().forEachActiveStream(stream -> streams.add(stream));
-        } catch (Http2Exception e) {
-            throw new IllegalStateException(e);
-        }
-        return streams;
+    /** Forgets a closed stream. */
+    void remove(Http2StreamState stream) {
+        open.remove(stream.id);
+    }
+
+    private boolean canOpen() {
+        return open.size() < maxConcurrent;
     }
 
     private void start(NettyClientStream stream) {
-        int id = handler.connection().local().incrementAndGetNextStreamId();
-        if (id < 0) {
+        if (nextId >= ID_LIMIT) {
             refuseLater(stream, Status.UNAVAILABLE.withDescription("Stream IDs exhausted"));
             handler.shutdown(Status.UNAVAILABLE.withDescription("Stream IDs exhausted"));
             return;
         }
+        int id = (int) nextId;
+        nextId += 2;
+        lastOpenedId = id;
+        Http2StreamState state = handler.newStreamState(id, stream);
+        open.put(id, state);
+        if (open.size() == 1) {
+            handler.firstStreamOpened();
+        }
+        stream.opened(state);
         ChannelHandlerContext ctx = handler.context();
-        handler.encoder().writeHeaders(ctx, id, stream.requestHeaders(), 0, false, stream.newHeadersPromise(ctx));
-        Http2Stream http2Stream = handler.connection().stream(id);
-        if (http2Stream == null) {
-            refuseLater(stream, Status.UNAVAILABLE.withDescription("Cannot open stream"));
+        handler.frameWriter().writeHeaders(ctx, id, stream.requestHeaders(), false, stream.newHeadersPromise(ctx));
+        if (state.closed) {
+            // Its header block could not be encoded (over the server's limit) or written, and its
+            // promise failed the stream: the server never heard of it, so it was not reset.
             return;
         }
-        http2Stream.setProperty(streamKey, stream);
+        state.headersSent = true;
         stats.streamStarted();
-        stream.allocated(http2Stream);
+        stream.allocated();
     }
 
     /** The stream never left this client: it may be retried elsewhere as often as its call allows. */

@@ -232,7 +232,15 @@ final class MalformedResponses {
                         e -> e.headers(grpcHeaders(), false)
                                 .raw(RawExchange.rawFrame(0x0, 0, e.streamId(), new byte[16_385]))),
                 stream("WINDOW_UPDATE of zero on the stream", Code.INTERNAL, e -> e.headers(grpcHeaders(), false)
-                        .raw(RawExchange.rawFrame(0x8, 0, e.streamId(), new byte[4]))));
+                        .raw(RawExchange.rawFrame(0x8, 0, e.streamId(), new byte[4]))),
+                // RFC 9113 section 5.1: a frame for a stream in the idle state is a connection error.
+                connection("DATA for a stream the client never opened", Code.INTERNAL, e -> e.headers(grpcHeaders(), false)
+                        .raw(RawExchange.rawFrame(0x0, 0, e.streamId() + 200, frame(false, MESSAGE)))),
+                connection("RST_STREAM for a stream the client never opened", Code.INTERNAL,
+                        e -> e.headers(grpcHeaders(), false)
+                                .raw(RawExchange.rawFrame(0x3, 0, e.streamId() + 200, new byte[] {0, 0, 0, 8}))),
+                connection("HEADERS on a stream of the server's (push is off)", Code.INTERNAL,
+                        e -> e.headers(grpcHeaders(), false).raw(RawExchange.rawFrame(0x1, 0x4, 2, STATUS_200_GRPC))));
     }
 
     /** An HPACK block of {@code :status: 200} (static index 8) and {@code content-type: application/grpc}, not indexed. */

@@ -10,22 +10,26 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http2.DefaultHttp2FrameWriter;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2Exception;
-import io.netty.handler.codec.http2.Http2FrameWriter;
+import io.netty.handler.codec.http2.Http2CodecUtil;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2Headers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BiFunction;
+import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Our frame writer against Netty's: the same calls must put the same bytes on the wire (HPACK
- * state included, call after call), in fewer buffers where ours takes the frame; and a frame
- * that cannot be written fails its promise and releases what it was given.
+ * Our frame writer against Netty's: the same frames must be the same bytes on the wire (HPACK
+ * state included, call after call; the preface, SETTINGS, PING, RST_STREAM, GOAWAY and
+ * WINDOW_UPDATE too), in fewer buffers for HEADERS and small DATA; and a frame that cannot be
+ * written fails its promise and releases what it was given.
  */
 @Timeout(30)
 class ClientFrameWriterTests {
@@ -49,11 +53,12 @@ class ClientFrameWriterTests {
         for (int i = 0; i < 3; i++) { // the second and third reuse HPACK's dynamic table
             boolean endStream = i == 2;
             int streamId = 1 + 2 * i;
-            ByteBuf[] written = both((w, ctx) -> w.writeHeaders(ctx, streamId, request, 0, endStream, ctx.newPromise()));
+            ByteBuf[] written = both(ctx -> writer.writeHeaders(ctx, streamId, request, endStream, ctx.newPromise()),
+                    ctx -> reference.writeHeaders(ctx, streamId, request, 0, endStream, ctx.newPromise()));
             assertThat(ByteBufUtil.hexDump(written[0])).isEqualTo(ByteBufUtil.hexDump(written[1]));
             release(written);
         }
-        assertThat(buffersWrittenBy(ours, (w, ctx) -> w.writeHeaders(ctx, 7, request, 0, false, ctx.newPromise())))
+        assertThat(buffersWrittenBy(ours, ctx -> writer.writeHeaders(ctx, 7, request, false, ctx.newPromise())))
                 .isEqualTo(1);
     }
 
@@ -61,7 +66,8 @@ class ClientFrameWriterTests {
     void aHeaderBlockLargerThanAFrameGoesOnInContinuationFramesAsNettys() {
         Http2Headers large = new DefaultHttp2Headers().method("POST").path("/svc/Method")
                 .add("x-big", "v".repeat(40_000)).add("x-small", "w");
-        ByteBuf[] written = both((w, ctx) -> w.writeHeaders(ctx, 3, large, 0, true, ctx.newPromise()));
+        ByteBuf[] written = both(ctx -> writer.writeHeaders(ctx, 3, large, true, ctx.newPromise()),
+                ctx -> reference.writeHeaders(ctx, 3, large, 0, true, ctx.newPromise()));
         assertThat(written[0].readableBytes()).isGreaterThan(2 * 16_384);
         assertThat(ByteBufUtil.hexDump(written[0])).isEqualTo(ByteBufUtil.hexDump(written[1]));
         // HEADERS with END_STREAM but not END_HEADERS; the last CONTINUATION ends the block.
@@ -71,33 +77,68 @@ class ClientFrameWriterTests {
     }
 
     @Test
-    void smallDataIsTheBytesNettyWritesInOneBufferAndLargeDataIsNettys() {
+    void dataIsTheBytesNettyWritesInOneBufferWhenSmallAndTwoWhenLarge() {
         int[] sizes = {0, 1, 21, ClientFrameWriter.COPY_LIMIT, ClientFrameWriter.COPY_LIMIT + 1, 16_384};
         for (int size : sizes) {
             for (boolean endStream : new boolean[] {false, true}) {
-                ByteBuf[] written = both((w, ctx) -> w.writeData(ctx, 5, payload(size), 0, endStream, ctx.newPromise()));
+                ByteBuf[] written = both(ctx -> writer.writeData(ctx, 5, payload(size), endStream, ctx.newPromise()),
+                        ctx -> reference.writeData(ctx, 5, payload(size), 0, endStream, ctx.newPromise()));
                 assertThat(ByteBufUtil.hexDump(written[0])).as("size %d", size)
                         .isEqualTo(ByteBufUtil.hexDump(written[1]));
                 release(written);
             }
         }
-        assertThat(buffersWrittenBy(ours, (w, ctx) -> w.writeData(ctx, 5, payload(21), 0, true, ctx.newPromise())))
+        assertThat(buffersWrittenBy(ours, ctx -> writer.writeData(ctx, 5, payload(21), true, ctx.newPromise())))
                 .isEqualTo(1);
-        assertThat(buffersWrittenBy(ours, (w, ctx) -> w.writeData(ctx, 5, payload(3000), 0, true, ctx.newPromise())))
+        assertThat(buffersWrittenBy(ours, ctx -> writer.writeData(ctx, 5, payload(3000), true, ctx.newPromise())))
                 .isEqualTo(2);
     }
 
     @Test
-    void paddedFramesAreNettys() {
-        ByteBuf[] written = both((w, ctx) -> w.writeData(ctx, 5, payload(10), 7, false, ctx.newPromise()));
-        assertThat(ByteBufUtil.hexDump(written[0])).isEqualTo(ByteBufUtil.hexDump(written[1]));
-        release(written);
+    void dataLargerThanOneFrameFailsThePromiseAndIsReleased() {
+        ByteBuf data = payload(16_385);
+        ChannelFuture future = writer.writeData(context(ours), 5, data, false, ours.newPromise());
+        assertThat(future.cause()).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("one frame");
+        assertThat(data.refCnt()).isZero();
+    }
+
+    @Test
+    void controlFramesAreTheBytesNettyWrites() {
+        Http2Settings settings = new Http2Settings().pushEnabled(false).initialWindowSize(1 << 20)
+                .maxHeaderListSize(8192);
+        ByteBuf[] preface = both(ctx -> writer.writePreface(ctx, settings, ctx.newPromise()), ctx -> {
+            ctx.write(Http2CodecUtil.connectionPrefaceBuf());
+            return reference.writeSettings(ctx, settings, ctx.newPromise());
+        });
+        assertThat(ByteBufUtil.hexDump(preface[0])).isEqualTo(ByteBufUtil.hexDump(preface[1]));
+        release(preface);
+        List<ByteBuf[]> frames = List.of(
+                both(ctx -> writer.writeSettingsAck(ctx, ctx.newPromise()),
+                        ctx -> reference.writeSettingsAck(ctx, ctx.newPromise())),
+                both(ctx -> writer.writePing(ctx, false, 0x0102030405060708L, ctx.newPromise()),
+                        ctx -> reference.writePing(ctx, false, 0x0102030405060708L, ctx.newPromise())),
+                both(ctx -> writer.writePing(ctx, true, -1L, ctx.newPromise()),
+                        ctx -> reference.writePing(ctx, true, -1L, ctx.newPromise())),
+                both(ctx -> writer.writeRstStream(ctx, 7, Http2Error.CANCEL.code(), ctx.newPromise()),
+                        ctx -> reference.writeRstStream(ctx, 7, Http2Error.CANCEL.code(), ctx.newPromise())),
+                both(ctx -> writer.writeGoAway(ctx, 0, Http2Error.PROTOCOL_ERROR.code(),
+                                Unpooled.copiedBuffer("why", StandardCharsets.UTF_8), ctx.newPromise()),
+                        ctx -> reference.writeGoAway(ctx, 0, Http2Error.PROTOCOL_ERROR.code(),
+                                Unpooled.copiedBuffer("why", StandardCharsets.UTF_8), ctx.newPromise())),
+                both(ctx -> writer.writeWindowUpdate(ctx, 0, 983_041, ctx.newPromise()),
+                        ctx -> reference.writeWindowUpdate(ctx, 0, 983_041, ctx.newPromise())),
+                both(ctx -> writer.writeWindowUpdate(ctx, 9, 1, ctx.newPromise()),
+                        ctx -> reference.writeWindowUpdate(ctx, 9, 1, ctx.newPromise())));
+        for (ByteBuf[] written : frames) {
+            assertThat(ByteBufUtil.hexDump(written[0])).isEqualTo(ByteBufUtil.hexDump(written[1]));
+            release(written);
+        }
     }
 
     @Test
     void dataCopiedIntoItsFrameIsReleased() {
         ByteBuf data = payload(100);
-        ChannelFuture future = writer.writeData(context(ours), 5, data, 0, false, ours.newPromise());
+        ChannelFuture future = writer.writeData(context(ours), 5, data, false, ours.newPromise());
         ours.flushOutbound();
         assertThat(future.isSuccess()).isTrue();
         assertThat(data.refCnt()).isZero();
@@ -105,9 +146,9 @@ class ClientFrameWriterTests {
 
     @Test
     void aHeaderListOverThePeersLimitFailsThePromiseAndWritesNothing() throws Exception {
-        writer.configuration().headersConfiguration().maxHeaderListSize(100);
+        writer.headersConfiguration().maxHeaderListSize(100);
         Http2Headers large = new DefaultHttp2Headers().path("/svc/Method").add("x-big", "v".repeat(200));
-        ChannelFuture future = writer.writeHeaders(context(ours), 1, large, 0, false, ours.newPromise());
+        ChannelFuture future = writer.writeHeaders(context(ours), 1, large, false, ours.newPromise());
         assertThat(future.isDone()).isTrue();
         assertThat(future.cause()).isInstanceOf(Http2Exception.class);
         ours.flushOutbound();
@@ -117,7 +158,7 @@ class ClientFrameWriterTests {
     @Test
     void anInvalidStreamIdFailsThePromiseAndReleasesTheData() {
         ByteBuf data = payload(16);
-        ChannelFuture future = writer.writeData(context(ours), 0, data, 0, false, ours.newPromise());
+        ChannelFuture future = writer.writeData(context(ours), 0, data, false, ours.newPromise());
         assertThat(future.cause()).isInstanceOf(IllegalArgumentException.class);
         assertThat(data.refCnt()).isZero();
     }
@@ -126,10 +167,10 @@ class ClientFrameWriterTests {
     void aWriteOnAClosedChannelFailsThePromiseAndReleasesTheData() {
         ours.close();
         ByteBuf data = payload(16);
-        ChannelFuture future = writer.writeData(context(ours), 5, data, 0, true, ours.newPromise());
+        ChannelFuture future = writer.writeData(context(ours), 5, data, true, ours.newPromise());
         assertThat(future.isSuccess()).isFalse();
         assertThat(data.refCnt()).isZero();
-        ChannelFuture headers = writer.writeHeaders(context(ours), 5, new DefaultHttp2Headers().path("/a"), 0, true,
+        ChannelFuture headers = writer.writeHeaders(context(ours), 5, new DefaultHttp2Headers().path("/a"), true,
                 ours.newPromise());
         assertThat(headers.isSuccess()).isFalse();
     }
@@ -137,18 +178,18 @@ class ClientFrameWriterTests {
     // ---- helpers ----
 
     /** The same write through our writer and through Netty's: the bytes each put on its channel. */
-    private ByteBuf[] both(BiFunction<Http2FrameWriter, ChannelHandlerContext, ChannelFuture> write) {
-        ChannelFuture a = write.apply(writer, context(ours));
-        ChannelFuture b = write.apply(reference, context(netty));
+    private ByteBuf[] both(Function<ChannelHandlerContext, ChannelFuture> ourWrite,
+            Function<ChannelHandlerContext, ChannelFuture> nettyWrite) {
+        ChannelFuture a = ourWrite.apply(context(ours));
+        ChannelFuture b = nettyWrite.apply(context(netty));
         ByteBuf[] out = {drain(ours), drain(netty)};
         assertThat(a.isSuccess()).as("our write: %s", a.cause()).isTrue();
         assertThat(b.isSuccess()).as("Netty's write: %s", b.cause()).isTrue();
         return out;
     }
 
-    private int buffersWrittenBy(EmbeddedChannel channel,
-            BiFunction<Http2FrameWriter, ChannelHandlerContext, ChannelFuture> write) {
-        write.apply(writer, context(channel));
+    private int buffersWrittenBy(EmbeddedChannel channel, Function<ChannelHandlerContext, ChannelFuture> write) {
+        write.apply(context(channel));
         channel.flushOutbound();
         List<ByteBuf> buffers = new ArrayList<>();
         for (ByteBuf b; (b = channel.readOutbound()) != null; ) {
