@@ -124,8 +124,9 @@ final class ConnectionDrain {
         streams.failPending(status);
         for (Http2StreamState stream : streams.openStreamsCopy()) {
             if (stream.id > lastStreamId) {
-                handler.closeStream(stream);
+                stream.resetDone = true; // the server forgot it: no RST_STREAM
                 stream.stream.transportFailed(status, RpcProgress.REFUSED);
+                handler.closeStream(stream);
             }
         }
         closeIfDrained();
@@ -140,8 +141,8 @@ final class ConnectionDrain {
         streams.failPending(status.getCode() == Status.Code.UNAVAILABLE
                 ? status : Status.UNAVAILABLE.withDescription(status.getDescription()).withCause(status.getCause()));
         for (Http2StreamState stream : streams.openStreamsCopy()) {
-            handler.closeStream(stream);
             stream.stream.transportFailed(status, RpcProgress.PROCESSED);
+            handler.closeStream(stream);
         }
     }
 
@@ -167,9 +168,12 @@ final class ConnectionDrain {
         }
     }
 
-    /** One GOAWAY per connection, from this side; {@code debugData} is released. */
+    /**
+     * GOAWAY from this side, once, and once more with an error's code should one follow a
+     * graceful one (RFC 9113 §6.8 allows more than one); {@code debugData} is released.
+     */
     private void sendGoAway(ChannelHandlerContext ctx, Http2Error error, ByteBuf debugData) {
-        if (goAwaySent || closed) {
+        if (goAwaySent && error == Http2Error.NO_ERROR || closed) {
             debugData.release();
             return;
         }

@@ -145,6 +145,15 @@ final class GrpcClientHandler extends ByteToMessageDecoder {
     }
 
     @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+        if (ctx.channel().isWritable() && !drain.isClosed()) {
+            sendWindows.writeWaiting(ctx); // DATA held back while the socket's buffer was full
+            ctx.flush();
+        }
+        super.channelWritabilityChanged(ctx);
+    }
+
+    @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         try {
             connectionClosed(transport.closeStatus());
@@ -214,7 +223,7 @@ final class GrpcClientHandler extends ByteToMessageDecoder {
             stats.streamEnded(ok);
         }
         if (!state.closed) {
-            if (reset && state.headersSent && !drain.isClosed()) {
+            if (reset && state.headersSent && !state.resetDone && !drain.isClosed()) {
                 writer.writeRstStream(ctx, state.id, Http2Error.CANCEL.code(), ctx.newPromise());
             }
             closeStream(state);
@@ -331,8 +340,9 @@ final class GrpcClientHandler extends ByteToMessageDecoder {
         if (!drain.isClosed()) {
             writer.writeRstStream(ctx, stream.id, error.code(), ctx.newPromise());
         }
+        stream.resetDone = true;
+        stream.stream.fail(status); // the call hears this status first; closing it closes the stream
         closeStream(stream);
-        stream.stream.fail(status);
     }
 
     /** Status for a stream error: RESOURCE_EXHAUSTED for metadata over the limit, else INTERNAL. */

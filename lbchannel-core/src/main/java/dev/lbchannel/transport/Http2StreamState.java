@@ -28,6 +28,8 @@ final class Http2StreamState {
     int unannounced;
     /** Whether this stream's HEADERS went out: a stream the server never heard of is not reset. */
     boolean headersSent;
+    /** Whether the server needs no RST_STREAM when the call ends early: one was sent, or its GOAWAY refused the stream. */
+    boolean resetDone;
     boolean localEnded;
     boolean remoteEnded;
     boolean closed;

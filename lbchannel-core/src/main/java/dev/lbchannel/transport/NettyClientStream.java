@@ -191,8 +191,8 @@ final class NettyClientStream extends StreamCommands implements GenericFutureLis
      *     was closing: the server never saw the stream, so the call may try it elsewhere
      */
     void writeFailed(Throwable cause, RpcProgress progress) {
-        if (closed) {
-            return;
+        if (closed || cause == SendWindows.STREAM_CLOSED) {
+            return; // what closed the HTTP/2 stream decides how this one ends
         }
         Status status;
         if (cause instanceof ClosedChannelException || !handler.acceptsStreams()) {
@@ -311,7 +311,8 @@ final class NettyClientStream extends StreamCommands implements GenericFutureLis
         discardHeldMessage();
         releasePendingWrites();
         Http2StreamState stream = http2Stream;
-        boolean resetNeeded = stream != null && !remoteReset && !(remoteEnded && localEndSent) && !stream.closed;
+        // Open until END_STREAM went out both ways (not just queued) or either side reset it.
+        boolean resetNeeded = stream != null && !remoteReset && !stream.closed;
         handler.streamClosed(this, stream, resetNeeded, status.isOk());
         if (tracers != null) {
             tracers.streamClosed(status);

@@ -102,6 +102,7 @@ final class ResponseFrameListener implements Http2FrameListener {
     public void onRstStreamRead(ChannelHandlerContext ctx, int streamId, long errorCode) throws Http2Exception {
         Http2StreamState stream = openStream(streamId, "RST_STREAM");
         if (stream != null) {
+            stream.resetDone = true;
             stream.stream.onRstStream(errorCode);
             handler.closeStream(stream);
         }

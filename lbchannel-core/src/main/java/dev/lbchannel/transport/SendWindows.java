@@ -17,25 +17,29 @@ import static io.netty.handler.codec.http2.Http2Exception.streamError;
 /**
  * The client's outbound flow control (RFC 9113 §6.9): the connection's send window and each
  * stream's, and the DATA that waits for them. A write goes to the socket at once as far as both
- * windows and the peer's frame size allow, cut into frames where it must; what does not fit waits
- * in its stream, in order, until a WINDOW_UPDATE or a larger SETTINGS_INITIAL_WINDOW_SIZE lets it
- * go. Streams waiting only for the connection's window resume in the order they began to wait.
+ * windows, the peer's frame size and the socket's buffer allow, cut into frames where it must;
+ * what does not fit waits in its stream, in order, until a WINDOW_UPDATE, a larger
+ * SETTINGS_INITIAL_WINDOW_SIZE or a writable socket lets it go. Waiting streams take turns a frame
+ * at a time, so that a large upload does not hold a small call's request behind all of its bytes.
  *
  * <p>A write's promise completes when its last frame is written (and fails if any frame fails),
- * so that a stream's readiness follows the bytes that reached the socket, as gRPC's does. A
- * stream that closes fails what still waits. Event-loop confined.
+ * so that a stream's readiness follows the bytes that reached the socket, as gRPC's does. When a
+ * stream closes, what still waits is dropped and its promises fail with {@link #STREAM_CLOSED}:
+ * whoever closed the stream has already decided the call's outcome. Event-loop confined.
  */
 final class SendWindows {
 
     /** RFC 9113 §6.9.2: the initial window of a connection and, until SETTINGS say otherwise, of a stream. */
     static final int DEFAULT_WINDOW = 65_535;
-    private static final int MAX_WINDOW = Integer.MAX_VALUE;
+    /** Why waiting DATA was dropped: its stream closed, for a reason its call already heard. */
+    static final Exception STREAM_CLOSED = new StreamClosedBeforeWrite();
+    private static final long MAX_WINDOW = Integer.MAX_VALUE;
 
     private final GrpcClientHandler handler;
     private final ClientFrameWriter writer;
     private int connectionWindow = DEFAULT_WINDOW;
     private int initialStreamWindow = DEFAULT_WINDOW;
-    /** Streams whose DATA waits, each once, in the order they began to wait. */
+    /** Streams whose DATA waits, each once, in turn. */
     private final ArrayDeque<Http2StreamState> waiting = new ArrayDeque<>(2);
 
     SendWindows(GrpcClientHandler handler, ClientFrameWriter writer) {
@@ -52,7 +56,7 @@ final class SendWindows {
         return connectionWindow;
     }
 
-    /** Writes {@code data} (released here) on {@code stream}, or queues what the windows do not allow yet. */
+    /** Writes {@code data} (released here) on {@code stream}, or queues what may not go yet. */
     void write(ChannelHandlerContext ctx, Http2StreamState stream, ByteBuf data, boolean endStream,
             ChannelPromise promise) {
         if (stream.closed || stream.localEnded) {
@@ -69,32 +73,34 @@ final class SendWindows {
             }
             return;
         }
-        if (!writeWhatFits(ctx, stream, data, endStream, promise)) {
+        if (writeWhatFits(ctx, stream, data, endStream, promise, Integer.MAX_VALUE)) {
+            if (endStream) {
+                handler.localEnded(stream);
+            }
+        } else {
             queue(stream, new QueuedData(data, endStream, promise));
-        } else if (endStream) {
-            handler.localEnded(stream);
         }
     }
 
     /** WINDOW_UPDATE for the connection: writes what waited for it. */
     void connectionWindowUpdate(ChannelHandlerContext ctx, int increment) throws Http2Exception {
-        if (increment > MAX_WINDOW - connectionWindow) {
+        if (connectionWindow + (long) increment > MAX_WINDOW) {
             throw connectionError(Http2Error.FLOW_CONTROL_ERROR, "Connection send window overflows 2^31-1");
         }
         connectionWindow += increment;
         writeWaiting(ctx);
     }
 
-    /** WINDOW_UPDATE for a stream: writes what of it waited. */
+    /** WINDOW_UPDATE for a stream: what waited may go again. */
     void streamWindowUpdate(ChannelHandlerContext ctx, Http2StreamState stream, int increment)
             throws Http2Exception {
-        if (increment > MAX_WINDOW - stream.sendWindow) {
+        if (stream.sendWindow + (long) increment > MAX_WINDOW) {
             throw streamError(stream.id, Http2Error.FLOW_CONTROL_ERROR, "Send window of stream %d overflows 2^31-1",
                     stream.id);
         }
         stream.sendWindow += increment;
-        if (stream.hasQueued() && drain(ctx, stream)) {
-            waiting.remove(stream);
+        if (stream.hasQueued()) {
+            writeWaiting(ctx);
         }
     }
 
@@ -105,16 +111,43 @@ final class SendWindows {
     void initialWindowSize(ChannelHandlerContext ctx, int size, Collection<Http2StreamState> open)
             throws Http2Exception {
         int delta = size - initialStreamWindow;
-        initialStreamWindow = size;
         for (Http2StreamState stream : open) {
-            if (delta > 0 && delta > MAX_WINDOW - stream.sendWindow) {
+            if (stream.sendWindow + (long) delta > MAX_WINDOW) {
                 throw connectionError(Http2Error.FLOW_CONTROL_ERROR,
                         "SETTINGS_INITIAL_WINDOW_SIZE makes the window of stream %d overflow 2^31-1", stream.id);
             }
+        }
+        initialStreamWindow = size;
+        for (Http2StreamState stream : open) {
             stream.sendWindow += delta;
         }
         if (delta > 0) {
             writeWaiting(ctx);
+        }
+    }
+
+    /**
+     * Writes what waits, a frame per stream in turn, while the socket takes more and the
+     * connection's window allows; streams whose own window is shut keep their place.
+     */
+    void writeWaiting(ChannelHandlerContext ctx) {
+        int stalled = 0;
+        while (stalled < waiting.size() && ctx.channel().isWritable()) {
+            Http2StreamState stream = waiting.poll();
+            QueuedData next = stream.queued.poll();
+            int windowBefore = connectionWindow;
+            boolean done = writeWhatFits(ctx, stream, next.data, next.endStream, next.promise, writer.maxFrameSize());
+            if (!done) {
+                stream.queued.addFirst(next);
+            } else if (next.endStream) {
+                handler.localEnded(stream); // last: nothing can follow END_STREAM
+            }
+            if (stream.hasQueued() && !stream.closed) {
+                waiting.add(stream);
+                stalled = done || connectionWindow != windowBefore ? 0 : stalled + 1;
+            } else {
+                stalled = 0;
+            }
         }
     }
 
@@ -125,75 +158,58 @@ final class SendWindows {
             return;
         }
         waiting.remove(stream);
-        Exception cause = new IllegalStateException(stream + " closed before its DATA could be sent");
         for (QueuedData next; (next = queued.poll()) != null; ) {
             next.data.release();
-            next.promise.tryFailure(cause);
+            next.promise.tryFailure(STREAM_CLOSED);
         }
     }
 
-    private void writeWaiting(ChannelHandlerContext ctx) {
-        for (int n = waiting.size(); n > 0 && connectionWindow > 0; n--) {
-            Http2StreamState stream = waiting.poll();
-            if (!drain(ctx, stream)) {
-                waiting.add(stream); // its own window stopped it, or the connection's ran out
-            }
-        }
-    }
-
-    /** Writes the stream's queued DATA while the windows allow; whether none is left. */
-    private boolean drain(ChannelHandlerContext ctx, Http2StreamState stream) {
-        ArrayDeque<QueuedData> queued = stream.queued;
-        for (QueuedData next; (next = queued.peek()) != null; ) {
-            if (!writeWhatFits(ctx, stream, next.data, next.endStream, next.promise)) {
-                return false;
-            }
-            queued.poll();
-            if (next.endStream) {
-                handler.localEnded(stream); // last: nothing can follow END_STREAM
-            }
-        }
-        return true;
-    }
-
-    private void queue(Http2StreamState stream, QueuedData data) {
+    private void queue(Http2StreamState stream, QueuedData write) {
         if (stream.queued == null) {
             stream.queued = new ArrayDeque<>(2);
         }
-        stream.queued.add(data);
+        stream.queued.add(write);
         waiting.add(stream);
     }
 
     /**
-     * Writes as much of {@code data} as the windows and the frame size allow. Returns whether all
-     * of it went (then its promise is the last frame's; the caller ends the stream's sending side
-     * when it was the last); otherwise {@code data} holds the rest.
+     * Writes as much of {@code data} as the windows, the frame size, the socket and {@code limit}
+     * allow. Returns whether all of it went, {@code promise} then the last frame's (the caller ends
+     * the stream's sending side when it was the last), or the stream closed meanwhile (the rest is
+     * then released); otherwise {@code data} holds the rest.
      */
     private boolean writeWhatFits(ChannelHandlerContext ctx, Http2StreamState stream, ByteBuf data, boolean endStream,
-            ChannelPromise promise) {
+            ChannelPromise promise, int limit) {
         int size = data.readableBytes();
-        int allowed = Math.min(stream.sendWindow, connectionWindow);
+        if (size > 0 && !ctx.channel().isWritable()) {
+            return false;
+        }
+        int allowed = Math.min(Math.min(stream.sendWindow, connectionWindow), limit);
+        boolean split = false;
         while (size > 0 && size > Math.min(allowed, writer.maxFrameSize())) {
             int chunk = Math.min(allowed, writer.maxFrameSize());
             if (chunk <= 0) {
                 return false;
             }
-            ChannelFuture part = writer.writeData(ctx, stream.id, data.readRetainedSlice(chunk), false,
-                    ctx.newPromise());
-            part.addListener(f -> {
-                if (!f.isSuccess()) {
-                    promise.tryFailure(f.cause());
-                }
-            });
+            split = true;
+            writer.writeData(ctx, stream.id, data.readRetainedSlice(chunk), false, ctx.newPromise())
+                    .addListener(f -> failWith(promise, (ChannelFuture) f));
             consume(stream, chunk);
+            if (stream.closed || promise.isDone()) { // a frame failed, or a listener closed the stream
+                data.release();
+                promise.tryFailure(STREAM_CLOSED);
+                return true;
+            }
             allowed -= chunk;
             size -= chunk;
         }
-        if (promise.isDone()) { // an earlier frame of it failed: the connection is going
-            data.release();
-            return true;
+        ChannelPromise last = promise;
+        if (split) {
+            // Its frames may fail in any order: the write's promise hears the first outcome only.
+            last = ctx.newPromise();
+            last.addListener(f -> completeWith(promise, (ChannelFuture) f));
         }
-        writer.writeData(ctx, stream.id, data, endStream, promise);
+        writer.writeData(ctx, stream.id, data, endStream, last);
         consume(stream, size);
         return true;
     }
@@ -201,6 +217,20 @@ final class SendWindows {
     private void consume(Http2StreamState stream, int bytes) {
         stream.sendWindow -= bytes;
         connectionWindow -= bytes;
+    }
+
+    private static void failWith(ChannelPromise promise, ChannelFuture frame) {
+        if (!frame.isSuccess()) {
+            promise.tryFailure(frame.cause());
+        }
+    }
+
+    private static void completeWith(ChannelPromise promise, ChannelFuture frame) {
+        if (frame.isSuccess()) {
+            promise.trySuccess();
+        } else {
+            promise.tryFailure(frame.cause());
+        }
     }
 
     /**
@@ -224,13 +254,14 @@ final class SendWindows {
                     : ctx.alloc().compositeBuffer(Integer.MAX_VALUE).addComponent(true, data);
             data = joined.addComponent(true, more);
             endStream = end;
-            promise.addListener(f -> {
-                if (f.isSuccess()) {
-                    morePromise.trySuccess();
-                } else {
-                    morePromise.tryFailure(f.cause());
-                }
-            });
+            promise.addListener(f -> completeWith(morePromise, (ChannelFuture) f));
+        }
+    }
+
+    /** Stackless: it stands for a reason, not a place. */
+    private static final class StreamClosedBeforeWrite extends Exception {
+        StreamClosedBeforeWrite() {
+            super("The stream closed before its DATA could be sent", null, false, false);
         }
     }
 }

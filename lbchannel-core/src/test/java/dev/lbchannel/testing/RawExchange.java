@@ -116,6 +116,17 @@ public final class RawExchange {
     }
 
     /**
+     * Runs {@code step} on the server's event loop, then flushes: a script's step taken later,
+     * from any thread (a test's), once the client has done something first.
+     */
+    public void later(java.util.function.Consumer<RawExchange> step) {
+        ctx.executor().execute(() -> {
+            step.accept(this);
+            handler.flush(ctx);
+        });
+    }
+
+    /**
      * Lets the client send {@code bytes} more on this stream and on the connection
      * (WINDOW_UPDATE for both). Unlike the other methods, callable from any thread: it hops
      * to the server's event loop and flushes.

@@ -65,6 +65,7 @@ public final class RawHttp2Server implements AutoCloseable {
     private final AtomicInteger pings = new AtomicInteger();
     private final AtomicInteger connections = new AtomicInteger();
     private final List<DataFrame> dataFrames = new CopyOnWriteArrayList<>();
+    private final List<Integer> resetStreams = new CopyOnWriteArrayList<>();
     private final Channel serverChannel;
 
     private RawHttp2Server(Builder builder, Script script) throws InterruptedException {
@@ -190,6 +191,11 @@ public final class RawHttp2Server implements AutoCloseable {
     }
 
     /** The payload bytes received in DATA frames on {@code streamId}, over all connections. */
+    /** The streams the client reset (RST_STREAM), in order. */
+    public List<Integer> resetStreams() {
+        return resetStreams;
+    }
+
     public long dataBytes(int streamId) {
         return dataFrames.stream().filter(f -> f.streamId() == streamId).mapToLong(DataFrame::bytes).sum();
     }
@@ -322,6 +328,11 @@ public final class RawHttp2Server implements AutoCloseable {
         @Override
         public void onPingRead(ChannelHandlerContext ctx, long data) {
             pings.incrementAndGet();
+        }
+
+        @Override
+        public void onRstStreamRead(ChannelHandlerContext ctx, int streamId, long errorCode) {
+            resetStreams.add(streamId);
         }
     }
 }

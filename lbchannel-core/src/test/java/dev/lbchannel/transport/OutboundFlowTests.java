@@ -236,8 +236,111 @@ class OutboundFlowTests {
         assertThat(server.requests()).isZero();
     }
 
+    @Test
+    void aWindowTheServerShrankBelowZeroOpensAgainWithItsUpdatesAndSettings() throws Exception {
+        OpenStream open = openBidi(RawHttp2Server.builder().initialWindowSize(100).keepsWindow());
+        ClientStream stream = open.stream();
+        int streamId = open.exchange().streamId();
+        stream.writeMessage(framed(75));
+        stream.flush();
+        Await.until("80 bytes", () -> server.dataBytes(streamId) == 80);
+
+        // RFC 9113 6.9.2: a smaller initial window applies to open streams too, whose windows may
+        // fall below zero (20 - 100 = -80); a larger one then moves it by the difference (-30),
+        // and a WINDOW_UPDATE arriving while it is below zero opens it (+1,024): no overflow anywhere.
+        open.exchange().later(e -> e.raw(RawExchange.rawFrame(0x4, 0, 0, initialWindowSetting(0))));
+        stream.writeMessage(framed(45));
+        stream.flush();
+        open.exchange().later(e -> e.raw(RawExchange.rawFrame(0x4, 0, 0, initialWindowSetting(50))));
+        open.exchange().openWindow(1024);
+
+        Await.until("the 50 bytes that waited", () -> server.dataBytes(streamId) == 130);
+        assertThat(open.listener().closed.isDone()).as("closed early: %s", open.listener().closed.getNow(null)).isFalse();
+        open.cancel();
+    }
+
+    @Test
+    void aCallTheServerEndsWhileItsEndStreamWaitsForTheWindowIsReset() throws Exception {
+        OpenStream open = openBidi(RawHttp2Server.builder().initialWindowSize(10).keepsWindow());
+        int streamId = open.exchange().streamId();
+        open.stream().writeMessage(framed(45));
+        open.stream().halfClose(); // 10 bytes go; 40 and END_STREAM wait for a window that never opens
+        Await.until("the window's 10 bytes", () -> server.dataBytes(streamId) == 10);
+
+        open.exchange().later(e -> e.headers(RawHttp2Server.grpcHeaders().add("grpc-status", "0"), true));
+
+        assertThat(open.listener().awaitClose().status().isOk()).isTrue();
+        // Its END_STREAM never left: only RST_STREAM tells the server the stream is over.
+        Await.until("RST_STREAM", () -> server.resetStreams().contains(streamId));
+    }
+
+    @Test
+    void aStreamErrorWhileDataWaitsEndsTheCallWithTheErrorsStatus() throws Exception {
+        OpenStream open = openBidi(RawHttp2Server.builder().initialWindowSize(10).keepsWindow());
+        open.stream().writeMessage(framed(45));
+        open.stream().flush();
+        Await.until("the window's 10 bytes", () -> server.dataBytes(open.exchange().streamId()) == 10);
+
+        String big = "x".repeat(TransportOptions.DEFAULT_MAX_INBOUND_METADATA_SIZE);
+        open.exchange().later(e -> e.headers(RawHttp2Server.grpcHeaders().add("x-big", big), false));
+
+        assertThat(open.listener().awaitClose().status().getCode()).isEqualTo(io.grpc.Status.Code.RESOURCE_EXHAUSTED);
+    }
+
+    @Test
+    void aStreamAboveTheServersGoAwayIsRefusedEvenWithDataWaiting() throws Exception {
+        OpenStream open = openBidi(RawHttp2Server.builder().initialWindowSize(10).keepsWindow());
+        open.stream().writeMessage(framed(45));
+        open.stream().flush();
+        Await.until("the window's 10 bytes", () -> server.dataBytes(open.exchange().streamId()) == 10);
+
+        open.exchange().later(e -> e.goAway(0, io.netty.handler.codec.http2.Http2Error.NO_ERROR, "draining"));
+
+        RecordingStreamListener.Closed closed = open.listener().awaitClose();
+        assertThat(closed.status().getCode()).isEqualTo(io.grpc.Status.Code.UNAVAILABLE);
+        assertThat(closed.progress()).isEqualTo(RpcProgress.REFUSED); // safe to retry elsewhere
+    }
+
+    @Test
+    void aSmallCallIsNotHeldBehindALargeUploadInTheSocketsBuffer() throws Exception {
+        // Windows far larger than the upload: only the socket's buffer holds it back.
+        OpenStream open = openBidi(RawHttp2Server.builder().initialWindowSize(64 * 1024 * 1024));
+        open.exchange().openWindow(64 * 1024 * 1024); // and the connection's
+        ClientStream upload = open.stream();
+        int uploadBytes = 64 * (5 + 64 * 1024); // 4 MiB
+        for (int i = 0; i < 64; i++) {
+            upload.writeMessage(framed(64 * 1024));
+        }
+        upload.flush();
+        RecordingStreamListener smallListener = new RecordingStreamListener();
+        ClientStream small = TransportFixture.open(open.transport(), BIDI, new Metadata(), CallOptions.DEFAULT, -1,
+                smallListener);
+        small.writeMessage(framed(10));
+        small.flush();
+        Await.until("the small call's DATA", () -> server.dataFrames().stream().anyMatch(f -> f.bytes() == 15));
+
+        // DATA goes to the socket only as fast as it takes it, and waiting streams take turns a
+        // frame at a time: the small call's frame is not queued behind the upload's 4 MiB.
+        long uploadedFirst = 0;
+        for (DataFrame frame : server.dataFrames()) {
+            if (frame.bytes() == 15) {
+                break;
+            }
+            uploadedFirst += frame.bytes();
+        }
+        assertThat(uploadedFirst).isLessThan(uploadBytes / 4);
+        small.cancel(io.grpc.Status.CANCELLED.withDescription("test over"));
+        smallListener.awaitClose();
+        open.cancel();
+    }
+
+    private static byte[] initialWindowSetting(int size) {
+        return new byte[] {0, 0x4, (byte) (size >>> 24), (byte) (size >>> 16), (byte) (size >>> 8), (byte) size};
+    }
+
     /** A bidi stream whose HEADERS the server has seen, on a server {@code builder} starts. */
-    private record OpenStream(RawExchange exchange, ClientStream stream, RecordingStreamListener listener) {
+    private record OpenStream(RawExchange exchange, ClientStream stream, RecordingStreamListener listener,
+            ClientTransport transport) {
         void cancel() throws Exception {
             stream.cancel(io.grpc.Status.CANCELLED.withDescription("test over"));
             listener.awaitClose();
@@ -252,7 +355,7 @@ class OutboundFlowTests {
         ClientStream stream = TransportFixture.open(connected.transport(), BIDI, new Metadata(), CallOptions.DEFAULT, -1, listener);
         stream.flush();
         Await.until("the request", () -> exchange.get() != null);
-        return new OpenStream(exchange.get(), stream, listener);
+        return new OpenStream(exchange.get(), stream, listener, connected.transport());
     }
 
     private static ByteBuf framed(int size) {
