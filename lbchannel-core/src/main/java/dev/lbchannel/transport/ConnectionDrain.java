@@ -26,7 +26,7 @@ final class ConnectionDrain {
     private static final int NO_SERVER_STREAM = 0;
 
     private final GrpcClientHandler handler;
-    private final StreamOpener streams;
+    private final OpenStreams streams;
     private final NettyClientTransport transport;
     private @Nullable Status goingAway;
     private boolean goAwaySent;
@@ -34,7 +34,7 @@ final class ConnectionDrain {
     private int goAwayLastStreamId = -1;
     private boolean closed;
 
-    ConnectionDrain(GrpcClientHandler handler, StreamOpener streams, NettyClientTransport transport) {
+    ConnectionDrain(GrpcClientHandler handler, OpenStreams streams, NettyClientTransport transport) {
         this.handler = handler;
         this.streams = streams;
         this.transport = transport;
@@ -126,7 +126,7 @@ final class ConnectionDrain {
             if (stream.id > lastStreamId) {
                 stream.resetDone = true; // the server forgot it: no RST_STREAM
                 stream.stream.transportFailed(status, RpcProgress.REFUSED);
-                handler.closeStream(stream);
+                streams.close(stream);
             }
         }
         closeIfDrained();
@@ -142,14 +142,14 @@ final class ConnectionDrain {
                 ? status : Status.UNAVAILABLE.withDescription(status.getDescription()).withCause(status.getCause()));
         for (Http2StreamState stream : streams.openStreamsCopy()) {
             stream.stream.transportFailed(status, RpcProgress.PROCESSED);
-            handler.closeStream(stream);
+            streams.close(stream);
         }
     }
 
     /** Closes the connection once it is going away and its last stream has ended. */
     void closeIfDrained() {
         ChannelHandlerContext ctx = handler.context();
-        if (goingAway != null && !closed && ctx != null && !streams.hasPending() && !handler.hasOpenStreams()) {
+        if (goingAway != null && !closed && ctx != null && !streams.hasPending() && streams.openCount() == 0) {
             close(ctx);
         }
     }

@@ -3,7 +3,6 @@ package dev.lbchannel.transport;
 import dev.lbchannel.channelz.SocketAddresses;
 import io.grpc.Status;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.ByteToMessageDecoder;
@@ -11,17 +10,14 @@ import io.netty.handler.codec.http2.DefaultHttp2HeadersDecoder;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2Exception.StreamException;
-import io.netty.handler.codec.http2.Http2Settings;
 import org.jspecify.annotations.Nullable;
 
 import java.util.List;
 
-import static io.netty.handler.codec.http2.Http2Exception.connectionError;
-
 /**
  * The HTTP/2 connection of one {@link NettyClientTransport}, the client's side of RFC 9113 and
  * gRPC's rules on top: sends the preface, reads frames ({@link ClientFrameReader}) and routes them
- * ({@link ResponseFrameListener}), opens streams ({@link StreamOpener}), writes their frames
+ * ({@link ResponseFrameListener}), opens and closes streams ({@link OpenStreams}), writes their frames
  * ({@link ClientFrameWriter}) under the server's windows ({@link SendWindows}) and keeps its own
  * ({@link ReceiveWindows}). How the connection ends (GOAWAY either way, a protocol error,
  * shutdown, loss) is {@link ConnectionDrain}'s part, keepalive {@link KeepAlive}'s.
@@ -35,27 +31,20 @@ import static io.netty.handler.codec.http2.Http2Exception.connectionError;
  */
 final class GrpcClientHandler extends ByteToMessageDecoder {
 
-    private static final int FRAME_HEADER_LENGTH = 9;
-    private static final int SETTINGS = 0x4;
-
     private final NettyClientTransport transport;
     private final TransportStats stats;
-    private final int maxInboundMetadataSize;
-    /** This client's SETTINGS, until the preface carries them; not kept after. */
-    private @Nullable Http2Settings localSettings;
+    private final ConnectionPreface preface;
     private final @Nullable KeepAlive keepAlive;
     private final ClientFrameReader reader;
     private final ClientFrameWriter writer = new ClientFrameWriter();
     private final ResponseFrameListener frames;
-    private final StreamOpener streams;
+    private final OpenStreams streams;
     private final ConnectionDrain drain;
     private final SendWindows sendWindows;
     private final ReceiveWindows receiveWindows;
     /** Allocated once: it is posted whenever a stream ends while others wait or the connection drains. */
     private final Runnable startPendingOrCloseIfDrained = this::startPendingOrCloseIfDrained;
     private @Nullable ChannelHandlerContext ctx;
-    private boolean prefaceSent;
-    private boolean firstFrameChecked;
     private boolean ready;
     /** Between a read's first {@code channelRead} and its {@code channelReadComplete}, which flushes. */
     private boolean reading;
@@ -64,22 +53,19 @@ final class GrpcClientHandler extends ByteToMessageDecoder {
             TransportStats stats) {
         this.transport = transport;
         this.stats = stats;
-        this.maxInboundMetadataSize = options.maxInboundMetadataSize();
+        int maxInboundMetadataSize = options.maxInboundMetadataSize();
         DefaultHttp2HeadersDecoder headersDecoder = ResponseHeaders.decoder(maxInboundMetadataSize);
         relaxHeaderListGoAwayLimit(headersDecoder, maxInboundMetadataSize);
         this.reader = new ClientFrameReader(headersDecoder);
-        this.localSettings = new Http2Settings()
-                .pushEnabled(false)
-                .initialWindowSize(options.flowControlWindow())
-                .maxHeaderListSize(maxInboundMetadataSize);
+        this.preface = new ConnectionPreface(options);
         this.keepAlive = keepAliveTimeNanos == TransportOptions.KEEPALIVE_DISABLED ? null
                 : new KeepAlive(new KeepAlivePinger(this, stats), transport.eventLoop(), System::nanoTime,
                         keepAliveTimeNanos, options.keepAliveTimeoutNanos(), options.keepAliveWithoutCalls());
-        this.streams = new StreamOpener(this, stats);
-        this.drain = new ConnectionDrain(this, streams, transport);
         this.sendWindows = new SendWindows(this, writer);
         this.receiveWindows = new ReceiveWindows(this, options.flowControlWindow());
-        this.frames = new ResponseFrameListener(this, streams, sendWindows, receiveWindows);
+        this.streams = new OpenStreams(this, stats, sendWindows, receiveWindows);
+        this.drain = new ConnectionDrain(this, streams, transport);
+        this.frames = new ResponseFrameListener(this, streams, sendWindows, receiveWindows, maxInboundMetadataSize);
     }
 
     // ---- Netty life cycle ----
@@ -88,13 +74,13 @@ final class GrpcClientHandler extends ByteToMessageDecoder {
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         if (ctx.channel().isActive()) {
-            sendPreface(); // added after the TLS handshake: the connection is up already
+            preface.send(ctx, writer); // added after the TLS handshake: the connection is up already
         }
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
-        sendPreface();
+        preface.send(ctx, writer);
         super.channelActive(ctx);
     }
 
@@ -124,11 +110,11 @@ final class GrpcClientHandler extends ByteToMessageDecoder {
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-        if (!firstFrameChecked && !checkFirstFrame(in)) {
-            return;
-        }
         while (true) {
             try {
+                if (!preface.serverPrefaceReceived(in)) {
+                    return;
+                }
                 reader.readFrame(ctx, in, frames);
                 return;
             } catch (StreamException e) {
@@ -223,10 +209,10 @@ final class GrpcClientHandler extends ByteToMessageDecoder {
             stats.streamEnded(ok);
         }
         if (!state.closed) {
-            if (reset && state.headersSent && !state.resetDone && !drain.isClosed()) {
-                writer.writeRstStream(ctx, state.id, Http2Error.CANCEL.code(), ctx.newPromise());
+            if (reset && state.headersSent && !state.resetDone) {
+                writeRstStream(state.id, Http2Error.CANCEL);
             }
-            closeStream(state);
+            streams.close(state);
         }
     }
 
@@ -262,48 +248,9 @@ final class GrpcClientHandler extends ByteToMessageDecoder {
         }
     }
 
-    // ---- Streams' HTTP/2 life, for StreamOpener, SendWindows and ResponseFrameListener ----
-
-    Http2StreamState newStreamState(int id, NettyClientStream stream) {
-        return new Http2StreamState(id, stream, sendWindows.initialStreamWindow(), receiveWindows.streamWindow());
-    }
-
-    /** The connection went from no open stream to one. */
-    void firstStreamOpened() {
-        transport.inUse(true);
-    }
-
-    /** This client sent END_STREAM on {@code stream}. */
+    /** This client sent END_STREAM on {@code stream} (for {@link SendWindows}). */
     void localEnded(Http2StreamState stream) {
-        stream.localEnded = true;
-        if (stream.remoteEnded) {
-            closeStream(stream);
-        }
-    }
-
-    /** The server sent END_STREAM on {@code stream}. */
-    void remoteEnded(Http2StreamState stream) {
-        stream.remoteEnded = true;
-        if (stream.localEnded) {
-            closeStream(stream);
-        }
-    }
-
-    /** Closes and forgets {@code stream}: both sides ended it, either reset it, or the connection went. */
-    void closeStream(Http2StreamState stream) {
-        if (stream.closed) {
-            return;
-        }
-        stream.closed = true;
-        streams.remove(stream);
-        sendWindows.streamClosed(stream);
-        receiveWindows.streamClosed(stream);
-        if (streams.openCount() == 0) {
-            transport.inUse(false);
-        }
-        if (ctx != null && (streams.hasPending() || drain.isGoingAway())) {
-            ctx.executor().execute(startPendingOrCloseIfDrained);
-        }
+        streams.localEnded(stream);
     }
 
     // ---- Events from ResponseFrameListener ----
@@ -332,27 +279,6 @@ final class GrpcClientHandler extends ByteToMessageDecoder {
         drain.goAwayReceived(lastStreamId, errorCode, debugData);
     }
 
-    /** Fails one stream for a frame that broke HTTP/2's rules for it, and resets it with the error's code. */
-    void resetStream(Http2StreamState stream, Http2Error error, Status status) {
-        if (stream.closed) {
-            return;
-        }
-        if (!drain.isClosed()) {
-            writer.writeRstStream(ctx, stream.id, error.code(), ctx.newPromise());
-        }
-        stream.resetDone = true;
-        stream.stream.fail(status); // the call hears this status first; closing it closes the stream
-        closeStream(stream);
-    }
-
-    /** Status for a stream error: RESOURCE_EXHAUSTED for metadata over the limit, else INTERNAL. */
-    Status streamErrorStatus(StreamException error) {
-        return error instanceof Http2Exception.HeaderListSizeException
-                ? Status.RESOURCE_EXHAUSTED.withDescription("Response metadata is larger than the limit of "
-                        + maxInboundMetadataSize + " bytes")
-                : Status.INTERNAL.withDescription("HTTP/2 stream error: " + error.getMessage());
-    }
-
     /** Runs {@code task} on the event loop after the current one. */
     void runLater(Runnable task) {
         transport.eventLoop().execute(task);
@@ -372,6 +298,12 @@ final class GrpcClientHandler extends ByteToMessageDecoder {
 
     ClientFrameWriter frameWriter() {
         return writer;
+    }
+
+    void writeRstStream(int streamId, Http2Error error) {
+        if (ctx != null && !drain.isClosed()) {
+            writer.writeRstStream(ctx, streamId, error.code(), ctx.newPromise());
+        }
     }
 
     void writeWindowUpdate(int streamId, int increment) {
@@ -414,35 +346,11 @@ final class GrpcClientHandler extends ByteToMessageDecoder {
 
     // ---- internals ----
 
-    private void sendPreface() {
-        if (prefaceSent || ctx == null) {
-            return;
+    /** A stream ended: streams that wait may open, or a draining connection may close, after this task. */
+    void startPendingOrCloseIfDrainedLater() {
+        if (ctx != null && !drain.isClosed()) {
+            ctx.executor().execute(startPendingOrCloseIfDrained);
         }
-        prefaceSent = true;
-        writer.writePreface(ctx, localSettings, ctx.newPromise());
-        localSettings = null;
-        ctx.flush();
-    }
-
-    /**
-     * RFC 9113 §3.4: the server's preface is a SETTINGS frame. Anything else (an HTTP/1.1 answer,
-     * another protocol) ends the connection before its bytes are read as frames.
-     */
-    private boolean checkFirstFrame(ByteBuf in) {
-        if (in.readableBytes() < FRAME_HEADER_LENGTH) {
-            return false;
-        }
-        firstFrameChecked = true;
-        int type = in.getUnsignedByte(in.readerIndex() + 3);
-        int flags = in.getUnsignedByte(in.readerIndex() + 4);
-        if (type != SETTINGS || (flags & 0x1) != 0) {
-            String start = ByteBufUtil.hexDump(in, in.readerIndex(), Math.min(5, in.readableBytes()));
-            in.skipBytes(in.readableBytes());
-            drain.connectionError(connectionError(Http2Error.PROTOCOL_ERROR,
-                    "First received frame was not SETTINGS. Hex dump for first 5 bytes: %s", start));
-            return false;
-        }
-        return true;
     }
 
     private void startPendingOrCloseIfDrained() {

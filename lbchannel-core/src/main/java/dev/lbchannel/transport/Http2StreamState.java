@@ -11,7 +11,7 @@ import java.util.ArrayDeque;
  * once both sides have ended it, either side reset it, or the connection went; a closed stream is
  * forgotten by its connection, and frames that arrive for it later are dropped.
  *
- * <p>The connection's parts keep its fields: {@link StreamOpener} its life, {@link SendWindows}
+ * <p>The connection's parts keep its fields: {@link OpenStreams} its life, {@link SendWindows}
  * its send window and queued DATA, {@link ReceiveWindows} its receive window. Event-loop confined.
  */
 final class Http2StreamState {

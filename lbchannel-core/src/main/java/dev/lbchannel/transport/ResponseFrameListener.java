@@ -27,16 +27,18 @@ import static io.netty.handler.codec.http2.Http2Exception.connectionError;
 final class ResponseFrameListener implements Http2FrameListener {
 
     private final GrpcClientHandler handler;
-    private final StreamOpener streams;
+    private final OpenStreams streams;
     private final SendWindows sendWindows;
     private final ReceiveWindows receiveWindows;
+    private final int maxInboundMetadataSize;
 
-    ResponseFrameListener(GrpcClientHandler handler, StreamOpener streams, SendWindows sendWindows,
-            ReceiveWindows receiveWindows) {
+    ResponseFrameListener(GrpcClientHandler handler, OpenStreams streams, SendWindows sendWindows,
+            ReceiveWindows receiveWindows, int maxInboundMetadataSize) {
         this.handler = handler;
         this.streams = streams;
         this.sendWindows = sendWindows;
         this.receiveWindows = receiveWindows;
+        this.maxInboundMetadataSize = maxInboundMetadataSize;
     }
 
     @Override
@@ -62,7 +64,7 @@ final class ResponseFrameListener implements Http2FrameListener {
             receiveWindows.consumed(stream, data.readableBytes());
         }
         if (endOfStream) {
-            handler.remoteEnded(stream);
+            streams.remoteEnded(stream);
         }
         return bytes;
     }
@@ -82,7 +84,7 @@ final class ResponseFrameListener implements Http2FrameListener {
             stream.stream.onHeaders(headers, endOfStream);
         }
         if (endOfStream) {
-            handler.remoteEnded(stream);
+            streams.remoteEnded(stream);
         }
     }
 
@@ -104,7 +106,7 @@ final class ResponseFrameListener implements Http2FrameListener {
         if (stream != null) {
             stream.resetDone = true;
             stream.stream.onRstStream(errorCode);
-            handler.closeStream(stream);
+            streams.close(stream);
         }
     }
 
@@ -187,7 +189,10 @@ final class ResponseFrameListener implements Http2FrameListener {
     void streamError(StreamException error) {
         Http2StreamState stream = streams.get(error.streamId());
         if (stream != null) {
-            handler.resetStream(stream, error.error(), handler.streamErrorStatus(error));
+            streams.reset(stream, error.error(), error instanceof Http2Exception.HeaderListSizeException
+                    ? Status.RESOURCE_EXHAUSTED.withDescription("Response metadata is larger than the limit of "
+                            + maxInboundMetadataSize + " bytes")
+                    : Status.INTERNAL.withDescription("HTTP/2 stream error: " + error.getMessage()));
         }
     }
 
@@ -208,7 +213,7 @@ final class ResponseFrameListener implements Http2FrameListener {
 
     /** §5.1: DATA or HEADERS after the server's END_STREAM are a stream error of type STREAM_CLOSED. */
     private void closedByServer(Http2StreamState stream, String frame) {
-        handler.resetStream(stream, Http2Error.STREAM_CLOSED, Status.INTERNAL.withDescription("HTTP/2 stream error: "
+        streams.reset(stream, Http2Error.STREAM_CLOSED, Status.INTERNAL.withDescription("HTTP/2 stream error: "
                 + frame + " on stream " + stream.id + " after the server ended it"));
     }
 }

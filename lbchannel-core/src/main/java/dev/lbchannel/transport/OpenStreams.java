@@ -2,6 +2,7 @@ package dev.lbchannel.transport;
 
 import io.grpc.Status;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http2.Http2Error;
 import io.netty.util.collection.IntObjectHashMap;
 import org.jspecify.annotations.Nullable;
 
@@ -11,11 +12,13 @@ import java.util.Collection;
 import java.util.List;
 
 /**
- * Opens the HTTP/2 streams of one connection's {@link NettyClientStream}s and keeps the open ones
- * by id: at once when the connection can take another, otherwise in arrival order once it can
- * (its first SETTINGS came, or a stream ended under the server's SETTINGS_MAX_CONCURRENT_STREAMS).
- * Stream ids are odd and rising (RFC 9113 §5.1.1); the highest one opened tells a frame for a
- * stream that closed (dropped) from one for a stream that never was (a connection error).
+ * The HTTP/2 streams of one connection (RFC 9113 §5.1), from open to closed. Opens the streams of
+ * its {@link NettyClientStream}s at once when the connection can take another, otherwise in
+ * arrival order once it can (its first SETTINGS came, or a stream ended under the server's
+ * SETTINGS_MAX_CONCURRENT_STREAMS); keeps the open ones by id; closes each once both sides have
+ * ended it, either reset it, or the connection went. Stream ids are odd and rising (§5.1.1): the
+ * highest one opened tells a frame for a stream that closed (dropped) from one for a stream that
+ * never was (a connection error).
  *
  * <p>A stream refused here hears so in a later event-loop task, never during {@link #open}: a
  * stream may be opened inline from {@code ClientStream.start} on the loop, and its caller must
@@ -23,13 +26,15 @@ import java.util.List;
  *
  * <p>Event-loop confined, like the {@link GrpcClientHandler} it belongs to.
  */
-final class StreamOpener {
+final class OpenStreams {
 
     /** The first id after the last a client may use (2^31 - 1 is odd and the last). */
     private static final long ID_LIMIT = (long) Integer.MAX_VALUE + 2;
 
     private final GrpcClientHandler handler;
     private final TransportStats stats;
+    private final SendWindows sendWindows;
+    private final ReceiveWindows receiveWindows;
     /** The open streams; a connection carries few at once, so the table starts small. */
     private final IntObjectHashMap<Http2StreamState> open = new IntObjectHashMap<>(4);
     /** Streams wait here only before SETTINGS or at MAX_CONCURRENT_STREAMS: it starts small and grows. */
@@ -38,9 +43,12 @@ final class StreamOpener {
     private int lastOpenedId;
     private long maxConcurrent = Long.MAX_VALUE;
 
-    StreamOpener(GrpcClientHandler handler, TransportStats stats) {
+    OpenStreams(GrpcClientHandler handler, TransportStats stats, SendWindows sendWindows,
+            ReceiveWindows receiveWindows) {
         this.handler = handler;
         this.stats = stats;
+        this.sendWindows = sendWindows;
+        this.receiveWindows = receiveWindows;
     }
 
     /** Opens {@code stream} now if the connection can take it, else queues it. */
@@ -106,9 +114,51 @@ final class StreamOpener {
         return new ArrayList<>(open.values());
     }
 
-    /** Forgets a closed stream. */
-    void remove(Http2StreamState stream) {
+    /** This client sent END_STREAM on {@code stream}. */
+    void localEnded(Http2StreamState stream) {
+        stream.localEnded = true;
+        if (stream.remoteEnded) {
+            close(stream);
+        }
+    }
+
+    /** The server sent END_STREAM on {@code stream}. */
+    void remoteEnded(Http2StreamState stream) {
+        stream.remoteEnded = true;
+        if (stream.localEnded) {
+            close(stream);
+        }
+    }
+
+    /**
+     * Fails a stream's call for a frame that broke HTTP/2's rules for that stream, and resets it
+     * with the error's code (§5.4.2); the connection goes on.
+     */
+    void reset(Http2StreamState stream, Http2Error error, Status status) {
+        if (stream.closed) {
+            return;
+        }
+        handler.writeRstStream(stream.id, error);
+        stream.resetDone = true;
+        stream.stream.fail(status); // the call hears this status first; closing it closes the stream
+        close(stream);
+    }
+
+    /** Closes and forgets {@code stream}: both sides ended it, either reset it, or the connection went. */
+    void close(Http2StreamState stream) {
+        if (stream.closed) {
+            return;
+        }
+        stream.closed = true;
         open.remove(stream.id);
+        sendWindows.streamClosed(stream);
+        receiveWindows.streamClosed(stream);
+        if (open.isEmpty()) {
+            handler.transport().inUse(false);
+        }
+        if (!pending.isEmpty() || !handler.acceptsStreams()) {
+            handler.startPendingOrCloseIfDrainedLater();
+        }
     }
 
     private boolean canOpen() {
@@ -124,10 +174,11 @@ final class StreamOpener {
         int id = (int) nextId;
         nextId += 2;
         lastOpenedId = id;
-        Http2StreamState state = handler.newStreamState(id, stream);
+        Http2StreamState state = new Http2StreamState(id, stream, sendWindows.initialStreamWindow(),
+                receiveWindows.streamWindow());
         open.put(id, state);
         if (open.size() == 1) {
-            handler.firstStreamOpened();
+            handler.transport().inUse(true);
         }
         stream.opened(state);
         ChannelHandlerContext ctx = handler.context();
