@@ -9,7 +9,7 @@ import io.netty.handler.codec.http2.Http2FrameReader;
 
 /**
  * A captured stream laid out in pooled direct buffers (as socket reads arrive) and fed to a frame
- * reader the way Netty's {@code ByteToMessageDecoder} feeds {@code Http2ConnectionHandler}: a
+ * reader the way Netty's {@code ByteToMessageDecoder} feeds {@code GrpcClientHandler}: a
  * read is handed over as it is while nothing is left over, and appended to the cumulation while
  * a frame is incomplete. Replaying allocates nothing itself: the buffers are reset, not copied
  * out, and the cumulation is sized for the whole stream up front.
