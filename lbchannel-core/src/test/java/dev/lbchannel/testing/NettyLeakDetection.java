@@ -9,6 +9,9 @@ import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
+import java.lang.ref.Reference;
+import java.lang.ref.ReferenceQueue;
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
@@ -62,7 +65,7 @@ public final class NettyLeakDetection implements BeforeAllCallback, AfterAllCall
     public static List<String> collectLeaks() {
         for (int round = 0; round < ROUNDS; round++) {
             int before = LEAKS.size();
-            System.gc();
+            collectAndAwaitReferenceProcessing();
             provokeReporting();
             if (round >= 2 && LEAKS.size() == before) {
                 break;
@@ -73,6 +76,25 @@ public final class NettyLeakDetection implements BeforeAllCallback, AfterAllCall
             leaks.add(leak);
         }
         return leaks;
+    }
+
+    /**
+     * A collection, and then the JDK's reference handler done with what it found: a leaked
+     * buffer's tracker is only seen by its detector once the handler has queued it, which on a
+     * loaded machine can be well after {@code System.gc()} returns. A sentinel that became
+     * unreachable before the collection is queued with the rest; waiting for it (bounded) waits
+     * for them.
+     */
+    private static void collectAndAwaitReferenceProcessing() {
+        ReferenceQueue<Object> queue = new ReferenceQueue<>();
+        WeakReference<Object> sentinel = new WeakReference<>(new Object(), queue);
+        System.gc();
+        try {
+            queue.remove(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        Reference.reachabilityFence(sentinel);
     }
 
     /** Detectors report when they track a new object; allocate and release a few. */

@@ -6,6 +6,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -69,7 +70,13 @@ public final class RawHttp2Server implements AutoCloseable {
     private final Channel serverChannel;
 
     private RawHttp2Server(Builder builder, Script script) throws InterruptedException {
-        serverChannel = new ServerBootstrap()
+        ServerBootstrap bootstrap = new ServerBootstrap();
+        if (builder.receiveBuffer > 0) {
+            // On the listening socket, so that accepted ones have it before the handshake: a fixed
+            // receive buffer turns the kernel's autotuning (up to tcp_rmem's maximum) off.
+            bootstrap.option(ChannelOption.SO_RCVBUF, builder.receiveBuffer);
+        }
+        serverChannel = bootstrap
                 .group(group)
                 .channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<>() {
@@ -107,6 +114,7 @@ public final class RawHttp2Server implements AutoCloseable {
         private boolean autoAckPings = true;
         private int initialWindowSize = -1;
         private long maxHeaderListSize = -1;
+        private int receiveBuffer = -1;
         private boolean answerAtEnd;
         private boolean keepsWindow;
         private @Nullable Script endScript;
@@ -139,6 +147,12 @@ public final class RawHttp2Server implements AutoCloseable {
          * The server never gives received DATA back to its flow-control windows: a client may send
          * only what the initial window and {@link RawExchange#openWindow} allow, and no more.
          */
+        /** A socket receive buffer of this size, fixed: how much the kernel holds for a slow reader. */
+        public Builder receiveBuffer(int bytes) {
+            this.receiveBuffer = bytes;
+            return this;
+        }
+
         public Builder keepsWindow() {
             this.keepsWindow = true;
             return this;
