@@ -1,5 +1,6 @@
 package dev.lbchannel.transport;
 
+import dev.lbchannel.transport.hpack.HeaderBlockEncoder;
 import io.grpc.Metadata;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -24,9 +25,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A request's HEADERS per RPC: {@link #build} is lbchannel's part (pseudo-headers, gRPC headers,
- * a 5 s deadline, the application's metadata), {@link #buildAndEncode} adds Netty's HPACK
- * encoding with a warm dynamic table, as on a connection carrying many calls. {@code metadata}
- * is {@code none} or {@code three} application entries, one of them binary.
+ * a 5 s deadline, the application's metadata), {@link #buildAndEncode} adds HPACK encoding with a
+ * warm dynamic table, as on a connection carrying many calls: {@code hpack} is lbchannel's own
+ * encoder or Netty's (what lbchannel used before, and grpc-java uses). {@code metadata} is
+ * {@code none} or {@code three} application entries, one of them binary.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -45,8 +47,12 @@ public class RequestHeadersBenchmark {
     @Param({"none", "three"})
     public String metadata;
 
+    @Param({"lbchannel", "netty"})
+    public String hpack;
+
     private Metadata headers;
-    private final Http2HeadersEncoder hpack = new DefaultHttp2HeadersEncoder();
+    private final HeaderBlockEncoder ours = new HeaderBlockEncoder();
+    private final Http2HeadersEncoder netty = new DefaultHttp2HeadersEncoder();
     private final ByteBuf out = PooledByteBufAllocator.DEFAULT.buffer(1024);
 
     @Setup
@@ -71,7 +77,11 @@ public class RequestHeadersBenchmark {
         Http2Headers built = RequestHeaders.create(RequestHeaders.HTTP, PATH, AUTHORITY, USER_AGENT, null,
                 ACCEPT_ENCODING, DEADLINE_NANOS, headers);
         out.clear();
-        hpack.encodeHeaders(3, built, out);
+        if (hpack.equals("lbchannel")) {
+            ours.encode(3, built, out);
+        } else {
+            netty.encodeHeaders(3, built, out);
+        }
         return out.readableBytes();
     }
 }

@@ -1,10 +1,10 @@
 package dev.lbchannel.transport;
 
+import dev.lbchannel.transport.hpack.HeaderBlockEncoder;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
-import io.netty.handler.codec.http2.DefaultHttp2HeadersEncoder;
 import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersEncoder;
@@ -45,21 +45,13 @@ final class ClientFrameWriter {
     private static final byte[] PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     /** Room for a typical request's header block; the buffer grows for a larger one. */
     private static final int HEADERS_CAPACITY = 256;
-    private static final int DYNAMIC_TABLE_BUCKETS = 16;
 
-    private final Http2HeadersEncoder headersEncoder;
+    private final HeaderBlockEncoder headersEncoder = new HeaderBlockEncoder();
     private int maxFrameSize = Http2CodecUtil.DEFAULT_MAX_FRAME_SIZE;
-
-    ClientFrameWriter() {
-        // A hash table of 16 buckets for the HPACK dynamic table, as Netty 4.1 and grpc-java have:
-        // Netty 4.2's 64 cost every connection 384 more bytes, for a request's handful of headers.
-        this.headersEncoder = new DefaultHttp2HeadersEncoder(Http2HeadersEncoder.NEVER_SENSITIVE, false,
-                DYNAMIC_TABLE_BUCKETS);
-    }
 
     /** The HPACK encoder's limits, which the peer's SETTINGS set. */
     Http2HeadersEncoder.Configuration headersConfiguration() {
-        return headersEncoder.configuration();
+        return headersEncoder;
     }
 
     /** The peer's SETTINGS_MAX_FRAME_SIZE, already checked by the frame reader. */
@@ -126,7 +118,7 @@ final class ClientFrameWriter {
             }
             block = ctx.alloc().buffer(HEADERS_CAPACITY);
             block.writerIndex(FRAME_HEADER_LENGTH); // the frame header goes here once the length is known
-            headersEncoder.encodeHeaders(streamId, headers, block);
+            headersEncoder.encode(streamId, headers, block);
             int length = block.readableBytes() - FRAME_HEADER_LENGTH;
             int flags = endStream ? END_STREAM : 0;
             if (length <= maxFrameSize) {

@@ -6,10 +6,10 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.ByteToMessageDecoder;
-import io.netty.handler.codec.http2.DefaultHttp2HeadersDecoder;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2Exception.StreamException;
+import io.netty.handler.codec.http2.Http2HeadersDecoder;
 import org.jspecify.annotations.Nullable;
 
 import java.util.List;
@@ -54,7 +54,7 @@ final class GrpcClientHandler extends ByteToMessageDecoder {
         this.transport = transport;
         this.stats = stats;
         int maxInboundMetadataSize = options.maxInboundMetadataSize();
-        DefaultHttp2HeadersDecoder headersDecoder = ResponseHeaders.decoder(maxInboundMetadataSize);
+        Http2HeadersDecoder headersDecoder = ResponseHeaders.decoder(maxInboundMetadataSize);
         relaxHeaderListGoAwayLimit(headersDecoder, maxInboundMetadataSize);
         this.reader = new ClientFrameReader(headersDecoder);
         this.preface = new ConnectionPreface(options);
@@ -370,7 +370,7 @@ final class GrpcClientHandler extends ByteToMessageDecoder {
      * Oversized metadata should fail only its stream (RESOURCE_EXHAUSTED); the HPACK decoder ends
      * the whole connection past the second limit, so that is set well above the first.
      */
-    private static void relaxHeaderListGoAwayLimit(DefaultHttp2HeadersDecoder decoder, long max) {
+    private static void relaxHeaderListGoAwayLimit(Http2HeadersDecoder decoder, long max) {
         try {
             decoder.configuration().maxHeaderListSize(max, Math.max(4 * max, max + 65_536));
         } catch (Http2Exception e) {

@@ -1,10 +1,11 @@
 package dev.lbchannel.transport;
 
+import dev.lbchannel.transport.hpack.HeaderBlockDecoder;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.EmptyHeaders;
-import io.netty.handler.codec.http2.DefaultHttp2HeadersDecoder;
 import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.Http2HeadersDecoder;
 import io.netty.util.AsciiString;
 import io.netty.util.concurrent.FastThreadLocal;
 import org.jspecify.annotations.Nullable;
@@ -64,18 +65,14 @@ final class ResponseHeaders extends EmptyHeaders<CharSequence, CharSequence, Htt
      * list is filled in the thread's scratch array and then copied to one of its exact size, so
      * that trailers (usually one header) do not pay for the headers' (usually four).
      */
-    static DefaultHttp2HeadersDecoder decoder(long maxHeaderListSize) {
-        return new DefaultHttp2HeadersDecoder(false, maxHeaderListSize) {
-            @Override
-            protected Http2Headers newHeaders() {
-                return new ResponseHeaders(SCRATCH.get());
-            }
-
+    static Http2HeadersDecoder decoder(long maxHeaderListSize) {
+        HeaderBlockDecoder hpack = new HeaderBlockDecoder(maxHeaderListSize);
+        return new Http2HeadersDecoder() {
             @Override
             public Http2Headers decodeHeaders(int streamId, ByteBuf headerBlock) throws Http2Exception {
-                ResponseHeaders headers;
+                ResponseHeaders headers = new ResponseHeaders(SCRATCH.get());
                 try {
-                    headers = (ResponseHeaders) super.decodeHeaders(streamId, headerBlock);
+                    hpack.decode(streamId, headerBlock, headers);
                 } catch (Http2Exception | RuntimeException e) {
                     // A list that failed (too large, malformed) may have filled the whole scratch
                     // array; the thread's array must not keep its values alive.
@@ -84,6 +81,11 @@ final class ResponseHeaders extends EmptyHeaders<CharSequence, CharSequence, Htt
                 }
                 headers.moveOut();
                 return headers;
+            }
+
+            @Override
+            public Configuration configuration() {
+                return hpack;
             }
         };
     }

@@ -3,7 +3,7 @@ package dev.lbchannel.transport;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
-import io.netty.handler.codec.http2.DefaultHttp2HeadersDecoder;
+import io.netty.handler.codec.http2.Http2HeadersDecoder;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersEncoder;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.util.AsciiString;
@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ResponseHeadersTests {
 
     private final DefaultHttp2HeadersEncoder encoder = new DefaultHttp2HeadersEncoder();
-    private final DefaultHttp2HeadersDecoder decoder = ResponseHeaders.decoder(8192);
+    private final Http2HeadersDecoder decoder = ResponseHeaders.decoder(8192);
 
     @Test
     void decodedListAnswersLookupsInArrivalOrder() throws Exception {
