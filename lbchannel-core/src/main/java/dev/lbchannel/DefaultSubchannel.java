@@ -12,7 +12,6 @@ import dev.lbchannel.channelz.ChannelzIds;
 import dev.lbchannel.channelz.ConnectionCounter;
 import dev.lbchannel.channelz.SubchannelGauges;
 import dev.lbchannel.channelz.SubchannelSnapshot;
-import dev.lbchannel.channelz.TraceEvent;
 import dev.lbchannel.orca.OrcaOobWatcher;
 import dev.lbchannel.resolver.Endpoint;
 import dev.lbchannel.transport.ClientTransport;
@@ -378,10 +377,7 @@ final class DefaultSubchannel implements Subchannel {
             return;
         }
         state = newState;
-        Status status = newState.getStatus();
-        trace.add(status.isOk() ? TraceEvent.Severity.INFO : TraceEvent.Severity.WARNING,
-                "Entering " + newState.getState() + (status.isOk() ? "" : ": " + status.getCode()
-                        + (status.getDescription() == null ? "" : " " + status.getDescription())));
+        trace.stateEntered(newState);
         if (!shutdown) {
             streams.connectionState(newState.getState());
         }

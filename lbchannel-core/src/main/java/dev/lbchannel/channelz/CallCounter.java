@@ -1,31 +1,48 @@
 package dev.lbchannel.channelz;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Instant;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Counts calls started, succeeded and failed on a channel or subchannel. Thread-safe and cheap
- * on the RPC path: striped adders, no lock.
+ * Counts calls started, succeeded and failed on a channel or subchannel. Thread-safe and cheap on
+ * the RPC path: an atomic add per event, no lock. Not striped like a {@code LongAdder}: every
+ * start also writes {@link #lastStartedMillis} on the same object, so stripes would not spare the
+ * cache line, and three adders cost every subchannel 96 bytes.
  */
 public final class CallCounter {
 
-    private final LongAdder started = new LongAdder();
-    private final LongAdder succeeded = new LongAdder();
-    private final LongAdder failed = new LongAdder();
+    private static final VarHandle STARTED;
+    private static final VarHandle SUCCEEDED;
+    private static final VarHandle FAILED;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            STARTED = lookup.findVarHandle(CallCounter.class, "started", long.class);
+            SUCCEEDED = lookup.findVarHandle(CallCounter.class, "succeeded", long.class);
+            FAILED = lookup.findVarHandle(CallCounter.class, "failed", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private volatile long started;
+    private volatile long succeeded;
+    private volatile long failed;
     private volatile long lastStartedMillis;
 
     public void started() {
-        started.increment();
+        STARTED.getAndAdd(this, 1L);
         lastStartedMillis = System.currentTimeMillis();
     }
 
     public void finished(boolean ok) {
-        (ok ? succeeded : failed).increment();
+        (ok ? SUCCEEDED : FAILED).getAndAdd(this, 1L);
     }
 
     public CallStats snapshot() {
         long last = lastStartedMillis;
-        return new CallStats(started.sum(), succeeded.sum(), failed.sum(),
-                last == 0 ? null : Instant.ofEpochMilli(last));
+        return new CallStats(started, succeeded, failed, last == 0 ? null : Instant.ofEpochMilli(last));
     }
 }

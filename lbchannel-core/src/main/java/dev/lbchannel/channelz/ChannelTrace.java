@@ -1,5 +1,9 @@
 package dev.lbchannel.channelz;
 
+import io.grpc.ConnectivityState;
+import io.grpc.ConnectivityStateInfo;
+import io.grpc.Status;
+
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.List;
@@ -12,6 +16,14 @@ public final class ChannelTrace {
 
     /** How many events a trace keeps by default. */
     public static final int DEFAULT_CAPACITY = 64;
+
+    private static final String[] ENTERING = new String[ConnectivityState.values().length];
+
+    static {
+        for (ConnectivityState state : ConnectivityState.values()) {
+            ENTERING[state.ordinal()] = "Entering " + state;
+        }
+    }
 
     /**
      * Also the lock. A connection's trace holds a handful of events, so it starts small; from six,
@@ -40,6 +52,20 @@ public final class ChannelTrace {
 
     public void warning(String description) {
         add(TraceEvent.Severity.WARNING, description);
+    }
+
+    /**
+     * A state entered: INFO without an error, with words made once per state rather than per
+     * change; WARNING with the status's code and description otherwise.
+     */
+    public void stateEntered(ConnectivityStateInfo entered) {
+        Status status = entered.getStatus();
+        if (status.isOk()) {
+            info(ENTERING[entered.getState().ordinal()]);
+        } else {
+            warning("Entering " + entered.getState() + ": " + status.getCode()
+                    + (status.getDescription() == null ? "" : " " + status.getDescription()));
+        }
     }
 
     public void add(TraceEvent.Severity severity, String description) {

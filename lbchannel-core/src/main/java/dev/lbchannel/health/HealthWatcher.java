@@ -43,7 +43,9 @@ public final class HealthWatcher implements SubchannelStateListener {
     private final ScheduledExecutorService scheduler;
     private final Supplier<@Nullable ClientTransport> readyTransport;
     private final ChannelTrace trace;
-    private final Backoff backoff;
+    private final BackoffPolicy backoffPolicy;
+    /** Made at the first failure: most subchannels' checks never fail. */
+    private @Nullable Backoff backoff;
     private @Nullable SubchannelStateListener listener;
     private @Nullable String serviceName;
     private ConnectivityStateInfo connection = ConnectivityStateInfo.forNonError(ConnectivityState.IDLE);
@@ -74,7 +76,7 @@ public final class HealthWatcher implements SubchannelStateListener {
         this.scheduler = scheduler;
         this.readyTransport = readyTransport;
         this.trace = trace;
-        this.backoff = new Backoff(backoffPolicy);
+        this.backoffPolicy = backoffPolicy;
     }
 
     /** Starts passing the health-checked states to {@code stateListener}. Call once. */
@@ -147,7 +149,9 @@ public final class HealthWatcher implements SubchannelStateListener {
             return;
         }
         stopStream("Health check no longer needed");
-        backoff.reset();
+        if (backoff != null) {
+            backoff.reset();
+        }
         conclude(connection);
         if (!unimplemented || serviceName == null) {
             health(SubchannelHealth.NOT_CHECKED);
@@ -180,7 +184,9 @@ public final class HealthWatcher implements SubchannelStateListener {
             return;   // stopped or replaced
         }
         streamAnswered = true;
-        backoff.reset();
+        if (backoff != null) {
+            backoff.reset();
+        }
         String name = Objects.requireNonNull(serviceName);
         // The balancer hears first, so that a snapshot showing the verdict implies the picker has it.
         if (status == ServingStatus.SERVING) {
@@ -215,7 +221,7 @@ public final class HealthWatcher implements SubchannelStateListener {
         if (streamAnswered) {
             startStream(from.transport());
         } else {
-            retryTimer = serializer.schedule(this::onRetryTimer, backoff.nextDelayNanos(), TimeUnit.NANOSECONDS,
+            retryTimer = serializer.schedule(this::onRetryTimer, backoff().nextDelayNanos(), TimeUnit.NANOSECONDS,
                     scheduler);
         }
     }
@@ -274,5 +280,14 @@ public final class HealthWatcher implements SubchannelStateListener {
                 listener.onStateChange(state);
             }
         }
+    }
+
+    private Backoff backoff() {
+        Backoff made = backoff;
+        if (made == null) {
+            made = new Backoff(backoffPolicy);
+            backoff = made;
+        }
+        return made;
     }
 }

@@ -37,8 +37,11 @@ final class OpenStreams {
     private final ReceiveWindows receiveWindows;
     /** The open streams; a connection carries few at once, so the table starts small. */
     private final IntObjectHashMap<Http2StreamState> open = new IntObjectHashMap<>(4);
-    /** Streams wait here only before SETTINGS or at MAX_CONCURRENT_STREAMS: it starts small and grows. */
-    private final ArrayDeque<NettyClientStream> pending = new ArrayDeque<>(2);
+    /**
+     * Streams wait here only before SETTINGS or at MAX_CONCURRENT_STREAMS: made on first use
+     * (most connections never queue one), small, and grown as needed.
+     */
+    private @Nullable ArrayDeque<NettyClientStream> pending;
     private long nextId = 1;
     private int lastOpenedId;
     private long maxConcurrent = Long.MAX_VALUE;
@@ -55,7 +58,10 @@ final class OpenStreams {
     void open(NettyClientStream stream) {
         if (!handler.acceptsStreams()) {
             refuseLater(stream, handler.refusal());
-        } else if (!handler.isReady() || !pending.isEmpty() || !canOpen()) {
+        } else if (!handler.isReady() || hasPending() || !canOpen()) {
+            if (pending == null) {
+                pending = new ArrayDeque<>(2);
+            }
             pending.add(stream);
         } else {
             start(stream);
@@ -64,22 +70,27 @@ final class OpenStreams {
 
     /** Opens queued streams, in order, while the connection can take them. */
     void openPending() {
-        while (handler.isReady() && handler.acceptsStreams() && !pending.isEmpty() && canOpen()) {
+        while (handler.isReady() && handler.acceptsStreams() && hasPending() && canOpen()) {
             start(pending.poll());
         }
     }
 
     boolean hasPending() {
-        return !pending.isEmpty();
+        return pending != null && !pending.isEmpty();
     }
 
     /** Forgets a queued stream that closed before it was opened. */
     void removePending(NettyClientStream stream) {
-        pending.remove(stream);
+        if (pending != null) {
+            pending.remove(stream);
+        }
     }
 
     /** Refuses every queued stream: none of them left this client. */
     void failPending(Status status) {
+        if (pending == null) {
+            return;
+        }
         for (NettyClientStream stream; (stream = pending.poll()) != null; ) {
             stream.transportFailed(status, RpcProgress.MISCARRIED);
         }
@@ -156,7 +167,7 @@ final class OpenStreams {
         if (open.isEmpty()) {
             handler.transport().inUse(false);
         }
-        if (!pending.isEmpty() || !handler.acceptsStreams()) {
+        if (hasPending() || !handler.acceptsStreams()) {
             handler.startPendingOrCloseIfDrainedLater();
         }
     }

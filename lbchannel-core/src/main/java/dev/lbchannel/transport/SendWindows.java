@@ -7,6 +7,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Exception;
+import org.jspecify.annotations.Nullable;
 
 import java.util.ArrayDeque;
 import java.util.Collection;
@@ -40,7 +41,8 @@ final class SendWindows {
     private int connectionWindow = DEFAULT_WINDOW;
     private int initialStreamWindow = DEFAULT_WINDOW;
     /** Streams whose DATA waits, each once, in turn. */
-    private final ArrayDeque<Http2StreamState> waiting = new ArrayDeque<>(2);
+    /** Made when a stream first has to wait: a connection whose writes always fit never needs it. */
+    private @Nullable ArrayDeque<Http2StreamState> waiting;
 
     SendWindows(GrpcClientHandler handler, ClientFrameWriter writer) {
         this.handler = handler;
@@ -131,6 +133,10 @@ final class SendWindows {
      * connection's window allows; streams whose own window is shut keep their place.
      */
     void writeWaiting(ChannelHandlerContext ctx) {
+        ArrayDeque<Http2StreamState> waiting = this.waiting;
+        if (waiting == null) {
+            return;
+        }
         int stalled = 0;
         while (stalled < waiting.size() && ctx.channel().isWritable()) {
             Http2StreamState stream = waiting.poll();
@@ -157,7 +163,9 @@ final class SendWindows {
         if (queued == null || queued.isEmpty()) {
             return;
         }
-        waiting.remove(stream);
+        if (waiting != null) {
+            waiting.remove(stream);
+        }
         for (QueuedData next; (next = queued.poll()) != null; ) {
             next.data.release();
             next.promise.tryFailure(STREAM_CLOSED);
@@ -169,6 +177,9 @@ final class SendWindows {
             stream.queued = new ArrayDeque<>(2);
         }
         stream.queued.add(write);
+        if (waiting == null) {
+            waiting = new ArrayDeque<>(2);
+        }
         waiting.add(stream);
     }
 
