@@ -295,6 +295,18 @@ public final class LbChannelBuilder {
         return this;
     }
 
+    /** All the resolvers at once (an application context's), in place of the built-ins and any added. */
+    public LbChannelBuilder resolverRegistry(ResolverRegistry registry) {
+        this.resolvers = requireNonNull(registry, "registry");
+        return this;
+    }
+
+    /** All the balancers at once; built-in providers are made only when their policy is used. */
+    public LbChannelBuilder balancerRegistry(BalancerRegistry registry) {
+        this.balancers = requireNonNull(registry, "registry");
+        return this;
+    }
+
     /**
      * The I/O transport of the shared event loops: {@link TransportKind#AUTO} by default (native
      * epoll where it loads, NIO elsewhere). Not with {@link #eventLoopGroup}, whose loops decide.

@@ -42,7 +42,11 @@ public final class CallCounter {
     }
 
     public CallStats snapshot() {
+        // Finished before started: a call counts as started before it can finish, so read this
+        // way round a snapshot never shows more calls finished than started.
+        long succeededNow = succeeded;
+        long failedNow = failed;
         long last = lastStartedMillis;
-        return new CallStats(started, succeeded, failed, last == 0 ? null : Instant.ofEpochMilli(last));
+        return new CallStats(started, succeededNow, failedNow, last == 0 ? null : Instant.ofEpochMilli(last));
     }
 }

@@ -83,6 +83,9 @@ final class DynamicTable {
 
     /** Sets the capacity (a size update, or the peer's new limit), evicting what no longer fits. */
     void capacity(long capacity) {
+        if (capacity < 0) {
+            throw new IllegalArgumentException("capacity must not be negative, was " + capacity);
+        }
         this.capacity = capacity;
         while (size > capacity) {
             evictOldest();

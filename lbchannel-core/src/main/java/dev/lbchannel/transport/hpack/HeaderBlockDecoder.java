@@ -14,8 +14,9 @@ import io.netty.util.concurrent.FastThreadLocal;
  * malformed representation, index or size update is a COMPRESSION_ERROR for the connection
  * (RFC 9113 §4.3). A list larger than {@link #maxHeaderListSize()} is still decoded to its end, so
  * that the dynamic table stays in step with the server's, and then fails its stream only (a
- * {@link Http2Exception.HeaderListSizeException}); one larger than
- * {@link #maxHeaderListSizeGoAway()} fails the connection at once.
+ * {@link Http2Exception.HeaderListSizeException}); headers past the limit are not kept, so however
+ * far indexes amplify a block, memory stays bounded. {@link #maxHeaderListSizeGoAway()} bounds the
+ * compressed block, which the frame reader checks as CONTINUATION frames arrive.
  *
  * <p>Decoded names and values are {@link AsciiString}s over arrays of their own, shared by the
  * lists that refer to one dynamic table entry; well-known ones are shared instances
@@ -37,12 +38,17 @@ public final class HeaderBlockDecoder implements Http2HeadersDecoder.Configurati
     private long maxHeaderTableSize = Http2CodecUtil.DEFAULT_HEADER_TABLE_SIZE;
     private long maxHeaderListSize;
     private long maxHeaderListSizeGoAway;
+    /** This client lowered its table size: the next block must begin with a size update (§4.2). */
+    private boolean sizeUpdateRequired;
 
     /** Position in the block being decoded; blocks are decoded one at a time. */
     private int position;
     private int end;
 
     public HeaderBlockDecoder(long maxHeaderListSize) {
+        if (maxHeaderListSize <= 0) {
+            throw new IllegalArgumentException("maxHeaderListSize must be positive, was " + maxHeaderListSize);
+        }
         this.maxHeaderListSize = maxHeaderListSize;
         this.maxHeaderListSizeGoAway = Http2CodecUtil.calculateMaxHeaderListSizeGoAway(maxHeaderListSize);
     }
@@ -58,6 +64,10 @@ public final class HeaderBlockDecoder implements Http2HeadersDecoder.Configurati
         boolean sizeUpdateAllowed = true;
         while (position < end) {
             int first = block.getByte(position) & 0xff;
+            if (sizeUpdateRequired && (first & 0xe0) != 0x20) {
+                throw compressionError("the block does not begin with the size update this client's smaller "
+                        + "table size requires");
+            }
             AsciiString name;
             AsciiString value;
             if ((first & 0x80) != 0) {                     // §6.1 indexed field
@@ -75,6 +85,7 @@ public final class HeaderBlockDecoder implements Http2HeadersDecoder.Configurati
                             + " bytes, above this client's limit of " + maxHeaderTableSize);
                 }
                 table.capacity(capacity);
+                sizeUpdateRequired = false;
                 continue;
             } else {                                        // §6.2 literal field
                 boolean indexing = (first & 0x40) != 0;
@@ -87,9 +98,6 @@ public final class HeaderBlockDecoder implements Http2HeadersDecoder.Configurati
             }
             sizeUpdateAllowed = false;
             listSize += DynamicTable.entrySize(name, value);
-            if (listSize > maxHeaderListSizeGoAway) {
-                Http2CodecUtil.headerListSizeExceeded(maxHeaderListSizeGoAway);
-            }
             if (listSize <= maxHeaderListSize) {
                 into.add(name, value);
             }
@@ -121,6 +129,9 @@ public final class HeaderBlockDecoder implements Http2HeadersDecoder.Configurati
         }
         long total = value;
         for (int shift = 0; ; shift += 7) {
+            if (shift > 28) {
+                throw compressionError("an integer is encoded in more than 5 continuation bytes");
+            }
             if (position >= end) {
                 throw compressionError("an integer is cut off by the end of the block");
             }
@@ -177,6 +188,9 @@ public final class HeaderBlockDecoder implements Http2HeadersDecoder.Configurati
         if (max < 0 || max > Http2CodecUtil.MAX_HEADER_TABLE_SIZE) {
             throw Http2Exception.connectionError(Http2Error.PROTOCOL_ERROR, "Header table size %d is out of range", max);
         }
+        if (max < maxHeaderTableSize) {
+            sizeUpdateRequired = true; // once the server has our SETTINGS; we never send a smaller one
+        }
         maxHeaderTableSize = max;
         if (max < table.capacity()) {
             table.capacity(max);
@@ -190,8 +204,8 @@ public final class HeaderBlockDecoder implements Http2HeadersDecoder.Configurati
 
     @Override
     public void maxHeaderListSize(long max, long goAwayMax) throws Http2Exception {
-        if (goAwayMax < max || max < 0) {
-            throw Http2Exception.connectionError(Http2Error.INTERNAL_ERROR,
+        if (goAwayMax < max || max <= 0) {
+            throw Http2Exception.connectionError(Http2Error.PROTOCOL_ERROR,
                     "Header list limits out of order: %d, then %d to end the connection", max, goAwayMax);
         }
         maxHeaderListSize = max;

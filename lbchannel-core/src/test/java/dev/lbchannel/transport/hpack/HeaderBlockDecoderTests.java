@@ -94,14 +94,65 @@ class HeaderBlockDecoderTests {
     }
 
     @Test
-    void aListOverTheSecondLimitFailsTheConnection() throws Exception {
-        HeaderBlockDecoder limited = new HeaderBlockDecoder(100);
-        limited.maxHeaderListSize(100, 150);
+    void aListAmplifiedByIndexesFailsOnlyItsStream() throws Exception {
+        // 4 KB indexed once and referred to twenty times: a small block, a list of 80 KB. Nothing
+        // past the limit is kept, so the call fails (RESOURCE_EXHAUSTED) and the connection lives.
+        HeaderBlockDecoder limited = new HeaderBlockDecoder(8192);
         ByteBuf block = Unpooled.buffer();
         new DefaultHttp2HeadersEncoder().encodeHeaders(STREAM,
-                new DefaultHttp2Headers(false).add("x-a", "a".repeat(200)), block);
+                new DefaultHttp2Headers(false).add("x-a", "a".repeat(4000)), block);
+        for (int i = 0; i < 20; i++) {
+            block.writeByte(0x80 | 62);
+        }
+        assertThat((long) block.readableBytes()).isLessThan(limited.maxHeaderListSizeGoAway());
         assertThatThrownBy(() -> limited.decode(STREAM, block, new DefaultHttp2Headers(false)))
-                .isInstanceOfSatisfying(Http2Exception.class, e -> assertThat(Http2Exception.isStreamError(e)).isFalse());
+                .isInstanceOfSatisfying(Http2Exception.HeaderListSizeException.class,
+                        e -> assertThat(e.streamId()).isEqualTo(STREAM));
+    }
+
+    @Test
+    void integersLongerThanFiveContinuationBytesAreCompressionErrors() {
+        // 127 with nine redundant continuation bytes; a name length that would wrap to a negative
+        // int, raw and Huffman-coded; a size update that would wrap, on an empty table and not.
+        assertCompressionError(bytes(0x7f, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01),
+                "more than 5 continuation bytes");
+        int[] wrapping = {0x7f, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x81, 0x80, 0x80, 0x80, 0x10};
+        int[] raw = new int[wrapping.length + 1];
+        raw[0] = 0x00;
+        System.arraycopy(wrapping, 0, raw, 1, wrapping.length);
+        assertCompressionError(bytes(raw), "continuation bytes");
+        raw[1] = 0xff;   // the same length, Huffman-coded
+        assertCompressionError(bytes(raw), "continuation bytes");
+        int[] update = wrapping.clone();
+        update[0] = 0x3f;
+        assertCompressionError(bytes(update), "continuation bytes");
+        HeaderBlockDecoder withAnEntry = new HeaderBlockDecoder(1 << 20);
+        assertThatThrownBy(() -> {
+            withAnEntry.decode(STREAM, bytes(0x40, 0x01, 'k', 0x01, 'v'), new DefaultHttp2Headers(false));
+            withAnEntry.decode(5, bytes(update), new DefaultHttp2Headers(false));
+        }).isInstanceOfSatisfying(Http2Exception.class,
+                e -> assertThat(e.error()).isEqualTo(Http2Error.COMPRESSION_ERROR))
+                .hasMessageContaining("continuation bytes");
+    }
+
+    @Test
+    void dynamicIndexesCountFromTheNewestAndEndAtTheOldest() throws Exception {
+        decode(bytes(0x40, 0x01, 'a', 0x01, '1'));
+        decode(bytes(0x40, 0x01, 'b', 0x01, '2'));
+        assertThat(HeaderLists.lines(decode(bytes(0x80 | 62, 0x80 | 63)))).containsExactly("b: 2", "a: 1");
+        assertThatThrownBy(() -> decode(bytes(0x80 | 64))).isInstanceOf(Http2Exception.class)
+                .hasMessageContaining("outside");
+    }
+
+    @Test
+    void aLiteralMayNameTheEntryItsOwnInsertionEvicts() throws Exception {
+        HeaderBlockDecoder small = new HeaderBlockDecoder(1 << 20);
+        Http2Headers ignored = new DefaultHttp2Headers(false);
+        small.decode(STREAM, bytes(0x20 | 0x1f, 3), ignored);   // a table of 34 bytes: one tiny entry
+        small.decode(STREAM, bytes(0x40, 0x01, 'k', 0x01, 'v'), ignored);
+        Http2Headers decoded = new DefaultHttp2Headers(false);
+        small.decode(STREAM, bytes(0x40 | 62, 0x01, 'w', 0x80 | 62), decoded);  // k: w, evicting k: v
+        assertThat(HeaderLists.lines(decoded)).containsExactly("k: w", "k: w");
     }
 
     @Test
@@ -122,8 +173,26 @@ class HeaderBlockDecoderTests {
 
     @Test
     void huffmanPaddingOfOnesIsAccepted() throws Exception {
-        // 'a' is 00011; three padding ones make 0x1f.
+        // 'a' is 00011; three padding ones make 0x1f. Five a's are 25 bits, then seven ones.
         assertThat(HeaderLists.lines(decode(bytes(0x00, 0x01, 'x', 0x81, 0x1f)))).containsExactly("x: a");
+        assertThat(HeaderLists.lines(decode(bytes(0x00, 0x01, 'y', 0x84, 0x18, 0xc6, 0x31, 0xff))))
+                .containsExactly("y: aaaaa");
+    }
+
+    @Test
+    void afterThisClientLowersItsTableSizeTheNextBlockMustBeginWithAnUpdate() throws Exception {
+        HeaderBlockDecoder lowered = new HeaderBlockDecoder(1 << 20);
+        lowered.maxHeaderTableSize(1024);
+        assertThatThrownBy(() -> lowered.decode(STREAM, bytes(0x82), new DefaultHttp2Headers(false)))
+                .isInstanceOf(Http2Exception.class).hasMessageContaining("size update");
+        HeaderBlockDecoder updated = new HeaderBlockDecoder(1 << 20);
+        updated.maxHeaderTableSize(1024);
+        Http2Headers decoded = new DefaultHttp2Headers(false);
+        updated.decode(STREAM, bytes(0x3f, 0xe1, 0x07, 0x82), decoded);   // to 1,024, then :method GET
+        assertThat(HeaderLists.lines(decoded)).containsExactly(":method: GET");
+        decoded = new DefaultHttp2Headers(false);
+        updated.decode(STREAM, bytes(0x82), decoded);                      // and then no more
+        assertThat(HeaderLists.lines(decoded)).containsExactly(":method: GET");
     }
 
     @Test

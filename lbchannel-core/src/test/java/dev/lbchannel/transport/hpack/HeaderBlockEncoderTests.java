@@ -54,6 +54,42 @@ class HeaderBlockEncoderTests {
     }
 
     @Test
+    void sizeUpdatesAreTheSmallestSinceTheLastBlockThenTheFinalOne() throws Exception {
+        assertThat(updatesBefore(0, 4096)).isEqualTo("203fe11f");       // 0, then 4,096
+        assertThat(updatesBefore(1024, 2048)).isEqualTo("3fe1073fe10f"); // 1,024, then 2,048
+        assertThat(updatesBefore(2048, 1024)).isEqualTo("3fe107");       // only the final 1,024
+        assertThat(updatesBefore(8192)).isEmpty();                       // the table stays at 4,096
+    }
+
+    @Test
+    void aPendingUpdateSurvivesAListThatFailedTheServersLimit() throws Exception {
+        HeaderBlockEncoder fresh = new HeaderBlockEncoder();
+        fresh.maxHeaderTableSize(1024);
+        fresh.maxHeaderListSize(100);
+        ByteBuf out = Unpooled.buffer();
+        assertThatThrownBy(() -> fresh.encode(STREAM, new DefaultHttp2Headers(false).add("x-big", "b".repeat(200)), out))
+                .isInstanceOf(Http2Exception.class);
+        assertThat(out.writerIndex()).isZero();
+        fresh.encode(STREAM, new DefaultHttp2Headers(false).method("GET"), out);
+        assertThat(io.netty.buffer.ByteBufUtil.hexDump(out)).isEqualTo("3fe10782");
+        out.release();
+    }
+
+    /** What the next block starts with after the server's table size went through {@code sizes}. */
+    private static String updatesBefore(long... sizes) throws Exception {
+        HeaderBlockEncoder fresh = new HeaderBlockEncoder();
+        for (long size : sizes) {
+            fresh.maxHeaderTableSize(size);
+        }
+        ByteBuf out = Unpooled.buffer();
+        fresh.encode(STREAM, new DefaultHttp2Headers(false).method("GET"), out);  // :method GET is 0x82
+        String hex = io.netty.buffer.ByteBufUtil.hexDump(out);
+        out.release();
+        assertThat(hex).endsWith("82");
+        return hex.substring(0, hex.length() - 2);
+    }
+
+    @Test
     void aRepeatedRequestIsAFewIndexesWhateverItsTimeout() throws Exception {
         int firstLength = 0;
         int lastLength = 0;

@@ -72,8 +72,9 @@ final class ChannelFactory {
     LbChannel create(ChannelDefinition channel) {
         String target = target(channel);
         LbChannelBuilder builder = LbChannelBuilder.forTarget(target);
-        resolvers.providers().forEach(builder::resolverProvider);
-        balancers.providers().forEach(builder::balancerProvider);
+        // The context's registries whole: adding provider by provider copied a map per provider per
+        // channel, and made every built-in balancer whether a channel used it or not.
+        builder.resolverRegistry(resolvers).balancerRegistry(balancers);
         applySecurity(channel, builder);
         apply(channel.authority(), builder::overrideAuthority);
         apply(channel.userAgent(), builder::userAgent);
