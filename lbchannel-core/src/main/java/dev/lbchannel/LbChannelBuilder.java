@@ -215,19 +215,18 @@ public final class LbChannelBuilder {
     }
 
     /**
-     * Allows the service config's {@code retryPolicy} and {@code hedgingPolicy}, as in grpc-java,
-     * where it is the default. This version validates those policies but does not perform them
-     * yet (the channel traces a warning naming them); a stream that never reached a server is
-     * retried transparently whatever this says.
+     * Performs the service config's {@code retryPolicy} and {@code hedgingPolicy}, as in
+     * grpc-java, where it is the default; a stream that never reached a server is retried
+     * transparently whatever this says.
      */
     public LbChannelBuilder enableRetry() {
-        this.retryLimits = withEnabled(true);
+        this.retryLimits = retryLimits.withEnabled(true);
         return this;
     }
 
     /** Turns off the service config's retry and hedging policies; see {@link #enableRetry()}. */
     public LbChannelBuilder disableRetry() {
-        this.retryLimits = withEnabled(false);
+        this.retryLimits = retryLimits.withEnabled(false);
         return this;
     }
 
@@ -236,17 +235,13 @@ public final class LbChannelBuilder {
      * policy's larger {@code maxAttempts} is capped at this, as in grpc-java.
      */
     public LbChannelBuilder maxRetryAttempts(int maxRetryAttempts) {
-        RetryLimits l = retryLimits;
-        retryLimits = new RetryLimits(l.enabled(), atLeast(1, maxRetryAttempts, "maxRetryAttempts"),
-                l.maxHedgedAttempts(), l.bufferSize(), l.perRpcBufferLimit());
+        retryLimits = retryLimits.withMaxRetryAttempts(atLeast(1, maxRetryAttempts, "maxRetryAttempts"));
         return this;
     }
 
     /** The most attempts a {@code hedgingPolicy} may make, the first included (5 unless set). */
     public LbChannelBuilder maxHedgedAttempts(int maxHedgedAttempts) {
-        RetryLimits l = retryLimits;
-        retryLimits = new RetryLimits(l.enabled(), l.maxRetryAttempts(),
-                atLeast(1, maxHedgedAttempts, "maxHedgedAttempts"), l.bufferSize(), l.perRpcBufferLimit());
+        retryLimits = retryLimits.withMaxHedgedAttempts(atLeast(1, maxHedgedAttempts, "maxHedgedAttempts"));
         return this;
     }
 
@@ -256,24 +251,14 @@ public final class LbChannelBuilder {
      * is not retried.
      */
     public LbChannelBuilder retryBufferSize(long bytes) {
-        RetryLimits l = retryLimits;
-        retryLimits = new RetryLimits(l.enabled(), l.maxRetryAttempts(), l.maxHedgedAttempts(),
-                positive(bytes, "retryBufferSize"), l.perRpcBufferLimit());
+        retryLimits = retryLimits.withBufferSize(positive(bytes, "retryBufferSize"));
         return this;
     }
 
     /** Bytes of request messages one call may keep for retries and hedges (1 MiB unless set). */
     public LbChannelBuilder perRpcBufferLimit(long bytes) {
-        RetryLimits l = retryLimits;
-        retryLimits = new RetryLimits(l.enabled(), l.maxRetryAttempts(), l.maxHedgedAttempts(), l.bufferSize(),
-                positive(bytes, "perRpcBufferLimit"));
+        retryLimits = retryLimits.withPerRpcBufferLimit(positive(bytes, "perRpcBufferLimit"));
         return this;
-    }
-
-    private RetryLimits withEnabled(boolean enabled) {
-        RetryLimits l = retryLimits;
-        return new RetryLimits(enabled, l.maxRetryAttempts(), l.maxHedgedAttempts(), l.bufferSize(),
-                l.perRpcBufferLimit());
     }
 
     private static int atLeast(int min, int value, String name) {

@@ -19,4 +19,24 @@ record RetryLimits(boolean enabled, int maxRetryAttempts, int maxHedgedAttempts,
 
     /** grpc-java's defaults: on, 5 attempts, 16 MiB per channel, 1 MiB per call. */
     static final RetryLimits DEFAULT = new RetryLimits(true, 5, 5, 16L << 20, 1L << 20);
+
+    RetryLimits withEnabled(boolean on) {
+        return new RetryLimits(on, maxRetryAttempts, maxHedgedAttempts, bufferSize, perRpcBufferLimit);
+    }
+
+    RetryLimits withMaxRetryAttempts(int attempts) {
+        return new RetryLimits(enabled, attempts, maxHedgedAttempts, bufferSize, perRpcBufferLimit);
+    }
+
+    RetryLimits withMaxHedgedAttempts(int attempts) {
+        return new RetryLimits(enabled, maxRetryAttempts, attempts, bufferSize, perRpcBufferLimit);
+    }
+
+    RetryLimits withBufferSize(long bytes) {
+        return new RetryLimits(enabled, maxRetryAttempts, maxHedgedAttempts, bytes, perRpcBufferLimit);
+    }
+
+    RetryLimits withPerRpcBufferLimit(long bytes) {
+        return new RetryLimits(enabled, maxRetryAttempts, maxHedgedAttempts, bufferSize, bytes);
+    }
 }
