@@ -40,6 +40,8 @@ public final class HeaderBlockEncoder implements Http2HeadersEncoder.Configurati
     /** The smallest capacity since the last block, when it changed; then the current one. */
     private long pendingSmallest = NO_UPDATE;
     private long pendingFinal = NO_UPDATE;
+    /** Where the next search of the dynamic table starts; see {@link #indexOf}. */
+    private int hint;
 
     /**
      * Encodes {@code headers} into {@code out}; on failure (a list over the server's limit)
@@ -65,6 +67,7 @@ public final class HeaderBlockEncoder implements Http2HeadersEncoder.Configurati
             pendingSmallest = NO_UPDATE;
             pendingFinal = NO_UPDATE;
         }
+        hint = table.length(); // the oldest entry: the first header of the first request added
         for (Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iterator(); it.hasNext(); ) {
             Map.Entry<CharSequence, CharSequence> header = it.next();
             encodeHeader(out, header.getKey(), header.getValue());
@@ -72,12 +75,19 @@ public final class HeaderBlockEncoder implements Http2HeadersEncoder.Configurati
     }
 
     private void encodeHeader(ByteBuf out, CharSequence name, CharSequence value) {
-        int staticIndex = StaticTable.indexOf(name, value);
+        // Pseudo-headers look in the static table first (:method POST and :scheme are there);
+        // the rest in the dynamic table first, which from a connection's second call on holds
+        // nearly every one of them.
+        boolean pseudo = name.length() > 0 && name.charAt(0) == ':';
+        int staticIndex = pseudo ? StaticTable.indexOf(name, value) : 0;
+        int dynamicIndex = staticIndex > 0 ? 0 : indexOf(name, value);
+        if (!pseudo && dynamicIndex <= 0) {
+            staticIndex = StaticTable.indexOf(name, value);
+        }
         if (staticIndex > 0) {
             writeInteger(out, 0x80, 7, staticIndex);
             return;
         }
-        int dynamicIndex = indexOf(name, value);
         if (dynamicIndex > 0) {
             writeInteger(out, 0x80, 7, StaticTable.LENGTH + dynamicIndex);
             return;
@@ -97,35 +107,45 @@ public final class HeaderBlockEncoder implements Http2HeadersEncoder.Configurati
         writeString(out, value);
         if (indexing) {
             table.add(AsciiString.of(name), AsciiString.of(value));
+            hint++; // the entry expected next is one older now
         }
     }
 
     /**
-     * The dynamic index of {@code name: value}, or the negated index of the newest entry named
-     * {@code name}, or 0. Identity first: request headers are mostly the same instances call after
-     * call (the method's path, the channel's authority and user agent).
+     * The dynamic index of {@code name: value}, or the negated index of an entry named
+     * {@code name}, or 0. A request's headers come in the order they went into the table, so
+     * the search starts where the last one matched, one entry newer, and goes round: one or two
+     * comparisons per header when the request repeats. Identity before content: most headers
+     * are the same instances call after call (the method's path, the authority, the user agent).
      */
     private int indexOf(CharSequence name, CharSequence value) {
+        int length = table.length();
+        if (length == 0) {
+            return 0;
+        }
         int nameMatch = 0;
+        int nameHash = AsciiString.hashCode(name);  // cached in an AsciiString; entries' are too
         int valueHash = 0;
-        for (int index = 1, length = table.length(); index <= length; index++) {
+        int index = Math.min(Math.max(hint, 1), length);
+        for (int seen = 0; seen < length; seen++, index = index == 1 ? length : index - 1) {
             AsciiString entryName = table.name(index);
-            if (entryName != name && !entryName.contentEquals(name)) {
+            if (entryName != name && (entryName.hashCode() != nameHash || !StaticTable.sameText(entryName, name))) {
                 continue;
             }
             AsciiString entryValue = table.value(index);
-            if (entryValue == value) {
-                return index;
+            if (entryValue != value) {
+                if (valueHash == 0) {
+                    valueHash = AsciiString.hashCode(value);
+                }
+                if (entryValue.hashCode() != valueHash || !StaticTable.sameText(entryValue, value)) {
+                    if (nameMatch == 0) {
+                        nameMatch = index;
+                    }
+                    continue;
+                }
             }
-            if (valueHash == 0) {
-                valueHash = AsciiString.hashCode(value);
-            }
-            if (entryValue.hashCode() == valueHash && entryValue.contentEquals(value)) {
-                return index;
-            }
-            if (nameMatch == 0) {
-                nameMatch = index;
-            }
+            hint = index - 1;
+            return index;
         }
         return -nameMatch;
     }

@@ -1,5 +1,6 @@
 package dev.lbchannel.transport.hpack;
 
+import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.util.AsciiString;
 
 /**
@@ -36,7 +37,7 @@ final class StaticTable {
             "www-authenticate", "",
         };
         for (int index = 1; index <= LENGTH; index++) {
-            AsciiString name = AsciiString.cached(pairs[2 * index - 2]);
+            AsciiString name = name(pairs[2 * index - 2]);
             NAMES[index] = index > 1 && name.contentEquals(NAMES[index - 1]) ? NAMES[index - 1] : name;
             String value = pairs[2 * index - 1];
             VALUES[index] = value.isEmpty() ? EMPTY : AsciiString.cached(value);
@@ -53,6 +54,47 @@ final class StaticTable {
     private StaticTable() {
     }
 
+    /**
+     * Netty's own instance of a pseudo-header's name, which request header lists carry, so that
+     * looking it up here is an identity check; a new one for any other name.
+     */
+    private static AsciiString name(String text) {
+        Http2Headers.PseudoHeaderName pseudo = Http2Headers.PseudoHeaderName.getPseudoHeader(text);
+        return pseudo != null ? pseudo.value() : AsciiString.cached(text);
+    }
+
+    /**
+     * Whether {@code other} has the text of {@code known}: identity first, then a plain loop,
+     * which for the few bytes of a header beats {@code contentEquals}' general comparison.
+     */
+    static boolean sameText(AsciiString known, CharSequence other) {
+        if (known == other) {
+            return true;
+        }
+        int length = known.length();
+        if (other.length() != length) {
+            return false;
+        }
+        if (other instanceof AsciiString ascii) {
+            byte[] a = known.array();
+            byte[] b = ascii.array();
+            int offsetA = known.arrayOffset();
+            int offsetB = ascii.arrayOffset();
+            for (int i = 0; i < length; i++) {
+                if (a[offsetA + i] != b[offsetB + i]) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        for (int i = 0; i < length; i++) {
+            if (known.charAt(i) != other.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     static AsciiString name(int index) {
         return NAMES[index];
     }
@@ -63,9 +105,11 @@ final class StaticTable {
 
     /** The first index whose name is {@code name}, or 0 when none is. */
     static int indexOfName(CharSequence name) {
-        int slot = AsciiString.hashCode(name) & MASK;
+        int hash = AsciiString.hashCode(name);
+        int slot = hash & MASK;
         for (int index; (index = FIRST_INDEX_BY_NAME[slot]) != 0; slot = (slot + 1) & MASK) {
-            if (NAMES[index].contentEquals(name)) {
+            AsciiString candidate = NAMES[index];
+            if (candidate == name || candidate.hashCode() == hash && sameText(candidate, name)) {
                 return index;
             }
         }
@@ -83,7 +127,7 @@ final class StaticTable {
         }
         AsciiString shared = NAMES[first];
         for (int index = first; index <= LENGTH && NAMES[index] == shared; index++) {
-            if (VALUES[index].contentEquals(value)) {
+            if (sameText(VALUES[index], value)) {
                 return index;
             }
         }
