@@ -20,7 +20,6 @@ import io.grpc.ConnectivityStateInfo;
 import io.grpc.Status;
 import org.jspecify.annotations.Nullable;
 
-import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
