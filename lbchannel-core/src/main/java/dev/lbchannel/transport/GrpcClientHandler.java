@@ -9,7 +9,6 @@ import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2Exception.StreamException;
-import io.netty.handler.codec.http2.Http2HeadersDecoder;
 import org.jspecify.annotations.Nullable;
 
 import java.util.List;
@@ -53,10 +52,7 @@ final class GrpcClientHandler extends ByteToMessageDecoder {
             TransportStats stats) {
         this.transport = transport;
         this.stats = stats;
-        int maxInboundMetadataSize = options.maxInboundMetadataSize();
-        Http2HeadersDecoder headersDecoder = ResponseHeaders.decoder(maxInboundMetadataSize);
-        relaxHeaderListGoAwayLimit(headersDecoder, maxInboundMetadataSize);
-        this.reader = new ClientFrameReader(headersDecoder);
+        this.reader = new ClientFrameReader(ResponseHeaders.decoder(options.maxInboundMetadataSize()));
         this.preface = new ConnectionPreface(options);
         this.keepAlive = keepAliveTimeNanos == TransportOptions.KEEPALIVE_DISABLED ? null
                 : new KeepAlive(new KeepAlivePinger(this, stats), transport.eventLoop(), System::nanoTime,
@@ -65,7 +61,8 @@ final class GrpcClientHandler extends ByteToMessageDecoder {
         this.receiveWindows = new ReceiveWindows(this, options.flowControlWindow());
         this.streams = new OpenStreams(this, stats, sendWindows, receiveWindows);
         this.drain = new ConnectionDrain(this, streams, transport);
-        this.frames = new ResponseFrameListener(this, streams, sendWindows, receiveWindows, maxInboundMetadataSize);
+        this.frames = new ResponseFrameListener(this, streams, sendWindows, receiveWindows,
+                options.maxInboundMetadataSize());
     }
 
     // ---- Netty life cycle ----
@@ -364,18 +361,6 @@ final class GrpcClientHandler extends ByteToMessageDecoder {
 
     private void updateWindowStats() {
         stats.windows(receiveWindows.connectionWindow(), sendWindows.connectionWindow());
-    }
-
-    /**
-     * Oversized metadata should fail only its stream (RESOURCE_EXHAUSTED); the HPACK decoder ends
-     * the whole connection past the second limit, so that is set well above the first.
-     */
-    private static void relaxHeaderListGoAwayLimit(Http2HeadersDecoder decoder, long max) {
-        try {
-            decoder.configuration().maxHeaderListSize(max, Math.max(4 * max, max + 65_536));
-        } catch (Http2Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static @Nullable Http2Exception http2Exception(Throwable cause) {

@@ -50,7 +50,9 @@ public final class HeaderBlockDecoder implements Http2HeadersDecoder.Configurati
             throw new IllegalArgumentException("maxHeaderListSize must be positive, was " + maxHeaderListSize);
         }
         this.maxHeaderListSize = maxHeaderListSize;
-        this.maxHeaderListSizeGoAway = Http2CodecUtil.calculateMaxHeaderListSizeGoAway(maxHeaderListSize);
+        // Only a compressed block is held to this (the frame reader's CONTINUATION check), and
+        // oversized metadata should fail its call, not the connection: well above the first limit.
+        this.maxHeaderListSizeGoAway = Math.max(4 * maxHeaderListSize, maxHeaderListSize + 65_536);
     }
 
     /**
