@@ -61,6 +61,14 @@ public final class TcpProxy implements AutoCloseable {
                     kill(); // closed while this one was being accepted: it must not outlive the close
                     return;
                 }
+                if (refusing) {
+                    // refuse() ran while this one was being connected, after its kill() had passed
+                    reset(client);
+                    reset(upstream);
+                    sockets.remove(client);
+                    sockets.remove(upstream);
+                    continue;
+                }
                 relay(client, upstream);
                 relay(upstream, client);
             } catch (IOException e) {

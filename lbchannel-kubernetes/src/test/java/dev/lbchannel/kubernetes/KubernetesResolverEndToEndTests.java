@@ -125,7 +125,7 @@ class KubernetesResolverEndToEndTests {
         try (PacedLoad load = PacedLoad.start(channel)) {
             load.awaitMoreCalls(PacedLoad.CALLS_PER_SECOND / 2);
 
-            api.relay().refuse();
+            api.cutResolverOff();
             long down = System.nanoTime();
             pods(2, 3, EndpointState.READY);   // made while the resolver cannot hear of it
             Await.until("10 s with the API server unreachable, both pods READY throughout", Duration.ofSeconds(30), () -> {
@@ -149,7 +149,7 @@ class KubernetesResolverEndToEndTests {
         try (PacedLoad load = PacedLoad.start(channel)) {
             load.awaitMoreCalls(PacedLoad.CALLS_PER_SECOND / 2);
 
-            api.relay().refuse();   // the watch drops; fabric8 reopens it from its resourceVersion: 410
+            api.cutResolverOff();   // the watch drops; fabric8 reopens it from its resourceVersion: 410
             pods(2, 3, EndpointState.READY);
             // Armed only now: no watch request can reach the server while the relay refuses, so the
             // first one after resume() gets the 410, not one that raced refuse() and was cut.

@@ -1,5 +1,6 @@
 package dev.lbchannel.kubernetes;
 
+import dev.lbchannel.testing.Await;
 import dev.lbchannel.testing.TcpProxy;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
@@ -14,6 +15,7 @@ import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.ServerRequest;
 import io.fabric8.mockwebserver.ServerResponse;
+import io.fabric8.mockwebserver.http.ByteString;
 import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
@@ -30,6 +32,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -56,6 +59,7 @@ final class MockApiServer implements AutoCloseable {
     private final KubernetesMixedDispatcher crud = new KubernetesMixedDispatcher(responses);
     private final AtomicInteger goneWatches = new AtomicInteger();
     private final AtomicInteger watchRequests = new AtomicInteger();
+    private final AtomicInteger openWatches = new AtomicInteger();
     private final KubernetesMockServer server;
     private final NamespacedKubernetesClient admin;
     private final TcpProxy relay;
@@ -70,7 +74,9 @@ final class MockApiServer implements AutoCloseable {
                         return goneWatch();
                     }
                 }
-                return crud.dispatch(request);
+                MockResponse response = crud.dispatch(request);
+                WebSocketListener watch = response.getWebSocketListener();
+                return watch == null ? response : response.withWebSocketUpgrade(new CountedWatch(watch));
             }
         }, false);
         server.init(InetAddress.getLoopbackAddress(), 0);
@@ -94,6 +100,18 @@ final class MockApiServer implements AutoCloseable {
                 webSocket.send("{\"type\":\"ERROR\",\"object\":" + GONE + "}");
             }
         });
+    }
+
+    /**
+     * Cuts the resolver off from the API server (see {@link TcpProxy#refuse()}) and returns once the
+     * server has dropped every watch the cut ended. Changed before then, a slice would be sent to a
+     * watch whose connection is failing, and fabric8's mock deadlocks on that: its watch listener
+     * waits, on the server's only event loop, for the send, which needs that event loop to finish
+     * (30 s, after which every watch opened meanwhile does the same).
+     */
+    void cutResolverOff() {
+        relay.refuse();
+        Await.until("the API server to drop the resolver's watch", () -> openWatches.get() == 0);
     }
 
     /** A client as the application would have one: namespace {@value #NAMESPACE}, quick to retry in tests. */
@@ -165,6 +183,74 @@ final class MockApiServer implements AutoCloseable {
             this.ready = ready;
             this.serving = serving;
             this.terminating = terminating;
+        }
+    }
+
+    /** A watch the CRUD dispatcher serves, counted in {@link #openWatches} from its opening until its end is handled. */
+    private final class CountedWatch extends WebSocketListener {
+
+        private final WebSocketListener delegate;
+        private final AtomicBoolean open = new AtomicBoolean();
+
+        CountedWatch(WebSocketListener delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public void onOpen(WebSocket webSocket, Response response) {
+            if (open.compareAndSet(false, true)) {
+                openWatches.incrementAndGet();
+            }
+            delegate.onOpen(webSocket, response);
+        }
+
+        @Override
+        public void onBeforeAccept(WebSocket webSocket, Response response) {
+            delegate.onBeforeAccept(webSocket, response);
+        }
+
+        @Override
+        public void onMessage(WebSocket webSocket, String text) {
+            delegate.onMessage(webSocket, text);
+        }
+
+        @Override
+        public void onMessage(WebSocket webSocket, byte[] bytes) {
+            delegate.onMessage(webSocket, bytes);
+        }
+
+        @Override
+        public void onMessage(WebSocket webSocket, ByteString bytes) {
+            delegate.onMessage(webSocket, bytes);
+        }
+
+        @Override
+        public void onPing(WebSocket webSocket, byte[] payload) {
+            delegate.onPing(webSocket, payload);
+        }
+
+        @Override
+        public void onClosing(WebSocket webSocket, int code, String reason) {
+            delegate.onClosing(webSocket, code, reason);
+        }
+
+        @Override
+        public void onClosed(WebSocket webSocket, int code, String reason) {
+            delegate.onClosed(webSocket, code, reason);
+            ended();
+        }
+
+        @Override
+        public void onFailure(WebSocket webSocket, Throwable failure, Response response) {
+            delegate.onFailure(webSocket, failure, response);
+            ended();
+        }
+
+        /** Counted after the delegate returns: only then has the dispatcher stopped sending to it. */
+        private void ended() {
+            if (open.compareAndSet(true, false)) {
+                openWatches.decrementAndGet();
+            }
         }
     }
 
