@@ -25,6 +25,7 @@ final class HarnessOptions {
     int retries = 1;
     double disturbedAboveCores = 0.10;
     int serverCpu = 1;
+    ServerKind server = ServerKind.GRPC_JAVA;
     List<String> serverJvmArgs = List.of("-Xms1g", "-Xmx1g");
     List<ClientKind> clients = List.of(ClientKind.LBCHANNEL, ClientKind.LBCHANNEL_DEFAULT, ClientKind.LBCHANNEL_RETRY,
             ClientKind.GRPC_SHIPPED, ClientKind.GRPC_DIRECT, ClientKind.GRPC_DIRECT_RETRY);
@@ -47,6 +48,7 @@ final class HarnessOptions {
                 case "--disturbed-above" -> o.disturbedAboveCores = Double.parseDouble(value(args, ++i, arg));
                 case "--server-cpu" -> o.serverCpu = Integer.parseInt(value(args, ++i, arg));
                 case "--no-pin" -> o.serverCpu = -1;
+                case "--server" -> o.server = ServerKind.byId(value(args, ++i, arg));
                 case "--server-jvm-args" -> o.serverJvmArgs = List.of(value(args, ++i, arg).trim().split("\\s+"));
                 case "--clients" -> o.clients = Arrays.stream(value(args, ++i, arg).split(","))
                         .map(ClientKind::byId).toList();

@@ -25,7 +25,7 @@ public final class LoadHarness {
     public static void main(String[] args) throws Exception {
         HarnessOptions options = HarnessOptions.parse(args);
         System.out.println("client CPUs " + MachineInfo.allowedCpus() + "; " + String.join("; ", options.describe()));
-        try (ServerProcess server = ServerProcess.start(options.serverCpu, options.serverJvmArgs)) {
+        try (ServerProcess server = ServerProcess.start(options.serverCpu, options.serverJvmArgs, options.server.main)) {
             Map<ClientKind, ManagedChannel> channels = new EnumMap<>(ClientKind.class);
             try {
                 for (ClientKind kind : options.clients) {

@@ -35,21 +35,20 @@ final class MarkdownReport {
 
     /** Replaces the harness's section of {@code file}, or adds it. */
     void writeTo(Path file) throws IOException {
-        ReportSections.replace(file, SECTION, render());
+        ReportSections.replace(file, options.server.section, render());
     }
 
     private String render() {
         StringBuilder md = new StringBuilder();
-        md.append("## Side by side with grpc-java (load harness)\n\n");
+        md.append("## ").append(options.server.heading).append("\n\n");
         md.append("Measured ").append(ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")))
-                .append(" by `lbchannel-benchmarks/run-").append(options.preset).append(".sh`.\n\n");
+                .append(" by `lbchannel-benchmarks/").append(options.server.script(options.preset)).append("`.\n\n");
         md.append("- Machine: ").append(MachineInfo.cpu()).append(", Linux ").append(MachineInfo.kernel()).append('\n');
         md.append("- JVM: ").append(MachineInfo.jvm()).append('\n');
         md.append("- Client JVM: CPUs `").append(MachineInfo.allowedCpus()).append("`, flags `")
                 .append(MachineInfo.clientJvmArgs()).append("`\n");
-        md.append("- Server JVM: `").append(server.command()).append(" ").append(LoadServer.class.getSimpleName())
-                .append("` — grpc-java ").append(io.grpc.internal.GrpcUtil.IMPLEMENTATION_VERSION)
-                .append(" `NettyServerBuilder`, `TestServiceImpl`, `directExecutor()`, loopback\n");
+        md.append("- Server JVM: `").append(server.command()).append(" ").append(options.server.main.getSimpleName())
+                .append("` — ").append(options.server.description).append('\n');
         md.append("- Clients: ");
         List<String> clients = new ArrayList<>();
         for (ClientKind kind : options.clients) {
@@ -61,7 +60,7 @@ final class MarkdownReport {
         for (WorkloadSummary s : summaries) {
             md.append(table(s)).append('\n');
         }
-        md.append(method());
+        md.append(method(options.server));
         return md.toString();
     }
 
@@ -170,7 +169,7 @@ final class MarkdownReport {
         };
     }
 
-    private static String method() {
+    private static String method(ServerKind server) {
         return """
                 How to read this: each cell is the median over rounds; a ratio is the median of the per-round
                 ratios of adjacent runs. Latency is per call (start to close, as the application sees it);
@@ -184,11 +183,9 @@ final class MarkdownReport {
                 JVMs' during the window: a run where it exceeds the threshold is marked disturbed and
                 measured again; if it stays disturbed it is kept and counted in bold.
 
-                Reproduce: `lbchannel-benchmarks/run-quick.sh` (about 9 minutes with the build) or
-                `lbchannel-benchmarks/run-full.sh` (about 80 minutes: JMH 25, this harness 55); both rewrite
-                only this section.
+                Reproduce: %s; each rewrites only this section.
 
-                """;
+                """.formatted(server.reproduce);
     }
 
     private static String fmt(String format, double v) {

@@ -31,15 +31,20 @@ public final class ServerProcess implements AutoCloseable {
         this.command = command;
     }
 
-    /** @param cpu the CPU to pin the server to, or -1 for no pinning */
+    /** grpc-java's {@link LoadServer}. @param cpu the CPU to pin the server to, or -1 for no pinning */
     public static ServerProcess start(int cpu, List<String> jvmArgs) throws IOException {
+        return start(cpu, jvmArgs, LoadServer.class);
+    }
+
+    /** @param main {@link LoadServer} or {@link CannedServer} */
+    static ServerProcess start(int cpu, List<String> jvmArgs, Class<?> main) throws IOException {
         List<String> cmd = new ArrayList<>();
         if (cpu >= 0 && Files.isExecutable(Path.of("/usr/bin/taskset"))) {
             cmd.addAll(List.of("/usr/bin/taskset", "-c", Integer.toString(cpu)));
         }
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         cmd.addAll(jvmArgs);
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), LoadServer.class.getName()));
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
         Process process = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         for (String line; (line = out.readLine()) != null; ) {
