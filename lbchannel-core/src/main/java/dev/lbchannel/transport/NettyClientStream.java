@@ -292,10 +292,10 @@ final class NettyClientStream extends StreamCommands implements GenericFutureLis
         }
     }
 
-    /** Every message of the response was delivered: closes with the trailers' outcome. */
+    /** The server ended the stream and every message of the response was delivered: closes with the trailers' outcome. */
     void end(Status status, Metadata trailers) {
         if (!closed) {
-            close(status, RpcProgress.COMPLETED, trailers);
+            close(status, RpcProgress.COMPLETED, trailers, true);
         }
     }
 
@@ -305,14 +305,20 @@ final class NettyClientStream extends StreamCommands implements GenericFutureLis
     }
 
     private void close(Status status, RpcProgress progress, Metadata trailers) {
+        close(status, progress, trailers, false);
+    }
+
+    private void close(Status status, RpcProgress progress, Metadata trailers, boolean serverEnded) {
         closed = true;
         closedForApp = true;
         response.close();
         discardHeldMessage();
         releasePendingWrites();
         Http2StreamState stream = http2Stream;
-        // Open until END_STREAM went out both ways (not just queued) or either side reset it.
-        boolean resetNeeded = stream != null && !remoteReset && !stream.closed;
+        // Open until END_STREAM went out both ways (not just queued) or either side reset it. The
+        // server's END_STREAM may be in the frame being read, which marks the stream only after
+        // this: with this client's own sent, a reset would be a frame for the server to drop.
+        boolean resetNeeded = stream != null && !remoteReset && !stream.closed && !(serverEnded && stream.localEnded);
         handler.streamClosed(this, stream, resetNeeded, status.isOk());
         if (tracers != null) {
             tracers.streamClosed(status);

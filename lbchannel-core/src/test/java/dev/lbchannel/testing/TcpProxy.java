@@ -1,5 +1,7 @@
 package dev.lbchannel.testing;
 
+import org.jspecify.annotations.Nullable;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -21,14 +23,27 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class TcpProxy implements AutoCloseable {
 
+    /** Sees the bytes clients send, as the relay reads them, on the relay's thread. */
+    @FunctionalInterface
+    public interface Tap {
+        void clientSent(byte[] bytes, int length);
+    }
+
     private final InetSocketAddress backend;
+    private final @Nullable Tap tap;
     private final ServerSocket server;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private volatile boolean blackHoled;
     private volatile boolean refusing;
 
     public TcpProxy(InetSocketAddress backend) throws IOException {
+        this(backend, null);
+    }
+
+    /** A relay that shows {@code tap} what clients send. */
+    public TcpProxy(InetSocketAddress backend, @Nullable Tap tap) throws IOException {
         this.backend = backend;
+        this.tap = tap;
         this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         Thread acceptor = new Thread(this::acceptLoop, "tcp-proxy-accept");
         acceptor.setDaemon(true);
@@ -69,20 +84,23 @@ public final class TcpProxy implements AutoCloseable {
                     sockets.remove(upstream);
                     continue;
                 }
-                relay(client, upstream);
-                relay(upstream, client);
+                relay(client, upstream, tap);
+                relay(upstream, client, null);
             } catch (IOException e) {
                 closeQuietly(client);   // the backend is down: refuse this one, keep accepting
             }
         }
     }
 
-    private void relay(Socket from, Socket to) {
+    private void relay(Socket from, Socket to, @Nullable Tap seen) {
         Thread thread = new Thread(() -> {
             byte[] buffer = new byte[64 * 1024];
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int n;
                 while ((n = in.read(buffer)) >= 0) {
+                    if (seen != null) {
+                        seen.clientSent(buffer, n);
+                    }
                     if (!blackHoled) {
                         out.write(buffer, 0, n);
                     }
