@@ -101,7 +101,7 @@ final class GrpcClientHandler extends ByteToMessageDecoder {
         } finally {
             super.channelReadComplete(ctx);
             ctx.flush();
-            updateWindowStats();
+            updateStats();
         }
     }
 
@@ -132,6 +132,7 @@ final class GrpcClientHandler extends ByteToMessageDecoder {
         if (ctx.channel().isWritable() && !drain.isClosed()) {
             sendWindows.writeWaiting(ctx); // DATA held back while the socket's buffer was full
             ctx.flush();
+            updateStats();
         }
         super.channelWritabilityChanged(ctx);
     }
@@ -241,7 +242,7 @@ final class GrpcClientHandler extends ByteToMessageDecoder {
     void flushBatch() {
         if (ctx != null && !drain.isClosed()) {
             ctx.flush();
-            updateWindowStats();
+            updateStats();
         }
     }
 
@@ -359,8 +360,10 @@ final class GrpcClientHandler extends ByteToMessageDecoder {
         drain.closeIfDrained();
     }
 
-    private void updateWindowStats() {
+    /** After a read or a batch of writes: the windows, and the times of what it counted. */
+    private void updateStats() {
         stats.windows(receiveWindows.connectionWindow(), sendWindows.connectionWindow());
+        stats.stampTimes();
     }
 
     private static @Nullable Http2Exception http2Exception(Throwable cause) {

@@ -9,6 +9,11 @@ import java.time.Instant;
  * The counters behind {@link SocketStats}. Written only by the connection's event loop (one
  * writer, so plain increments of volatile fields are safe) and read from any thread without
  * locking; a snapshot may mix values from a few microseconds apart, which channelz tolerates.
+ *
+ * <p>The times of the last stream, sent message and received message are stamped once per read
+ * and per batch of writes ({@link #stampTimes()}), not per event: a clock read costs about as
+ * much as the rest of a message's accounting (5 % of the client's CPU when it read the clock per
+ * streamed message). A time is thus the end of the batch its event happened in.
  */
 final class TransportStats {
 
@@ -25,10 +30,13 @@ final class TransportStats {
     private volatile long remoteWindow;
     private volatile @Nullable SocketAddress localAddress;
     private volatile @Nullable TlsSession tls;
+    // Event-loop confined: the counts the times were last stamped at.
+    private long stampedStreams;
+    private long stampedSent;
+    private long stampedReceived;
 
     void streamStarted() {
         streamsStarted++;
-        lastStreamCreatedMillis = System.currentTimeMillis();
     }
 
     void streamEnded(boolean succeeded) {
@@ -41,12 +49,33 @@ final class TransportStats {
 
     void messageSent() {
         messagesSent++;
-        lastMessageSentMillis = System.currentTimeMillis();
     }
 
     void messageReceived() {
         messagesReceived++;
-        lastMessageReceivedMillis = System.currentTimeMillis();
+    }
+
+    /** Stamps now as the time of the last of each kind of event counted since the last stamp. */
+    void stampTimes() {
+        long streams = streamsStarted;
+        long sent = messagesSent;
+        long received = messagesReceived;
+        if (streams == stampedStreams && sent == stampedSent && received == stampedReceived) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        if (streams != stampedStreams) {
+            stampedStreams = streams;
+            lastStreamCreatedMillis = now;
+        }
+        if (sent != stampedSent) {
+            stampedSent = sent;
+            lastMessageSentMillis = now;
+        }
+        if (received != stampedReceived) {
+            stampedReceived = received;
+            lastMessageReceivedMillis = now;
+        }
     }
 
     void keepAliveSent() {
