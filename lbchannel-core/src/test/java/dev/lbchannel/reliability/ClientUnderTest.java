@@ -43,8 +43,13 @@ public enum ClientUnderTest {
          */
         @Override
         public boolean isKillFailure(Status status) {
-            return super.isKillFailure(status) || status.getCode() == Status.Code.UNKNOWN
-                    && "channel closed".equals(status.getDescription());
+            return super.isKillFailure(status) || isUnretriedKillFailure(status);
+        }
+
+        /** The UNKNOWN "channel closed" above, which a policy retrying UNAVAILABLE leaves alone (grpc/grpc-java#10120). */
+        @Override
+        public boolean isUnretriedKillFailure(Status status) {
+            return status.getCode() == Status.Code.UNKNOWN && "channel closed".equals(status.getDescription());
         }
     };
 
@@ -68,6 +73,14 @@ public enum ClientUnderTest {
      */
     public boolean isKillFailure(Status status) {
         return status.getCode() == Status.Code.UNAVAILABLE;
+    }
+
+    /**
+     * Whether a call that a retry policy for UNAVAILABLE could not save from a kill failed the way
+     * this client is known to: never for lbchannel, whose kill failures are all UNAVAILABLE.
+     */
+    public boolean isUnretriedKillFailure(Status status) {
+        return false;
     }
 
     @Override

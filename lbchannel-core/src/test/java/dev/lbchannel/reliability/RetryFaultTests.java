@@ -68,7 +68,11 @@ class RetryFaultTests {
     void killedBackendFailsNoCallUnderARetryPolicy(ClientUnderTest client) {
         FaultRun run = runWithFault(client, RETRY_UNAVAILABLE, BackendProcess::kill, "SIGKILL, retry policy");
 
-        assertThat(run.report().failures()).as("%s: failed calls; %s", client, run.describe()).isEmpty();
+        // None for lbchannel; grpc-java, the reference, may fail a call that was in flight with
+        // its UNKNOWN "channel closed", which the policy does not retry (seen once in CI).
+        assertThat(run.report().failures()).as("%s: failed calls; %s", client, run.describe())
+                .allSatisfy(f -> assertThat(client.isUnretriedKillFailure(f.status())).as("%s", f.status()).isTrue())
+                .hasSizeLessThanOrEqualTo(run.inFlightDuringFault());
         assertTrafficLeftTheVictim(client, run);
     }
 
