@@ -67,6 +67,7 @@ public final class RawHttp2Server implements AutoCloseable {
     private final AtomicInteger connections = new AtomicInteger();
     private final List<DataFrame> dataFrames = new CopyOnWriteArrayList<>();
     private final List<Integer> resetStreams = new CopyOnWriteArrayList<>();
+    private final List<Integer> requestStreams = new CopyOnWriteArrayList<>();
     private final Channel serverChannel;
 
     private RawHttp2Server(Builder builder, Script script) throws InterruptedException {
@@ -204,12 +205,17 @@ public final class RawHttp2Server implements AutoCloseable {
         return List.copyOf(dataFrames);
     }
 
-    /** The payload bytes received in DATA frames on {@code streamId}, over all connections. */
     /** The streams the client reset (RST_STREAM), in order. */
     public List<Integer> resetStreams() {
         return resetStreams;
     }
 
+    /** The streams requests arrived on, in order, over all connections. */
+    public List<Integer> requestStreams() {
+        return List.copyOf(requestStreams);
+    }
+
+    /** The payload bytes received in DATA frames on {@code streamId}, over all connections. */
     public long dataBytes(int streamId) {
         return dataFrames.stream().filter(f -> f.streamId() == streamId).mapToLong(DataFrame::bytes).sum();
     }
@@ -291,6 +297,7 @@ public final class RawHttp2Server implements AutoCloseable {
                 return; // trailers of a request, not a new one
             }
             requests.incrementAndGet();
+            requestStreams.add(streamId);
             if (answerAtEnd && !endOfStream) {
                 awaitingEnd.put(streamId, headers);
             } else {

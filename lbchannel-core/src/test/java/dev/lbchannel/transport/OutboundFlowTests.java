@@ -17,7 +17,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.ByteArrayInputStream;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -48,34 +47,18 @@ class OutboundFlowTests {
 
     @Test
     void unaryRequestIsHeadersAndOneDataFrameCarryingEndStream() throws Exception {
-        List<Integer> streamIds = new ArrayList<>();
-        server = RawHttp2Server.builder().answerAtEndOfRequest().start(e -> {
-            synchronized (streamIds) {
-                streamIds.add(e.streamId());
-            }
-            e.okResponse(e.streamId(), new byte[] {1});
-        });
+        server = RawHttp2Server.builder().answerAtEndOfRequest().start(e -> e.okResponse(e.streamId(), new byte[] {1}));
         Connected connected = fixture.connect(fixture.options().build(), server.address(), "localhost");
 
         // Many calls, because request() schedules a batch of its own that used to split a
         // message from its half-close now and then.
         int calls = 50;
-        for (int i = 0; i < calls; i++) {
-            RecordingStreamListener listener = new RecordingStreamListener();
-            ClientStream stream = TransportFixture.open(connected.transport(), MalformedResponseTests.METHOD, new Metadata(),
-                    CallOptions.DEFAULT, -1, listener);
-            stream.request(1);
-            stream.writeMessage(framed(3));
-            stream.halfClose();
-            assertThat(listener.awaitClose().status().isOk()).isTrue();
-        }
+        TransportFixture.callOk(connected.transport(), calls);
 
         Await.until("every request's END_STREAM", () -> endedStreams(server) == calls);
-        synchronized (streamIds) {
-            for (int streamId : streamIds) {
-                assertThat(framesOf(server, streamId)).as("DATA frames of stream %d", streamId)
-                        .containsExactly(new DataFrame(streamId, 5 + 3, true));
-            }
+        for (int streamId : server.requestStreams()) {
+            assertThat(framesOf(server, streamId)).as("DATA frames of stream %d", streamId)
+                    .containsExactly(new DataFrame(streamId, 5 + 3, true));
         }
     }
 

@@ -4,14 +4,11 @@ import dev.lbchannel.testing.ClientFrameTypes;
 import dev.lbchannel.testing.RawHttp2Server;
 import dev.lbchannel.testing.TcpProxy;
 import dev.lbchannel.transport.TransportFixture.Connected;
-import io.grpc.CallOptions;
-import io.grpc.Metadata;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -38,42 +35,21 @@ class StreamResetTests {
 
     @Test
     void aCallThatEndedBothWaysIsNotReset() throws Exception {
-        List<Integer> streamIds = new ArrayList<>();
-        server = RawHttp2Server.builder().answerAtEndOfRequest().start(e -> {
-            synchronized (streamIds) {
-                streamIds.add(e.streamId());
-            }
-            e.okResponse(e.streamId(), new byte[] {1});
-        });
+        server = RawHttp2Server.builder().answerAtEndOfRequest().start(e -> e.okResponse(e.streamId(), new byte[] {1}));
         ClientFrameTypes frames = new ClientFrameTypes();
         try (TcpProxy proxy = new TcpProxy(server.address(), frames)) {
             Connected connected = fixture.connect(fixture.options().build(),
                     new InetSocketAddress("127.0.0.1", proxy.port()), "localhost");
-            callOk(connected, 21);
+            TransportFixture.callOk(connected.transport(), 21);
         }
 
         // Trailers ending a stream whose END_STREAM went out close it both ways: a RST_STREAM
         // after them is a frame per call for the server to read and drop. Each call's reset, had
         // there been one, went out before the next call's HEADERS on the same connection, and so
         // through the relay before the server answered that call.
-        List<Integer> ended;
-        synchronized (streamIds) {
-            ended = List.copyOf(streamIds.subList(0, streamIds.size() - 1));
-        }
+        List<Integer> streamIds = server.requestStreams();
+        List<Integer> ended = streamIds.subList(0, streamIds.size() - 1);
         assertThat(ended).hasSize(20);
         assertThat(frames.resetStreams()).as("streams reset after both sides ended them").doesNotContainAnyElementsOf(ended);
-    }
-
-    /** Makes {@code calls} unary calls one after the other, each answered OK. */
-    private static void callOk(Connected connected, int calls) throws Exception {
-        for (int i = 0; i < calls; i++) {
-            RecordingStreamListener listener = new RecordingStreamListener();
-            ClientStream stream = TransportFixture.open(connected.transport(), MalformedResponseTests.METHOD, new Metadata(),
-                    CallOptions.DEFAULT, -1, listener);
-            stream.request(1);
-            stream.writeMessage(OutboundFlowTests.framed(3));
-            stream.halfClose();
-            assertThat(listener.awaitClose().status().isOk()).isTrue();
-        }
     }
 }

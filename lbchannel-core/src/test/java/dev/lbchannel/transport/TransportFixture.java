@@ -1,6 +1,7 @@
 package dev.lbchannel.transport;
 
 import com.google.protobuf.MessageLite;
+import dev.lbchannel.testing.RawMethods;
 import io.grpc.CallOptions;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
@@ -20,6 +21,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /** Starts transports for a test class on its own event loops and closes them all afterwards. */
 final class TransportFixture implements AutoCloseable {
 
@@ -29,6 +32,18 @@ final class TransportFixture implements AutoCloseable {
         ClientStream stream = transport.newStream(method, headers, options, deadlineNanos);
         stream.start(listener);
         return stream;
+    }
+
+    /** Makes {@code calls} unary calls of 3 bytes on {@code transport}, one after the other, each to end OK. */
+    static void callOk(ClientTransport transport, int calls) throws Exception {
+        for (int i = 0; i < calls; i++) {
+            RecordingStreamListener listener = new RecordingStreamListener();
+            ClientStream stream = open(transport, RawMethods.UNARY, new Metadata(), CallOptions.DEFAULT, -1, listener);
+            stream.request(1);
+            stream.writeMessage(OutboundFlowTests.framed(3));
+            stream.halfClose();
+            assertThat(listener.awaitClose().status().isOk()).isTrue();
+        }
     }
 
 
