@@ -11,7 +11,6 @@ import io.grpc.Status;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -51,17 +50,12 @@ public final class SlowBackends implements AutoCloseable {
 
     /** Backend {@code i} answers calls but ends none until {@link #release}. */
     public void hold(int i) {
-        slowness.get(i).held = true;
+        slowness.get(i).hold();
     }
 
     /** Ends every call backend {@code i} holds, and holds no more. */
     public void release(int i) {
-        Slowness s = slowness.get(i);
-        s.held = false;
-        Runnable end;
-        while ((end = s.holding.poll()) != null) {
-            end.run();
-        }
+        slowness.get(i).release().forEach(Runnable::run);
     }
 
     /** Calls that reached backend {@code i}. */
@@ -90,9 +84,30 @@ public final class SlowBackends implements AutoCloseable {
 
     private final class Slowness implements ServerInterceptor {
         final AtomicInteger received = new AtomicInteger();
-        final ConcurrentLinkedQueue<Runnable> holding = new ConcurrentLinkedQueue<>();
         volatile long delayNanos;
-        volatile boolean held;
+        /** Whether calls are held, and the ends held; guarded by {@code this}, so that no end is held after a release. */
+        private boolean held;
+        private final List<Runnable> holding = new ArrayList<>();
+
+        synchronized void hold() {
+            held = true;
+        }
+
+        /** Holds no more, and hands back the ends held so far, to run outside the lock. */
+        synchronized List<Runnable> release() {
+            held = false;
+            List<Runnable> ends = List.copyOf(holding);
+            holding.clear();
+            return ends;
+        }
+
+        /** Keeps {@code end} for the next release if calls are held; false if they are not. */
+        synchronized boolean holdIfHeld(Runnable end) {
+            if (held) {
+                holding.add(end);
+            }
+            return held;
+        }
 
         @Override
         public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
@@ -102,9 +117,10 @@ public final class SlowBackends implements AutoCloseable {
                 @Override
                 public void close(Status status, Metadata trailers) {
                     Runnable end = () -> delegate().close(status, trailers);
-                    if (held) {
-                        holding.add(end);
-                    } else if (delayNanos > 0) {
+                    if (holdIfHeld(end)) {
+                        return;
+                    }
+                    if (delayNanos > 0) {
                         timer.schedule(end, delayNanos, TimeUnit.NANOSECONDS);
                     } else {
                         end.run();
