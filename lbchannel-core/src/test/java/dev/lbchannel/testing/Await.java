@@ -19,7 +19,9 @@ public final class Await {
         long deadline = System.nanoTime() + bound.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("Timed out after " + bound + " waiting for: " + what);
+                AssertionError timedOut = new AssertionError("Timed out after " + bound + " waiting for: " + what);
+                timedOut.addSuppressed(threadDump());
+                throw timedOut;
             }
             Thread.onSpinWait();
             try {
@@ -29,5 +31,22 @@ public final class Await {
                 throw new AssertionError("Interrupted waiting for: " + what, e);
             }
         }
+    }
+
+    /**
+     * What every thread was doing when a wait timed out: a condition that never came true is
+     * most often a callback or a task stuck somewhere, which the report should show, not hide.
+     */
+    private static Throwable threadDump() {
+        StringBuilder dump = new StringBuilder("Threads at the timeout:");
+        Thread.getAllStackTraces().forEach((thread, frames) -> {
+            dump.append("\n\"").append(thread.getName()).append("\" ").append(thread.getState());
+            for (int i = 0; i < Math.min(frames.length, 16); i++) {
+                dump.append("\n    at ").append(frames[i]);
+            }
+        });
+        Throwable threads = new Throwable(dump.toString());
+        threads.setStackTrace(new StackTraceElement[0]);
+        return threads;
     }
 }
