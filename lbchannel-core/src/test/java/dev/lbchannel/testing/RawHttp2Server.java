@@ -10,6 +10,8 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http2.AbstractHttp2ConnectionHandlerBuilder;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
@@ -62,6 +64,8 @@ public final class RawHttp2Server implements AutoCloseable {
     }
 
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    /** The accepted connections still open; closed by {@link #close()} before the loop stops. */
+    private final ChannelGroup accepted = new DefaultChannelGroup(group.next());
     private final AtomicInteger requests = new AtomicInteger();
     private final AtomicInteger pings = new AtomicInteger();
     private final AtomicInteger connections = new AtomicInteger();
@@ -84,6 +88,7 @@ public final class RawHttp2Server implements AutoCloseable {
                     @Override
                     protected void initChannel(Channel ch) {
                         connections.incrementAndGet();
+                        accepted.add(ch);
                         ScriptListener listener = new ScriptListener(script, builder.answerAtEnd, builder.keepsWindow, builder.endScript);
                         Http2Settings settings = Http2Settings.defaultSettings();
                         if (builder.maxHeaderListSize >= 0) {
@@ -220,9 +225,16 @@ public final class RawHttp2Server implements AutoCloseable {
         return dataFrames.stream().filter(f -> f.streamId() == streamId).mapToLong(DataFrame::bytes).sum();
     }
 
+    /**
+     * Stops listening, closes the connections still open, then stops the loop. The connections are
+     * closed here rather than left to the loop's shutdown: with no quiet period, a shutdown that
+     * lands while the loop runs its tasks can end the loop without closing its channels, and a
+     * connection's unread bytes (the HTTP/2 decoder's partial frame) would then leak.
+     */
     @Override
     public void close() {
         serverChannel.close().syncUninterruptibly();
+        accepted.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         group.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
