@@ -47,8 +47,7 @@ final class DefaultSubchannel implements Subchannel {
     /** Health checking and out-of-band load reports on its connection, as its policy asked. */
     private final ConnectionStreams streams;
 
-    private volatile Endpoint endpoint;
-    private int addressIndex;
+    private final AddressPass pass;
     private volatile ConnectivityStateInfo state = ConnectivityStateInfo.forNonError(ConnectivityState.IDLE);
     private @Nullable SubchannelStateListener listener;
     private Serializer.@Nullable ScheduledHandle reconnectTimer;
@@ -67,7 +66,7 @@ final class DefaultSubchannel implements Subchannel {
      */
     DefaultSubchannel(Endpoint endpoint, ConnectionAuthority authority, SubchannelContext context, SubchannelOptions options,
             @Nullable String healthServiceName) {
-        this.endpoint = endpoint;
+        this.pass = new AddressPass(endpoint);
         this.authority = authority;
         this.context = context;
         this.serializer = context.serializer();
@@ -121,26 +120,29 @@ final class DefaultSubchannel implements Subchannel {
      * the new list from its first address at once; the abandoned attempt is no failure, so the
      * subchannel never reports TRANSIENT_FAILURE for addresses it did not try. CONNECTING to an
      * address still listed: keeps that attempt, and the pass goes on from its place in the new
-     * list. Waiting in backoff (or IDLE): the next pass uses the new list from its start.
+     * list. Waiting in backoff (or IDLE): the next pass uses the new list from its start. O(1) for
+     * a change derived from the old list ({@link AddressUpdate}), unless an attempt needs its place.
      */
     @Override
     public void updateEndpoint(Endpoint newEndpoint) {
         serializer.assertInContext();
-        Endpoint old = endpoint;
-        endpoint = newEndpoint;
-        if (shutdown || old.addresses().equals(newEndpoint.addresses())) {
+        if (shutdown) {
+            pass.replace(newEndpoint);
             return;
         }
-        trace.info("Addresses changed to " + newEndpoint);
-        List<SocketAddress> addresses = newEndpoint.addresses();
+        AddressUpdate update = pass.update(newEndpoint);
+        if (update.isUnchanged()) {
+            return;
+        }
+        trace.info(update.toString());
         ClientTransport active = activeTransport;
         ClientTransport pending = pendingTransport;
-        if (active != null && !addresses.contains(active.remoteAddress())) {
+        if (active != null && !update.keeps(active.remoteAddress())) {
             dropActive(active);
-        } else if (pending != null && !addresses.contains(pending.remoteAddress())) {
+        } else if (pending != null && !update.keeps(pending.remoteAddress())) {
             restartConnecting(pending);
         } else if (pending != null) {
-            addressIndex = addresses.indexOf(pending.remoteAddress());
+            pass.resumeAt(pending.remoteAddress());
         }
     }
 
@@ -148,7 +150,7 @@ final class DefaultSubchannel implements Subchannel {
     private void dropActive(ClientTransport active) {
         abandonHandoff("the address left the endpoint");
         activeTransport = null;
-        addressIndex = 0;
+        pass.restart();
         connections.disconnected();
         trace.info("Dropping the connection to " + SocketAddresses.text(active.remoteAddress())
                 + ": the address left the endpoint");
@@ -159,7 +161,7 @@ final class DefaultSubchannel implements Subchannel {
     /** The address being tried left the endpoint: abandon it (no failure) and try the new list. */
     private void restartConnecting(ClientTransport pending) {
         pendingTransport = null;
-        addressIndex = 0;
+        pass.restart();
         pending.shutdown(Status.UNAVAILABLE.withDescription("The address left the endpoint"));
         connectNext();
     }
@@ -228,7 +230,7 @@ final class DefaultSubchannel implements Subchannel {
 
     @Override
     public Endpoint endpoint() {
-        return endpoint;
+        return pass.endpoint();
     }
 
     /** The READY connection for new RPCs, or {@code null}, also once it is going away. Any thread. */
@@ -266,18 +268,14 @@ final class DefaultSubchannel implements Subchannel {
         if (state.getState() != ConnectivityState.CONNECTING) {
             setState(ConnectivityStateInfo.forNonError(ConnectivityState.CONNECTING));
         }
-        List<SocketAddress> addresses = endpoint.addresses();
-        if (addressIndex >= addresses.size()) {
-            addressIndex = 0;
-        }
-        ClientTransport transport = open(addresses.get(addressIndex));
+        ClientTransport transport = open(pass.current());
         pendingTransport = transport;
         transport.start(new SubchannelTransportEvents(this, serializer, transport));
     }
 
     /** An unstarted transport, tracked (channelz, termination) until it terminates. */
     private ClientTransport open(SocketAddress address) {
-        ClientTransport transport = context.transports().newTransport(address, authority.forAddress(endpoint, address),
+        ClientTransport transport = context.transports().newTransport(address, authority.forAddress(pass.endpoint(), address),
                 backoff.connectTimeoutNanos());
         transports.add(transport);
         return transport;
@@ -300,7 +298,7 @@ final class DefaultSubchannel implements Subchannel {
         pendingTransport = null;
         activeTransport = transport;
         connections.attemptSucceeded();
-        addressIndex = 0;
+        pass.restart();
         backoff.reset();
         setState(ConnectivityStateInfo.forNonError(ConnectivityState.READY));
         aging.connected();
@@ -319,19 +317,17 @@ final class DefaultSubchannel implements Subchannel {
             abandonHandoff("the connection it was to replace is gone");
             aging.cancel();
             activeTransport = null;
-            addressIndex = 0;
+            pass.restart();
             connections.disconnected();
             trace.info("Connection to " + SocketAddresses.text(transport.remoteAddress()) + " lost: " + reason.getCode());
             setState(ConnectivityStateInfo.forNonError(ConnectivityState.IDLE));
         } else if (transport == pendingTransport) {
             pendingTransport = null;
             connections.attemptFailed();
-            addressIndex++;
-            if (addressIndex < endpoint.addresses().size()) {
+            if (pass.advance()) {
                 connectNext();
                 return;
             }
-            addressIndex = 0;
             setState(ConnectivityStateInfo.forTransientFailure(reason));
             long delay = backoff.nextDelayNanos();
             reconnectTimer = serializer.schedule(this::onReconnectTimer, delay, TimeUnit.NANOSECONDS, context.scheduler());
@@ -387,7 +383,7 @@ final class DefaultSubchannel implements Subchannel {
 
     /** This subchannel for channelz; safe from any thread. */
     SubchannelSnapshot snapshot() {
-        List<String> addresses = endpoint.addresses().stream().map(SocketAddresses::text).toList();
+        List<String> addresses = pass.endpoint().addresses().stream().map(SocketAddresses::text).toList();
         return new SubchannelSnapshot(id, addresses, state.getState(), calls.snapshot(), transports.snapshots(),
                 trace.events(), connections.snapshot(), streams.health(),
                 gauges.snapshot());
@@ -396,6 +392,6 @@ final class DefaultSubchannel implements Subchannel {
     /** {@code host:port}, {@code [v6]:port}, or the address's own text for other kinds. */
     @Override
     public String toString() {
-        return "Subchannel{" + id + " " + endpoint + "}";
+        return "Subchannel{" + id + " " + pass.endpoint() + "}";
     }
 }

@@ -5,6 +5,8 @@ import dev.lbchannel.balancer.SubchannelOptions;
 import dev.lbchannel.channelz.ConnectionCounter;
 import dev.lbchannel.channelz.ConnectionStats;
 import dev.lbchannel.resolver.Endpoint;
+import dev.lbchannel.resolver.EndpointAddresses;
+import dev.lbchannel.resolver.EndpointList;
 import dev.lbchannel.testing.FakeScheduler;
 import dev.lbchannel.transport.ClientStream;
 import dev.lbchannel.transport.ClientTransport;
@@ -248,6 +250,33 @@ class DefaultSubchannelTests {
         assertThat(connected.shutdownReason).isNull();
         assertThat(subchannel.readyTransport()).isSameAs(connected);
         assertThat(states).endsWith(ConnectivityState.READY);
+    }
+
+    @Test
+    void aMergedListChangedWhileReadyIsAppliedWithoutReadingItsAddresses() {
+        Endpoint onA = Endpoint.of(A);
+        Endpoint onB = Endpoint.of(B);
+        EndpointList list = EndpointList.of(List.of(onA, onB));
+        EndpointAddresses merged = EndpointAddresses.of(list);
+        serializer.execute(() -> subchannel.updateEndpoint(new Endpoint(merged, Attributes.EMPTY)));
+        start();
+        FakeTransport connected = transports.created.get(0);
+        connected.ready();
+
+        EndpointList next = list.without(onB).withAdded(Endpoint.of(C));
+        EndpointAddresses derived = merged.derive(next, EndpointList.changesSince(list, next));
+        serializer.execute(() -> subchannel.updateEndpoint(new Endpoint(derived, Attributes.EMPTY)));
+
+        assertThat(derived.isWorkedOut()).isFalse();
+        assertThat(subchannel.readyTransport()).isSameAs(connected);
+        assertThat(subchannel.snapshot().trace()).extracting(e -> e.description())
+                .contains("Addresses changed: added [127.0.0.1:1003], removed [127.0.0.1:1002]; 2 in all");
+
+        EndpointList last = next.without(onA);
+        serializer.execute(() -> subchannel.updateEndpoint(
+                new Endpoint(derived.derive(last, EndpointList.changesSince(next, last)), Attributes.EMPTY)));
+        assertThat(connected.shutdownReason).isNotNull();
+        assertThat(states).endsWith(ConnectivityState.IDLE);
     }
 
     @Test

@@ -15,7 +15,9 @@ import static java.util.Objects.requireNonNull;
 public record Endpoint(List<SocketAddress> addresses, Attributes attributes) {
 
     public Endpoint {
-        addresses = List.copyOf(requireNonNull(addresses, "addresses"));
+        requireNonNull(addresses, "addresses");
+        // Already immutable, and copying would read every address of a merged list (issue 18).
+        addresses = addresses instanceof EndpointAddresses ? addresses : List.copyOf(addresses);
         requireNonNull(attributes, "attributes");
         if (addresses.isEmpty()) {
             throw new IllegalArgumentException("An endpoint needs at least one address");

@@ -7,31 +7,21 @@ import dev.lbchannel.balancer.Picker;
 import dev.lbchannel.balancer.ResolvedEndpoints;
 import dev.lbchannel.balancer.Subchannel;
 import dev.lbchannel.resolver.Endpoint;
-import dev.lbchannel.resolver.EndpointAttributes;
-import io.grpc.Attributes;
 import io.grpc.ConnectivityState;
 import io.grpc.ConnectivityStateInfo;
 import io.grpc.Status;
 import org.jspecify.annotations.Nullable;
 
-import java.net.SocketAddress;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-
 /**
- * One subchannel over every resolved address, in order. After a full pass fails it stays in
- * TRANSIENT_FAILURE (sticky, gRFC A62) until a connection succeeds, asking for re-resolution;
- * when its READY connection is lost it goes IDLE and re-resolves. Runs on the serializer.
+ * One subchannel over every resolved address, in order ({@link MergedAddresses}). After a full
+ * pass fails it stays in TRANSIENT_FAILURE (sticky, gRFC A62) until a connection succeeds, asking
+ * for re-resolution; when its READY connection is lost it goes IDLE and re-resolves. Runs on the
+ * serializer.
  */
 final class PickFirstBalancer implements Balancer {
 
     private final BalancerHelper helper;
+    private final MergedAddresses merged = new MergedAddresses();
     private @Nullable Subchannel subchannel;
     private ConnectivityState state = ConnectivityState.IDLE;
 
@@ -42,16 +32,13 @@ final class PickFirstBalancer implements Balancer {
     @Override
     public Status acceptResolvedEndpoints(ResolvedEndpoints resolved) {
         helper.serializer().assertInContext();
-        List<SocketAddress> addresses = flatten(resolved.endpoints());
-        if (addresses.isEmpty()) {
+        boolean shuffle = resolved.config() instanceof PickFirstConfig config && config.shuffleAddressList();
+        Endpoint endpoint = merged.merge(resolved.endpoints(), shuffle);
+        if (endpoint == null) {
             Status error = Status.UNAVAILABLE.withDescription("The resolver returned no addresses");
             handleResolutionError(error);
             return error;
         }
-        if (resolved.config() instanceof PickFirstConfig config && config.shuffleAddressList()) {
-            Collections.shuffle(addresses);
-        }
-        Endpoint endpoint = new Endpoint(addresses, addressAuthorities(resolved.endpoints()));
         if (subchannel == null) {
             Subchannel created = helper.createSubchannel(endpoint);
             subchannel = created;
@@ -62,34 +49,6 @@ final class PickFirstBalancer implements Balancer {
             subchannel.updateEndpoint(endpoint);
         }
         return Status.OK;
-    }
-
-    private static List<SocketAddress> flatten(List<Endpoint> endpoints) {
-        Set<SocketAddress> unique = new LinkedHashSet<>();
-        for (Endpoint endpoint : endpoints) {
-            unique.addAll(endpoint.addresses());
-        }
-        return new ArrayList<>(unique);
-    }
-
-    /**
-     * The one endpoint's attributes: the authority each address's endpoint named, if any did
-     * (a {@code static} list of host names), so that each is verified against its own name. An
-     * address listed twice keeps its first listing's, as it keeps that listing's place.
-     */
-    private static Attributes addressAuthorities(List<Endpoint> endpoints) {
-        Set<SocketAddress> seen = new HashSet<>();
-        Map<SocketAddress, String> authorities = new HashMap<>();
-        for (Endpoint endpoint : endpoints) {
-            String authority = endpoint.attributes().get(EndpointAttributes.AUTHORITY);
-            for (SocketAddress address : endpoint.addresses()) {
-                if (seen.add(address) && authority != null) {
-                    authorities.put(address, authority);
-                }
-            }
-        }
-        return authorities.isEmpty() ? Attributes.EMPTY
-                : Attributes.newBuilder().set(EndpointAttributes.ADDRESS_AUTHORITIES, Map.copyOf(authorities)).build();
     }
 
     private void onSubchannelState(Subchannel source, ConnectivityStateInfo info) {
