@@ -42,6 +42,11 @@ final class OutlierDetectionBalancer implements Balancer {
     private final IntSupplier percentRoll;
     /** By {@link #key}: the endpoint's address, or the set of its addresses when it has several. */
     private final Map<Object, EndpointTracker> trackers = new HashMap<>();
+    /**
+     * The most addresses an endpoint given a tracker ever listed (never lowered): a subchannel over
+     * more (pick_first's merged list) can match no tracker, and is not keyed, which would copy them.
+     */
+    private int widestEndpoint = 1;
     private final Set<OutlierSubchannel> subchannels = new LinkedHashSet<>();
     /** The subchannels whose endpoint has no tracker: the only ones a new tracker may concern. */
     private final Set<OutlierSubchannel> untracked = new LinkedHashSet<>();
@@ -123,11 +128,13 @@ final class OutlierDetectionBalancer implements Balancer {
         int kept = 0;
         boolean added = false;
         for (int i = 0; i < endpoints.size(); i++) { // indexed: no iterator
-            Object key = key(endpoints.get(i));
+            Endpoint endpoint = endpoints.get(i);
+            Object key = key(endpoint);
             EndpointTracker tracker = trackers.get(key);
             if (tracker == null) {
                 tracker = new EndpointTracker();
                 trackers.put(key, tracker);
+                widestEndpoint = Math.max(widestEndpoint, endpoint.addresses().size());
                 added = true;
             } else if (tracker.listedIn != update) {
                 tracker.listings = 1;
@@ -162,6 +169,7 @@ final class OutlierDetectionBalancer implements Balancer {
                 EndpointTracker tracker = trackers.get(key);
                 if (tracker == null) {
                     trackers.put(key, new EndpointTracker());
+                    widestEndpoint = Math.max(widestEndpoint, additions.get(i).addresses().size());
                     added = true;
                 } else {
                     tracker.listings++;
@@ -250,7 +258,8 @@ final class OutlierDetectionBalancer implements Balancer {
 
     /** A50's address-update rules: the subchannel follows its endpoint's tracker, if there is one. */
     void retrack(OutlierSubchannel subchannel) {
-        EndpointTracker tracker = trackers.get(key(subchannel.endpoint()));
+        Endpoint endpoint = subchannel.endpoint();
+        EndpointTracker tracker = endpoint.addresses().size() > widestEndpoint ? null : trackers.get(key(endpoint));
         subchannel.track(tracker);
         if (tracker == null && subchannels.contains(subchannel)) {
             untracked.add(subchannel);

@@ -3,12 +3,14 @@ package dev.lbchannel.balancer.outlier;
 import dev.lbchannel.balancer.PickResult;
 import dev.lbchannel.balancer.SubchannelOptions;
 import dev.lbchannel.resolver.Endpoint;
+import dev.lbchannel.resolver.EndpointAddresses;
 import dev.lbchannel.resolver.EndpointList;
 import io.grpc.ConnectivityState;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.net.SocketAddress;
 import java.util.List;
 import java.util.Set;
 
@@ -316,5 +318,14 @@ class OutlierDetectionBalancerTests {
         }
         od.forwardSeconds(10);
         assertThat(od.ejectedNow).isEmpty();
+
+        // A derived list's change reaches pick_first's merged list, which nobody reads to retrack it.
+        EndpointList started = (EndpointList) od.endpoints();
+        EndpointList changed = started.without(started.get(0)).withAdded(endpoint(6));
+        od.accept(changed, FAILURE_PERCENTAGE.replace("round_robin", "pick_first"));
+        List<SocketAddress> merged = od.fake.subchannels().get(0).endpoint().addresses();
+        assertThat(merged).isInstanceOf(EndpointAddresses.class);
+        assertThat(((EndpointAddresses) merged).isWorkedOut()).isFalse();
+        assertThat(changed.isWorkedOut()).isFalse();
     }
 }
